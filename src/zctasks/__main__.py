@@ -1,0 +1,3 @@
+from zctasks.cli import main
+
+main()

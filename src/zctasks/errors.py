@@ -1,0 +1,62 @@
+"""Problems as values: a ledger is checked in full and every problem is reported."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Literal
+
+Severity = Literal["error", "warning"]
+
+
+@dataclass(frozen=True, slots=True)
+class Diagnostic:
+    """One problem in a ledger file, located where the user can find it."""
+
+    path: str
+    line: int
+    column: int
+    code: str
+    message: str
+    hint: str = ""
+    severity: Severity = "error"
+
+    def render(self) -> str:
+        head = f"{self.path}:{self.line}:{self.column}: {self.severity}[{self.code}]: {self.message}"
+        return f"{head}\n  提示：{self.hint}" if self.hint else head
+
+    def to_json(self) -> dict[str, object]:
+        return {
+            "path": self.path,
+            "line": self.line,
+            "column": self.column,
+            "severity": self.severity,
+            "code": self.code,
+            "message": self.message,
+            "hint": self.hint,
+        }
+
+
+class ZctasksError(Exception):
+    """Base of every error the CLI turns into a one-line message and an exit code."""
+
+    exit_code = 1
+
+    def __init__(self, message: str, hint: str = "") -> None:
+        super().__init__(message)
+        self.message = message
+        self.hint = hint
+
+
+class UsageError(ZctasksError):
+    """The user asked for something that cannot be: a name that does not exist, a bad option."""
+
+    exit_code = 2
+
+
+class LedgerInvalid(ZctasksError):
+    """The ledger has errors; queries refuse to answer from data they cannot trust."""
+
+    def __init__(self, diagnostics: list[Diagnostic]) -> None:
+        self.diagnostics = diagnostics
+        errors = sum(1 for d in diagnostics if d.severity == "error")
+        super().__init__(f"台账数据有 {errors} 处错误", "运行 zctasks check 查看并修正")

@@ -1,0 +1,168 @@
+"""The ledger's data model.
+
+Plain frozen dataclasses, so that a query answered from the cache never imports pydantic
+(see ``schema.py``, which validates files into these classes and describes them as JSON
+Schema). Attribute docstrings become the schema's descriptions.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from typing import Annotated, Literal
+
+from annotated_types import Ge, MinLen
+
+Op = Literal[">=", ">", "<=", "<", "=", "~", "between"]
+Role = Literal["lead", "cooperate", "responsible"]
+UnitKind = Literal[
+    "党委部门", "政府工作部门", "事业单位", "群团组织", "垂直管理或派驻", "企业", "市级单位", "其他"
+]
+Number = int | float
+Text = Annotated[str, MinLen(1)]
+PositiveInt = Annotated[int, Ge(1)]
+
+ROLES: tuple[Role, ...] = ("lead", "cooperate", "responsible")
+
+_CONFIG = {"extra": "forbid", "use_attribute_docstrings": True}
+
+
+@dataclass(frozen=True, slots=True)
+class Period:
+    __pydantic_config__ = _CONFIG
+
+    start: date
+    """First day of the plan period."""
+    end: date
+    """Last day of the plan period; the default deadline of every task."""
+
+
+@dataclass(frozen=True, slots=True)
+class Plan:
+    __pydantic_config__ = _CONFIG
+
+    title: Text
+    """The plan's title as the document writes it."""
+    doc_number: Text
+    """Document number, e.g. 川政办字〔2023〕22号."""
+    issuer: Text
+    """Issuing office."""
+    issued: date
+    """Date of issue."""
+    period: Period
+    """The period the plan's targets cover."""
+    notice_title: str = ""
+    """Title of the covering notice (通知), if any."""
+    addressees: str = ""
+    """Addressee line of the notice, without the final colon."""
+    cc: str = ""
+    """抄送 line."""
+    preamble: str = ""
+    """The paragraph before the first chapter."""
+
+
+@dataclass(frozen=True, slots=True)
+class Chapter:
+    __pydantic_config__ = _CONFIG
+
+    id: PositiveInt
+    """Chapter number (一、 is 1)."""
+    title: Text
+    """Chapter heading without its number."""
+
+
+@dataclass(frozen=True, slots=True)
+class Target:
+    __pydantic_config__ = _CONFIG
+
+    id: Text
+    """Stable id: the task number, a dot and a running number ("7.1")."""
+    name: Text
+    """Short name of what is measured."""
+    op: Op
+    """How the value bounds the result: >= > <= < = ~ (approximately) or between."""
+    value: Number
+    """The target in the document's own unit; the low end for between."""
+    unit: Text
+    """Unit as the document writes it (家, 亿元, %, 万千瓦 …)."""
+    max: Number | None = None
+    """High end of a between range (2—3家); only with op between."""
+    firm: bool = True
+    """False when the document only strives for it (力争, 争取, 争创)."""
+    accrues: bool = True
+    """True for amounts that build up over the period (counts, investment, output);
+    false for levels and rates (比例, 占比, 覆盖率, 合格率, stock counts)."""
+    quote: str = ""
+    """The words of the task text this target was read from."""
+
+
+@dataclass(frozen=True, slots=True)
+class Task:
+    __pydantic_config__ = _CONFIG
+
+    id: PositiveInt
+    """The document's task number."""
+    chapter: PositiveInt
+    """The chapter the task stands in."""
+    title: Text
+    """The heading sentence, before the first 。."""
+    text: Text
+    """The rest of the task, verbatim, without the attribution."""
+    attribution: str | None = None
+    """The attribution parenthesis verbatim, without its brackets."""
+    lead: tuple[Text, ...] = ()
+    """Lead units (牵头)."""
+    cooperate: tuple[Text, ...] = ()
+    """Cooperating units (配合)."""
+    responsible: tuple[Text, ...] = ()
+    """Sole responsible units (负责), with no lead/cooperate split."""
+    and_others: Role | None = None
+    """The role list that ends in 等部门 ("and others, unnamed")."""
+    due: date | None = None
+    """Deadline when it is not the end of the plan period."""
+    targets: tuple[Target, ...] = ()
+    """Quantitative targets."""
+
+    def units(self) -> tuple[str, ...]:
+        return self.lead + self.cooperate + self.responsible
+
+    def role_of(self, unit: str) -> Role | None:
+        for role in ROLES:
+            if unit in getattr(self, role):
+                return role
+        return None
+
+
+@dataclass(frozen=True, slots=True)
+class TasksFile:
+    """data/tasks.yaml"""
+
+    __pydantic_config__ = _CONFIG
+
+    plan: Plan
+    chapters: tuple[Chapter, ...]
+    tasks: tuple[Task, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class Unit:
+    __pydantic_config__ = _CONFIG
+
+    kind: UnitKind
+    """What kind of body the unit is."""
+    full_name: str | None = None
+    """Official full name, only where it is certain."""
+    aliases: tuple[Text, ...] = ()
+    """Other names people type for it (发改局, 淄川区发改局)."""
+
+
+@dataclass(frozen=True, slots=True)
+class DepartmentsFile:
+    """data/departments.yaml"""
+
+    __pydantic_config__ = _CONFIG
+
+    units: dict[str, Unit]
+    """Every unit, keyed by the short name the document writes."""
+    placeholders: tuple[Text, ...] = ()
+    """Generic wording (区有关部门, 各相关部门): not units, never matched by --dept."""

@@ -1,0 +1,126 @@
+"""Validate parsed YAML into the model with pydantic, and describe the model as JSON Schema.
+
+This is the only module that imports pydantic: queries answered from the cache skip it.
+"""
+
+from __future__ import annotations
+
+import json
+from functools import cache
+from typing import Any, TypeVar
+
+from pydantic import TypeAdapter, ValidationError
+
+from zctasks.errors import Diagnostic
+from zctasks.models import DepartmentsFile, TasksFile
+from zctasks.yamlfile import YamlDoc
+
+T = TypeVar("T")
+
+_FILES: dict[str, type[Any]] = {"tasks": TasksFile, "departments": DepartmentsFile}
+
+
+@cache
+def _adapter(model: type[T]) -> TypeAdapter[T]:
+    return TypeAdapter(model)
+
+
+def validate(doc: YamlDoc, model: type[T]) -> tuple[T | None, list[Diagnostic]]:
+    """The file as ``model``, or every schema problem located in the file.
+
+    Validation is strict (a quoted "25" is not a number, "yes" is not a boolean); dates are
+    read from their ISO text.
+    """
+    try:
+        payload = json.dumps(doc.data, ensure_ascii=False, allow_nan=False)
+        return _adapter(model).validate_json(payload, strict=True), []
+    except ValueError as exc:
+        if not isinstance(exc, ValidationError):
+            return None, [doc.diagnostic((), "type", f"无法识别的数值：{exc}")]
+        return None, _translate(doc, exc)
+
+
+def json_schema(name: str) -> dict[str, Any]:
+    """JSON Schema of one data file (``tasks`` or ``departments``)."""
+    schema = _adapter(_FILES[name]).json_schema()
+    schema["$schema"] = "https://json-schema.org/draft/2020-12/schema"
+    schema["title"] = f"zctasks data/{name}.yaml"
+    return schema
+
+
+def schema_names() -> list[str]:
+    return list(_FILES)
+
+
+def _located(doc: YamlDoc, loc: tuple[str | int, ...]) -> tuple[str | int, ...]:
+    """The part of a pydantic location that names places in the file (drops union branches)."""
+    path: list[str | int] = []
+    data: Any = doc.data
+    for part in loc:
+        if isinstance(data, dict) and isinstance(part, str):
+            path.append(part)
+            if part not in data:  # a missing or an unknown key ends the location
+                break
+            data = data[part]
+        elif isinstance(data, list) and isinstance(part, int) and 0 <= part < len(data):
+            path.append(part)
+            data = data[part]
+        else:
+            break
+    return tuple(path)
+
+
+def _translate(doc: YamlDoc, exc: ValidationError) -> list[Diagnostic]:
+    diagnostics: list[Diagnostic] = []
+    seen: set[tuple[tuple[str | int, ...], str]] = set()
+    for error in exc.errors(include_url=False):
+        loc = _located(doc, tuple(error["loc"]))
+        code, message, hint = _describe(error, loc)
+        if (loc, code) in seen:
+            continue
+        seen.add((loc, code))
+        on_key = code in {"unknown-field"}
+        if code == "missing-field":
+            loc = loc[:-1]
+        diagnostics.append(doc.diagnostic(loc, code, message, hint, key=on_key))
+    return diagnostics
+
+
+def _field_name(loc: tuple[str | int, ...]) -> str:
+    names = [part for part in loc if isinstance(part, str)]
+    return names[-1] if names else "文件"
+
+
+def _shown(value: Any) -> str:
+    text = json.dumps(value, ensure_ascii=False)
+    return text if len(text) <= 40 else text[:37] + "…"
+
+
+def _describe(error: Any, loc: tuple[str | int, ...]) -> tuple[str, str, str]:
+    kind = error["type"]
+    name = _field_name(loc)
+    given = _shown(error.get("input"))
+    if kind == "missing" or kind == "missing_keyword_argument":
+        return "missing-field", f"缺少字段 “{name}”", "补上该字段"
+    if kind in {"unexpected_keyword_argument", "extra_forbidden"}:
+        return "unknown-field", f"未知字段 “{name}”", "检查拼写；可用 zctasks schema 查看允许的字段"
+    if kind in {"int_type", "float_type", "int_parsing", "float_parsing", "int_from_float"}:
+        return "type", f"“{name}” 应为数字，实际为 {given}", "数字不要加引号，也不要带单位"
+    if kind in {"bool_type", "bool_parsing"}:
+        return "type", f"“{name}” 应为 true 或 false，实际为 {given}", ""
+    if kind in {"string_type", "str_type"}:
+        return "type", f"“{name}” 应为文本，实际为 {given}", ""
+    if kind.startswith("date") or kind.startswith("datetime"):
+        return "type", f"“{name}” 应为有效日期 YYYY-MM-DD，实际为 {given}", ""
+    if kind == "literal_error":
+        expected = error.get("ctx", {}).get("expected", "")
+        return "type", f"“{name}” 的取值 {given} 无效，应为 {expected}", ""
+    if kind in {"list_type", "tuple_type"}:
+        return "type", f"“{name}” 应为列表，实际为 {given}", "写成 [甲, 乙] 或每行一个 - 项"
+    if kind in {"dict_type", "dataclass_type", "model_type", "dataclass_exact_type"}:
+        return "type", f"“{name}” 应为映射（键: 值），实际为 {given}", ""
+    if kind in {"string_too_short", "too_short"}:
+        return "empty", f"“{name}” 不能为空", ""
+    if kind in {"greater_than_equal", "greater_than"}:
+        return "range", f"“{name}” 的取值 {given} 过小：{error['msg']}", ""
+    return "schema", f"“{name}”：{error['msg']}", ""

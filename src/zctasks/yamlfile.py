@@ -1,0 +1,190 @@
+"""Read one YAML file into plain data, remembering where every value stands.
+
+Only the safe subset is accepted: no object-constructing tags, no aliases, one document.
+Plain scalars are resolved by the YAML 1.2 core schema, so ``yes``, ``on`` or ``2023-07-03``
+stay strings and the schema decides what they mean; a duplicated key is an error.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from typing import Any
+
+import yaml
+
+from zctasks.errors import Diagnostic
+
+try:
+    from yaml import CSafeLoader as _Loader
+except ImportError:  # pragma: no cover - PyYAML built without libyaml
+    from yaml import SafeLoader as _Loader  # type: ignore[assignment]
+
+MAX_BYTES = 64 * 1024 * 1024
+MAX_DEPTH = 64
+
+Path_ = tuple[str | int, ...]
+
+_STANDARD_TAGS = {
+    "tag:yaml.org,2002:" + name
+    for name in ("str", "int", "float", "bool", "null", "map", "seq", "timestamp", "binary")
+}
+_NULL = {"", "~", "null", "Null", "NULL"}
+_TRUE = {"true", "True", "TRUE"}
+_FALSE = {"false", "False", "FALSE"}
+_INT = re.compile(r"[-+]?[0-9]+\Z")
+_INT_OCT = re.compile(r"0o[0-7]+\Z")
+_INT_HEX = re.compile(r"0x[0-9a-fA-F]+\Z")
+_FLOAT = re.compile(r"[-+]?(\.[0-9]+|[0-9]+(\.[0-9]*)?)([eE][-+]?[0-9]+)?\Z")
+
+
+@dataclass
+class YamlDoc:
+    """Plain data and the 1-based (line, column) of each value and each mapping key."""
+
+    path: str
+    data: Any
+    values: dict[Path_, tuple[int, int]] = field(default_factory=dict)
+    keys: dict[Path_, tuple[int, int]] = field(default_factory=dict)
+    problems: list[Diagnostic] = field(default_factory=list)
+
+    def where(self, loc: Path_, *, key: bool = False) -> tuple[int, int]:
+        """Position of ``loc``, or of its nearest located ancestor."""
+        table = self.keys if key else self.values
+        for end in range(len(loc), -1, -1):
+            prefix = loc[:end]
+            if prefix in table:
+                return table[prefix]
+            if key and prefix in self.values:
+                return self.values[prefix]
+        return (1, 1)
+
+    def diagnostic(
+        self, loc: Path_, code: str, message: str, hint: str = "", *, key: bool = False,
+        severity: str = "error",
+    ) -> Diagnostic:
+        line, column = self.where(loc, key=key)
+        return Diagnostic(self.path, line, column, code, message, hint, severity)  # type: ignore[arg-type]
+
+
+def _resolve_plain(text: str) -> Any:
+    if text in _NULL:
+        return None
+    if text in _TRUE:
+        return True
+    if text in _FALSE:
+        return False
+    if _INT.match(text):
+        return int(text)
+    if _INT_OCT.match(text):
+        return int(text[2:], 8)
+    if _INT_HEX.match(text):
+        return int(text[2:], 16)
+    if _FLOAT.match(text):
+        return float(text)
+    return text
+
+
+def _position(mark: Any) -> tuple[int, int]:
+    return (mark.line + 1, mark.column + 1)
+
+
+class _Problem(Exception):
+    def __init__(self, node: yaml.Node, code: str, message: str, hint: str = "") -> None:
+        self.node, self.code, self.message, self.hint = node, code, message, hint
+
+
+def decode(path: str, raw: bytes) -> tuple[str | None, list[Diagnostic]]:
+    """UTF-8 text of a file (a BOM is dropped), or a located diagnostic."""
+    if len(raw) > MAX_BYTES:
+        return None, [Diagnostic(path, 1, 1, "too-large",
+                                 f"文件过大（{len(raw)} 字节，上限 {MAX_BYTES} 字节）",
+                                 "台账文件应为文本；请检查是否放错了文件")]
+    try:
+        return raw.decode("utf-8-sig"), []
+    except UnicodeDecodeError as exc:
+        start = 3 if raw.startswith(b"\xef\xbb\xbf") else 0
+        before = raw[start:exc.start]
+        line = before.count(b"\n") + 1
+        column = len(before[before.rfind(b"\n") + 1:].decode("utf-8", "replace")) + 1
+        hint = "请用 UTF-8 编码保存该文件"
+        try:
+            raw.decode("gb18030")
+            hint = "文件似乎是 GBK/GB18030 编码，请另存为 UTF-8"
+        except UnicodeDecodeError:
+            pass
+        return None, [Diagnostic(path, line, column, "encoding",
+                                 f"文件不是 UTF-8 编码（第 {exc.start + 1} 字节无法解码）", hint)]
+
+
+def parse(path: str, raw: bytes) -> tuple[YamlDoc | None, list[Diagnostic]]:
+    """Parse ``raw`` (the bytes of ``path``); ``None`` data for an empty document."""
+    text, problems = decode(path, raw)
+    if text is None:
+        return None, problems
+    try:
+        root = yaml.compose(text, Loader=_Loader)
+    except yaml.MarkedYAMLError as exc:
+        return None, [_syntax_diagnostic(path, exc)]
+    except yaml.YAMLError as exc:
+        return None, [Diagnostic(path, 1, 1, "yaml-syntax", f"YAML 语法错误：{exc}")]
+    doc = YamlDoc(path, None)
+    if root is None:
+        return doc, []
+    try:
+        doc.data = _convert(root, (), doc, set(), 0)
+    except _Problem as problem:
+        line, column = _position(problem.node.start_mark)
+        return None, [Diagnostic(path, line, column, problem.code, problem.message, problem.hint)]
+    return doc, doc.problems
+
+
+def _syntax_diagnostic(path: str, exc: yaml.MarkedYAMLError) -> Diagnostic:
+    mark = exc.problem_mark or exc.context_mark
+    line, column = _position(mark) if mark is not None else (1, 1)
+    problem = exc.problem or "无法解析"
+    if "'\\t'" in problem or "\\t" in problem:
+        return Diagnostic(path, line, column, "tab-indent", "YAML 不允许用制表符（Tab）缩进",
+                          "请把制表符换成空格")
+    if "expected a single document" in str(exc) or "but found another document" in str(exc):
+        return Diagnostic(path, line, column, "yaml-syntax", "一个文件只能有一个 YAML 文档",
+                          "删除多余的 --- 分隔线")
+    context = f"（{exc.context}）" if exc.context else ""
+    return Diagnostic(path, line, column, "yaml-syntax", f"YAML 语法错误：{problem}{context}",
+                      "检查该位置的缩进、冒号和引号")
+
+
+def _convert(node: yaml.Node, loc: Path_, doc: YamlDoc, seen: set[int], depth: int) -> Any:
+    if depth > MAX_DEPTH:
+        raise _Problem(node, "too-deep", f"嵌套超过 {MAX_DEPTH} 层", "台账文件不需要这么深的结构")
+    if id(node) in seen:
+        raise _Problem(node, "alias", "不支持 YAML 锚点与别名（& 和 *）", "请直接写出重复的内容")
+    seen.add(id(node))
+    if node.tag not in _STANDARD_TAGS:
+        raise _Problem(node, "unsafe-tag", f"不支持的 YAML 标签 {node.tag}",
+                       "台账文件只能包含文本、数字、列表和映射")
+    doc.values[loc] = _position(node.start_mark)
+    if isinstance(node, yaml.ScalarNode):
+        if node.tag == "tag:yaml.org,2002:binary":
+            raise _Problem(node, "unsafe-tag", "不支持二进制数据", "")
+        return node.value if node.style else _resolve_plain(node.value)
+    if isinstance(node, yaml.SequenceNode):
+        return [_convert(item, (*loc, i), doc, seen, depth + 1) for i, item in enumerate(node.value)]
+    assert isinstance(node, yaml.MappingNode)
+    result: dict[str, Any] = {}
+    for key_node, value_node in node.value:
+        if not isinstance(key_node, yaml.ScalarNode):
+            raise _Problem(key_node, "bad-key", "映射的键必须是简单文本", "")
+        if key_node.tag not in _STANDARD_TAGS:
+            raise _Problem(key_node, "unsafe-tag", f"不支持的 YAML 标签 {key_node.tag}", "")
+        key = key_node.value
+        child = (*loc, key)
+        if key in result:
+            line, column = _position(key_node.start_mark)
+            doc.problems.append(Diagnostic(
+                doc.path, line, column, "duplicate-key", f"键 “{key}” 重复",
+                f"第一次出现在第 {doc.keys[child][0]} 行；同一映射中的键不能重复"))
+            continue
+        doc.keys[child] = _position(key_node.start_mark)
+        result[key] = _convert(value_node, child, doc, seen, depth + 1)
+    return result
