@@ -2,16 +2,16 @@
 
 Plain frozen dataclasses, so that a query answered from the cache never imports pydantic
 (see ``schema.py``, which validates files into these classes and describes them as JSON
-Schema). Attribute docstrings become the schema's descriptions.
+Schema). Attribute docstrings become the schema's descriptions. Constraints that need more
+than a type (positive ids, non-empty text) are checked in ``checks.py``, which also keeps
+this module free of imports that would slow every start.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
-from typing import Annotated, Literal
-
-from annotated_types import Ge, MinLen
+from typing import Literal
 
 Op = Literal[">=", ">", "<=", "<", "=", "~", "between"]
 Role = Literal["lead", "cooperate", "responsible"]
@@ -19,15 +19,13 @@ UnitKind = Literal[
     "党委部门", "政府工作部门", "事业单位", "群团组织", "垂直管理或派驻", "企业", "市级单位", "其他"
 ]
 Number = int | float
-Text = Annotated[str, MinLen(1)]
-PositiveInt = Annotated[int, Ge(1)]
 
 ROLES: tuple[Role, ...] = ("lead", "cooperate", "responsible")
 
 _CONFIG = {"extra": "forbid", "use_attribute_docstrings": True}
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True)
 class Period:
     __pydantic_config__ = _CONFIG
 
@@ -37,15 +35,15 @@ class Period:
     """Last day of the plan period; the default deadline of every task."""
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True)
 class Plan:
     __pydantic_config__ = _CONFIG
 
-    title: Text
+    title: str
     """The plan's title as the document writes it."""
-    doc_number: Text
+    doc_number: str
     """Document number, e.g. 川政办字〔2023〕22号."""
-    issuer: Text
+    issuer: str
     """Issuing office."""
     issued: date
     """Date of issue."""
@@ -61,29 +59,29 @@ class Plan:
     """The paragraph before the first chapter."""
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True)
 class Chapter:
     __pydantic_config__ = _CONFIG
 
-    id: PositiveInt
+    id: int
     """Chapter number (一、 is 1)."""
-    title: Text
+    title: str
     """Chapter heading without its number."""
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True)
 class Target:
     __pydantic_config__ = _CONFIG
 
-    id: Text
+    id: str
     """Stable id: the task number, a dot and a running number ("7.1")."""
-    name: Text
+    name: str
     """Short name of what is measured."""
     op: Op
     """How the value bounds the result: >= > <= < = ~ (approximately) or between."""
     value: Number
     """The target in the document's own unit; the low end for between."""
-    unit: Text
+    unit: str
     """Unit as the document writes it (家, 亿元, %, 万千瓦 …)."""
     max: Number | None = None
     """High end of a between range (2—3家); only with op between."""
@@ -96,25 +94,25 @@ class Target:
     """The words of the task text this target was read from."""
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True)
 class Task:
     __pydantic_config__ = _CONFIG
 
-    id: PositiveInt
+    id: int
     """The document's task number."""
-    chapter: PositiveInt
+    chapter: int
     """The chapter the task stands in."""
-    title: Text
+    title: str
     """The heading sentence, before the first 。."""
-    text: Text
+    text: str
     """The rest of the task, verbatim, without the attribution."""
     attribution: str | None = None
     """The attribution parenthesis verbatim, without its brackets."""
-    lead: tuple[Text, ...] = ()
+    lead: tuple[str, ...] = ()
     """Lead units (牵头)."""
-    cooperate: tuple[Text, ...] = ()
+    cooperate: tuple[str, ...] = ()
     """Cooperating units (配合)."""
-    responsible: tuple[Text, ...] = ()
+    responsible: tuple[str, ...] = ()
     """Sole responsible units (负责), with no lead/cooperate split."""
     and_others: Role | None = None
     """The role list that ends in 等部门 ("and others, unnamed")."""
@@ -133,7 +131,7 @@ class Task:
         return None
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True)
 class TasksFile:
     """data/tasks.yaml"""
 
@@ -144,7 +142,7 @@ class TasksFile:
     tasks: tuple[Task, ...]
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True)
 class Unit:
     __pydantic_config__ = _CONFIG
 
@@ -152,11 +150,11 @@ class Unit:
     """What kind of body the unit is."""
     full_name: str | None = None
     """Official full name, only where it is certain."""
-    aliases: tuple[Text, ...] = ()
+    aliases: tuple[str, ...] = ()
     """Other names people type for it (发改局, 淄川区发改局)."""
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True)
 class DepartmentsFile:
     """data/departments.yaml"""
 
@@ -164,5 +162,5 @@ class DepartmentsFile:
 
     units: dict[str, Unit]
     """Every unit, keyed by the short name the document writes."""
-    placeholders: tuple[Text, ...] = ()
+    placeholders: tuple[str, ...] = ()
     """Generic wording (区有关部门, 各相关部门): not units, never matched by --dept."""

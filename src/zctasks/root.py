@@ -5,8 +5,8 @@ from __future__ import annotations
 
 import os
 from collections.abc import Mapping
-from dataclasses import dataclass
 from pathlib import Path
+from typing import NamedTuple
 
 from zctasks.errors import UsageError
 
@@ -14,8 +14,7 @@ TASKS_FILE = Path("data/tasks.yaml")
 DEPARTMENTS_FILE = Path("data/departments.yaml")
 
 
-@dataclass(frozen=True, slots=True)
-class LedgerRoot:
+class LedgerRoot(NamedTuple):
     path: Path
     source: str
     """How it was found: "--root", "ZCTASKS_ROOT", "cwd" or "bundled"."""
@@ -53,6 +52,8 @@ def find_root(
 def _checked(path: Path, given_by: str) -> Path:
     path = path.expanduser().resolve()
     if not (path / TASKS_FILE).is_file():
-        raise UsageError(f"{given_by} 指向的目录 {path} 中没有 {TASKS_FILE.as_posix()}",
-                         "用 zctasks init 新建台账，或指向含有 data/tasks.yaml 的目录")
+        raise UsageError(
+            f"{given_by} 指向的目录 {path} 中没有 {TASKS_FILE.as_posix()}",
+            "用 zctasks init 新建台账，或指向含有 data/tasks.yaml 的目录",
+        )
     return path

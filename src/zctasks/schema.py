@@ -6,7 +6,6 @@ This is the only module that imports pydantic: queries answered from the cache s
 from __future__ import annotations
 
 import json
-from functools import cache
 from typing import Any, TypeVar
 
 from pydantic import TypeAdapter, ValidationError
@@ -20,9 +19,13 @@ T = TypeVar("T")
 _FILES: dict[str, type[Any]] = {"tasks": TasksFile, "departments": DepartmentsFile}
 
 
-@cache
+_ADAPTERS: dict[type[Any], TypeAdapter[Any]] = {}
+
+
 def _adapter(model: type[T]) -> TypeAdapter[T]:
-    return TypeAdapter(model)
+    if model not in _ADAPTERS:
+        _ADAPTERS[model] = TypeAdapter(model)
+    return _ADAPTERS[model]
 
 
 def validate(doc: YamlDoc, model: type[T]) -> tuple[T | None, list[Diagnostic]]:

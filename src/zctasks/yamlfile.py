@@ -27,7 +27,19 @@ Path_ = tuple[str | int, ...]
 
 _STANDARD_TAGS = {
     "tag:yaml.org,2002:" + name
-    for name in ("str", "int", "float", "bool", "null", "map", "seq", "timestamp", "binary")
+    for name in (
+        "str",
+        "int",
+        "float",
+        "bool",
+        "null",
+        "map",
+        "seq",
+        "timestamp",
+        "binary",
+        "value",
+        "merge",
+    )
 }
 _NULL = {"", "~", "null", "Null", "NULL"}
 _TRUE = {"true", "True", "TRUE"}
@@ -60,7 +72,13 @@ class YamlDoc:
         return (1, 1)
 
     def diagnostic(
-        self, loc: Path_, code: str, message: str, hint: str = "", *, key: bool = False,
+        self,
+        loc: Path_,
+        code: str,
+        message: str,
+        hint: str = "",
+        *,
+        key: bool = False,
         severity: str = "error",
     ) -> Diagnostic:
         line, column = self.where(loc, key=key)
@@ -97,24 +115,39 @@ class _Problem(Exception):
 def decode(path: str, raw: bytes) -> tuple[str | None, list[Diagnostic]]:
     """UTF-8 text of a file (a BOM is dropped), or a located diagnostic."""
     if len(raw) > MAX_BYTES:
-        return None, [Diagnostic(path, 1, 1, "too-large",
-                                 f"文件过大（{len(raw)} 字节，上限 {MAX_BYTES} 字节）",
-                                 "台账文件应为文本；请检查是否放错了文件")]
+        return None, [
+            Diagnostic(
+                path,
+                1,
+                1,
+                "too-large",
+                f"文件过大（{len(raw)} 字节，上限 {MAX_BYTES} 字节）",
+                "台账文件应为文本；请检查是否放错了文件",
+            )
+        ]
     try:
         return raw.decode("utf-8-sig"), []
     except UnicodeDecodeError as exc:
         start = 3 if raw.startswith(b"\xef\xbb\xbf") else 0
-        before = raw[start:exc.start]
+        before = raw[start : exc.start]
         line = before.count(b"\n") + 1
-        column = len(before[before.rfind(b"\n") + 1:].decode("utf-8", "replace")) + 1
+        column = len(before[before.rfind(b"\n") + 1 :].decode("utf-8", "replace")) + 1
         hint = "请用 UTF-8 编码保存该文件"
         try:
             raw.decode("gb18030")
             hint = "文件似乎是 GBK/GB18030 编码，请另存为 UTF-8"
         except UnicodeDecodeError:
             pass
-        return None, [Diagnostic(path, line, column, "encoding",
-                                 f"文件不是 UTF-8 编码（第 {exc.start + 1} 字节无法解码）", hint)]
+        return None, [
+            Diagnostic(
+                path,
+                line,
+                column,
+                "encoding",
+                f"文件不是 UTF-8 编码（第 {exc.start + 1} 字节无法解码）",
+                hint,
+            )
+        ]
 
 
 def parse(path: str, raw: bytes) -> tuple[YamlDoc | None, list[Diagnostic]]:
@@ -125,7 +158,7 @@ def parse(path: str, raw: bytes) -> tuple[YamlDoc | None, list[Diagnostic]]:
     try:
         root = yaml.compose(text, Loader=_Loader)
     except yaml.MarkedYAMLError as exc:
-        return None, [_syntax_diagnostic(path, exc)]
+        return None, [_syntax_diagnostic(path, exc, text)]
     except yaml.YAMLError as exc:
         return None, [Diagnostic(path, 1, 1, "yaml-syntax", f"YAML 语法错误：{exc}")]
     doc = YamlDoc(path, None)
@@ -135,23 +168,49 @@ def parse(path: str, raw: bytes) -> tuple[YamlDoc | None, list[Diagnostic]]:
         doc.data = _convert(root, (), doc, set(), 0)
     except _Problem as problem:
         line, column = _position(problem.node.start_mark)
+        if problem.code == "alias":
+            line, column = _first_alias(text)
         return None, [Diagnostic(path, line, column, problem.code, problem.message, problem.hint)]
     return doc, doc.problems
 
 
-def _syntax_diagnostic(path: str, exc: yaml.MarkedYAMLError) -> Diagnostic:
+def _first_alias(text: str) -> tuple[int, int]:
+    """Where the first alias (*name) stands: composed nodes only remember their anchor."""
+    for event in yaml.parse(text, Loader=_Loader):
+        if isinstance(event, yaml.AliasEvent):
+            return _position(event.start_mark)
+    return (1, 1)  # pragma: no cover - only called after an alias was seen
+
+
+def _syntax_diagnostic(path: str, exc: yaml.MarkedYAMLError, text: str) -> Diagnostic:
     mark = exc.problem_mark or exc.context_mark
     line, column = _position(mark) if mark is not None else (1, 1)
     problem = exc.problem or "无法解析"
-    if "'\\t'" in problem or "\\t" in problem:
-        return Diagnostic(path, line, column, "tab-indent", "YAML 不允许用制表符（Tab）缩进",
-                          "请把制表符换成空格")
+    lines = text.split("\n")
+    source_line = lines[line - 1] if line <= len(lines) else ""
+    indent = source_line[: len(source_line) - len(source_line.lstrip(" \t"))]
+    if "\t" in indent:
+        return Diagnostic(
+            path, line, column, "tab-indent", "YAML 不允许用制表符（Tab）缩进", "请把制表符换成空格"
+        )
     if "expected a single document" in str(exc) or "but found another document" in str(exc):
-        return Diagnostic(path, line, column, "yaml-syntax", "一个文件只能有一个 YAML 文档",
-                          "删除多余的 --- 分隔线")
+        return Diagnostic(
+            path,
+            line,
+            column,
+            "yaml-syntax",
+            "一个文件只能有一个 YAML 文档",
+            "删除多余的 --- 分隔线",
+        )
     context = f"（{exc.context}）" if exc.context else ""
-    return Diagnostic(path, line, column, "yaml-syntax", f"YAML 语法错误：{problem}{context}",
-                      "检查该位置的缩进、冒号和引号")
+    return Diagnostic(
+        path,
+        line,
+        column,
+        "yaml-syntax",
+        f"YAML 语法错误：{problem}{context}",
+        "检查该位置的缩进、冒号和引号",
+    )
 
 
 def _convert(node: yaml.Node, loc: Path_, doc: YamlDoc, seen: set[int], depth: int) -> Any:
@@ -161,15 +220,21 @@ def _convert(node: yaml.Node, loc: Path_, doc: YamlDoc, seen: set[int], depth: i
         raise _Problem(node, "alias", "不支持 YAML 锚点与别名（& 和 *）", "请直接写出重复的内容")
     seen.add(id(node))
     if node.tag not in _STANDARD_TAGS:
-        raise _Problem(node, "unsafe-tag", f"不支持的 YAML 标签 {node.tag}",
-                       "台账文件只能包含文本、数字、列表和映射")
+        raise _Problem(
+            node,
+            "unsafe-tag",
+            f"不支持的 YAML 标签 {node.tag}",
+            "台账文件只能包含文本、数字、列表和映射",
+        )
     doc.values[loc] = _position(node.start_mark)
     if isinstance(node, yaml.ScalarNode):
         if node.tag == "tag:yaml.org,2002:binary":
             raise _Problem(node, "unsafe-tag", "不支持二进制数据", "")
         return node.value if node.style else _resolve_plain(node.value)
     if isinstance(node, yaml.SequenceNode):
-        return [_convert(item, (*loc, i), doc, seen, depth + 1) for i, item in enumerate(node.value)]
+        return [
+            _convert(item, (*loc, i), doc, seen, depth + 1) for i, item in enumerate(node.value)
+        ]
     assert isinstance(node, yaml.MappingNode)
     result: dict[str, Any] = {}
     for key_node, value_node in node.value:
@@ -181,9 +246,16 @@ def _convert(node: yaml.Node, loc: Path_, doc: YamlDoc, seen: set[int], depth: i
         child = (*loc, key)
         if key in result:
             line, column = _position(key_node.start_mark)
-            doc.problems.append(Diagnostic(
-                doc.path, line, column, "duplicate-key", f"键 “{key}” 重复",
-                f"第一次出现在第 {doc.keys[child][0]} 行；同一映射中的键不能重复"))
+            doc.problems.append(
+                Diagnostic(
+                    doc.path,
+                    line,
+                    column,
+                    "duplicate-key",
+                    f"键 “{key}” 重复",
+                    f"第一次出现在第 {doc.keys[child][0]} 行；同一映射中的键不能重复",
+                )
+            )
             continue
         doc.keys[child] = _position(key_node.start_mark)
         result[key] = _convert(value_node, child, doc, seen, depth + 1)

@@ -1,0 +1,284 @@
+"""Cross-checks of a parsed ledger: what the schema alone cannot see.
+
+Every problem is collected and located; nothing stops at the first one.
+"""
+
+from __future__ import annotations
+
+import difflib
+from pathlib import Path
+from typing import Any
+
+from zctasks.errors import Diagnostic
+from zctasks.ledger import ROLE_NAMES, CheckResult, Ledger, normal_name
+from zctasks.models import ROLES, DepartmentsFile, Role, Task, TasksFile
+from zctasks.root import DEPARTMENTS_FILE, TASKS_FILE
+
+
+def check_contents(root: Path, contents: dict[Path, bytes | None]) -> CheckResult:
+    from zctasks import schema, yamlfile
+
+    diagnostics: list[Diagnostic] = []
+    parsed: dict[Path, Any] = {}
+    for relative, model in ((TASKS_FILE, TasksFile), (DEPARTMENTS_FILE, DepartmentsFile)):
+        name = relative.as_posix()
+        doc, found = yamlfile.parse(name, contents[relative] or b"")
+        diagnostics += found
+        if doc is None:
+            continue
+        if doc.data is None:
+            diagnostics.append(
+                Diagnostic(
+                    name,
+                    1,
+                    1,
+                    "empty-file",
+                    "文件为空",
+                    "台账文件不能为空；可从 zctasks init 生成的文件开始",
+                )
+            )
+            continue
+        value, found = schema.validate(doc, model)
+        diagnostics += found
+        if value is not None:
+            parsed[relative] = (value, doc)
+    if len(parsed) < 2:
+        return CheckResult(None, diagnostics)
+    tasks_file, tasks_doc = parsed[TASKS_FILE]
+    departments, departments_doc = parsed[DEPARTMENTS_FILE]
+    diagnostics += _check_required(tasks_file, tasks_doc, departments, departments_doc)
+    diagnostics += _check_departments(departments, departments_doc)
+    diagnostics += _check_tasks(tasks_file, tasks_doc, departments)
+    ledger = Ledger(
+        root=root,
+        plan=tasks_file.plan,
+        chapters={c.id: c for c in tasks_file.chapters},
+        tasks={t.id: t for t in tasks_file.tasks},
+        units=dict(departments.units),
+        placeholders=frozenset(departments.placeholders),
+    )
+    return CheckResult(ledger, diagnostics)
+
+
+def _check_required(
+    tasks_file: TasksFile, doc: Any, departments: DepartmentsFile, departments_doc: Any
+) -> list[Diagnostic]:
+    """Positive numbers and non-empty text: what the types alone allow but the ledger cannot use."""
+    found: list[Diagnostic] = []
+
+    def number(loc: tuple[str | int, ...], value: int) -> None:
+        if value < 1:
+            found.append(doc.diagnostic(loc, "range", f"编号应为正整数，实际为 {value}"))
+
+    def text(where: Any, loc: tuple[str | int, ...], value: str | None) -> None:
+        if value is not None and not value.strip():
+            found.append(where.diagnostic(loc, "empty", f"“{loc[-1]}” 不能为空"))
+
+    for i, chapter in enumerate(tasks_file.chapters):
+        number(("chapters", i, "id"), chapter.id)
+        text(doc, ("chapters", i, "title"), chapter.title)
+    for i, task in enumerate(tasks_file.tasks):
+        number(("tasks", i, "id"), task.id)
+        for name in ("title", "text", "attribution"):
+            text(doc, ("tasks", i, name), getattr(task, name))
+        for role in ROLES:
+            for k, unit in enumerate(getattr(task, role)):
+                text(doc, ("tasks", i, role, k), unit)
+        for j, target in enumerate(task.targets):
+            for name in ("id", "name", "unit"):
+                text(doc, ("tasks", i, "targets", j, name), getattr(target, name))
+    for short, unit in departments.units.items():
+        text(departments_doc, ("units", short), short)
+        for k, alias in enumerate(unit.aliases):
+            text(departments_doc, ("units", short, "aliases", k), alias)
+    return found
+
+
+def _check_departments(departments: DepartmentsFile, doc: Any) -> list[Diagnostic]:
+    found: list[Diagnostic] = []
+    owner: dict[str, str] = {}
+    for short, unit in departments.units.items():
+        for i, spelling in enumerate((short, unit.full_name, *unit.aliases)):
+            if not spelling:
+                continue
+            spelling = normal_name(spelling)
+            if spelling in owner and owner[spelling] != short:
+                loc = ("units", short, "aliases", i - 2) if i >= 2 else ("units", short)
+                found.append(
+                    doc.diagnostic(
+                        loc,
+                        "ambiguous-name",
+                        f"名称“{spelling}”同时指向 {owner[spelling]} 和 {short}",
+                        "一个名称只能指向一个单位",
+                        key=(i == 0),
+                    )
+                )
+            owner.setdefault(spelling, short)
+    for i, placeholder in enumerate(departments.placeholders):
+        if normal_name(placeholder) in owner:
+            found.append(
+                doc.diagnostic(
+                    ("placeholders", i),
+                    "ambiguous-name",
+                    f"“{placeholder}”既是单位又是泛指用语",
+                    "",
+                )
+            )
+    return found
+
+
+def _check_tasks(tasks_file: TasksFile, doc: Any, departments: DepartmentsFile) -> list[Diagnostic]:
+    found: list[Diagnostic] = []
+    plan = tasks_file.plan
+    if plan.period.end < plan.period.start:
+        found.append(
+            doc.diagnostic(("plan", "period", "end"), "bad-period", "计划期的结束日期早于开始日期")
+        )
+    chapter_ids: set[int] = set()
+    for i, chapter in enumerate(tasks_file.chapters):
+        if chapter.id in chapter_ids:
+            found.append(
+                doc.diagnostic(
+                    ("chapters", i, "id"), "duplicate-chapter", f"章节编号 {chapter.id} 重复"
+                )
+            )
+        chapter_ids.add(chapter.id)
+    known = set(departments.units)
+    placeholders = set(departments.placeholders)
+    task_ids: set[int] = set()
+    target_ids: set[str] = set()
+    for i, task in enumerate(tasks_file.tasks):
+        at = ("tasks", i)
+        if task.id in task_ids:
+            found.append(
+                doc.diagnostic(
+                    (*at, "id"),
+                    "duplicate-task",
+                    f"任务编号 {task.id} 重复",
+                    "每项任务的编号必须唯一",
+                )
+            )
+        task_ids.add(task.id)
+        if task.chapter not in chapter_ids:
+            found.append(
+                doc.diagnostic(
+                    (*at, "chapter"),
+                    "unknown-chapter",
+                    f"任务 {task.id} 所在的第 {task.chapter} 章不存在",
+                    f"已有章节：{'、'.join(map(str, sorted(chapter_ids)))}",
+                )
+            )
+        if task.due is not None and not plan.period.start <= task.due <= plan.period.end:
+            found.append(
+                doc.diagnostic(
+                    (*at, "due"),
+                    "due-outside-period",
+                    f"任务 {task.id} 的期限 {task.due} 不在计划期内",
+                )
+            )
+        found += _check_roles(task, doc, at, known, placeholders)
+        for j, target in enumerate(task.targets):
+            found += _check_target(task, target, doc, (*at, "targets", j), target_ids)
+    return found
+
+
+def _check_roles(
+    task: Task, doc: Any, at: tuple[str | int, ...], known: set[str], placeholders: set[str]
+) -> list[Diagnostic]:
+    found: list[Diagnostic] = []
+    seen: dict[str, Role] = {}
+    for role in ROLES:
+        for k, unit in enumerate(getattr(task, role)):
+            loc = (*at, role, k)
+            if unit not in known and unit not in placeholders:
+                close = difflib.get_close_matches(unit, sorted(known), n=3, cutoff=0.5)
+                hint = (
+                    f"是否是：{'、'.join(close)}？" if close else ""
+                ) + "新单位请先加入 data/departments.yaml"
+                found.append(doc.diagnostic(loc, "unknown-unit", f"未知单位“{unit}”", hint))
+            if unit in seen:
+                what = (
+                    "重复列出"
+                    if seen[unit] == role
+                    else f"同时是{ROLE_NAMES[seen[unit]]}和{ROLE_NAMES[role]}单位"
+                )
+                found.append(
+                    doc.diagnostic(
+                        loc,
+                        "role-conflict",
+                        f"任务 {task.id} 中“{unit}”{what}",
+                        "一个单位在一项任务中只能有一个角色",
+                    )
+                )
+            seen.setdefault(unit, role)
+    if task.responsible and (task.lead or task.cooperate):
+        found.append(
+            doc.diagnostic(
+                (*at, "responsible"),
+                "role-conflict",
+                f"任务 {task.id} 既有负责单位又有牵头/配合单位",
+                "“负责”表示不分牵头与配合",
+            )
+        )
+    if task.and_others and not getattr(task, task.and_others):
+        found.append(
+            doc.diagnostic(
+                (*at, "and_others"),
+                "and-others-empty",
+                f"任务 {task.id} 的 and_others 指向空的 {task.and_others} 列表",
+            )
+        )
+    return found
+
+
+def _check_target(
+    task: Task, target: Any, doc: Any, at: tuple[str | int, ...], target_ids: set[str]
+) -> list[Diagnostic]:
+    found: list[Diagnostic] = []
+    prefix, _, number = target.id.partition(".")
+    if prefix != str(task.id) or not number.isdigit():
+        found.append(
+            doc.diagnostic(
+                (*at, "id"), "target-id", f"指标编号“{target.id}”应以任务编号开头，如 {task.id}.1"
+            )
+        )
+    if target.id in target_ids:
+        found.append(doc.diagnostic((*at, "id"), "duplicate-target", f"指标编号 {target.id} 重复"))
+    target_ids.add(target.id)
+    if target.op == "between":
+        if target.max is None:
+            found.append(
+                doc.diagnostic(
+                    at,
+                    "between-needs-max",
+                    f"指标 {target.id} 是区间（between），缺少上限 max",
+                    "例如 2—3家 写作 value: 2 和 max: 3",
+                )
+            )
+        elif target.max < target.value:
+            found.append(
+                doc.diagnostic(
+                    (*at, "max"),
+                    "max-below-value",
+                    f"指标 {target.id} 的上限 {target.max} 小于下限 {target.value}",
+                )
+            )
+    elif target.max is not None:
+        found.append(
+            doc.diagnostic(
+                (*at, "max"),
+                "max-without-between",
+                f"指标 {target.id} 不是区间，不应有 max",
+                "区间指标写 op: between",
+            )
+        )
+    if target.quote and target.quote not in task.text:
+        found.append(
+            doc.diagnostic(
+                (*at, "quote"),
+                "quote-not-in-text",
+                f"指标 {target.id} 的 quote 不是任务 {task.id} 原文的一部分",
+                "quote 应逐字摘自任务正文",
+            )
+        )
+    return found

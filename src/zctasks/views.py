@@ -1,0 +1,155 @@
+"""How ledger facts are written for people (Chinese) and for machines (the JSON contract)."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from zctasks.ledger import ROLE_NAMES
+from zctasks.models import ROLES
+
+if TYPE_CHECKING:
+    from zctasks.ledger import Ledger
+    from zctasks.models import Number, Role, Target, Task
+    from zctasks.queries import ChapterCount, UnitCount
+
+CHINESE_NUMERALS = "一二三四五六七八九十"
+_OP_WORDS = {">=": "≥", ">": ">", "<=": "≤", "<": "<", "=": "", "~": "约"}
+
+
+def number(value: Number) -> str:
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)
+    return str(value)
+
+
+def chapter_numeral(chapter_id: int) -> str:
+    """一 … 十二, as chapter headings are numbered."""
+    if chapter_id <= 10:
+        return CHINESE_NUMERALS[chapter_id - 1]
+    tens, ones = divmod(chapter_id, 10)
+    head = "" if tens == 1 else CHINESE_NUMERALS[tens - 1]
+    return head + "十" + (CHINESE_NUMERALS[ones - 1] if ones else "")
+
+
+def target_goal(target: Target) -> str:
+    """The target as people write it: ≥10家, 3—5家, 约52%, ≤8000万立方米."""
+    if target.op == "between":
+        return f"{number(target.value)}—{number(target.max or target.value)}{target.unit}"
+    return f"{_OP_WORDS[target.op]}{number(target.value)}{target.unit}"
+
+
+def target_nature(target: Target) -> str:
+    return ("累计" if target.accrues else "水平") + ("" if target.firm else "·力争")
+
+
+def unit_list(task: Task, role: Role) -> str:
+    names = "、".join(getattr(task, role))
+    return names + "等" if names and task.and_others == role else names
+
+
+def principal_units(task: Task) -> str:
+    """Lead units, or the responsible ones marked （负责）."""
+    if task.lead:
+        return unit_list(task, "lead")
+    if task.responsible:
+        return unit_list(task, "responsible") + "（负责）"
+    return ""
+
+
+def task_json(ledger: Ledger, task: Task) -> dict[str, Any]:
+    return {
+        "id": task.id,
+        "chapter": task.chapter,
+        "chapter_title": ledger.chapter_of(task).title,
+        "title": task.title,
+        "text": task.text,
+        "attribution": task.attribution,
+        "lead": list(task.lead),
+        "cooperate": list(task.cooperate),
+        "responsible": list(task.responsible),
+        "and_others": task.and_others,
+        "placeholders": [u for u in task.units() if u in ledger.placeholders],
+        "due": (task.due or ledger.plan.period.end).isoformat(),
+        "targets": [target_json(t) for t in task.targets],
+    }
+
+
+def target_json(target: Target) -> dict[str, Any]:
+    return {
+        "id": target.id,
+        "name": target.name,
+        "op": target.op,
+        "value": target.value,
+        "max": target.max,
+        "unit": target.unit,
+        "firm": target.firm,
+        "accrues": target.accrues,
+        "quote": target.quote,
+    }
+
+
+def unit_json(row: UnitCount, ledger: Ledger) -> dict[str, Any]:
+    return {
+        "name": row.name,
+        "full_name": row.full_name,
+        "kind": row.kind,
+        "aliases": list(ledger.units[row.name].aliases),
+        "lead": row.lead,
+        "cooperate": row.cooperate,
+        "responsible": row.responsible,
+        "total": row.total,
+    }
+
+
+def chapter_json(row: ChapterCount) -> dict[str, Any]:
+    return {"id": row.id, "title": row.title, "tasks": row.task_ids, "targets": row.targets}
+
+
+def id_span(ids: list[int]) -> str:
+    """1–6, or 1、3、5 where the numbers do not run on."""
+    if not ids:
+        return ""
+    if ids == list(range(ids[0], ids[-1] + 1)) and len(ids) > 2:
+        return f"{ids[0]}–{ids[-1]}"
+    return "、".join(map(str, ids))
+
+
+def role_name(role: Role) -> str:
+    return ROLE_NAMES[role]
+
+
+def task_markdown(ledger: Ledger, task: Task) -> str:
+    chapter = ledger.chapter_of(task)
+    lines = [
+        f"## {task.id}. {task.title}",
+        "",
+        f"- 章节：{chapter_numeral(chapter.id)}、{chapter.title}",
+    ]
+    for role in ROLES:
+        if getattr(task, role):
+            lines.append(f"- {ROLE_NAMES[role]}：{unit_list(task, role)}")
+    if task.attribution:
+        lines.append(f"- 原文分工：（{task.attribution}）")
+    lines += ["", task.text, ""]
+    if task.targets:
+        lines.append(
+            markdown_table(
+                ["编号", "指标", "目标", "性质", "原文"],
+                [[t.id, t.name, target_goal(t), target_nature(t), t.quote] for t in task.targets],
+            )
+        )
+    return "\n".join(lines).rstrip("\n") + "\n"
+
+
+def markdown_table(headers: list[str], rows: list[list[str]]) -> str:
+    """A CommonMark pipe table (pipes in cells escaped, line breaks folded)."""
+
+    def cell(text: str) -> str:
+        return " ".join(text.split()).replace("|", "\\|")
+
+    lines = [
+        "| " + " | ".join(map(cell, headers)) + " |",
+        "|" + "|".join("---" for _ in headers) + "|",
+    ]
+    lines += ["| " + " | ".join(map(cell, row)) + " |" for row in rows]
+    return "\n".join(lines) + "\n"
