@@ -1,0 +1,106 @@
+from __future__ import annotations
+
+import textwrap
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from zctasks.cli import app
+
+REPO = Path(__file__).resolve().parents[1]
+SEED = REPO / "tests" / "fixtures" / "zichuan-2023-key-tasks.txt"
+
+TASKS = """\
+plan:
+  title: 测试计划
+  doc_number: 测政办字〔2023〕1号
+  issuer: 测试区人民政府办公室
+  issued: 2023-07-03
+  period: {start: 2023-01-01, end: 2023-12-31}
+chapters:
+  - {id: 1, title: 科技创新}
+  - {id: 2, title: 绿色发展}
+tasks:
+  - id: 1
+    chapter: 1
+    title: 建设创新平台
+    text: 力争新增市级以上创新平台10家以上，新增2—3家省级平台。
+    attribution: 区科技局牵头，区发改局等部门配合
+    lead: [区科技局]
+    cooperate: [区发改局]
+    and_others: cooperate
+    targets:
+      - {id: "1.1", name: 新增市级以上创新平台, op: ">=", value: 10, unit: 家, firm: false, quote: 力争新增市级以上创新平台10家以上}
+      - {id: "1.2", name: 新增省级平台, op: between, value: 2, max: 3, unit: 家}
+  - id: 2
+    chapter: 2
+    title: 节约用水
+    text: 全区年度用水总量控制在8000万立方米之内。
+    attribution: 区水利局负责
+    responsible: [区水利局]
+    targets:
+      - {id: "2.1", name: 年度用水总量, op: "<=", value: 8000, unit: 万立方米}
+  - id: 3
+    chapter: 2
+    title: 推进产业协同
+    text: 抓好重大产业攻关项目实施。
+    attribution: 区发改局牵头，区有关部门配合
+    lead: [区发改局]
+    cooperate: [区有关部门]
+"""
+
+DEPARTMENTS = """\
+units:
+  区发改局: {full_name: 淄川区发展和改革局, kind: 政府工作部门, aliases: [发改局]}
+  区科技局: {full_name: 淄川区科学技术局, kind: 政府工作部门, aliases: [科技局]}
+  区水利局: {kind: 政府工作部门}
+placeholders: [区有关部门]
+"""
+
+
+@pytest.fixture(autouse=True)
+def _isolated(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Every test gets its own cache and never finds a ledger by accident."""
+    monkeypatch.setenv("ZCTASKS_CACHE_DIR", str(tmp_path_factory.mktemp("cache")))
+    monkeypatch.delenv("ZCTASKS_ROOT", raising=False)
+    monkeypatch.delenv("ZCTASKS_NO_CACHE", raising=False)
+    monkeypatch.delenv("NO_COLOR", raising=False)
+
+
+MakeLedger = Callable[..., Path]
+
+
+@pytest.fixture
+def make_ledger(tmp_path: Path) -> MakeLedger:
+    """Write a ledger folder from inline YAML (the small sample by default)."""
+
+    def make(tasks: str | bytes = TASKS, departments: str | bytes = DEPARTMENTS) -> Path:
+        data = tmp_path / "ledger" / "data"
+        data.mkdir(parents=True, exist_ok=True)
+        for name, content in (("tasks.yaml", tasks), ("departments.yaml", departments)):
+            if isinstance(content, str):
+                content = textwrap.dedent(content).encode()
+            (data / name).write_bytes(content)
+        return data.parent
+
+    return make
+
+
+class Run:
+    def __init__(self, exit_code: int, stdout: str, stderr: str) -> None:
+        self.exit_code, self.stdout, self.stderr = exit_code, stdout, stderr
+
+
+@pytest.fixture
+def zc() -> Callable[..., Run]:
+    """Run the CLI in-process: zc("list", "--dept", "区发改局", root=path)."""
+    runner = CliRunner()
+
+    def run(*args: str, root: Path | None = None) -> Run:
+        argv = (["--root", str(root)] if root is not None else []) + list(args)
+        result = runner.invoke(app, argv, catch_exceptions=False)
+        return Run(result.exit_code, result.stdout, result.stderr)
+
+    return run
