@@ -9,7 +9,7 @@ this module free of imports that would slow every start.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 from typing import Literal
 
@@ -164,3 +164,62 @@ class DepartmentsFile:
     """Every unit, keyed by the short name the document writes."""
     placeholders: tuple[str, ...] = ()
     """Generic wording (区有关部门, 各相关部门): not units, never matched by --dept."""
+
+
+Status = Literal["未启动", "推进中", "已完成", "受阻"]
+STATUSES: tuple[Status, ...] = ("未启动", "推进中", "已完成", "受阻")
+
+
+@dataclass(frozen=True)
+class Entry:
+    """One progress report, as recorded in data/progress/YYYY-MM.yaml (one line each)."""
+
+    __pydantic_config__ = _CONFIG
+
+    id: str
+    """Unique id: the date, the task number and a random suffix (2023-07-14-7-a1b2c3)."""
+    task: int
+    """The task reported on."""
+    date: date
+    """The day the progress stands at; decides the month file."""
+    by: str
+    """The reporting unit: one of the task's units unless ``forced`` gives a reason."""
+    status: Status
+    """未启动, 推进中, 已完成 or 受阻."""
+    note: str
+    """What was done (required)."""
+    values: dict[str, Number] = field(default_factory=dict)
+    """Target id → the cumulative actual to date (accruing targets) or the current level."""
+    source: str = ""
+    """Evidence: document number, meeting, link."""
+    next: str = ""
+    """下步计划."""
+    problems: str = ""
+    """存在问题."""
+    forced: str = ""
+    """Why a unit that is not on the task reported it (zctasks progress add --force)."""
+
+
+@dataclass(frozen=True)
+class ScheduleSettings:
+    """Traffic-light rules; see README "Schedule and lights"."""
+
+    __pydantic_config__ = _CONFIG
+
+    yellow_gap: Number = 10
+    """Percentage points behind the time-proportional schedule before a target turns yellow."""
+    red_gap: Number = 30
+    """Percentage points behind before it turns red (严重滞后)."""
+    stale_days: int = 30
+    """A task with no report in this many days is grey (未报送)."""
+    approx_tolerance: Number = 5
+    """For 左右 (~) targets: the percentage either side of the value that counts as met."""
+
+
+@dataclass(frozen=True)
+class ConfigFile:
+    """data/config.yaml (optional)"""
+
+    __pydantic_config__ = _CONFIG
+
+    schedule: ScheduleSettings = field(default_factory=ScheduleSettings)
