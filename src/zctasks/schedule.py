@@ -1,0 +1,210 @@
+"""Where each task stands against the time-proportional schedule (序时进度), as lights.
+
+序时进度 at a date is the share of the plan period elapsed by the end of that day. An
+accruing target keeps pace when its completion ratio is at least that share; a level or
+rate is compared with its value directly. How far behind turns yellow or red, when a task
+counts as unreported, and the tolerance of 左右 targets come from the ledger's settings.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Literal, NamedTuple
+
+from zctasks.ledger import Ledger
+from zctasks.models import Entry, Number, ScheduleSettings, Target, Task
+from zctasks.progress import Progress
+
+Light = Literal["done", "green", "yellow", "red", "grey"]
+LIGHTS: tuple[Light, ...] = ("done", "green", "yellow", "red", "grey")
+LIGHT_NAMES: dict[Light, str] = {
+    "done": "已完成",
+    "green": "序时推进",
+    "yellow": "滞后",
+    "red": "严重滞后",
+    "grey": "未报送",
+}
+_SEVERITY: dict[Light, int] = {"done": 0, "green": 1, "yellow": 2, "red": 3, "grey": 4}
+
+
+def elapsed_share(as_of: date, start: date, end: date) -> float:
+    """The share of [start, end] elapsed at the end of ``as_of``, between 0 and 1."""
+    total = (end - start).days + 1
+    return min(max(((as_of - start).days + 1) / total, 0.0), 1.0)
+
+
+class TargetState(NamedTuple):
+    target: Target
+    actual: Number
+    reported_on: date
+    light: Light
+    reason: str
+
+
+class TaskState(NamedTuple):
+    task: Task
+    light: Light
+    reason: str
+    targets: list[TargetState]
+    latest: Entry | None
+
+
+def _pct(share: float) -> str:
+    return f"{share * 100:.0f}%"
+
+
+def _num(value: Number) -> str:
+    return f"{value:g}"
+
+
+def _behind(gap_points: float, settings: ScheduleSettings) -> Light:
+    if gap_points > settings.red_gap:
+        return "red"
+    if gap_points > settings.yellow_gap:
+        return "yellow"
+    return "green"
+
+
+def target_state(
+    target: Target, actual: Number, reported_on: date, elapsed: float, settings: ScheduleSettings
+) -> TargetState:
+    """The light of one target with its latest actual (cumulative, or the current level)."""
+    label = f"{target.id} {target.name}"
+    value, unit = target.value, target.unit
+    tolerance = settings.approx_tolerance / 100
+    if target.op in ("<=", "<"):
+        return _upper_bound(target, actual, reported_on, elapsed, settings)
+    if target.op == "~" and not target.accrues:
+        off = abs(actual - value) / value if value else 0.0
+        light: Light = "done" if off <= tolerance + 1e-9 else _behind(off * 100, settings)
+        reason = f"{label} {_num(actual)}{unit}，目标约{_num(value)}{unit}（±{settings.approx_tolerance:g}%）"
+        return TargetState(target, actual, reported_on, light, reason)
+    goal = value * (1 - tolerance) if target.op == "~" else value
+    met = actual > value if target.op == ">" else actual >= goal
+    ratio = actual / value if value else 1.0
+    if target.op == "between" and target.max is not None:
+        shown = f"{_num(value)}—{_num(target.max)}{unit}"
+    else:
+        shown = f"{_num(value)}{unit}"
+    if not target.accrues:
+        light = "done" if met else _behind((1 - ratio) * 100, settings)
+        reason = f"{label} {_num(actual)}{unit}，目标{shown}，达到目标的{_pct(ratio)}"
+        return TargetState(target, actual, reported_on, light, reason)
+    reason = f"{label} {_num(actual)}/{shown}，完成{_pct(ratio)}，序时进度{_pct(elapsed)}"
+    if met:
+        if target.op == "between" and target.max is not None and actual > target.max:
+            reason += "，已超过区间上限"
+        return TargetState(target, actual, reported_on, "done", reason)
+    gap = (elapsed - ratio) * 100
+    light = _behind(gap, settings)
+    if light != "green":
+        reason += f"，落后{gap:.0f}个百分点"
+    return TargetState(target, actual, reported_on, light, reason)
+
+
+def _upper_bound(
+    target: Target, actual: Number, reported_on: date, elapsed: float, settings: ScheduleSettings
+) -> TargetState:
+    label = f"{target.id} {target.name}"
+    value, unit = target.value, target.unit
+    over = actual > value if target.op == "<=" else actual >= value
+    ratio = actual / value if value else 0.0
+    if not target.accrues:
+        light: Light = "red" if over else "done"
+        reason = f"{label} {_num(actual)}{unit}，上限{_num(value)}{unit}" + (
+            "，已超限" if over else ""
+        )
+        return TargetState(target, actual, reported_on, light, reason)
+    reason = f"{label} {_num(actual)}/{_num(value)}{unit}（上限），已用{_pct(ratio)}，序时进度{_pct(elapsed)}"
+    if over:
+        return TargetState(target, actual, reported_on, "red", reason + "，已超过全年上限")
+    if elapsed >= 1:
+        return TargetState(target, actual, reported_on, "done", reason)
+    gap = (ratio - elapsed) * 100
+    light = _behind(gap, settings)
+    if light != "green":
+        reason += f"，超出序时{gap:.0f}个百分点"
+    return TargetState(target, actual, reported_on, light, reason)
+
+
+def task_state(ledger: Ledger, progress: Progress, task: Task, as_of: date) -> TaskState:
+    """A task's light: its worst target, or its reported status, then deadline and staleness."""
+    settings = ledger.settings
+    period = ledger.plan.period
+    elapsed = elapsed_share(as_of, period.start, period.end)
+    entries = progress.of_task(task.id, as_of)
+    latest = entries[-1] if entries else None
+    due = task.due or period.end
+    if latest is None:
+        reason = "尚无进展报送"
+        if as_of > due:
+            return TaskState(task, "red", f"已过完成期限{due}，尚无进展报送", [], None)
+        return TaskState(task, "grey", reason, [], None)
+    states: list[TargetState] = []
+    for target in task.targets:
+        reported = [e for e in entries if target.id in e.values]
+        if reported:
+            entry = reported[-1]
+            states.append(
+                target_state(target, entry.values[target.id], entry.date, elapsed, settings)
+            )
+    light, reason = _combine(task, states, latest)
+    if light == "done":
+        return TaskState(task, light, reason, states, latest)
+    if as_of > due:
+        return TaskState(task, "red", f"已过完成期限{due}，尚未完成；{reason}", states, latest)
+    silent = (as_of - latest.date).days
+    if silent > settings.stale_days:
+        reason = f"最近一次报送为{latest.date}，已{silent}天未报送"
+        return TaskState(task, "grey", reason, states, latest)
+    return TaskState(task, light, reason, states, latest)
+
+
+def _combine(task: Task, states: list[TargetState], latest: Entry) -> tuple[Light, str]:
+    if states:
+        worst = max(states, key=lambda s: _SEVERITY[s.light])
+        if worst.light == "done" and len(states) < len(task.targets):
+            missing = len(task.targets) - len(states)
+            return "green", f"已报指标均已完成，另有{missing}项指标未报数"
+        if worst.light == "done":
+            return "done", "全部指标已完成"
+        return worst.light, worst.reason
+    status_light: dict[str, Light] = {
+        "已完成": "done",
+        "推进中": "green",
+        "受阻": "yellow",
+        "未启动": "yellow",
+    }
+    reason = f"最新状态：{latest.status}（{latest.date}）"
+    if latest.problems:
+        reason += f"，存在问题：{latest.problems}"
+    return status_light[latest.status], reason
+
+
+class StatusReport(NamedTuple):
+    as_of: date
+    elapsed: float
+    states: list[TaskState]
+
+    def counts(self, states: list[TaskState] | None = None) -> dict[Light, int]:
+        counts: dict[Light, int] = dict.fromkeys(LIGHTS, 0)
+        for state in self.states if states is None else states:
+            counts[state.light] += 1
+        return counts
+
+
+def status_report(
+    ledger: Ledger, progress: Progress, tasks: list[Task], as_of: date
+) -> StatusReport:
+    period = ledger.plan.period
+    return StatusReport(
+        as_of,
+        elapsed_share(as_of, period.start, period.end),
+        [task_state(ledger, progress, task, as_of) for task in tasks],
+    )
+
+
+def default_as_of(ledger: Ledger, today: date | None = None) -> date:
+    """Today, held inside the plan period (a closed plan is seen as at its last day)."""
+    period = ledger.plan.period
+    return min(max(today or date.today(), period.start), period.end)
