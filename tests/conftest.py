@@ -62,8 +62,10 @@ placeholders: [区有关部门]
 
 @pytest.fixture(autouse=True)
 def _isolated(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch) -> None:
-    """Every test gets its own cache and never finds a ledger by accident."""
+    """Every test gets its own cache and working folder, and never finds a ledger by accident
+    (the repository itself is a ledger)."""
     monkeypatch.setenv("ZCTASKS_CACHE_DIR", str(tmp_path_factory.mktemp("cache")))
+    monkeypatch.chdir(tmp_path_factory.mktemp("cwd"))
     monkeypatch.delenv("ZCTASKS_ROOT", raising=False)
     monkeypatch.delenv("ZCTASKS_NO_CACHE", raising=False)
     monkeypatch.delenv("NO_COLOR", raising=False)

@@ -60,9 +60,12 @@ def test_version(zc):
 def test_every_command_has_help_and_is_in_the_readme(zc):
     readme = (REPO / "README.md").read_text("utf-8")
     commands = [c.name for c in app.registered_commands]
-    assert commands == ["list", "show", "depts", "chapters", "check", "schema"]
+    assert commands == ["list", "show", "depts", "chapters", "check", "schema", "status", "init"]
+    (progress,) = app.registered_groups
+    commands += [f"progress {c.name}" for c in progress.typer_instance.registered_commands]
+    assert commands[-3:] == ["progress add", "progress import", "progress log"]
     for name in commands:
-        result = zc(name, "--help")
+        result = zc(*name.split(), "--help")
         assert result.exit_code == 0
         assert "Usage: zctasks " + name in result.stdout
         assert len(result.stdout.split("\n")) > 3

@@ -11,8 +11,8 @@ from typing import Any
 
 from zctasks.errors import Diagnostic
 from zctasks.ledger import ROLE_NAMES, CheckResult, Ledger, normal_name
-from zctasks.models import ROLES, DepartmentsFile, Role, Task, TasksFile
-from zctasks.root import DEPARTMENTS_FILE, TASKS_FILE
+from zctasks.models import ROLES, ConfigFile, DepartmentsFile, Role, Task, TasksFile
+from zctasks.root import CONFIG_FILE, DEPARTMENTS_FILE, TASKS_FILE
 
 
 def check_contents(root: Path, contents: dict[Path, bytes | None]) -> CheckResult:
@@ -20,13 +20,19 @@ def check_contents(root: Path, contents: dict[Path, bytes | None]) -> CheckResul
 
     diagnostics: list[Diagnostic] = []
     parsed: dict[Path, Any] = {}
-    for relative, model in ((TASKS_FILE, TasksFile), (DEPARTMENTS_FILE, DepartmentsFile)):
+    files: list[tuple[Path, Any]] = [(TASKS_FILE, TasksFile), (DEPARTMENTS_FILE, DepartmentsFile)]
+    if CONFIG_FILE in contents:
+        files.append((CONFIG_FILE, ConfigFile))
+    for relative, model in files:
         name = relative.as_posix()
         doc, found = yamlfile.parse(name, contents[relative] or b"")
         diagnostics += found
         if doc is None:
             continue
         if doc.data is None:
+            if relative == CONFIG_FILE:
+                parsed[relative] = (ConfigFile(), doc)
+                continue
             diagnostics.append(
                 Diagnostic(
                     name,
@@ -42,7 +48,7 @@ def check_contents(root: Path, contents: dict[Path, bytes | None]) -> CheckResul
         diagnostics += found
         if value is not None:
             parsed[relative] = (value, doc)
-    if len(parsed) < 2:
+    if any(relative not in parsed for relative, _ in files):
         return CheckResult(None, diagnostics)
     tasks_file, tasks_doc = parsed[TASKS_FILE]
     departments, departments_doc = parsed[DEPARTMENTS_FILE]
@@ -56,6 +62,7 @@ def check_contents(root: Path, contents: dict[Path, bytes | None]) -> CheckResul
         tasks={t.id: t for t in tasks_file.tasks},
         units=dict(departments.units),
         placeholders=frozenset(departments.placeholders),
+        settings=parsed.get(CONFIG_FILE, (ConfigFile(), None))[0].schedule,
     )
     return CheckResult(ledger, diagnostics)
 

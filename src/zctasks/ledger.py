@@ -10,8 +10,8 @@ from typing import NamedTuple
 
 from zctasks import cache
 from zctasks.errors import Diagnostic, LedgerInvalid, UsageError
-from zctasks.models import ROLES, Chapter, Plan, Role, Task, Unit
-from zctasks.root import DEPARTMENTS_FILE, TASKS_FILE
+from zctasks.models import ROLES, Chapter, Plan, Role, ScheduleSettings, Task, Unit
+from zctasks.root import CONFIG_FILE, DEPARTMENTS_FILE, TASKS_FILE
 
 ROLE_NAMES: dict[Role, str] = {"lead": "牵头", "cooperate": "配合", "responsible": "负责"}
 _PREFIXES = ("淄博市", "淄川区", "淄川")
@@ -25,6 +25,7 @@ class Ledger:
     tasks: dict[int, Task]
     units: dict[str, Unit]
     placeholders: frozenset[str]
+    settings: ScheduleSettings = field(default_factory=ScheduleSettings)
     names: dict[str, str] = field(default_factory=dict)
     """Every accepted spelling of a unit (short name, full name, alias) → its short name."""
 
@@ -79,7 +80,8 @@ def normal_name(name: str) -> str:
 
 
 def _without_prefix(name: str) -> list[str]:
-    forms = []
+    """Other spellings people write: without 淄博市/淄川区, or without the leading 区."""
+    forms = [] if name.startswith("区") else ["区" + name]
     for prefix in _PREFIXES:
         if name.startswith(prefix):
             rest = name[len(prefix) :]
@@ -130,7 +132,14 @@ def _inputs(root: Path) -> tuple[dict[Path, bytes | None], list[Diagnostic]]:
     for relative in (TASKS_FILE, DEPARTMENTS_FILE):
         contents[relative], found = _read(root, relative)
         problems += found
+    if (root / CONFIG_FILE).exists():
+        contents[CONFIG_FILE], found = _read(root, CONFIG_FILE)
+        problems += found
     return contents, problems
+
+
+def plan_key(contents: dict[Path, bytes | None]) -> str:
+    return cache.key("ledger", ((str(p), c or b"") for p, c in contents.items()))
 
 
 def load(root: Path) -> Ledger:
@@ -138,7 +147,7 @@ def load(root: Path) -> Ledger:
     contents, problems = _inputs(root)
     if problems:
         raise LedgerInvalid(problems)
-    entry = cache.key("ledger", ((str(p), c or b"") for p, c in contents.items()))
+    entry = plan_key(contents)
     cached = cache.load(entry)
     if isinstance(cached, Ledger):
         cached.root = root
@@ -153,10 +162,15 @@ def load(root: Path) -> Ledger:
 
 
 def check(root: Path) -> CheckResult:
-    """Every problem in the ledger at ``root``, never only the first."""
+    """Every problem in the ledger at ``root`` (plan and progress), never only the first."""
     contents, problems = _inputs(root)
     if problems:
         return CheckResult(None, problems)
+    from zctasks import progress
     from zctasks.checks import check_contents
 
-    return check_contents(root, contents)
+    result = check_contents(root, contents)
+    if result.ledger is None or result.errors:
+        return result
+    _, found = progress.check(root, result.ledger)
+    return CheckResult(result.ledger, result.diagnostics + found)

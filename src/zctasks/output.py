@@ -49,6 +49,7 @@ def print_rows(
     title: str | None = None,
     json_value: Any = None,
     numeric: frozenset[int] = frozenset(),
+    styles: dict[str, str] | None = None,
 ) -> None:
     if fmt is TableFormat.json:
         print_json(json_value)
@@ -59,7 +60,7 @@ def print_rows(
     elif fmt is TableFormat.md:
         sys.stdout.write(markdown_table(headers, rows))
     else:
-        print_table(headers, rows, title, numeric)
+        print_table(headers, rows, title, numeric, styles)
 
 
 def print_table(
@@ -67,12 +68,15 @@ def print_table(
     rows: list[list[str]],
     title: str | None = None,
     numeric: frozenset[int] = frozenset(),
+    styles: dict[str, str] | None = None,
 ) -> None:
+    """An aligned table; on a terminal, cells whose text is a key of ``styles`` get that style."""
     if not sys.stdout.isatty():
         sys.stdout.write(plain_table(headers, rows, title, numeric))
         return
     from rich import box
     from rich.table import Table
+    from rich.text import Text
 
     table = Table(
         *headers,
@@ -87,7 +91,7 @@ def print_table(
         if index in numeric:
             column.justify = "right"
     for row in rows:
-        table.add_row(*row)
+        table.add_row(*(Text(cell, style=(styles or {}).get(cell, "")) for cell in row))
     print_rich(table)
 
 

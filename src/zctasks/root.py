@@ -12,6 +12,8 @@ from zctasks.errors import UsageError
 
 TASKS_FILE = Path("data/tasks.yaml")
 DEPARTMENTS_FILE = Path("data/departments.yaml")
+CONFIG_FILE = Path("data/config.yaml")
+PROGRESS_DIR = Path("data/progress")
 
 
 class LedgerRoot(NamedTuple):

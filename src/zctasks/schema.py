@@ -11,12 +11,16 @@ from typing import Any, TypeVar
 from pydantic import TypeAdapter, ValidationError
 
 from zctasks.errors import Diagnostic
-from zctasks.models import DepartmentsFile, TasksFile
+from zctasks.models import ConfigFile, DepartmentsFile, TasksFile
 from zctasks.yamlfile import YamlDoc
 
 T = TypeVar("T")
 
-_FILES: dict[str, type[Any]] = {"tasks": TasksFile, "departments": DepartmentsFile}
+_FILES: dict[str, type[Any]] = {
+    "tasks": TasksFile,
+    "departments": DepartmentsFile,
+    "config": ConfigFile,
+}
 
 
 _ADAPTERS: dict[type[Any], TypeAdapter[Any]] = {}

@@ -153,3 +153,85 @@ def markdown_table(headers: list[str], rows: list[list[str]]) -> str:
     ]
     lines += ["| " + " | ".join(map(cell, row)) + " |" for row in rows]
     return "\n".join(lines) + "\n"
+
+
+LIGHT_STYLES = {
+    "已完成": "blue",
+    "序时推进": "green",
+    "滞后": "yellow",
+    "严重滞后": "bold red",
+    "未报送": "dim",
+}
+
+
+def share(part: int, whole: int) -> str:
+    return f"{part / whole * 100:.1f}%" if whole else "0.0%"
+
+
+def long_date(day: Any) -> str:
+    return f"{day.year}年{day.month}月{day.day}日"
+
+
+def status_summary(report: Any) -> str:
+    """截至2023年7月31日（序时进度57.8%），66项任务中，已完成12项，占18.2%；……"""
+    from zctasks.schedule import LIGHT_NAMES
+
+    counts = report.counts()
+    total = len(report.states)
+    parts = [
+        f"{LIGHT_NAMES[light]}{counts[light]}项" for light in ("green", "yellow", "red", "grey")
+    ]
+    return (
+        f"截至{long_date(report.as_of)}（序时进度{report.elapsed * 100:.1f}%），{total}项任务中，"
+        f"已完成{counts['done']}项，占{share(counts['done'], total)}；" + "；".join(parts) + "。"
+    )
+
+
+def state_json(ledger: Ledger, state: Any) -> dict[str, Any]:
+    """A task object with its light, reason and the state of each reported target."""
+    from zctasks.schedule import LIGHT_NAMES
+
+    value = task_json(ledger, state.task)
+    value["light"] = state.light
+    value["light_name"] = LIGHT_NAMES[state.light]
+    value["reason"] = state.reason
+    value["last_report"] = state.latest.date.isoformat() if state.latest else None
+    reported = {s.target.id: s for s in state.targets}
+    for target in value["targets"]:
+        found = reported.get(target["id"])
+        target["state"] = (
+            None
+            if found is None
+            else {
+                "actual": found.actual,
+                "reported_on": found.reported_on.isoformat(),
+                "light": found.light,
+                "reason": found.reason,
+            }
+        )
+    return value
+
+
+def values_text(values: dict[str, Any]) -> str:
+    return "；".join(f"{key}={number(value)}" for key, value in values.items())
+
+
+def progress_markdown(state: Any, entries: list[Any], report: Any) -> str:
+    from zctasks.schedule import LIGHT_NAMES
+
+    lines = [
+        "",
+        f"截至{long_date(report.as_of)}：**{LIGHT_NAMES[state.light]}**。{state.reason}",
+        "",
+    ]
+    if entries:
+        lines.append(
+            markdown_table(
+                ["日期", "单位", "状态", "指标", "进展", "依据"],
+                [
+                    [e.date.isoformat(), e.by, e.status, values_text(e.values), e.note, e.source]
+                    for e in entries
+                ],
+            )
+        )
+    return "\n".join(lines).rstrip("\n") + "\n"
