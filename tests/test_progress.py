@@ -281,12 +281,42 @@ def test_union_merge_of_two_branches_keeps_both_entries(zc, git_ledger):
     # Second round: the file now exists in the common base and both sides append to it.
     _git(git_ledger, "checkout", "-q", "科技局")
     _git(git_ledger, "merge", "-q", "--no-edit", "-")
-    assert add(zc, git_ledger, "1", "--by", "区科技局", "--date", "2023-07-20", "--note", "丁", "--commit").exit_code == 0
+    assert (
+        add(
+            zc,
+            git_ledger,
+            "1",
+            "--by",
+            "区科技局",
+            "--date",
+            "2023-07-20",
+            "--note",
+            "丁",
+            "--commit",
+        ).exit_code
+        == 0
+    )
     _git(git_ledger, "checkout", "-q", "-")
-    assert add(zc, git_ledger, "13", "--by", "区发改局", "--date", "2023-07-21", "--note", "戊", "--commit").exit_code == 0
+    assert (
+        add(
+            zc,
+            git_ledger,
+            "13",
+            "--by",
+            "区发改局",
+            "--date",
+            "2023-07-21",
+            "--note",
+            "戊",
+            "--commit",
+        ).exit_code
+        == 0
+    )
     _git(git_ledger, "merge", "-q", "--no-edit", "科技局")
     assert zc("check", root=git_ledger).exit_code == 0
-    notes = [e["note"] for e in json.loads(zc("progress", "log", "-f", "json", root=git_ledger).stdout)]
+    notes = [
+        e["note"] for e in json.loads(zc("progress", "log", "-f", "json", root=git_ledger).stdout)
+    ]
     assert sorted(notes) == sorted(["甲", "乙", "丙", "丁", "戊"])
 
 

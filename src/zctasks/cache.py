@@ -1,7 +1,8 @@
 """A cache of validated ledgers, so that read-only queries skip parsing and validation.
 
-An entry is keyed on the bytes of every input file and on the program's version, so it can
-never serve stale results: any change to any byte is a different key. Entries are pickles
+An entry is keyed on the bytes of every input file, on the program's version and on its
+modules' sizes and times, so it can never serve stale results: any change to any byte of
+the data is a different key. Entries are pickles
 written by this program into the user's own cache folder (mode 0700); they are never read
 from the ledger folder. ``ZCTASKS_NO_CACHE=1`` turns the cache off and
 ``ZCTASKS_CACHE_DIR`` moves it.
@@ -32,9 +33,20 @@ def cache_dir() -> Path | None:
     return Path(base) / "zctasks"
 
 
+def _code_stamp() -> str:
+    """Size and modification time of the program's own modules: an edited checkout (or a
+    reinstall) never reads entries that an older program wrote."""
+    package = Path(__file__).parent
+    stamps = []
+    for module in sorted(package.glob("*.py")):
+        info = module.stat()
+        stamps.append(f"{module.name}:{info.st_size}:{info.st_mtime_ns}")
+    return ";".join(stamps)
+
+
 def key(kind: str, inputs: Iterable[tuple[str, bytes]]) -> str:
     digest = hashlib.blake2b(digest_size=20)
-    for part in (kind, __version__, sys.version):
+    for part in (kind, __version__, sys.version, _code_stamp()):
         digest.update(part.encode() + b"\0")
     for name, content in inputs:
         digest.update(f"{name}\0{len(content)}\0".encode())

@@ -63,6 +63,7 @@ def check_contents(root: Path, contents: dict[Path, bytes | None]) -> CheckResul
         units=dict(departments.units),
         placeholders=frozenset(departments.placeholders),
         settings=parsed.get(CONFIG_FILE, (ConfigFile(), None))[0].schedule,
+        report_settings=parsed.get(CONFIG_FILE, (ConfigFile(), None))[0].reports,
     )
     return CheckResult(ledger, diagnostics)
 

@@ -10,7 +10,7 @@ from typing import NamedTuple
 
 from zctasks import cache
 from zctasks.errors import Diagnostic, LedgerInvalid, UsageError
-from zctasks.models import ROLES, Chapter, Plan, Role, ScheduleSettings, Task, Unit
+from zctasks.models import ROLES, Chapter, Plan, ReportSettings, Role, ScheduleSettings, Task, Unit
 from zctasks.root import CONFIG_FILE, DEPARTMENTS_FILE, TASKS_FILE
 
 ROLE_NAMES: dict[Role, str] = {"lead": "牵头", "cooperate": "配合", "responsible": "负责"}
@@ -26,6 +26,7 @@ class Ledger:
     units: dict[str, Unit]
     placeholders: frozenset[str]
     settings: ScheduleSettings = field(default_factory=ScheduleSettings)
+    report_settings: ReportSettings = field(default_factory=ReportSettings)
     names: dict[str, str] = field(default_factory=dict)
     """Every accepted spelling of a unit (short name, full name, alias) → its short name."""
 

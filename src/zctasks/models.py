@@ -217,9 +217,28 @@ class ScheduleSettings:
 
 
 @dataclass(frozen=True)
+class ReportSettings:
+    """Who issues the documents and how they are headed; see README "Reports"."""
+
+    __pydantic_config__ = _CONFIG
+
+    publication: str = "工作简报"
+    """Masthead of the briefing, e.g. 绿色低碳高质量发展工作简报."""
+    issuer: str = ""
+    """Office that issues briefings and notices (default: the plan's issuer)."""
+    supervisor: str = ""
+    """Office that signs 催办单 (default: the issuer)."""
+    addressees: str = "各镇人民政府、街道办事处，区政府有关部门"
+    """Addressee line of notices, without the final colon."""
+    urge_days: int = 7
+    """Days a unit gets to answer a 催办单."""
+
+
+@dataclass(frozen=True)
 class ConfigFile:
     """data/config.yaml (optional)"""
 
     __pydantic_config__ = _CONFIG
 
     schedule: ScheduleSettings = field(default_factory=ScheduleSettings)
+    reports: ReportSettings = field(default_factory=ReportSettings)

@@ -193,6 +193,16 @@ class StatusReport(NamedTuple):
         return counts
 
 
+def lead_groups(ledger: Ledger, states: list[TaskState]) -> list[tuple[str, list[TaskState]]]:
+    """Tasks grouped by each lead (or responsible) unit, the busiest unit first."""
+    groups: dict[str, list[TaskState]] = {}
+    for state in states:
+        for unit in state.task.lead or state.task.responsible:
+            if unit in ledger.units:
+                groups.setdefault(unit, []).append(state)
+    return sorted(groups.items(), key=lambda item: -len(item[1]))
+
+
 def status_report(
     ledger: Ledger, progress: Progress, tasks: list[Task], as_of: date
 ) -> StatusReport:

@@ -1,0 +1,87 @@
+"""`zctasks report`: build a report's data, render it, and produce the requested format."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+from typing import Literal
+
+from zctasks.errors import UsageError
+from zctasks.ledger import Ledger
+from zctasks.progress import Progress
+
+Kind = Literal["briefing", "ledger", "dept", "urge"]
+Format = Literal["md", "docx", "xlsx", "html", "csv"]
+BINARY_FORMATS = ("docx", "xlsx")
+SHEET_TITLES = {"briefing": "简报", "ledger": "台账", "dept": "任务清单", "urge": "催办单"}
+
+
+@dataclass(frozen=True)
+class Request:
+    kind: Kind
+    fmt: Format
+    as_of: date
+    since: date | None = None
+    until: date | None = None
+    issue: int | None = None
+    unit: str | None = None
+    template: Path | None = None
+
+
+def context_for(ledger: Ledger, progress: Progress, request: Request) -> dict[str, object]:
+    from zctasks import reports
+
+    if request.kind == "briefing":
+        if request.since is None or request.until is None:
+            raise UsageError("简报需要时间范围", "用 --week 2023-W30，或 --since 和 --until")
+        if request.until < request.since:
+            raise UsageError("--until 早于 --since")
+        return reports.briefing(
+            ledger, progress, request.since, request.until, request.as_of, request.issue
+        )
+    if request.kind == "ledger":
+        return reports.status_ledger(ledger, progress, request.as_of)
+    if request.kind == "dept":
+        if request.unit is None:
+            raise UsageError("dept 需要指定单位", "例如 zctasks report dept 区发改局")
+        return reports.department(ledger, progress, request.unit, request.as_of)
+    return reports.urge(ledger, progress, request.as_of, request.unit)
+
+
+def produce(ledger: Ledger, progress: Progress, request: Request) -> bytes:
+    """The finished document in the requested format (text formats as UTF-8)."""
+    from zctasks.rendering import html_document, render_template
+
+    context = context_for(ledger, progress, request)
+    markdown = render_template(ledger.root, f"{request.kind}.md.j2", context, request.template)
+    if request.fmt == "md":
+        return markdown.encode("utf-8")
+    if request.fmt == "html":
+        return html_document(ledger.root, markdown, context).encode("utf-8")
+    if request.fmt == "csv":
+        from zctasks.sheets import csv_text
+
+        return csv_text(markdown).encode("utf-8")
+    if request.fmt == "xlsx":
+        from zctasks.sheets import xlsx_bytes
+
+        return xlsx_bytes(markdown, SHEET_TITLES[request.kind])
+    from zctasks.docx_writer import docx_bytes
+
+    return docx_bytes(markdown, landscape=request.kind == "ledger")
+
+
+def write_output(path: Path, content: bytes) -> None:
+    """Write a document atomically, with a clear message for a folder or a path that cannot be written."""
+    from zctasks.errors import ZctasksError
+    from zctasks.writer import atomic_write
+
+    if path.is_dir():
+        raise UsageError(f"输出路径 {path} 是一个目录", "请给出文件名，如 -o 简报.docx")
+    if not path.parent.is_dir():
+        raise UsageError(f"输出目录 {path.parent} 不存在")
+    try:
+        atomic_write(path, content)
+    except OSError as exc:
+        raise ZctasksError(f"无法写入 {path}：{exc.strerror or exc}") from None
