@@ -60,7 +60,17 @@ def test_version(zc):
 def test_every_command_has_help_and_is_in_the_readme(zc):
     readme = (REPO / "README.md").read_text("utf-8")
     commands = [c.name for c in app.registered_commands]
-    assert commands == ["list", "show", "depts", "chapters", "check", "schema", "status", "init", "report"]
+    assert commands == [
+        "list",
+        "show",
+        "depts",
+        "chapters",
+        "check",
+        "schema",
+        "status",
+        "init",
+        "report",
+    ]
     (progress,) = app.registered_groups
     commands += [f"progress {c.name}" for c in progress.typer_instance.registered_commands]
     assert commands[-3:] == ["progress add", "progress import", "progress log"]

@@ -245,7 +245,7 @@ def test_bundled_plan_answers_the_analyst(zc):
 def test_schema_is_valid_json_schema_and_committed(zc):
     from jsonschema import Draft202012Validator
 
-    for name in ("tasks", "departments"):
+    for name in ("tasks", "departments", "config"):
         result = zc("schema", name)
         schema = json.loads(result.stdout)
         Draft202012Validator.check_schema(schema)
@@ -257,7 +257,7 @@ def test_schema_validates_the_bundled_data():
     import yaml
     from jsonschema import Draft202012Validator
 
-    for name in ("tasks", "departments"):
+    for name in ("tasks", "departments", "config"):
         schema = json.loads((REPO / "schema" / f"{name}.schema.json").read_text("utf-8"))
         data = yaml.safe_load((REPO / "data" / f"{name}.yaml").read_text("utf-8"))
         data = json.loads(json.dumps(data, default=str))  # dates as ISO text, as the schema says

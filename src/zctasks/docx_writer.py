@@ -237,24 +237,31 @@ def _rule(document: Any, colour: str = "C00000") -> None:
 
 
 def _column_widths(rows: list[list[str]], columns: int, total: int, size: Any) -> list[int]:
-    """Each column as wide as its longest text needs (up to a cap); if the page is too
-    narrow, only the wide text columns give way, so numbers and dates stay on one line."""
+    """Each column as wide as its longest text needs (up to a cap). Where the page is too
+    narrow, every column keeps at least its header (or four characters) and the rest of the
+    width goes to the columns in proportion to what they still lack."""
     from rich.cells import cell_len
 
     half = size * 0.6  # about the width of one half-width character, in EMU
     padding = Mm(4.5)  # the cell margins Word and LibreOffice add
-    desired = []
+
+    def needs(cells: int) -> int:
+        return int(cells * half + padding)
+
+    desired, minimum = [], []
     for c in range(columns):
         longest = max((cell_len(row[c]) for row in rows if c < len(row)), default=2)
-        desired.append(int(min(longest, 40) * half + padding))
+        desired.append(needs(min(longest, 40)))
+        minimum.append(
+            min(desired[-1], needs(max(cell_len(rows[0][c]) if c < len(rows[0]) else 0, 8)))
+        )
     if sum(desired) <= total:
         spare = total - sum(desired)
         return [int(d + spare * d / sum(desired)) for d in desired]
-    narrow = Mm(32)
-    fixed = sum(d for d in desired if d <= narrow)
-    flexible = sum(d for d in desired if d > narrow) or 1
-    room = max(total - fixed, 0)
-    return [d if d <= narrow else int(room * d / flexible) for d in desired]
+    extra = max(total - sum(minimum), 0)
+    lacking = [d - m for d, m in zip(desired, minimum, strict=True)]
+    whole = sum(lacking) or 1
+    return [int(m + extra * lack / whole) for m, lack in zip(minimum, lacking, strict=True)]
 
 
 def _table(document: Any, rows: list[list[str]]) -> None:
@@ -300,6 +307,7 @@ def docx_bytes(markdown: str, landscape: bool = False) -> bytes:
     document = new_document(landscape)
     parsed = blocks(markdown)
     in_masthead = any(block.kind == "rule" for block in parsed)
+    previous: Block | None = None
     for block in parsed:
         if block.kind == "rule":
             _rule(document, "C00000" if in_masthead else "000000")
@@ -316,9 +324,19 @@ def docx_bytes(markdown: str, landscape: bool = False) -> bytes:
             style = HEADING_STYLES.get(block.level, "三级标题")
             _add_runs(document.add_paragraph(style=style), block)
         elif block.kind == "paragraph":
-            _add_runs(document.add_paragraph(style="公文居中" if in_masthead else "Normal"), block)
+            style = "公文居中" if in_masthead else "Normal"
+            paragraph = document.add_paragraph(style=style)
+            if (
+                previous is not None
+                and previous.kind == "heading"
+                and previous.level == 1
+                and block.text.endswith("：")
+            ):
+                paragraph.paragraph_format.first_line_indent = Pt(0)  # the addressee line: 顶格
+            _add_runs(paragraph, block)
         elif block.kind == "table":
             _table(document, block.rows)
+        previous = block
     _font_fallbacks(document)
     buffer = io.BytesIO()
     document.save(buffer)
