@@ -70,6 +70,7 @@ def test_every_command_has_help_and_is_in_the_readme(zc):
         "status",
         "init",
         "report",
+        "import",
     ]
     (progress,) = app.registered_groups
     commands += [f"progress {c.name}" for c in progress.typer_instance.registered_commands]
