@@ -19,6 +19,7 @@ UnitKind = Literal[
     "党委部门", "政府工作部门", "事业单位", "群团组织", "垂直管理或派驻", "企业", "市级单位", "其他"
 ]
 Number = int | float
+Day = date  # for fields named "date", whose name would hide the type in a slotted class
 
 ROLES: tuple[Role, ...] = ("lead", "cooperate", "responsible")
 
@@ -170,7 +171,7 @@ Status = Literal["未启动", "推进中", "已完成", "受阻"]
 STATUSES: tuple[Status, ...] = ("未启动", "推进中", "已完成", "受阻")
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Entry:
     """One progress report, as recorded in data/progress/YYYY-MM.yaml (one line each)."""
 
@@ -180,7 +181,7 @@ class Entry:
     """Unique id: the date, the task number and a random suffix (2023-07-14-7-a1b2c3)."""
     task: int
     """The task reported on."""
-    date: date
+    date: Day
     """The day the progress stands at; decides the month file."""
     by: str
     """The reporting unit: one of the task's units unless ``forced`` gives a reason."""

@@ -12,7 +12,7 @@ from pydantic import TypeAdapter, ValidationError
 
 from zctasks.errors import Diagnostic
 from zctasks.models import ConfigFile, DepartmentsFile, TasksFile
-from zctasks.yamlfile import YamlDoc
+from zctasks.yamlfile import Located
 
 T = TypeVar("T")
 
@@ -32,14 +32,17 @@ def _adapter(model: type[T]) -> TypeAdapter[T]:
     return _ADAPTERS[model]
 
 
-def validate(doc: YamlDoc, model: type[T]) -> tuple[T | None, list[Diagnostic]]:
+def validate(
+    doc: Located, model: type[T], payload: str | None = None
+) -> tuple[T | None, list[Diagnostic]]:
     """The file as ``model``, or every schema problem located in the file.
 
     Validation is strict (a quoted "25" is not a number, "yes" is not a boolean); dates are
-    read from their ISO text.
+    read from their ISO text. ``payload`` is the data as JSON text when the caller has it.
     """
     try:
-        payload = json.dumps(doc.data, ensure_ascii=False, allow_nan=False)
+        if payload is None:
+            payload = json.dumps(doc.data, ensure_ascii=False, allow_nan=False)
         return _adapter(model).validate_json(payload, strict=True), []
     except ValueError as exc:
         if not isinstance(exc, ValidationError):
@@ -59,7 +62,7 @@ def schema_names() -> list[str]:
     return list(_FILES)
 
 
-def _located(doc: YamlDoc, loc: tuple[str | int, ...]) -> tuple[str | int, ...]:
+def _located(doc: Located, loc: tuple[str | int, ...]) -> tuple[str | int, ...]:
     """The part of a pydantic location that names places in the file (drops union branches)."""
     path: list[str | int] = []
     data: Any = doc.data
@@ -77,7 +80,7 @@ def _located(doc: YamlDoc, loc: tuple[str | int, ...]) -> tuple[str | int, ...]:
     return tuple(path)
 
 
-def _translate(doc: YamlDoc, exc: ValidationError) -> list[Diagnostic]:
+def _translate(doc: Located, exc: ValidationError) -> list[Diagnostic]:
     diagnostics: list[Diagnostic] = []
     seen: set[tuple[tuple[str | int, ...], str]] = set()
     for error in exc.errors(include_url=False):

@@ -16,7 +16,7 @@ from pathlib import Path
 
 from zctasks.errors import LedgerInvalid, ZctasksError
 from zctasks.models import Entry
-from zctasks.progress import HEADER, entry_line, month_file, parse_file
+from zctasks.progress import HEADER, LinesDoc, entry_line, month_file, parse_file
 from zctasks.root import PROGRESS_DIR
 
 LOCK_NAME = ".zctasks.lock"
@@ -108,12 +108,18 @@ def append_entries(
 
 
 def _extended(root: Path, relative: Path, new: list[Entry]) -> bytes:
+    """The month file with ``new`` appended. A file the tool wrote (one JSON entry a line)
+    only needs its ids read; anything else must parse as YAML, or it is refused untouched."""
     path = root / relative
     old = path.read_bytes() if path.exists() else b""
-    existing, problems = parse_file(relative, old)
-    if problems:
-        raise LedgerInvalid(problems)
-    taken = {entry.id for entry, _, _ in existing}
+    lines = LinesDoc.read(relative.as_posix(), old)
+    if lines is not None:
+        taken = {str(entry.get("id")) for entry in lines.data}
+    else:
+        existing, problems = parse_file(relative, old)
+        if problems:
+            raise LedgerInvalid(problems)
+        taken = {entry.id for entry, _, _ in existing}
     for entry in new:
         if entry.id in taken:
             raise ZctasksError(f"条目编号 {entry.id} 已存在于 {relative.as_posix()}")

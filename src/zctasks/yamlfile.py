@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Protocol
 
 import yaml
 
@@ -48,6 +48,24 @@ _INT = re.compile(r"[-+]?[0-9]+\Z")
 _INT_OCT = re.compile(r"0o[0-7]+\Z")
 _INT_HEX = re.compile(r"0x[0-9a-fA-F]+\Z")
 _FLOAT = re.compile(r"[-+]?(\.[0-9]+|[0-9]+(\.[0-9]*)?)([eE][-+]?[0-9]+)?\Z")
+
+
+class Located(Protocol):
+    """A parsed file that can say where a value stands (YamlDoc, progress.LinesDoc)."""
+
+    path: str
+    data: Any
+
+    def diagnostic(
+        self,
+        loc: Path_,
+        code: str,
+        message: str,
+        hint: str = "",
+        *,
+        key: bool = False,
+        severity: str = "error",
+    ) -> Diagnostic: ...
 
 
 @dataclass
@@ -108,8 +126,8 @@ def _position(mark: Any) -> tuple[int, int]:
 
 
 class _Problem(Exception):
-    def __init__(self, node: yaml.Node, code: str, message: str, hint: str = "") -> None:
-        self.node, self.code, self.message, self.hint = node, code, message, hint
+    def __init__(self, mark: Any, code: str, message: str, hint: str = "") -> None:
+        self.mark, self.code, self.message, self.hint = mark, code, message, hint
 
 
 def decode(path: str, raw: bytes) -> tuple[str | None, list[Diagnostic]]:
@@ -151,35 +169,145 @@ def decode(path: str, raw: bytes) -> tuple[str | None, list[Diagnostic]]:
 
 
 def parse(path: str, raw: bytes) -> tuple[YamlDoc | None, list[Diagnostic]]:
-    """Parse ``raw`` (the bytes of ``path``); ``None`` data for an empty document."""
+    """Parse ``raw`` (the bytes of ``path``); ``None`` data for an empty document.
+
+    The tree is built from the parser's events with an explicit stack, not by composing
+    nodes recursively: a hostile file nested a hundred thousand levels deep gets a message,
+    not a crash of the C composer.
+    """
     text, problems = decode(path, raw)
     if text is None:
         return None, problems
+    doc = YamlDoc(path, None)
     try:
-        root = yaml.compose(text, Loader=_Loader)
+        doc.data = _build(yaml.parse(text, Loader=_Loader), doc)
     except yaml.MarkedYAMLError as exc:
         return None, [_syntax_diagnostic(path, exc, text)]
+    except yaml.reader.ReaderError as exc:
+        before = text[: exc.position]
+        line, column = before.count("\n") + 1, len(before) - (before.rfind("\n") + 1) + 1
+        return None, [
+            Diagnostic(
+                path,
+                line,
+                column,
+                "control-character",
+                f"文件含有不允许的控制字符 #x{exc.character:04x}"
+                if isinstance(exc.character, int)
+                else "文件含有不允许的控制字符",
+                "删除该字符；台账文件应为纯文本",
+            )
+        ]
     except yaml.YAMLError as exc:
-        return None, [Diagnostic(path, 1, 1, "yaml-syntax", f"YAML 语法错误：{exc}")]
-    doc = YamlDoc(path, None)
-    if root is None:
-        return doc, []
-    try:
-        doc.data = _convert(root, (), doc, set(), 0)
+        first_line = str(exc).splitlines()[0] if str(exc) else "无法解析"
+        return None, [Diagnostic(path, 1, 1, "yaml-syntax", f"YAML 语法错误：{first_line}")]
     except _Problem as problem:
-        line, column = _position(problem.node.start_mark)
-        if problem.code == "alias":
-            line, column = _first_alias(text)
+        line, column = _position(problem.mark)
         return None, [Diagnostic(path, line, column, problem.code, problem.message, problem.hint)]
     return doc, doc.problems
 
 
-def _first_alias(text: str) -> tuple[int, int]:
-    """Where the first alias (*name) stands: composed nodes only remember their anchor."""
-    for event in yaml.parse(text, Loader=_Loader):
+class _Frame:
+    __slots__ = ("container", "key", "key_mark", "loc")
+
+    def __init__(self, container: Any, loc: Path_) -> None:
+        self.container = container
+        self.loc = loc
+        self.key: str | None = None
+        self.key_mark: Any = None
+
+
+def _build(events: Any, doc: YamlDoc) -> Any:
+    stack: list[_Frame] = []
+    root: Any = None
+    documents = 0
+    for event in events:
+        if isinstance(event, yaml.DocumentStartEvent):
+            documents += 1
+            if documents > 1:
+                raise _Problem(
+                    event.start_mark,
+                    "yaml-syntax",
+                    "一个文件只能有一个 YAML 文档",
+                    "删除多余的 --- 分隔线",
+                )
+            continue
         if isinstance(event, yaml.AliasEvent):
-            return _position(event.start_mark)
-    return (1, 1)  # pragma: no cover - only called after an alias was seen
+            raise _Problem(
+                event.start_mark,
+                "alias",
+                "不支持 YAML 锚点与别名（& 和 *）",
+                "请直接写出重复的内容",
+            )
+        if isinstance(event, (yaml.MappingEndEvent, yaml.SequenceEndEvent)):
+            stack.pop()
+            continue
+        if not isinstance(
+            event, (yaml.ScalarEvent, yaml.MappingStartEvent, yaml.SequenceStartEvent)
+        ):
+            continue
+        tag = event.tag
+        if tag is not None and tag not in _STANDARD_TAGS and tag != "!":
+            raise _Problem(
+                event.start_mark,
+                "unsafe-tag",
+                f"不支持的 YAML 标签 {tag}",
+                "台账文件只能包含文本、数字、列表和映射",
+            )
+        parent = stack[-1] if stack else None
+        if parent is not None and isinstance(parent.container, dict) and parent.key is None:
+            if not isinstance(event, yaml.ScalarEvent):
+                raise _Problem(event.start_mark, "bad-key", "映射的键必须是简单文本", "")
+            parent.key, parent.key_mark = event.value, event.start_mark
+            continue
+        if isinstance(event, yaml.ScalarEvent):
+            if tag == "tag:yaml.org,2002:binary":
+                raise _Problem(event.start_mark, "unsafe-tag", "不支持二进制数据", "")
+            explicit_text = tag in ("tag:yaml.org,2002:str", "!")
+            value: Any = (
+                event.value if event.style or explicit_text else _resolve_plain(event.value)
+            )
+        else:
+            if len(stack) >= MAX_DEPTH:
+                raise _Problem(
+                    event.start_mark,
+                    "too-deep",
+                    f"嵌套超过 {MAX_DEPTH} 层",
+                    "台账文件不需要这么深的结构",
+                )
+            value = {} if isinstance(event, yaml.MappingStartEvent) else []
+        if parent is None:
+            loc: Path_ = ()
+            root = value
+        elif isinstance(parent.container, list):
+            loc = (*parent.loc, len(parent.container))
+            parent.container.append(value)
+        else:
+            key = parent.key
+            assert key is not None
+            loc = (*parent.loc, key)
+            if key in parent.container:
+                line, column = _position(parent.key_mark)
+                doc.problems.append(
+                    Diagnostic(
+                        doc.path,
+                        line,
+                        column,
+                        "duplicate-key",
+                        f"键 “{key}” 重复",
+                        f"第一次出现在第 {doc.keys[loc][0]} 行；同一映射中的键不能重复",
+                    )
+                )
+                value = {} if isinstance(value, dict) else [] if isinstance(value, list) else value
+                loc = (*parent.loc, f"{key}\0dup")
+            else:
+                doc.keys[loc] = _position(parent.key_mark)
+                parent.container[key] = value
+            parent.key = None
+        doc.values[loc] = _position(event.start_mark)
+        if isinstance(value, (dict, list)) and not isinstance(event, yaml.ScalarEvent):
+            stack.append(_Frame(value, loc))
+    return root
 
 
 def _syntax_diagnostic(path: str, exc: yaml.MarkedYAMLError, text: str) -> Diagnostic:
@@ -211,52 +339,3 @@ def _syntax_diagnostic(path: str, exc: yaml.MarkedYAMLError, text: str) -> Diagn
         f"YAML 语法错误：{problem}{context}",
         "检查该位置的缩进、冒号和引号",
     )
-
-
-def _convert(node: yaml.Node, loc: Path_, doc: YamlDoc, seen: set[int], depth: int) -> Any:
-    if depth > MAX_DEPTH:
-        raise _Problem(node, "too-deep", f"嵌套超过 {MAX_DEPTH} 层", "台账文件不需要这么深的结构")
-    if id(node) in seen:
-        raise _Problem(node, "alias", "不支持 YAML 锚点与别名（& 和 *）", "请直接写出重复的内容")
-    seen.add(id(node))
-    if node.tag not in _STANDARD_TAGS:
-        raise _Problem(
-            node,
-            "unsafe-tag",
-            f"不支持的 YAML 标签 {node.tag}",
-            "台账文件只能包含文本、数字、列表和映射",
-        )
-    doc.values[loc] = _position(node.start_mark)
-    if isinstance(node, yaml.ScalarNode):
-        if node.tag == "tag:yaml.org,2002:binary":
-            raise _Problem(node, "unsafe-tag", "不支持二进制数据", "")
-        return node.value if node.style else _resolve_plain(node.value)
-    if isinstance(node, yaml.SequenceNode):
-        return [
-            _convert(item, (*loc, i), doc, seen, depth + 1) for i, item in enumerate(node.value)
-        ]
-    assert isinstance(node, yaml.MappingNode)
-    result: dict[str, Any] = {}
-    for key_node, value_node in node.value:
-        if not isinstance(key_node, yaml.ScalarNode):
-            raise _Problem(key_node, "bad-key", "映射的键必须是简单文本", "")
-        if key_node.tag not in _STANDARD_TAGS:
-            raise _Problem(key_node, "unsafe-tag", f"不支持的 YAML 标签 {key_node.tag}", "")
-        key = key_node.value
-        child = (*loc, key)
-        if key in result:
-            line, column = _position(key_node.start_mark)
-            doc.problems.append(
-                Diagnostic(
-                    doc.path,
-                    line,
-                    column,
-                    "duplicate-key",
-                    f"键 “{key}” 重复",
-                    f"第一次出现在第 {doc.keys[child][0]} 行；同一映射中的键不能重复",
-                )
-            )
-            continue
-        doc.keys[child] = _position(key_node.start_mark)
-        result[key] = _convert(value_node, child, doc, seen, depth + 1)
-    return result
