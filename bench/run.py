@@ -119,13 +119,11 @@ def main() -> None:
                 seconds, memory = measure(full, warm, args.runs, warm_up=0, fresh_cache=True)
                 ratio = f"{seconds / parse_time:.2f}x C-loader parse" if label == "big" else ""
                 record(f"{label}: {name} (cache empty)", seconds, memory, ratio)
-    add_times = {}
-    for label, root in (("bundled", small), ("big", big)):
-        counter = iter(range(10_000))
-
-        def add(root: Path = root) -> list[str]:
-            by = "区科技局" if root == small else "市科技局"
-            return [
+    add_times: dict[str, float] = {}
+    for label, root, unit in (("bundled", small, "区科技局"), ("big", big, "市科技局")):
+        results = []
+        for n in range(args.runs + 1):
+            command = [
                 *z,
                 "--root",
                 str(root),
@@ -133,16 +131,13 @@ def main() -> None:
                 "add",
                 "1",
                 "--by",
-                by,
+                unit,
                 "--date",
                 "2023-07-14",
                 "--note",
-                f"基准测试 {next(counter)}",
+                f"基准测试 {n}",
             ]
-
-        results = []
-        for _ in range(args.runs + 1):
-            results.append(run_once(add(), warm))
+            results.append(run_once(command, warm))
         seconds, memory = (
             statistics.median(r[0] for r in results[1:]),
             max(r[1] for r in results[1:]),
