@@ -91,10 +91,9 @@ def append_entries(
     for entry in entries:
         by_file.setdefault(month_file(entry.date), []).append(entry)
     folder = root / PROGRESS_DIR
-    folder.mkdir(parents=True, exist_ok=True)
-    lock = FileLock(folder / LOCK_NAME, timeout=timeout)
     try:
-        with lock:
+        folder.mkdir(parents=True, exist_ok=True)
+        with FileLock(folder / LOCK_NAME, timeout=timeout):
             planned = {
                 relative: _extended(root, relative, new) for relative, new in by_file.items()
             }
@@ -103,6 +102,11 @@ def append_entries(
         raise LockTimeout(
             f"另一个进程正在写入进展记录，等待 {timeout:g} 秒后仍未获得锁 {PROGRESS_DIR / LOCK_NAME}",
             "稍后重试；如确认没有其他 zctasks 正在运行，可删除该锁文件",
+        ) from None
+    except OSError as exc:  # after Timeout, which is an OSError too
+        raise ZctasksError(
+            f"写入进展记录失败：{exc.strerror or exc}",
+            "原有文件没有改动；请检查磁盘空间和目录权限后重试",
         ) from None
     return sorted(planned)
 
