@@ -10,7 +10,6 @@ from the ledger folder. ``ZCTASKS_NO_CACHE=1`` turns the cache off and
 
 from __future__ import annotations
 
-import hashlib
 import os
 import pickle
 import sys
@@ -44,14 +43,24 @@ def _code_stamp() -> str:
     return ";".join(stamps)
 
 
+def _blake2b() -> Any:
+    """BLAKE2b from CPython's own module: ``hashlib`` would load OpenSSL first, which costs
+    every start more than all the hashing."""
+    try:
+        from _blake2 import blake2b
+    except ImportError:  # pragma: no cover - a Python built without it
+        from hashlib import blake2b
+    return blake2b(digest_size=20)
+
+
 def key(kind: str, inputs: Iterable[tuple[str, bytes]]) -> str:
-    digest = hashlib.blake2b(digest_size=20)
+    digest = _blake2b()
     for part in (kind, __version__, sys.version, _code_stamp()):
         digest.update(part.encode() + b"\0")
     for name, content in inputs:
         digest.update(f"{name}\0{len(content)}\0".encode())
         digest.update(content)
-    return digest.hexdigest()
+    return str(digest.hexdigest())
 
 
 def load(entry: str) -> Any | None:

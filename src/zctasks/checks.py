@@ -11,8 +11,9 @@ from typing import Any
 
 from zctasks.errors import Diagnostic
 from zctasks.ledger import ROLE_NAMES, CheckResult, Ledger, normal_name
-from zctasks.models import ROLES, ConfigFile, DepartmentsFile, Role, Task, TasksFile
+from zctasks.models import ROLES, Role, Task
 from zctasks.root import CONFIG_FILE, DEPARTMENTS_FILE, TASKS_FILE
+from zctasks.schema import ConfigFile, DepartmentsFile, TasksFile
 
 
 def check_contents(root: Path, contents: dict[Path, bytes | None]) -> CheckResult:

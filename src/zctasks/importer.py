@@ -37,8 +37,9 @@ UNITS = (
     "个百分点|万千瓦时|万千瓦|千瓦|亿立方米|万立方米|立方米|万平方米|平方米|平方公里|公顷|万亩|亩|万吨|吨|"
     "亿元|万元|元|公里|千米|人次|家|个|项|名|人|件|座|处|条|台|部|种|支|所|户|套|辆|场|批|篇|%|％"
 )
-_CHAPTER = re.compile(r"^([一二三四五六七八九十]+)[、．.]\s*(.+)$")
-_SUBHEADING = re.compile(r"^[（(]([一二三四五六七八九十]+)[）)]\s*(.+)$")
+_NUMERAL = r"(?:[一二三四五六七八九]?十[一二三四五六七八九]?|[一二三四五六七八九])"  # 一 … 九十九
+_CHAPTER = re.compile(rf"^({_NUMERAL})[、．.]\s*(.+)$")
+_SUBHEADING = re.compile(rf"^[（(]({_NUMERAL})[）)]\s*(.+)$")
 _ITEM = re.compile(r"^(?:(\d{1,3})\s*[.、．](?!\d)|[（(](\d{1,3})[）)])\s*(.*)$")
 _ROLE_WORDS = (
     "牵头|负责|配合|责任单位|责任部门|牵头单位|牵头部门|配合单位|配合部门|参与单位|协办单位"
@@ -708,8 +709,8 @@ def known_departments(folder: Path) -> tuple[dict[str, Unit], list[str]]:
     """The units a ledger folder already knows (none when it has no departments file)."""
     from zctasks import schema, yamlfile
     from zctasks.errors import LedgerInvalid
-    from zctasks.models import DepartmentsFile
     from zctasks.root import DEPARTMENTS_FILE
+    from zctasks.schema import DepartmentsFile
 
     path = folder / DEPARTMENTS_FILE
     if not path.exists():

@@ -23,12 +23,12 @@ Day = date  # for fields named "date", whose name would hide the type in a slott
 
 ROLES: tuple[Role, ...] = ("lead", "cooperate", "responsible")
 
-_CONFIG = {"extra": "forbid", "use_attribute_docstrings": True}
+MODEL_CONFIG = {"extra": "forbid", "use_attribute_docstrings": True}
 
 
 @dataclass(frozen=True)
 class Period:
-    __pydantic_config__ = _CONFIG
+    __pydantic_config__ = MODEL_CONFIG
 
     start: date
     """First day of the plan period."""
@@ -38,7 +38,7 @@ class Period:
 
 @dataclass(frozen=True)
 class Plan:
-    __pydantic_config__ = _CONFIG
+    __pydantic_config__ = MODEL_CONFIG
 
     title: str
     """The plan's title as the document writes it."""
@@ -62,7 +62,7 @@ class Plan:
 
 @dataclass(frozen=True)
 class Chapter:
-    __pydantic_config__ = _CONFIG
+    __pydantic_config__ = MODEL_CONFIG
 
     id: int
     """Chapter number (一、 is 1)."""
@@ -72,7 +72,7 @@ class Chapter:
 
 @dataclass(frozen=True)
 class Target:
-    __pydantic_config__ = _CONFIG
+    __pydantic_config__ = MODEL_CONFIG
 
     id: str
     """Stable id: the task number, a dot and a running number ("7.1")."""
@@ -97,7 +97,7 @@ class Target:
 
 @dataclass(frozen=True)
 class Task:
-    __pydantic_config__ = _CONFIG
+    __pydantic_config__ = MODEL_CONFIG
 
     id: int
     """The document's task number."""
@@ -133,19 +133,8 @@ class Task:
 
 
 @dataclass(frozen=True)
-class TasksFile:
-    """data/tasks.yaml"""
-
-    __pydantic_config__ = _CONFIG
-
-    plan: Plan
-    chapters: tuple[Chapter, ...]
-    tasks: tuple[Task, ...]
-
-
-@dataclass(frozen=True)
 class Unit:
-    __pydantic_config__ = _CONFIG
+    __pydantic_config__ = MODEL_CONFIG
 
     kind: UnitKind
     """What kind of body the unit is."""
@@ -153,18 +142,6 @@ class Unit:
     """Official full name, only where it is certain."""
     aliases: tuple[str, ...] = ()
     """Other names people type for it (发改局, 淄川区发改局)."""
-
-
-@dataclass(frozen=True)
-class DepartmentsFile:
-    """data/departments.yaml"""
-
-    __pydantic_config__ = _CONFIG
-
-    units: dict[str, Unit]
-    """Every unit, keyed by the short name the document writes."""
-    placeholders: tuple[str, ...] = ()
-    """Generic wording (区有关部门, 各相关部门): not units, never matched by --dept."""
 
 
 Status = Literal["未启动", "推进中", "已完成", "受阻"]
@@ -175,7 +152,7 @@ STATUSES: tuple[Status, ...] = ("未启动", "推进中", "已完成", "受阻")
 class Entry:
     """One progress report, as recorded in data/progress/YYYY-MM.yaml (one line each)."""
 
-    __pydantic_config__ = _CONFIG
+    __pydantic_config__ = MODEL_CONFIG
 
     id: str
     """Unique id: the date, the task number and a random suffix (2023-07-14-7-a1b2c3)."""
@@ -205,7 +182,7 @@ class Entry:
 class ScheduleSettings:
     """Traffic-light rules; see README "Schedule and lights"."""
 
-    __pydantic_config__ = _CONFIG
+    __pydantic_config__ = MODEL_CONFIG
 
     yellow_gap: Number = 10
     """Percentage points behind the time-proportional schedule before a target turns yellow."""
@@ -221,7 +198,7 @@ class ScheduleSettings:
 class ReportSettings:
     """Who issues the documents and how they are headed; see README "Reports"."""
 
-    __pydantic_config__ = _CONFIG
+    __pydantic_config__ = MODEL_CONFIG
 
     publication: str = "工作简报"
     """Masthead of the briefing, e.g. 绿色低碳高质量发展工作简报."""
@@ -233,13 +210,3 @@ class ReportSettings:
     """Addressee line of notices, without the final colon."""
     urge_days: int = 7
     """Days a unit gets to answer a 催办单."""
-
-
-@dataclass(frozen=True)
-class ConfigFile:
-    """data/config.yaml (optional)"""
-
-    __pydantic_config__ = _CONFIG
-
-    schedule: ScheduleSettings = field(default_factory=ScheduleSettings)
-    reports: ReportSettings = field(default_factory=ReportSettings)

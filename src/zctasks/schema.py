@@ -6,15 +6,50 @@ This is the only module that imports pydantic: queries answered from the cache s
 from __future__ import annotations
 
 import json
+from dataclasses import dataclass, field
 from typing import Any, TypeVar
 
 from pydantic import TypeAdapter, ValidationError
 
 from zctasks.errors import Diagnostic
-from zctasks.models import ConfigFile, DepartmentsFile, TasksFile
+from zctasks.models import MODEL_CONFIG, Chapter, Plan, ReportSettings, ScheduleSettings, Task, Unit
 from zctasks.yamlfile import Located
 
 T = TypeVar("T")
+
+
+@dataclass(frozen=True)
+class TasksFile:
+    """data/tasks.yaml"""
+
+    __pydantic_config__ = MODEL_CONFIG
+
+    plan: Plan
+    chapters: tuple[Chapter, ...]
+    tasks: tuple[Task, ...]
+
+
+@dataclass(frozen=True)
+class DepartmentsFile:
+    """data/departments.yaml"""
+
+    __pydantic_config__ = MODEL_CONFIG
+
+    units: dict[str, Unit]
+    """Every unit, keyed by the short name the document writes."""
+    placeholders: tuple[str, ...] = ()
+    """Generic wording (区有关部门, 各相关部门): not units, never matched by --dept."""
+
+
+@dataclass(frozen=True)
+class ConfigFile:
+    """data/config.yaml (optional)"""
+
+    __pydantic_config__ = MODEL_CONFIG
+
+    schedule: ScheduleSettings = field(default_factory=ScheduleSettings)
+    reports: ReportSettings = field(default_factory=ReportSettings)
+
 
 _FILES: dict[str, type[Any]] = {
     "tasks": TasksFile,
