@@ -106,3 +106,21 @@ def zc() -> Callable[..., Run]:
         return Run(result.exit_code, result.stdout, result.stderr)
 
     return run
+
+
+# Three reports at 2023-07-31 (序时进度 58.1%): task 1 behind, task 2 stale, task 3 on track.
+REPORTS = [
+    "1 --by 区科技局 --date 2023-07-20 --value 1.1=4 --value 1.2=2 --note 新增平台4家 --next 推进平台认定",
+    "2 --by 区水利局 --date 2023-06-10 --value 2.1=3000 --note 用水3000万立方米",
+    "3 --by 区发改局 --date 2023-07-25 --note 召开推进会 --source 会议纪要",
+]
+
+
+@pytest.fixture
+def reported(zc: Callable[..., Run], make_ledger: MakeLedger) -> Path:
+    """The sample ledger with the three reports above."""
+    root = make_ledger()
+    for line in REPORTS:
+        result = zc("progress", "add", *line.split(), root=root)
+        assert result.exit_code == 0, result.stderr
+    return root

@@ -21,45 +21,6 @@ GOLDEN = Path(__file__).parent / "golden"
 CONFIG = """\
 reports: {publication: 测试工作简报, issuer: 区发改局, supervisor: 区政府督查室}
 """
-ENTRIES = [
-    [
-        "1",
-        "--by",
-        "区科技局",
-        "--date",
-        "2023-07-20",
-        "--value",
-        "1.1=4",
-        "--value",
-        "1.2=2",
-        "--note",
-        "新增平台4家",
-        "--next",
-        "推进平台认定",
-    ],
-    [
-        "2",
-        "--by",
-        "区水利局",
-        "--date",
-        "2023-06-10",
-        "--value",
-        "2.1=3000",
-        "--note",
-        "用水3000万立方米",
-    ],
-    [
-        "3",
-        "--by",
-        "区发改局",
-        "--date",
-        "2023-07-25",
-        "--note",
-        "召开推进会",
-        "--source",
-        "会议纪要",
-    ],
-]
 REPORTS = {
     "briefing": ["briefing", "--since", "2023-07-17", "--until", "2023-07-31", "--issue", "3"],
     "ledger": ["ledger", "--as-of", "2023-07-31"],
@@ -69,12 +30,9 @@ REPORTS = {
 
 
 @pytest.fixture
-def demo(zc, make_ledger):
-    root = make_ledger()
-    (root / "data" / "config.yaml").write_text(CONFIG, "utf-8")
-    for args in ENTRIES:
-        assert zc("progress", "add", *args, root=root).exit_code == 0
-    return root
+def demo(reported):
+    (reported / "data" / "config.yaml").write_text(CONFIG, "utf-8")
+    return reported
 
 
 @pytest.mark.parametrize("kind", sorted(REPORTS))

@@ -4,44 +4,6 @@ from __future__ import annotations
 
 import json
 
-import pytest
-
-ENTRIES = [
-    [
-        "1",
-        "--by",
-        "区科技局",
-        "--date",
-        "2023-07-20",
-        "--value",
-        "1.1=4",
-        "--value",
-        "1.2=2",
-        "--note",
-        "新增平台4家",
-    ],
-    [
-        "2",
-        "--by",
-        "区水利局",
-        "--date",
-        "2023-06-10",
-        "--value",
-        "2.1=3000",
-        "--note",
-        "用水3000万立方米",
-    ],
-    ["3", "--by", "区发改局", "--date", "2023-07-25", "--note", "召开推进会"],
-]
-
-
-@pytest.fixture
-def reported(zc, make_ledger):
-    root = make_ledger()
-    for args in ENTRIES:
-        assert zc("progress", "add", *args, root=root).exit_code == 0
-    return root
-
 
 def test_status_table(zc, reported):
     result = zc("status", "--as-of", "2023-07-31", root=reported)

@@ -668,13 +668,7 @@ def progress_add(
 
     from zctasks.recording import draft_entry, parse_values
 
-    state = _state(ctx)
-    root = state.writable_root()
-    ledger = state.ledger()
-    if commit:
-        from zctasks import gitops
-
-        gitops.require_repository(root)
+    root, ledger = _for_writing(ctx, commit)
     fields: dict[str, Any] = {
         "task": task_id,
         "date": day or date.today().isoformat(),
@@ -705,6 +699,18 @@ def progress_add(
     sys.stdout.write(f"已记录：任务{entry.task} {entry.by} {entry.date}（编号 {entry.id}）\n")
 
 
+def _for_writing(ctx: typer.Context, commit: bool) -> tuple[Path, Ledger]:
+    """The writable ledger root and its plan; with --commit, a git repository is required first."""
+    state = _state(ctx)
+    root = state.writable_root()
+    ledger = state.ledger()
+    if commit:
+        from zctasks import gitops
+
+        gitops.require_repository(root)
+    return root, ledger
+
+
 def _write(
     root: Path, entries: list[Any], commit: bool, subject: str, trailers: dict[str, str]
 ) -> None:
@@ -730,13 +736,7 @@ def progress_import(
     """导入一个单位报来的一批进展：全部正确才写入，任何一行有错则整批拒绝并指出行和问题。"""
     from zctasks.recording import read_batch
 
-    state = _state(ctx)
-    root = state.writable_root()
-    ledger = state.ledger()
-    if commit:
-        from zctasks import gitops
-
-        gitops.require_repository(root)
+    root, ledger = _for_writing(ctx, commit)
     entries = read_batch(ledger, file)
     units = "、".join(dict.fromkeys(e.by for e in entries))
     _write(

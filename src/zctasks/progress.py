@@ -19,6 +19,7 @@ from zctasks.errors import Diagnostic, LedgerInvalid
 from zctasks.ledger import Ledger
 from zctasks.models import Entry, Task
 from zctasks.root import PROGRESS_DIR
+from zctasks.yamlfile import Located
 
 HEADER = "# 进展记录：由 zctasks 追加写入，每行一条；请勿手工调整顺序或合并行。\n"
 _OPTIONAL = ("source", "next", "problems", "forced")
@@ -116,7 +117,7 @@ def check(root: Path, ledger: Ledger) -> tuple[Progress, list[Diagnostic]]:
     return _check_contents(ledger, _contents(root))
 
 
-class LinesDoc:
+class LinesDoc(Located):
     """A progress file written by the tool: one JSON object a line after ``- ``.
 
     Read with the JSON parser, which is many times faster than YAML for a large ledger;
@@ -167,19 +168,6 @@ class LinesDoc:
                 else found + len(json.dumps(str(part), ensure_ascii=False)) + 2
             )
         return (number, column + 1)
-
-    def diagnostic(
-        self,
-        loc: tuple[str | int, ...],
-        code: str,
-        message: str,
-        hint: str = "",
-        *,
-        key: bool = False,
-        severity: str = "error",
-    ) -> Diagnostic:
-        line, column = self.where(loc, key=key)
-        return Diagnostic(self.path, line, column, code, message, hint, severity)  # type: ignore[arg-type]
 
 
 def parse_file(relative: Path, raw: bytes) -> tuple[list[tuple[Entry, Any, int]], list[Diagnostic]]:

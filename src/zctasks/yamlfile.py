@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from typing import Any, Protocol
+from typing import Any
 
 import yaml
 
@@ -50,11 +50,14 @@ _INT_HEX = re.compile(r"0x[0-9a-fA-F]+\Z")
 _FLOAT = re.compile(r"[-+]?(\.[0-9]+|[0-9]+(\.[0-9]*)?)([eE][-+]?[0-9]+)?\Z")
 
 
-class Located(Protocol):
+class Located:
     """A parsed file that can say where a value stands (YamlDoc, progress.LinesDoc)."""
 
     path: str
     data: Any
+
+    def where(self, loc: Path_, *, key: bool = False) -> tuple[int, int]:
+        raise NotImplementedError
 
     def diagnostic(
         self,
@@ -65,11 +68,13 @@ class Located(Protocol):
         *,
         key: bool = False,
         severity: str = "error",
-    ) -> Diagnostic: ...
+    ) -> Diagnostic:
+        line, column = self.where(loc, key=key)
+        return Diagnostic(self.path, line, column, code, message, hint, severity)  # type: ignore[arg-type]
 
 
 @dataclass
-class YamlDoc:
+class YamlDoc(Located):
     """Plain data and the 1-based (line, column) of each value and each mapping key."""
 
     path: str
@@ -88,19 +93,6 @@ class YamlDoc:
             if key and prefix in self.values:
                 return self.values[prefix]
         return (1, 1)
-
-    def diagnostic(
-        self,
-        loc: Path_,
-        code: str,
-        message: str,
-        hint: str = "",
-        *,
-        key: bool = False,
-        severity: str = "error",
-    ) -> Diagnostic:
-        line, column = self.where(loc, key=key)
-        return Diagnostic(self.path, line, column, code, message, hint, severity)  # type: ignore[arg-type]
 
 
 def _resolve_plain(text: str) -> Any:
