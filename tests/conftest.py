@@ -124,3 +124,23 @@ def reported(zc: Callable[..., Run], make_ledger: MakeLedger) -> Path:
         result = zc("progress", "add", *line.split(), root=root)
         assert result.exit_code == 0, result.stderr
     return root
+
+
+@pytest.fixture
+def one_entry(zc: Callable[..., Run], make_ledger: MakeLedger) -> Path:
+    """The sample ledger with one report in data/progress/2023-07.yaml."""
+    root = make_ledger()
+    result = zc(
+        "progress",
+        "add",
+        "1",
+        "--by",
+        "区科技局",
+        "--date",
+        "2023-07-10",
+        "--note",
+        "已有",
+        root=root,
+    )
+    assert result.exit_code == 0, result.stderr
+    return root

@@ -227,20 +227,8 @@ main()
 
 
 @pytest.mark.parametrize("point", ["write", "fsync", "chmod", "replace-before", "replace-after"])
-def test_a_write_killed_at_any_step_leaves_the_old_or_the_new_file(zc, make_ledger, point):
-    root = make_ledger()
-    zc(
-        "progress",
-        "add",
-        "1",
-        "--by",
-        "区科技局",
-        "--date",
-        "2023-07-10",
-        "--note",
-        "已有",
-        root=root,
-    )
+def test_a_write_killed_at_any_step_leaves_the_old_or_the_new_file(zc, one_entry, point):
+    root = one_entry
     path = root / "data" / "progress" / "2023-07.yaml"
     before = path.read_bytes()
     result = subprocess.run([sys.executable, "-c", KILLER, point, str(root)], capture_output=True)
@@ -253,20 +241,8 @@ def test_a_write_killed_at_any_step_leaves_the_old_or_the_new_file(zc, make_ledg
     assert zc("check", root=root).exit_code == 0
 
 
-def test_writers_killed_at_random_moments(zc, make_ledger):
-    root = make_ledger()
-    zc(
-        "progress",
-        "add",
-        "1",
-        "--by",
-        "区科技局",
-        "--date",
-        "2023-07-10",
-        "--note",
-        "已有",
-        root=root,
-    )
+def test_writers_killed_at_random_moments(zc, one_entry):
+    root = one_entry
     path = root / "data" / "progress" / "2023-07.yaml"
     rng = random.Random(7)
     for attempt in range(12):
@@ -301,20 +277,8 @@ def test_writers_killed_at_random_moments(zc, make_ledger):
     assert zc("check", root=root).exit_code == 0
 
 
-def test_a_failing_disk_leaves_the_old_file(zc, make_ledger, monkeypatch):
-    root = make_ledger()
-    zc(
-        "progress",
-        "add",
-        "1",
-        "--by",
-        "区科技局",
-        "--date",
-        "2023-07-10",
-        "--note",
-        "已有",
-        root=root,
-    )
+def test_a_failing_disk_leaves_the_old_file(zc, one_entry, monkeypatch):
+    root = one_entry
     path = root / "data" / "progress" / "2023-07.yaml"
     before = path.read_bytes()
 
