@@ -145,7 +145,6 @@ class Unit:
 
 
 Status = Literal["未启动", "推进中", "已完成", "受阻"]
-STATUSES: tuple[Status, ...] = ("未启动", "推进中", "已完成", "受阻")
 
 
 @dataclass(frozen=True, slots=True)

@@ -13,7 +13,7 @@ from typing import Any
 
 from zctasks.errors import Diagnostic, LedgerInvalid, UsageError, ZctasksError
 from zctasks.ledger import Ledger
-from zctasks.models import STATUSES, Entry
+from zctasks.models import Entry
 from zctasks.progress import check_entry
 from zctasks.yamlfile import YamlDoc
 
@@ -219,7 +219,3 @@ def _csv_batch(name: str, raw: bytes) -> tuple[YamlDoc | None, list[Diagnostic]]
 def _column_hint() -> str:
     names = "、".join(names[1] for names in CSV_COLUMNS.values())
     return f"可用列名：{names}，或以指标编号（如 7.1）为列名"
-
-
-def status_hint() -> str:
-    return "可用状态：" + "、".join(STATUSES)

@@ -93,10 +93,6 @@ def json_schema(name: str) -> dict[str, Any]:
     return schema
 
 
-def schema_names() -> list[str]:
-    return list(_FILES)
-
-
 def _located(doc: Located, loc: tuple[str | int, ...]) -> tuple[str | int, ...]:
     """The part of a pydantic location that names places in the file (drops union branches)."""
     path: list[str | int] = []
