@@ -349,3 +349,20 @@ def test_the_import_of_the_seed_text_matches_textwrapped_input(tmp_path):
     assert [(t.title, t.text, t.lead, t.cooperate, t.responsible) for t in result.tasks] == [
         (t.title, t.text, t.lead, t.cooperate, t.responsible) for t in original.tasks
     ]
+
+
+def test_parenthesised_numbering_and_running_numbers(tmp_path):
+    source = tmp_path / "plan.txt"
+    source.write_text(
+        "一、第一章\n（1）甲任务。新增项目3个。（区甲局负责）\n（2）乙任务。内容。（区乙局负责）\n"
+        "二、第二章\n（3）丙任务。内容。（区甲局牵头，区乙局配合）\n",
+        "utf-8",
+    )
+    result = importer.parse(source)
+    assert [(t.id, t.chapter, t.title) for t in result.tasks] == [
+        (1, 1, "甲任务"),
+        (2, 1, "乙任务"),
+        (3, 2, "丙任务"),
+    ]
+    assert result.notes == []  # numbering runs through: the document's numbers are kept
+    assert (result.tasks[2].lead, result.tasks[2].cooperate) == (("区甲局",), ("区乙局",))

@@ -382,3 +382,34 @@ def test_document_bytes_are_valid_zip(zc, demo, tmp_path):
     out = tmp_path / "x.docx"
     zc("report", "dept", "科技局", "--as-of", "2023-07-31", "-f", "docx", "-o", str(out), root=demo)
     assert zipfile.ZipFile(io.BytesIO(out.read_bytes())).testzip() is None
+
+
+@pytest.fixture(scope="module")
+def demo_ledger(tmp_path_factory):
+    from typer.testing import CliRunner
+
+    from zctasks.cli import app
+
+    root = tmp_path_factory.mktemp("demo") / "ledger"
+    assert CliRunner().invoke(app, ["init", str(root), "--demo"]).exit_code == 0
+    return root
+
+
+@pytest.mark.parametrize("kind", ["briefing", "ledger", "dept", "urge"])
+def test_every_kind_and_format_from_the_demo_ledger(zc, demo_ledger, tmp_path, kind):
+    args = {"briefing": ["briefing", "--week", "2023-W44"], "dept": ["dept", "区住建局"]}.get(
+        kind, [kind]
+    )
+    for fmt in ("md", "docx", "xlsx", "html", "csv"):
+        out = tmp_path / f"{kind}.{fmt}"
+        result = zc(
+            "report", *args, "--as-of", "2023-10-31", "-f", fmt, "-o", str(out), root=demo_ledger
+        )
+        assert result.exit_code == 0, (fmt, result.stderr)
+    expected = {
+        "briefing": "【示例数据】",
+        "ledger": "| 2023-10-31 |",
+        "dept": "淄川区住房和城乡建设局：",
+        "urge": "| 颜色等级 | 红色 |",
+    }
+    assert expected[kind] in (tmp_path / f"{kind}.md").read_text("utf-8")
