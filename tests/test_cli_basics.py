@@ -227,3 +227,13 @@ def test_bundled_root_prefers_the_packaged_copy(tmp_path, monkeypatch):
     monkeypatch.setattr(root_module, "__file__", str(package / "root.py"))
     assert bundled_root() == package / "_bundled"
     assert Path(root_module.__file__).name == "root.py"
+
+
+def test_file_system_errors_are_one_line_messages(zc, tmp_path):
+    blocker = tmp_path / "a-file"
+    blocker.write_text("x")
+    result = zc("init", str(blocker / "ledger"))
+    assert result.exit_code == 1
+    assert result.stderr == (
+        f"错误：文件操作失败（Not a directory）：{blocker / 'ledger' / 'data'}\n提示：检查路径和权限\n"
+    )

@@ -29,6 +29,10 @@ class _Group(TyperGroup):
         except ZctasksError as exc:
             _report(exc)
             raise typer.Exit(exc.exit_code) from None
+        except OSError as exc:  # a folder that cannot be made, a path that is a file …
+            where = f"：{exc.filename}" if exc.filename else ""
+            _report(ZctasksError(f"文件操作失败（{exc.strerror or exc}）{where}", "检查路径和权限"))
+            raise typer.Exit(1) from None
 
 
 def _report(exc: ZctasksError) -> None:
