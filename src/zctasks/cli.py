@@ -50,7 +50,7 @@ def _report(exc: ZctasksError) -> None:
 app = typer.Typer(
     name="zctasks",
     cls=_Group,
-    help="重点工作任务台账：按单位、章节、关键词查询任务，检查台账数据。",
+    help="重点工作任务台账：查询任务、记录进展、按序时进度亮灯、生成简报与台账、导入新一年的计划。",
     no_args_is_help=True,
     pretty_exceptions_enable=False,
     rich_markup_mode=None,
