@@ -581,3 +581,13 @@ def test_a_writer_killed_midway_leaves_the_previous_file(zc, make_ledger):
     assert result.returncode == -9
     assert (root / JULY).read_bytes() == before
     assert zc("check", root=root).exit_code == 0
+
+
+def test_a_write_keeps_the_files_mode(zc, make_ledger):
+    root = make_ledger()
+    add(zc, root, "1", "--by", "区科技局", "--date", "2023-07-10", "--note", "甲")
+    path = root / JULY
+    path.chmod(0o640)
+    add(zc, root, "1", "--by", "区科技局", "--date", "2023-07-11", "--note", "乙")
+    assert path.stat().st_mode & 0o777 == 0o640
+    assert len(path.read_text("utf-8").splitlines()) == 3

@@ -71,6 +71,9 @@ _HEADER_WORDS = {
 }
 
 
+MAX_BYTES = 64 * 1024 * 1024
+
+
 class ImportProblem(ZctasksError):
     pass
 
@@ -117,6 +120,11 @@ def read_lines(path: Path) -> list[Line]:
         raise ImportProblem(f"无法读取 {path}：{exc.strerror}") from None
     if not raw.strip():
         raise ImportProblem(f"{path} 是空文件", "请确认导出的文件有内容")
+    if len(raw) > MAX_BYTES:
+        raise ImportProblem(
+            f"{path} 过大（{len(raw)} 字节，上限 {MAX_BYTES} 字节）",
+            "计划文件应为文本或 .docx 文档",
+        )
     if path.suffix.lower() == ".docx":
         return _docx_lines(path, raw)
     if raw.startswith(b"PK\x03\x04"):
