@@ -1,5 +1,8 @@
 from __future__ import annotations
 
+import os
+import subprocess
+import sys
 import textwrap
 from collections.abc import Callable
 from pathlib import Path
@@ -144,3 +147,30 @@ def one_entry(zc: Callable[..., Run], make_ledger: MakeLedger) -> Path:
     )
     assert result.exit_code == 0, result.stderr
     return root
+
+
+def add_process(
+    root: Path, day: str, note: str, env: dict[str, str] | None = None
+) -> subprocess.Popen[bytes]:
+    """`zctasks progress add` for task 1 by 区科技局 in a separate process."""
+    return subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "zctasks",
+            "--root",
+            str(root),
+            "progress",
+            "add",
+            "1",
+            "--by",
+            "区科技局",
+            "--date",
+            day,
+            "--note",
+            note,
+        ],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+        env=env or dict(os.environ),
+    )

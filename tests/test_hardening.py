@@ -16,7 +16,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from conftest import DEPARTMENTS, REPO, TASKS
+from conftest import DEPARTMENTS, REPO, TASKS, add_process
 from zctasks import importer, yamlfile
 from zctasks.checks import check_contents
 from zctasks.errors import Diagnostic
@@ -255,26 +255,7 @@ def test_writers_killed_at_random_moments(zc, one_entry):
     rng = random.Random(7)
     for attempt in range(12):
         before = _entry_lines(path)
-        process = subprocess.Popen(
-            [
-                sys.executable,
-                "-m",
-                "zctasks",
-                "--root",
-                str(root),
-                "progress",
-                "add",
-                "1",
-                "--by",
-                "区科技局",
-                "--date",
-                "2023-07-12",
-                "--note",
-                f"第{attempt}次",
-            ],
-            stdout=subprocess.DEVNULL,
-            stderr=subprocess.DEVNULL,
-        )
+        process = add_process(root, "2023-07-12", f"第{attempt}次")
         time.sleep(rng.uniform(0.05, 0.6))
         process.send_signal(signal.SIGKILL)
         process.wait()

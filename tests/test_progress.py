@@ -10,6 +10,7 @@ from pathlib import Path
 
 import pytest
 
+from conftest import add_process
 from zctasks.progress import HEADER
 
 JULY = "data/progress/2023-07.yaml"
@@ -100,7 +101,8 @@ def test_add_appends_one_line_to_the_month_file(zc, make_ledger, fixed_ids):
         ),
         (
             ["1", "--by", "区科技局", "--date", "2024-01-05"],
-            "错误：进展记录无效：日期 2024-01-05 不在计划期 2023-01-01 至 2023-12-31 内\n",
+            "错误：进展记录无效：日期 2024-01-05 不在计划期 2023-01-01 至 2023-12-31 内\n"
+            "提示：进展日期是进展所截至的那一天；记录时用 --date 指定\n",
         ),
         (
             ["1", "--by", "区水利局"],
@@ -524,37 +526,13 @@ def test_lock_held_by_another_process_times_out_with_a_message(zc, make_ledger, 
     assert not (root / JULY).exists()
 
 
-def _add_process(root: Path, note: str, env: dict) -> subprocess.Popen:
-    return subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "zctasks",
-            "--root",
-            str(root),
-            "progress",
-            "add",
-            "1",
-            "--by",
-            "区科技局",
-            "--date",
-            "2023-07-14",
-            "--note",
-            note,
-        ],
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        env=env,
-    )
-
-
 def test_twenty_concurrent_writers_leave_twenty_entries(zc, make_ledger, tmp_path):
     import os
 
     root = make_ledger()
     env = {**os.environ, "ZCTASKS_CACHE_DIR": str(tmp_path / "cache")}
     zc("list", root=root)  # warm nothing shared: each process validates on its own
-    processes = [_add_process(root, f"第{i}条", env) for i in range(20)]
+    processes = [add_process(root, "2023-07-14", f"第{i}条", env) for i in range(20)]
     assert [p.wait(timeout=120) for p in processes] == [0] * 20
     entries = json.loads(zc("progress", "log", "-f", "json", root=root).stdout)
     assert sorted(e["note"] for e in entries) == sorted(f"第{i}条" for i in range(20))

@@ -235,6 +235,7 @@ def check_entry(ledger: Ledger, entry: Entry, doc: Any, i: int | str) -> list[Di
                 (i, "date"),
                 "date-outside-period",
                 f"日期 {entry.date} 不在计划期 {period.start} 至 {period.end} 内",
+                "进展日期是进展所截至的那一天；记录时用 --date 指定",
             )
         )
     if not entry.note.strip():
