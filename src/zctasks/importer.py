@@ -104,6 +104,7 @@ class ImportResult:
     units: dict[str, Unit]
     placeholders: list[str]
     new_units: list[str]
+    new_placeholders: list[str]
     guessed: set[str]
     unparsed: list[tuple[int, str]]
     notes: list[str]
@@ -294,6 +295,7 @@ def parse(
         registry.units,
         registry.placeholders,
         registry.new,
+        registry.new_placeholders,
         registry.guessed,
         unparsed,
         notes,
@@ -524,6 +526,7 @@ class _Registry:
         self.units = units
         self.placeholders = placeholders
         self.new: list[str] = []
+        self.new_placeholders: list[str] = []
         self.guessed: set[str] = set()
 
     def name(self, raw: str) -> str:
@@ -535,6 +538,7 @@ class _Registry:
                 return short
         if is_placeholder(name):
             self.placeholders.append(name)
+            self.new_placeholders.append(name)
         else:
             self.units[name] = Unit(kind=guess_kind(name))
             self.new.append(name)
@@ -543,9 +547,7 @@ class _Registry:
 
 
 def is_placeholder(name: str) -> bool:
-    return bool(
-        re.search(r"有关|相关|各(?!.*街道办事处$)|成员单位|等部门", name)
-    ) or name.startswith("各")
+    return name.startswith("各") or re.search(r"有关|相关|成员单位", name) is not None
 
 
 def guess_kind(name: str) -> UnitKind:
@@ -759,7 +761,7 @@ def _extended_departments(text: str, result: ImportResult) -> str | None:
     does not allow a safe edit."""
     from zctasks.yamlout import scalar
 
-    new_placeholders = [p for p in result.placeholders if f"- {p}" not in text and p not in text]
+    new_placeholders = result.new_placeholders
     lines = text.rstrip("\n").split("\n")
     at = next((i for i, line in enumerate(lines) if line.startswith("placeholders:")), len(lines))
     if new_placeholders and (at == len(lines) or lines[at].strip() != "placeholders:"):
