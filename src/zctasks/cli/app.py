@@ -1,0 +1,204 @@
+"""The application object, its error handling and what every command shares.
+
+Heavy libraries are imported inside the commands that need them, so that
+``zctasks list`` starts fast; see tests/test_cli_basics.py.
+"""
+
+import sys
+from enum import StrEnum
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+from typer.core import TyperGroup
+
+from zctasks import __version__
+from zctasks.errors import LedgerInvalid, UsageError, ZctasksError
+from zctasks.ledger import Ledger
+from zctasks.output import TableFormat
+
+MAX_SHOWN_PROBLEMS = 20
+
+
+class _Group(TyperGroup):
+    """Turns every ZctasksError into a message on stderr and its exit code."""
+
+    def invoke(self, ctx: Any) -> Any:
+        try:
+            return super().invoke(ctx)
+        except ZctasksError as exc:
+            _report(exc)
+            raise typer.Exit(exc.exit_code) from None
+        except OSError as exc:  # a folder that cannot be made, a path that is a file …
+            where = f"：{exc.filename}" if exc.filename else ""
+            _report(ZctasksError(f"文件操作失败（{exc.strerror or exc}）{where}", "检查路径和权限"))
+            raise typer.Exit(1) from None
+
+
+def _report(exc: ZctasksError) -> None:
+    lines = [f"错误：{exc.message}"]
+    if isinstance(exc, LedgerInvalid):
+        shown = exc.diagnostics[:MAX_SHOWN_PROBLEMS]
+        lines += [d.render() for d in shown]
+        if len(exc.diagnostics) > len(shown):
+            lines.append(f"……另有 {len(exc.diagnostics) - len(shown)} 处问题")
+    if exc.hint:
+        lines.append(f"提示：{exc.hint}")
+    sys.stderr.write("\n".join(lines) + "\n")
+
+
+app = typer.Typer(
+    name="zctasks",
+    cls=_Group,
+    help="重点工作任务台账：查询任务、记录进展、按序时进度亮灯、生成简报与台账、导入新一年的计划。",
+    no_args_is_help=True,
+    pretty_exceptions_enable=False,
+    rich_markup_mode=None,
+    context_settings={"help_option_names": ["-h", "--help"]},
+)
+
+
+class Role(StrEnum):
+    lead = "lead"
+    cooperate = "cooperate"
+    responsible = "responsible"
+
+
+class TextFormat(StrEnum):
+    text = "text"
+    json = "json"
+    md = "md"
+
+
+class CheckFormat(StrEnum):
+    text = "text"
+    json = "json"
+
+
+class Light(StrEnum):
+    done = "done"
+    green = "green"
+    yellow = "yellow"
+    red = "red"
+    grey = "grey"
+
+
+class State:
+    """What every command shares: the ledger root, found and loaded only when needed."""
+
+    def __init__(self, root: Path | None) -> None:
+        self.explicit_root = root
+
+    def root(self) -> Any:
+        from zctasks.root import find_root
+
+        return find_root(self.explicit_root)
+
+    def ledger(self) -> Ledger:
+        from zctasks import ledger
+
+        return ledger.load(self.root().path)
+
+    def progress(self, ledger: Ledger) -> Any:
+        from zctasks import progress
+
+        return progress.load(ledger.root, ledger)
+
+    def status(self, ledger: Ledger, tasks: list[Any], as_of: str | None) -> Any:
+        from zctasks.schedule import default_as_of, status_report
+
+        day = parse_day(as_of, "--as-of") if as_of else default_as_of(ledger)
+        return status_report(ledger, self.progress(ledger), tasks, day)
+
+    def writable_root(self) -> Path:
+        """The ledger folder, refusing the read-only bundled plan."""
+        from zctasks.writer import ReadOnlyLedger
+
+        root = self.root()
+        if root.bundled:
+            raise ReadOnlyLedger(
+                "随程序附带的 2023 年计划是只读的，不能写入进展",
+                "先用 zctasks init 目录 新建台账，再在该目录中运行（或加 --root 目录）",
+            )
+        return Path(root.path)
+
+
+def parse_day(text: str, option: str) -> Any:
+    from datetime import date
+
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        raise UsageError(
+            f"{option} 的日期“{text}”无效", "日期写作 YYYY-MM-DD，如 2023-07-31"
+        ) from None
+
+
+def _light_name(light: str) -> str:
+    from zctasks.schedule import LIGHT_NAMES
+
+    return LIGHT_NAMES[light]  # type: ignore[index]
+
+
+def _state(ctx: typer.Context) -> State:
+    state = ctx.find_object(State)
+    return state if state is not None else State(None)
+
+
+def _version(value: bool) -> None:
+    if value:
+        sys.stdout.write(f"zctasks {__version__}\n")
+        raise typer.Exit()
+
+
+@app.callback()
+def _main(
+    ctx: typer.Context,
+    root: Annotated[
+        Path | None,
+        typer.Option(
+            "--root",
+            help="台账目录（含 data/tasks.yaml）；默认依次为 $ZCTASKS_ROOT、"
+            "当前目录及其上级目录、随程序附带的 2023 年计划。",
+            show_default=False,
+        ),
+    ] = None,
+    version: Annotated[
+        bool, typer.Option("--version", callback=_version, is_eager=True, help="显示版本并退出。")
+    ] = False,
+) -> None:
+    ctx.obj = State(root)
+
+
+def _complete_unit(ctx: typer.Context, incomplete: str) -> list[tuple[str, str]]:
+    try:
+        ledger = _state(ctx).ledger()
+    except ZctasksError:
+        return []
+    return [
+        (name, unit.full_name or unit.kind)
+        for name, unit in ledger.units.items()
+        if incomplete in name or any(incomplete in a for a in unit.aliases)
+    ]
+
+
+def _complete_task(ctx: typer.Context, incomplete: str) -> list[tuple[str, str]]:
+    try:
+        ledger = _state(ctx).ledger()
+    except ZctasksError:
+        return []
+    return [(str(i), t.title) for i, t in ledger.tasks.items() if str(i).startswith(incomplete)]
+
+
+AsOfOption = Annotated[
+    str | None,
+    typer.Option(
+        "--as-of",
+        help="以哪一天为准计算序时进度（YYYY-MM-DD）；默认今天，限定在计划期内。",
+        show_default=False,
+    ),
+]
+FormatOption = Annotated[
+    TableFormat,
+    typer.Option("--format", "-f", help="输出格式：table 表格、json、csv、md（Markdown）。"),
+]

@@ -1,0 +1,319 @@
+"""Questions about the plan: list, show, depts, chapters, check, schema."""
+
+import sys
+from enum import StrEnum
+from typing import Annotated, Any
+
+import typer
+
+from zctasks.cli.app import (
+    AsOfOption,
+    CheckFormat,
+    FormatOption,
+    Light,
+    Role,
+    TextFormat,
+    _complete_task,
+    _complete_unit,
+    _light_name,
+    _state,
+    app,
+)
+from zctasks.ledger import Ledger
+from zctasks.output import TableFormat, print_json, print_rows
+
+
+@app.command("list")
+def list_tasks(
+    ctx: typer.Context,
+    dept: Annotated[
+        str | None,
+        typer.Option(
+            "--dept",
+            "-d",
+            help="单位：简称、全称或别名，如 区发改局、淄川区发展和改革局、发改局。",
+            autocompletion=_complete_unit,
+            show_default=False,
+        ),
+    ] = None,
+    role: Annotated[
+        Role | None,
+        typer.Option(
+            "--role",
+            "-r",
+            help="与 --dept 合用：lead 牵头、cooperate 配合、responsible 负责。",
+            show_default=False,
+        ),
+    ] = None,
+    chapter: Annotated[
+        int | None,
+        typer.Option("--chapter", "-c", help="章节编号（一、为 1）。", show_default=False),
+    ] = None,
+    grep: Annotated[
+        str | None,
+        typer.Option(
+            "--grep",
+            "-g",
+            help="在任务标题、正文、分工和指标名称中查找的文字。",
+            show_default=False,
+        ),
+    ] = None,
+    light: Annotated[
+        Light | None,
+        typer.Option(
+            "--light",
+            "-l",
+            help="按灯色筛选：done 已完成、green 序时推进、yellow 滞后、red 严重滞后、grey 未报送。",
+            show_default=False,
+        ),
+    ] = None,
+    as_of: AsOfOption = None,
+    fmt: FormatOption = TableFormat.table,
+) -> None:
+    """列出任务，可按单位（及角色）、章节、关键词、灯色筛选。"""
+    from zctasks.queries import TaskFilter, select_tasks
+    from zctasks.views import (
+        LIGHT_STYLES,
+        principal_units,
+        role_name,
+        state_json,
+        task_json,
+        unit_list,
+    )
+
+    state = _state(ctx)
+    ledger = state.ledger()
+    wanted = TaskFilter(dept, role.value if role else None, chapter, grep)
+    tasks, unit = select_tasks(ledger, wanted)
+    states = None
+    if light is not None or as_of is not None:
+        report = state.status(ledger, tasks, as_of)
+        states = [s for s in report.states if light is None or s.light == light.value]
+        tasks = [s.task for s in states]
+    headers = ["序号", "章", "任务", "牵头/负责", "配合", "指标"]
+    rows = []
+    for i, task in enumerate(tasks):
+        row = [
+            str(task.id),
+            str(task.chapter),
+            task.title,
+            principal_units(task),
+            unit_list(task, "cooperate"),
+            str(len(task.targets)),
+        ]
+        if unit is not None:
+            found = task.role_of(unit)
+            row.insert(3, role_name(found) if found else "")
+        if states is not None:
+            row.append(_light_name(states[i].light))
+        rows.append(row)
+    if unit is not None:
+        headers.insert(3, "角色")
+    if states is not None:
+        headers.append("进度")
+    title = f"{unit} 涉及 {len(tasks)} 项任务" if unit else f"共 {len(tasks)} 项任务"
+    print_rows(
+        headers,
+        rows,
+        fmt,
+        title=title,
+        json_value=[state_json(ledger, s) for s in states]
+        if states is not None
+        else [task_json(ledger, t) for t in tasks],
+        numeric=frozenset({0, 1, len(headers) - (2 if states is not None else 1)}),
+        styles=LIGHT_STYLES,
+    )
+
+
+@app.command("show")
+def show_task(
+    ctx: typer.Context,
+    task_id: Annotated[
+        int, typer.Argument(metavar="ID", help="任务序号。", autocompletion=_complete_task)
+    ],
+    as_of: AsOfOption = None,
+    fmt: Annotated[
+        TextFormat, typer.Option("--format", "-f", help="输出格式：text、json、md。")
+    ] = TextFormat.text,
+) -> None:
+    """显示一项任务的全文、分工、指标，以及已报送的进展和灯色。"""
+    from zctasks.progress import entry_json
+    from zctasks.queries import find_task
+    from zctasks.views import progress_markdown, state_json, task_markdown
+
+    state = _state(ctx)
+    ledger = state.ledger()
+    task = find_task(ledger, task_id)
+    report = state.status(ledger, [task], as_of)
+    task_state = report.states[0]
+    entries = state.progress(ledger).of_task(task.id, report.as_of)
+    if fmt is TextFormat.json:
+        value = state_json(ledger, task_state)
+        if entries:
+            value["progress"] = [entry_json(e) for e in entries]
+        print_json(value)
+    elif fmt is TextFormat.md:
+        sys.stdout.write(
+            task_markdown(ledger, task) + progress_markdown(task_state, entries, report)
+        )
+    else:
+        _show_text(ledger, task, task_state, entries, report)
+
+
+def _show_text(ledger: Ledger, task: Any, task_state: Any, entries: list[Any], report: Any) -> None:
+    from zctasks.models import ROLES
+    from zctasks.output import print_table
+    from zctasks.views import (
+        LIGHT_STYLES,
+        chapter_numeral,
+        long_date,
+        role_name,
+        target_goal,
+        target_nature,
+        unit_list,
+        values_text,
+    )
+
+    chapter = ledger.chapter_of(task)
+    lines = [
+        f"第{task.id}项  {task.title}",
+        f"章节：{chapter_numeral(chapter.id)}、{chapter.title}",
+    ]
+    lines += [f"{role_name(r)}：{unit_list(task, r)}" for r in ROLES if getattr(task, r)]
+    lines.append(f"原文分工：（{task.attribution}）" if task.attribution else "原文分工：（无）")
+    lines += ["", task.text, ""]
+    sys.stdout.write("\n".join(lines))
+    if task.targets:
+        sys.stdout.write("\n")
+        print_table(
+            ["编号", "指标", "目标", "性质"],
+            [[t.id, t.name, target_goal(t), target_nature(t)] for t in task.targets],
+            title=f"量化指标 {len(task.targets)} 项",
+        )
+    sys.stdout.write(
+        f"\n截至{long_date(report.as_of)}：{_light_name(task_state.light)}。{task_state.reason}\n"
+    )
+    if entries:
+        sys.stdout.write("\n")
+        print_table(
+            ["日期", "单位", "状态", "指标", "进展"],
+            [
+                [e.date.isoformat(), e.by, e.status, values_text(e.values), e.note]
+                for e in entries[-5:]
+            ],
+            title=f"进展报送 {len(entries)} 条" + ("（最近 5 条）" if len(entries) > 5 else ""),
+            styles=LIGHT_STYLES,
+        )
+
+
+@app.command("depts")
+def list_departments(ctx: typer.Context, fmt: FormatOption = TableFormat.table) -> None:
+    """列出全部单位及其牵头、配合、负责的任务数。"""
+    from zctasks.queries import unit_counts
+    from zctasks.views import unit_json
+
+    ledger = _state(ctx).ledger()
+    counts = unit_counts(ledger)
+    rows = [
+        [
+            c.name,
+            c.full_name or "",
+            c.kind,
+            str(c.lead),
+            str(c.cooperate),
+            str(c.responsible),
+            str(c.total),
+        ]
+        for c in counts
+    ]
+    print_rows(
+        ["单位", "全称", "类别", "牵头", "配合", "负责", "合计"],
+        rows,
+        fmt,
+        title=f"共 {len(counts)} 个单位",
+        json_value=[unit_json(c, ledger) for c in counts],
+        numeric=frozenset({3, 4, 5, 6}),
+    )
+
+
+@app.command("chapters")
+def list_chapters(ctx: typer.Context, fmt: FormatOption = TableFormat.table) -> None:
+    """列出各章及其任务数、指标数。"""
+    from zctasks.queries import chapter_counts
+    from zctasks.views import chapter_json, chapter_numeral, id_span
+
+    ledger = _state(ctx).ledger()
+    counts = chapter_counts(ledger)
+    rows = [
+        [chapter_numeral(c.id), c.title, str(len(c.task_ids)), id_span(c.task_ids), str(c.targets)]
+        for c in counts
+    ]
+    print_rows(
+        ["章", "标题", "任务数", "任务序号", "指标数"],
+        rows,
+        fmt,
+        title=ledger.plan.title,
+        json_value=[chapter_json(c) for c in counts],
+        numeric=frozenset({2, 4}),
+    )
+
+
+@app.command("check")
+def check_ledger(
+    ctx: typer.Context,
+    fmt: Annotated[
+        CheckFormat, typer.Option("--format", "-f", help="输出格式：text 或 json。")
+    ] = CheckFormat.text,
+) -> None:
+    """检查整个台账：逐条报告问题（文件:行:列），有错误时退出码为 1。"""
+    from zctasks import ledger as ledger_module
+
+    root = _state(ctx).root()
+    result = ledger_module.check(root.path)
+    errors, warnings = len(result.errors), len(result.warnings)
+    if fmt is CheckFormat.json:
+        print_json(
+            {
+                "ok": errors == 0,
+                "root": str(root.path),
+                "errors": errors,
+                "warnings": warnings,
+                "diagnostics": [d.to_json() for d in result.diagnostics],
+            }
+        )
+    else:
+        for diagnostic in result.diagnostics:
+            sys.stdout.write(diagnostic.render() + "\n")
+        if errors or result.ledger is None:
+            sys.stdout.write(f"检查未通过：{errors} 个错误，{warnings} 个警告。\n")
+        else:
+            ledger = result.ledger
+            sys.stdout.write(
+                f"检查通过：{len(ledger.chapters)} 章，{len(ledger.tasks)} 项任务，"
+                f"{ledger.target_count()} 项指标，{len(ledger.units)} 个单位"
+                + (f"；{warnings} 个警告" if warnings else "")
+                + "。\n"
+            )
+    if errors:
+        raise typer.Exit(1)
+
+
+class SchemaName(StrEnum):
+    tasks = "tasks"
+    departments = "departments"
+    config = "config"
+
+
+@app.command("schema")
+def print_schema(
+    name: Annotated[
+        SchemaName,
+        typer.Argument(
+            help="哪个数据文件：tasks（data/tasks.yaml）或 departments（data/departments.yaml）。"
+        ),
+    ],
+) -> None:
+    """输出数据文件的 JSON Schema，供编辑器边写边校验。"""
+    from zctasks.schema import json_schema
+
+    print_json(json_schema(name.value))
