@@ -16,7 +16,7 @@ from dataclasses import replace
 from datetime import date, timedelta
 from pathlib import Path
 
-from zctasks import ledger as ledger_module
+from zctasks import loading
 from zctasks.models import Entry, Period, Unit
 from zctasks.progress import HEADER, entry_line, month_file
 from zctasks.root import bundled_root
@@ -42,7 +42,7 @@ def renamed(name: str, place: str) -> str:
 
 
 def build(folder: Path, entries: int, seed: int) -> dict[str, int]:
-    plan = ledger_module.load(bundled_root())
+    plan = loading.load_ledger(bundled_root())
     rng = random.Random(seed)
     units: dict[str, Unit] = {}
     tasks = []

@@ -72,9 +72,23 @@ def _isolated(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.Monk
     monkeypatch.delenv("ZCTASKS_ROOT", raising=False)
     monkeypatch.delenv("ZCTASKS_NO_CACHE", raising=False)
     monkeypatch.delenv("NO_COLOR", raising=False)
+    # git hooks call `zctasks` from the PATH, as on a user's machine with the tool installed
+    monkeypatch.setenv("PATH", str(Path(sys.executable).parent) + os.pathsep + os.environ["PATH"])
 
 
 MakeLedger = Callable[..., Path]
+
+AT = "2023-07-14T10:30:00.000+08:00"
+
+
+@pytest.fixture
+def frozen(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Entry ids end in a random suffix and carry the moment of recording; fix both so that
+    files can be compared exactly."""
+    from datetime import datetime
+
+    monkeypatch.setattr("zctasks.recording.secrets.token_hex", lambda n: "abc123")
+    monkeypatch.setattr("zctasks.recording.recorded_at", lambda: datetime.fromisoformat(AT))
 
 
 @pytest.fixture
@@ -174,3 +188,26 @@ def add_process(
         stderr=subprocess.DEVNULL,
         env=env or dict(os.environ),
     )
+
+
+def git(root: Path, *args: str) -> str:
+    return subprocess.run(
+        ["git", "-C", str(root), *args], check=True, capture_output=True, text=True
+    ).stdout
+
+
+@pytest.fixture
+def git_identity(monkeypatch):
+    for key in ("GIT_AUTHOR_NAME", "GIT_COMMITTER_NAME"):
+        monkeypatch.setenv(key, "分析员")
+    for key in ("GIT_AUTHOR_EMAIL", "GIT_COMMITTER_EMAIL"):
+        monkeypatch.setenv(key, "analyst@example.org")
+
+
+@pytest.fixture
+def git_ledger(zc, tmp_path, git_identity):
+    root = tmp_path / "台账"
+    assert zc("init", str(root)).exit_code == 0
+    git(root, "add", "-A")
+    git(root, "commit", "-q", "-m", "初始化台账")
+    return root

@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 
 from conftest import REPO, TASKS
-from zctasks import ledger as ledger_module
+from zctasks import loading
 from zctasks.cli import _complete_task, _complete_unit, app
 from zctasks.errors import UsageError
 from zctasks.root import bundled_root, find_root
@@ -72,9 +72,17 @@ def test_every_command_has_help_and_is_in_the_readme(zc):
         "import",
         "report",
     ]
-    (progress,) = app.registered_groups
-    commands += [f"progress {c.name}" for c in progress.typer_instance.registered_commands]
-    assert commands[-3:] == ["progress add", "progress import", "progress log"]
+    for group in app.registered_groups:
+        commands += [f"{group.name} {c.name}" for c in group.typer_instance.registered_commands]
+    assert commands[10:] == [
+        "progress add",
+        "progress fix",
+        "progress void",
+        "progress import",
+        "progress log",
+        "hooks install",
+        "hooks run",
+    ]
     for name in commands:
         result = zc(*name.split(), "--help")
         assert result.exit_code == 0
@@ -165,7 +173,7 @@ def test_list_does_not_import_heavy_libraries(tmp_path):
 def test_cache_sees_a_one_byte_change_with_same_size_and_mtime(make_ledger):
     root = make_ledger()
     tasks_file = root / "data" / "tasks.yaml"
-    assert ledger_module.load(root).tasks[2].title == "节约用水"
+    assert loading.load_ledger(root).tasks[2].title == "节约用水"
     before = tasks_file.stat()
     tasks_file.write_bytes(
         tasks_file.read_bytes().replace("节约用水".encode(), "节省用水".encode())
@@ -173,7 +181,7 @@ def test_cache_sees_a_one_byte_change_with_same_size_and_mtime(make_ledger):
     os.utime(tasks_file, ns=(before.st_atime_ns, before.st_mtime_ns))
     after = tasks_file.stat()
     assert (after.st_size, after.st_mtime_ns) == (before.st_size, before.st_mtime_ns)
-    assert ledger_module.load(root).tasks[2].title == "节省用水"
+    assert loading.load_ledger(root).tasks[2].title == "节省用水"
 
 
 def test_cache_never_hides_a_new_error(zc, make_ledger):
@@ -233,7 +241,8 @@ def test_file_system_errors_are_one_line_messages(zc, tmp_path):
     blocker = tmp_path / "a-file"
     blocker.write_text("x")
     result = zc("init", str(blocker / "ledger"))
-    assert result.exit_code == 1
-    assert result.stderr == (
-        f"错误：文件操作失败（Not a directory）：{blocker / 'ledger' / 'data'}\n提示：检查路径和权限\n"
-    )
+    assert result.exit_code == 2
+    assert result.stderr == f"错误：无法新建台账 {blocker / 'ledger'}：{blocker} 是文件，不是目录\n"
+    result = zc("report", "ledger", "-o", str(blocker / "x.md"))
+    assert result.exit_code == 2
+    assert result.stderr == f"错误：输出目录 {blocker} 不存在\n"

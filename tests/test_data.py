@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from conftest import REPO, SEED
-from zctasks import ledger as ledger_module
+from zctasks import loading
 from zctasks.models import Task
 
 CHINESE = "一二三四五六七八九十"
@@ -16,7 +16,7 @@ CHINESE = "一二三四五六七八九十"
 
 @pytest.fixture(scope="module")
 def bundled():
-    result = ledger_module.check(REPO)
+    result = loading.check(REPO)
     assert result.diagnostics == []
     return result.ledger
 
@@ -110,6 +110,10 @@ def _expected_op(quote: str) -> str:
         return ">"
     if re.search(r"\d[^\d，]{0,4}以上|不少于|至少|达到|完成|稳定在|保持在", quote):  # not 市级以上
         return ">="
+    if re.search(
+        "吸引|引进|增长", quote
+    ):  # attracting, bringing in, growing: the figure is a floor
+        return ">="
     return "="
 
 
@@ -153,6 +157,13 @@ def test_units_follow_their_number_in_the_quote(bundled):
         assert re.search(f"{last}余?{re.escape(target.unit)}", target.quote), target.id
 
 
+def test_growth_rates_may_fall(bundled):
+    """同比增长12%: a rate of change, the one kind of figure that can be negative."""
+    changes = [t.id for _, t in _targets(bundled) if t.change]
+    assert changes == [t.id for _, t in _targets(bundled) if t.unit == "%" and "增长" in t.quote]
+    assert changes == ["7.2", "55.2"]
+
+
 def test_rates_never_accrue(bundled):
     assert [t.id for _, t in _targets(bundled) if t.unit == "%" and t.accrues] == []
 
@@ -170,6 +181,8 @@ def test_rates_never_accrue(bundled):
         ("26.1", ">=", 2, None, "台", False, True),  # 两台机组
         ("41.1", ">=", 20, None, "万亩", True, True),  # 全力确保……20万亩以上
         ("55.1", "~", 4.4, None, "万元", True, True),
+        ("7.2", ">=", 12, None, "%", False, False),  # 同比增长12%: at least
+        ("24.1", ">=", 20, None, "家", True, True),  # 吸引20家: at least
     ],
 )
 def test_targets_read_closely(bundled, target_id, op, value, maximum, unit, firm, accrues):

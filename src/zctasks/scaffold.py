@@ -3,27 +3,13 @@
 from __future__ import annotations
 
 import shutil
-import sys
+import tempfile
 from pathlib import Path
 
-from zctasks import gitops
-from zctasks.errors import UsageError
+from zctasks import gitops, hooks
+from zctasks.errors import UsageError, ZctasksError
 from zctasks.root import PROGRESS_DIR, bundled_root
 
-GITATTRIBUTES = """\
-# Two analysts appending progress to the same month merge without conflict:
-# every entry is one line, so a union merge keeps both sides whole.
-data/progress/*.yaml merge=union
-"""
-GITIGNORE = """\
-data/progress/.zctasks.lock
-data/progress/.tmp-*
-"""
-PRE_COMMIT_HOOK = """\
-#!/bin/sh
-# Installed by zctasks init: refuse a commit that would leave the ledger invalid.
-exec "{python}" -m zctasks --root "$(git rev-parse --show-toplevel)" check
-"""
 COPIED = (
     "data/tasks.yaml",
     "data/departments.yaml",
@@ -35,28 +21,51 @@ COPIED = (
 
 
 def init_ledger(target: Path, source: Path | None = None) -> list[Path]:
-    """Create a ledger at ``target`` from ``source`` (the bundled plan); returns what was written."""
+    """Create a ledger at ``target`` from ``source`` (the bundled plan); returns what was written.
+
+    The ledger is built in a temporary folder beside ``target`` and renamed into place at
+    the end, so a failure (a full disk, a missing git) leaves nothing behind.
+    """
     source = source or bundled_root()
     target = target.expanduser()
     if target.exists() and (not target.is_dir() or any(target.iterdir())):
         raise UsageError(f"目录 {target} 已存在且不为空", "请指定一个新目录")
+    blocked = next((p for p in target.parents if p.exists() and not p.is_dir()), None)
+    if blocked is not None:
+        raise UsageError(f"无法新建台账 {target}：{blocked} 是文件，不是目录")
+    try:
+        target.parent.mkdir(parents=True, exist_ok=True)
+        building = Path(tempfile.mkdtemp(prefix=f".{target.name}.zctasks-init-", dir=target.parent))
+    except OSError as exc:
+        raise ZctasksError(
+            f"无法新建台账 {target}：{exc.strerror or exc}", "检查磁盘空间和目录权限后重试"
+        ) from None
+    try:
+        written = _build(building, source)
+        gitops.init(building)
+        hooks.install(building)
+        building.rename(target)
+    except BaseException as exc:
+        shutil.rmtree(building, ignore_errors=True)
+        if isinstance(exc, OSError):
+            raise ZctasksError(
+                f"无法新建台账 {target}：{exc.strerror or exc}",
+                "检查磁盘空间和目录权限后重试；没有留下任何文件",
+            ) from None
+        raise
+    return written
+
+
+def _build(folder: Path, source: Path) -> list[Path]:
     written: list[Path] = []
     for relative in COPIED:
         origin = source / relative
         if not origin.exists():
             continue
-        destination = target / relative
+        destination = folder / relative
         destination.parent.mkdir(parents=True, exist_ok=True)
         shutil.copyfile(origin, destination)
         written.append(Path(relative))
-    (target / PROGRESS_DIR).mkdir(parents=True, exist_ok=True)
-    (target / PROGRESS_DIR / ".gitkeep").touch()
-    (target / ".gitattributes").write_text(GITATTRIBUTES, "utf-8")
-    (target / ".gitignore").write_text(GITIGNORE, "utf-8")
-    written += [PROGRESS_DIR / ".gitkeep", Path(".gitattributes"), Path(".gitignore")]
-    gitops.init(target)
-    hook = target / ".git" / "hooks" / "pre-commit"
-    hook.parent.mkdir(parents=True, exist_ok=True)
-    hook.write_text(PRE_COMMIT_HOOK.format(python=sys.executable), "utf-8")
-    hook.chmod(0o755)
-    return written
+    (folder / PROGRESS_DIR).mkdir(parents=True, exist_ok=True)
+    (folder / PROGRESS_DIR / ".gitkeep").touch()
+    return [*written, PROGRESS_DIR / ".gitkeep", Path(".gitattributes"), Path(".gitignore")]

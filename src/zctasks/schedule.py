@@ -39,6 +39,9 @@ class TargetState(NamedTuple):
     reported_on: date
     light: Light
     reason: str
+    share: float | None = None
+    """The completion held against 序时进度, or None where the target is not judged by it
+    (a cap that is a level, a level without its 基数 before the deadline)."""
 
 
 class TaskState(NamedTuple):
@@ -68,38 +71,100 @@ def _behind(gap_points: float, settings: ScheduleSettings) -> Light:
 def target_state(
     target: Target, actual: Number, reported_on: date, elapsed: float, settings: ScheduleSettings
 ) -> TargetState:
-    """The light of one target with its latest actual (cumulative, or the current level)."""
-    label = f"{target.id} {target.name}"
-    value, unit = target.value, target.unit
-    tolerance = settings.approx_tolerance / 100
+    """The light of one target with its latest actual (cumulative, or the current level).
+
+    ``elapsed`` is the task's 序时进度; at 1 the deadline has come and every target is
+    judged against its full value.
+    """
     if target.op in ("<=", "<"):
         return _upper_bound(target, actual, reported_on, elapsed, settings)
-    if target.op == "~" and not target.accrues:
-        off = abs(actual - value) / value if value else 0.0
-        light: Light = "done" if off <= tolerance + 1e-9 else _behind(off * 100, settings)
-        reason = f"{label} {_num(actual)}{unit}，目标约{_num(value)}{unit}（±{settings.approx_tolerance:g}%）"
-        return TargetState(target, actual, reported_on, light, reason)
-    goal = value * (1 - tolerance) if target.op == "~" else value
+    if not target.accrues:
+        return _level(target, actual, reported_on, elapsed, settings)
+    label = f"{target.id} {target.name}"
+    value = target.value
+    goal = value * (1 - settings.approx_tolerance / 100) if target.op == "~" else value
     met = actual > value if target.op == ">" else actual >= goal
     ratio = actual / value if value else 1.0
-    if target.op == "between" and target.max is not None:
-        shown = f"{_num(value)}—{_num(target.max)}{unit}"
-    else:
-        shown = f"{_num(value)}{unit}"
-    if not target.accrues:
-        light = "done" if met else _behind((1 - ratio) * 100, settings)
-        reason = f"{label} {_num(actual)}{unit}，目标{shown}，达到目标的{_pct(ratio)}"
-        return TargetState(target, actual, reported_on, light, reason)
-    reason = f"{label} {_num(actual)}/{shown}，完成{_pct(ratio)}，序时进度{_pct(elapsed)}"
+    reason = f"{label} {_num(actual)}/{_goal(target)}，完成{_pct(ratio)}，序时进度{_pct(elapsed)}"
     if met:
         if target.op == "between" and target.max is not None and actual > target.max:
             reason += "，已超过区间上限"
-        return TargetState(target, actual, reported_on, "done", reason)
-    gap = (elapsed - ratio) * 100
+        return TargetState(target, actual, reported_on, "done", reason, ratio)
+    return _paced(target, actual, reported_on, ratio, elapsed, settings, reason)
+
+
+def _goal(target: Target) -> str:
+    if target.op == "between" and target.max is not None:
+        return f"{_num(target.value)}—{_num(target.max)}{target.unit}"
+    return f"{_num(target.value)}{target.unit}"
+
+
+def _paced(
+    target: Target,
+    actual: Number,
+    reported_on: date,
+    share: float,
+    elapsed: float,
+    settings: ScheduleSettings,
+    reason: str,
+) -> TargetState:
+    gap = (elapsed - share) * 100
     light = _behind(gap, settings)
     if light != "green":
         reason += f"，落后{gap:.0f}个百分点"
-    return TargetState(target, actual, reported_on, light, reason)
+    return TargetState(target, actual, reported_on, light, reason, share)
+
+
+def _level(
+    target: Target, actual: Number, reported_on: date, elapsed: float, settings: ScheduleSettings
+) -> TargetState:
+    """A level or rate: met or not, whatever the date. Below it, progress from the 基数
+    keeps pace with 序时进度 when the 基数 is known; without it the level is only judged
+    against the full target at the deadline."""
+    label = f"{target.id} {target.name}"
+    value, unit = target.value, target.unit
+    tolerance = settings.approx_tolerance / 100
+    if target.op == "~":
+        off = abs(actual - value) / value if value else 0.0
+        met = off <= tolerance + 1e-9
+        shortfall = off
+    else:
+        met = actual > value if target.op == ">" else actual >= value
+        shortfall = 1 - (actual / value if value else 1.0)
+    head = f"{label} {_num(actual)}{unit}"
+    goal = (
+        f"约{_num(value)}{unit}（±{settings.approx_tolerance:g}%）"
+        if target.op == "~"
+        else _goal(target)
+    )
+    if met:
+        return TargetState(target, actual, reported_on, "done", f"{head}，目标{goal}，已达到")
+    base = target.base
+    if base is not None and base != value:
+        share = (actual - base) / (value - base)
+        reason = (
+            f"{head}，基数{_num(base)}{unit}，目标{goal}，"
+            f"完成目标增幅的{_pct(share)}，序时进度{_pct(elapsed)}"
+        )
+        return _paced(target, actual, reported_on, share, elapsed, settings, reason)
+    reached = f"{head}，目标{goal}" + (
+        "" if target.op == "~" else f"，达到目标的{_pct(1 - shortfall)}"
+    )
+    if elapsed >= 1:
+        return TargetState(
+            target,
+            actual,
+            reported_on,
+            _behind(shortfall * 100, settings),
+            reached + "，期限已到未达到",
+        )
+    return TargetState(
+        target,
+        actual,
+        reported_on,
+        "green",
+        reached + "（水平指标，未设基数，期限前不判断滞后）",
+    )
 
 
 def _upper_bound(
@@ -117,24 +182,27 @@ def _upper_bound(
         return TargetState(target, actual, reported_on, light, reason)
     reason = f"{label} {_num(actual)}/{_num(value)}{unit}（上限），已用{_pct(ratio)}，序时进度{_pct(elapsed)}"
     if over:
-        return TargetState(target, actual, reported_on, "red", reason + "，已超过全年上限")
+        return TargetState(target, actual, reported_on, "red", reason + "，已超过全年上限", ratio)
     if elapsed >= 1:
-        return TargetState(target, actual, reported_on, "done", reason)
+        return TargetState(target, actual, reported_on, "done", reason, ratio)
     gap = (ratio - elapsed) * 100
     light = _behind(gap, settings)
     if light != "green":
         reason += f"，超出序时{gap:.0f}个百分点"
-    return TargetState(target, actual, reported_on, light, reason)
+    return TargetState(target, actual, reported_on, light, reason, ratio)
 
 
 def task_state(ledger: Ledger, progress: Progress, task: Task, as_of: date) -> TaskState:
-    """A task's light: its worst target, or its reported status, then deadline and staleness."""
+    """A task's light: its worst target, or its reported status, then deadline and staleness.
+
+    序时进度 runs from the start of the period to the task's own deadline.
+    """
     settings = ledger.settings
     period = ledger.plan.period
-    elapsed = elapsed_share(as_of, period.start, period.end)
+    due = task.due or period.end
+    elapsed = elapsed_share(as_of, period.start, due)
     entries = progress.of_task(task.id, as_of)
     latest = entries[-1] if entries else None
-    due = task.due or period.end
     if latest is None:
         reason = "尚无进展报送"
         if as_of > due:
@@ -178,7 +246,7 @@ def _combine(task: Task, states: list[TargetState], latest: Entry) -> tuple[Ligh
     reason = f"最新状态：{latest.status}（{latest.date}）"
     if latest.problems:
         reason += f"，存在问题：{latest.problems}"
-    return status_light[latest.status], reason
+    return status_light[latest.status or "推进中"], reason
 
 
 class StatusReport(NamedTuple):

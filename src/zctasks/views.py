@@ -187,7 +187,16 @@ def status_summary(report: Any) -> str:
     )
 
 
-def state_json(ledger: Ledger, state: Any) -> dict[str, Any]:
+def latest_figure(state: Any, as_of: Any) -> str:
+    """12.3亿元（2023-07-14，17天前）: a target's latest figure, its date and its age."""
+    if state is None:
+        return "未报数"
+    age = (as_of - state.reported_on).days
+    when = "当天" if age == 0 else f"{age}天前"
+    return f"{number(state.actual)}{state.target.unit}（{state.reported_on.isoformat()}，{when}）"
+
+
+def state_json(ledger: Ledger, state: Any, as_of: Any = None) -> dict[str, Any]:
     """A task object with its light, reason and the state of each reported target."""
     from zctasks.schedule import LIGHT_NAMES
 
@@ -205,11 +214,24 @@ def state_json(ledger: Ledger, state: Any) -> dict[str, Any]:
             else {
                 "actual": found.actual,
                 "reported_on": found.reported_on.isoformat(),
+                "age_days": (as_of - found.reported_on).days if as_of is not None else None,
                 "light": found.light,
                 "reason": found.reason,
             }
         )
     return value
+
+
+def entry_remark(entry: Any, replaced_by: list[Any]) -> str:
+    """What an entry is in the log's chain: 更正 …, 撤销 …, 已被 … 更正, 已撤销."""
+    parts = []
+    if entry.fixes:
+        parts.append(f"更正 {entry.fixes}" + (f"：{entry.reason}" if entry.reason else ""))
+    if entry.voids:
+        parts.append(f"撤销 {entry.voids}：{entry.reason}")
+    for later in replaced_by:
+        parts.append(f"已被 {later.id} 撤销" if later.voids else f"已被 {later.id} 更正")
+    return "；".join(parts)
 
 
 def values_text(values: dict[str, Any]) -> str:

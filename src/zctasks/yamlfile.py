@@ -109,7 +109,8 @@ def _resolve_plain(text: str) -> Any:
     if _INT_HEX.match(text):
         return int(text[2:], 16)
     if _FLOAT.match(text):
-        return float(text)
+        value = float(text)
+        return value if value not in (float("inf"), float("-inf")) else text  # 1e999: not a number
     return text
 
 

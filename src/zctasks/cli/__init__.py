@@ -8,7 +8,8 @@ registers its commands, in the order ``zctasks --help`` lists them.
 from zctasks.cli.app import State, _complete_task, _complete_unit, app
 from zctasks.cli import query  # list, show, depts, chapters, check, schema
 from zctasks.cli import status  # status
-from zctasks.cli import progress  # progress add, import, log
+from zctasks.cli import progress  # progress add, fix, void, import, log
+from zctasks.cli import hooks  # hooks install, run
 from zctasks.cli import plan  # init, import
 from zctasks.cli import report  # report
 
@@ -17,6 +18,7 @@ __all__ = [
     "_complete_task",
     "_complete_unit",
     "app",
+    "hooks",
     "main",
     "plan",
     "progress",

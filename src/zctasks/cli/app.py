@@ -95,19 +95,19 @@ class State:
         return find_root(self.explicit_root)
 
     def ledger(self) -> Ledger:
-        from zctasks import ledger
+        from zctasks.loading import load_ledger
 
-        return ledger.load(self.root().path)
+        return load_ledger(self.root().path)
 
     def progress(self, ledger: Ledger) -> Any:
-        from zctasks import progress
+        from zctasks.loading import load_progress
 
-        return progress.load(ledger.root, ledger)
+        return load_progress(ledger)
 
     def status(self, ledger: Ledger, tasks: list[Any], as_of: str | None) -> Any:
         from zctasks.schedule import default_as_of, status_report
 
-        day = parse_day(as_of, "--as-of") if as_of else default_as_of(ledger)
+        day = as_of_day(ledger, as_of) if as_of else default_as_of(ledger)
         return status_report(ledger, self.progress(ledger), tasks, day)
 
     def writable_root(self) -> Path:
@@ -132,6 +132,25 @@ def parse_day(text: str, option: str) -> Any:
         raise UsageError(
             f"{option} 的日期“{text}”无效", "日期写作 YYYY-MM-DD，如 2023-07-31"
         ) from None
+
+
+def as_of_day(ledger: Ledger, text: str) -> Any:
+    """The --as-of date; one outside the plan period is used as given, with a warning."""
+    from zctasks.views import long_date
+
+    day = parse_day(text, "--as-of")
+    period = ledger.plan.period
+    if not period.start <= day <= period.end:
+        edge = "0%" if day < period.start else "100%"
+        warn(
+            f"--as-of {day} 不在计划期（{long_date(period.start)}至{long_date(period.end)}）内，"
+            f"序时进度按 {edge} 计"
+        )
+    return day
+
+
+def warn(message: str) -> None:
+    sys.stderr.write(f"注意：{message}\n")
 
 
 def _light_name(light: str) -> str:

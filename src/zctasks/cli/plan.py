@@ -20,18 +20,18 @@ def init_command(
     ] = False,
 ) -> None:
     """新建台账目录：复制计划数据，初始化 git，配置合并规则和提交前检查。"""
-    from zctasks import ledger as ledger_module
+    from zctasks import loading
     from zctasks.scaffold import init_ledger
 
     init_ledger(folder)
     sys.stdout.write(f"已新建台账 {folder}（git 仓库，已安装提交前检查）\n")
     if demo:
         from zctasks.demo import demo_entries
-        from zctasks.writer import append_entries
+        from zctasks.recording import append
 
         root = folder.resolve()
-        entries = demo_entries(ledger_module.load(root))
-        append_entries(root, entries)
+        entries = demo_entries(loading.load_ledger(root))
+        append(root, entries)
         sys.stdout.write(f"已加入 {len(entries)} 条示例数据（备注均以“【示例数据】”开头）\n")
     sys.stdout.write(f"下一步：cd {folder} && git add -A && git commit -m 初始化台账\n")
 
@@ -50,7 +50,7 @@ def import_command(
     from zctasks import importer
     from zctasks.checks import check_contents
     from zctasks.progress import progress_files
-    from zctasks.writer import atomic_write_many
+    from zctasks.writer import Transaction, update
 
     known, placeholders = importer.known_departments(into)
     result = importer.parse(file, known, placeholders)
@@ -75,8 +75,12 @@ def import_command(
                 f"台账 {into} 中已有进展记录，导入新计划会使它们失效",
                 "新一年的计划请导入新建的台账：zctasks init 目录，再 zctasks import 文件 --into 目录",
             )
-        (into / "data").mkdir(parents=True, exist_ok=True)
-        atomic_write_many({into / relative: content for relative, content in files.items()})
+
+        def build(tx: Transaction) -> None:
+            for relative, content in files.items():
+                tx.write(relative.name, content)
+
+        update(into / "data", build, what="计划文件")
         report += [f"写入 {relative.as_posix()}" for relative in files]
         sys.stdout.write("\n".join(report) + "\n")
     if checked.errors:

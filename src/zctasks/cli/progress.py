@@ -38,56 +38,70 @@ def _lock_timeout() -> float:
         raise UsageError("ZCTASKS_LOCK_TIMEOUT 应为秒数") from None
 
 
+ByOption = Annotated[
+    str,
+    typer.Option(
+        "--by",
+        "-b",
+        help="报送单位（须是该任务的单位之一）。",
+        autocompletion=_complete_unit,
+        show_default=False,
+    ),
+]
+ValuesOption = Annotated[
+    list[str] | None,
+    typer.Option(
+        "--value",
+        "-v",
+        help="指标数值，如 7.1=12.3；累计指标填年初至今累计数，水平类指标填当前水平；可重复，每个指标一次。",
+        show_default=False,
+    ),
+]
+CommitOption = Annotated[
+    bool,
+    typer.Option("--commit", help="写入后用 git 提交，只提交本次写入的记录。"),
+]
+ForceOption = Annotated[
+    str | None,
+    typer.Option("--force", help="由不在该任务上的单位代报时，写明原因。", show_default=False),
+]
+STATUS_HELP = "未启动、推进中、已完成 或 受阻。"
+
+
 @progress_app.command("add")
 def progress_add(
     ctx: typer.Context,
     task_id: Annotated[
         int, typer.Argument(metavar="TASK", help="任务序号。", autocompletion=_complete_task)
     ],
-    by: Annotated[
-        str,
-        typer.Option(
-            "--by",
-            "-b",
-            help="报送单位（须是该任务的单位之一）。",
-            autocompletion=_complete_unit,
-            show_default=False,
-        ),
-    ],
+    by: ByOption,
     note: Annotated[
         str, typer.Option("--note", "-n", help="完成了什么（必填）。", show_default=False)
     ],
     day: Annotated[
         str | None,
-        typer.Option("--date", help="进展所截至的日期，YYYY-MM-DD；默认今天。", show_default=False),
-    ] = None,
-    status: Annotated[
-        str, typer.Option("--status", "-s", help="未启动、推进中、已完成 或 受阻。")
-    ] = "推进中",
-    values: Annotated[
-        list[str] | None,
         typer.Option(
-            "--value",
-            "-v",
-            help="指标数值，如 7.1=12.3；累计指标填年初至今累计数，可重复。",
+            "--date",
+            help="进展所截至的日期，YYYY-MM-DD；默认今天，不能晚于今天。",
             show_default=False,
         ),
     ] = None,
+    status: Annotated[str, typer.Option("--status", "-s", help=STATUS_HELP)] = "推进中",
+    values: ValuesOption = None,
     source: Annotated[str, typer.Option("--source", help="依据：文号、会议、链接等。")] = "",
     next_steps: Annotated[str, typer.Option("--next", help="下步计划。")] = "",
     problems: Annotated[str, typer.Option("--problems", help="存在问题。")] = "",
-    force: Annotated[
-        str | None,
-        typer.Option("--force", help="由不在该任务上的单位代报时，写明原因。", show_default=False),
-    ] = None,
-    commit: Annotated[bool, typer.Option("--commit", help="写入后用 git 提交该文件。")] = False,
+    force: ForceOption = None,
+    commit: CommitOption = False,
 ) -> None:
-    """记录一条进展：先全部校验，再在锁保护下原子写入 data/progress/年-月.yaml。"""
+    """记录一条进展：先全部校验，再在锁保护下原子写入 data/progress/年-月.yaml；相同的报送不会记两次。"""
     from datetime import date
 
     from zctasks.recording import draft_entry, parse_values
 
     root, ledger = _for_writing(ctx, commit)
+    if force is not None and not force.strip():
+        raise UsageError("--force 需要写明代报原因")
     fields: dict[str, Any] = {
         "task": task_id,
         "date": day or date.today().isoformat(),
@@ -100,22 +114,125 @@ def progress_add(
         "problems": problems,
         "forced": force or "",
     }
-    if force is not None and not force.strip():
-        raise UsageError("--force 需要写明代报原因")
-    entry = draft_entry(ledger, fields)
-    _write(
+    entry = draft_entry(ledger, fields, date.today())
+    progress = _state(ctx).progress(ledger)
+    _record(root, [entry], commit, "进展", [("Task", str(entry.task)), ("Unit", entry.by)])
+    _warn_about(ledger, progress, entry)
+
+
+@progress_app.command("fix")
+def progress_fix(
+    ctx: typer.Context,
+    entry_id: Annotated[
+        str,
+        typer.Argument(
+            metavar="ID",
+            help="要更正的记录编号（完整编号，或末尾的 6 位随机码）。",
+            show_default=False,
+        ),
+    ],
+    by: Annotated[
+        str | None,
+        typer.Option(
+            "--by", "-b", help="改正报送单位。", autocompletion=_complete_unit, show_default=False
+        ),
+    ] = None,
+    note: Annotated[
+        str | None, typer.Option("--note", "-n", help="改正进展情况。", show_default=False)
+    ] = None,
+    day: Annotated[
+        str | None, typer.Option("--date", help="改正进展所截至的日期。", show_default=False)
+    ] = None,
+    status: Annotated[
+        str | None, typer.Option("--status", "-s", help=STATUS_HELP, show_default=False)
+    ] = None,
+    values: ValuesOption = None,
+    drop: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--drop-value", help="删去原记录中某个指标的数值，如 7.2；可重复。", show_default=False
+        ),
+    ] = None,
+    source: Annotated[
+        str | None, typer.Option("--source", help="改正依据。", show_default=False)
+    ] = None,
+    next_steps: Annotated[
+        str | None, typer.Option("--next", help="改正下步计划。", show_default=False)
+    ] = None,
+    problems: Annotated[
+        str | None, typer.Option("--problems", help="改正存在问题。", show_default=False)
+    ] = None,
+    force: ForceOption = None,
+    reason: Annotated[str, typer.Option("--reason", help="为什么更正（可选）。")] = "",
+    commit: CommitOption = False,
+) -> None:
+    """更正一条进展：追加一条替代原记录的新记录（原记录保留在日志中，不再参与统计）。
+
+    没有给出的内容沿用原记录；--value 只改给出的指标。
+    """
+    from datetime import date
+
+    from zctasks.recording import draft_fix, find_open, parse_values
+
+    root, ledger = _for_writing(ctx, commit)
+    progress = _state(ctx).progress(ledger)
+    original = find_open(progress, entry_id)
+    given: dict[str, Any] = {
+        name: value
+        for name, value in (
+            ("by", by),
+            ("note", note),
+            ("date", day),
+            ("status", status),
+            ("source", source),
+            ("next", next_steps),
+            ("problems", problems),
+            ("forced", force),
+        )
+        if value is not None
+    }
+    if values:
+        given["values"] = parse_values(values)
+    entry = draft_fix(ledger, original, given, drop or [], reason, date.today())
+    _record(
         root,
         [entry],
         commit,
-        f"进展: 任务{entry.task} {entry.by} {entry.date}",
-        {
-            "Task": str(entry.task),
-            "Unit": entry.by,
-            "Date": entry.date.isoformat(),
-            "Entry": entry.id,
-        },
+        "更正",
+        [("Task", str(entry.task)), ("Unit", entry.by), ("Fixes", original.id)],
     )
-    sys.stdout.write(f"已记录：任务{entry.task} {entry.by} {entry.date}（编号 {entry.id}）\n")
+    _warn_about(ledger, progress, entry)
+
+
+@progress_app.command("void")
+def progress_void(
+    ctx: typer.Context,
+    entry_id: Annotated[
+        str,
+        typer.Argument(
+            metavar="ID",
+            help="要撤销的记录编号（完整编号，或末尾的 6 位随机码）。",
+            show_default=False,
+        ),
+    ],
+    reason: Annotated[
+        str, typer.Option("--reason", help="为什么撤销（必填）。", show_default=False)
+    ],
+    commit: CommitOption = False,
+) -> None:
+    """撤销一条进展：追加一条撤销记录（原记录保留在日志中，不再参与统计）。"""
+    from zctasks.recording import draft_void, find_open
+
+    root, ledger = _for_writing(ctx, commit)
+    original = find_open(_state(ctx).progress(ledger), entry_id)
+    entry = draft_void(original, reason)
+    _record(
+        root,
+        [entry],
+        commit,
+        "撤销",
+        [("Task", str(entry.task)), ("Unit", entry.by), ("Voids", original.id)],
+    )
 
 
 def _for_writing(ctx: typer.Context, commit: bool) -> tuple[Path, Ledger]:
@@ -126,22 +243,83 @@ def _for_writing(ctx: typer.Context, commit: bool) -> tuple[Path, Ledger]:
     if commit:
         from zctasks import gitops
 
-        gitops.require_repository(root)
+        gitops.require_repository(root, with_commits=True)
     return root, ledger
 
 
-def _write(
-    root: Path, entries: list[Any], commit: bool, subject: str, trailers: dict[str, str]
-) -> None:
-    from zctasks.writer import append_entries
+def _record(
+    root: Path,
+    entries: list[Any],
+    commit: bool,
+    verb: str,
+    trailers: list[tuple[str, str]],
+    source_file: str = "",
+) -> Any:
+    """Append, say what was written, and with --commit commit exactly those lines before
+    the lock is released (so commits follow the order of the writes)."""
+    from zctasks.recording import append
 
-    written = append_entries(root, entries, timeout=_lock_timeout())
-    for relative in written:
-        sys.stdout.write(f"写入 {relative.as_posix()}\n")
-    if commit:
-        from zctasks import gitops
+    def announce_and_commit(result: Any) -> None:
+        for relative in result.files:
+            sys.stdout.write(f"写入 {relative.as_posix()}\n")
+        if not source_file:
+            (entry,) = result.added
+            what = {"进展": "已记录", "更正": "已更正", "撤销": "已撤销"}[verb]
+            target = (
+                f"，{'更正' if entry.fixes else '撤销'} {entry.replaces()}"
+                if entry.replaces()
+                else ""
+            )
+            sys.stdout.write(
+                f"{what}：任务{entry.task} {entry.by} {entry.date}（编号 {entry.id}{target}）\n"
+            )
+        if not (commit and result.added):
+            return
+        extra = list(trailers)
+        if source_file:
+            units = "、".join(dict.fromkeys(e.by for e in result.added))
+            subject = f"进展: 导入{len(result.added)}条 {units}"
+            extra.append(("Entries", str(len(result.added))))
+        else:
+            (entry,) = result.added
+            subject = f"{verb}: 任务{entry.task} {entry.by} {entry.date}"
+            extra.append(("Date", entry.date.isoformat()))
+        sys.stdout.flush()
+        _commit(root, result, subject, [*extra, *(("Entry", e.id) for e in result.added)])
 
-        sys.stdout.write(f"已提交 {gitops.commit(root, written, subject, trailers)}\n")
+    return append(
+        root,
+        entries,
+        skip_identical=bool(source_file),
+        timeout=_lock_timeout(),
+        then=announce_and_commit,
+    )
+
+
+def _commit(root: Path, result: Any, subject: str, trailers: list[tuple[str, str]]) -> None:
+    from zctasks import gitops
+    from zctasks.errors import ZctasksError
+    from zctasks.progress import HEADER
+
+    try:
+        short = gitops.commit_lines(root, result.lines, HEADER, subject, trailers)
+    except gitops.GitError as exc:
+        files = " ".join(p.as_posix() for p in result.files)
+        ids = "、".join(e.id for e in result.added)
+        raise ZctasksError(
+            f"记录已保存（{ids}），但没有提交：{exc.message}",
+            (exc.hint + "；" if exc.hint else "")
+            + f"不要重新录入；之后用 git add {files} && git commit 提交",
+        ) from None
+    sys.stdout.write(f"已提交 {short}\n")
+
+
+def _warn_about(ledger: Ledger, progress: Any, entry: Any) -> None:
+    from zctasks.cli.app import warn
+    from zctasks.recording import warnings
+
+    for message in warnings(ledger, progress, entry):
+        warn(message)
 
 
 @progress_app.command("import")
@@ -150,22 +328,28 @@ def progress_import(
     file: Annotated[
         Path, typer.Argument(help="单位报来的批量文件：.yaml（条目列表）或 .csv（表头见 README）。")
     ],
-    commit: Annotated[bool, typer.Option("--commit", help="写入后用 git 提交。")] = False,
+    commit: CommitOption = False,
 ) -> None:
-    """导入一个单位报来的一批进展：全部正确才写入，任何一行有错则整批拒绝并指出行和问题。"""
-    from zctasks.recording import read_batch
+    """导入一个单位报来的一批进展：全部正确才写入，任何一行有错则整批拒绝并指出行和问题；已记录过的相同报送跳过。"""
+    from datetime import date
+
+    from zctasks.batches import read_batch
 
     root, ledger = _for_writing(ctx, commit)
-    entries = read_batch(ledger, file)
-    units = "、".join(dict.fromkeys(e.by for e in entries))
-    _write(
+    entries = read_batch(ledger, file, date.today())
+    result = _record(
         root,
         entries,
         commit,
-        f"进展: 导入{len(entries)}条 {units}",
-        {"Units": units, "Source-File": file.name, "Entries": str(len(entries))},
+        "进展",
+        [("Source-File", file.name)],
+        source_file=file.name,
     )
-    sys.stdout.write(f"已导入 {len(entries)} 条进展（{units}）\n")
+    units = "、".join(dict.fromkeys(e.by for e in result.added))
+    line = f"已导入 {len(result.added)} 条进展" + (f"（{units}）" if units else "")
+    if result.skipped:
+        line += f"；跳过 {len(result.skipped)} 条已记录过的相同报送"
+    sys.stdout.write(line + "\n")
 
 
 @progress_app.command("log")
@@ -193,12 +377,16 @@ def progress_log(
     until: Annotated[
         str | None, typer.Option("--until", help="截止日期（含），YYYY-MM-DD。", show_default=False)
     ] = None,
+    effective: Annotated[
+        bool,
+        typer.Option("--effective", help="只列有效的记录（不含已被更正、撤销的记录和撤销记录）。"),
+    ] = False,
     fmt: FormatOption = TableFormat.table,
 ) -> None:
-    """按日期列出进展报送。"""
+    """按日期列出全部进展记录，连同更正和撤销的来龙去脉。"""
     from zctasks.progress import entry_json
     from zctasks.queries import find_task
-    from zctasks.views import values_text
+    from zctasks.views import entry_remark, values_text
 
     state = _state(ctx)
     ledger = state.ledger()
@@ -207,31 +395,41 @@ def progress_log(
     unit = ledger.resolve_unit(dept) if dept else None
     start = parse_day(since, "--since") if since else None
     end = parse_day(until, "--until") if until else None
+    progress = state.progress(ledger)
     entries = [
         e
-        for e in state.progress(ledger).entries
+        for e in (progress.entries if effective else progress.recorded)
         if (task_id is None or e.task == task_id)
         and (unit is None or e.by == unit or ledger.tasks[e.task].role_of(unit) is not None)
         and (start is None or e.date >= start)
         and (end is None or e.date <= end)
     ]
+    live = {id(e) for e in progress.entries}
     rows = [
         [
+            e.id,
             e.date.isoformat(),
             str(e.task),
-            ledger.tasks[e.task].title,
             e.by,
-            e.status,
+            e.status or "",
             values_text(e.values),
             e.note,
+            entry_remark(e, progress.replaced_by.get(e.id, [])),
         ]
         for e in entries
     ]
     print_rows(
-        ["日期", "任务", "标题", "单位", "状态", "指标", "进展"],
+        ["编号", "日期", "任务", "单位", "状态", "指标", "进展", "说明"],
         rows,
         fmt,
-        title=f"进展报送 {len(entries)} 条",
-        json_value=[entry_json(e) for e in entries],
-        numeric=frozenset({1}),
+        title=f"进展记录 {len(entries)} 条",
+        json_value=[
+            {
+                **entry_json(e),
+                "effective": id(e) in live,
+                "replaced_by": [r.id for r in progress.replaced_by.get(e.id, [])],
+            }
+            for e in entries
+        ],
+        numeric=frozenset({2}),
     )

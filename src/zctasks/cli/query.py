@@ -18,6 +18,7 @@ from zctasks.cli.app import (
     _light_name,
     _state,
     app,
+    warn,
 )
 from zctasks.ledger import Ledger
 from zctasks.output import TableFormat, print_json, print_rows
@@ -117,7 +118,7 @@ def list_tasks(
         rows,
         fmt,
         title=title,
-        json_value=[state_json(ledger, s) for s in states]
+        json_value=[state_json(ledger, s, report.as_of) for s in states]
         if states is not None
         else [task_json(ledger, t) for t in tasks],
         numeric=frozenset({0, 1, len(headers) - (2 if states is not None else 1)}),
@@ -148,7 +149,7 @@ def show_task(
     task_state = report.states[0]
     entries = state.progress(ledger).of_task(task.id, report.as_of)
     if fmt is TextFormat.json:
-        value = state_json(ledger, task_state)
+        value = state_json(ledger, task_state, report.as_of)
         if entries:
             value["progress"] = [entry_json(e) for e in entries]
         print_json(value)
@@ -166,6 +167,7 @@ def _show_text(ledger: Ledger, task: Any, task_state: Any, entries: list[Any], r
     from zctasks.views import (
         LIGHT_STYLES,
         chapter_numeral,
+        latest_figure,
         long_date,
         role_name,
         target_goal,
@@ -185,9 +187,19 @@ def _show_text(ledger: Ledger, task: Any, task_state: Any, entries: list[Any], r
     sys.stdout.write("\n".join(lines))
     if task.targets:
         sys.stdout.write("\n")
+        reported = {s.target.id: s for s in task_state.targets}
         print_table(
-            ["编号", "指标", "目标", "性质"],
-            [[t.id, t.name, target_goal(t), target_nature(t)] for t in task.targets],
+            ["编号", "指标", "目标", "性质", "最新"],
+            [
+                [
+                    t.id,
+                    t.name,
+                    target_goal(t),
+                    target_nature(t),
+                    latest_figure(reported.get(t.id), report.as_of),
+                ]
+                for t in task.targets
+            ],
             title=f"量化指标 {len(task.targets)} 项",
         )
     sys.stdout.write(
@@ -266,11 +278,13 @@ def check_ledger(
     ] = CheckFormat.text,
 ) -> None:
     """检查整个台账：逐条报告问题（文件:行:列），有错误时退出码为 1。"""
-    from zctasks import ledger as ledger_module
+    from zctasks import loading
+    from zctasks.hooks import setup_problems
 
     root = _state(ctx).root()
-    result = ledger_module.check(root.path)
+    result = loading.check(root.path)
     errors, warnings = len(result.errors), len(result.warnings)
+    setup = [] if root.bundled else setup_problems(root.path)
     if fmt is CheckFormat.json:
         print_json(
             {
@@ -279,6 +293,7 @@ def check_ledger(
                 "errors": errors,
                 "warnings": warnings,
                 "diagnostics": [d.to_json() for d in result.diagnostics],
+                "setup": setup,
             }
         )
     else:
@@ -294,6 +309,8 @@ def check_ledger(
                 + (f"；{warnings} 个警告" if warnings else "")
                 + "。\n"
             )
+        for problem in setup:
+            warn(problem)
     if errors:
         raise typer.Exit(1)
 

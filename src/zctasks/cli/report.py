@@ -12,6 +12,7 @@ from zctasks.cli.app import (
     _complete_unit,
     _state,
     app,
+    as_of_day,
     parse_day,
 )
 from zctasks.errors import UsageError
@@ -119,7 +120,7 @@ def report_command(
             start, end = iso_week(week)
         except ValueError:
             raise UsageError(f"--week 的周号“{week}”无效", "写作 年-W周，如 2023-W30") from None
-    day = parse_day(as_of, "--as-of") if as_of else None
+    day = as_of_day(ledger, as_of) if as_of else None
     if day is None:
         from zctasks.schedule import default_as_of
 

@@ -75,7 +75,7 @@ def show_status(
                 "counts": report.counts(),
                 "by_chapter": [{"id": c, "title": t, "counts": n} for c, t, n in by_chapter],
                 "by_lead": [{"unit": u, "counts": n} for u, n in by_lead],
-                "tasks": [state_json(ledger, s) for s in report.states],
+                "tasks": [state_json(ledger, s, report.as_of) for s in report.states],
             }
         )
         return
