@@ -54,7 +54,9 @@ def parse(
     if not structure.drafts:
         raise ImportProblem(*_nothing_found(path, structure))
     chapters = structure.chapters
-    plan = plan_of(structure.head, structure.tail, _years(structure))
+    plan = plan_of(
+        structure.head, structure.tail, [t for _, t in structure.skipped], _years(structure)
+    )
     registry = Registry(dict(known_units or {}), list(known_placeholders or []))
     tasks, problems, notes = build_tasks(structure.drafts, registry, plan.period)
     return ImportResult(

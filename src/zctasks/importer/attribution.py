@@ -56,6 +56,9 @@ _ADMIN_HEAD = re.compile(rf"^各{_ADMIN}(?:、{_ADMIN})*$")
 _ADMIN_TAIL = re.compile(rf"^{_ADMIN}(?:人民政府|政府|管委会|党委和政府)?$")
 
 
+_AND_OTHERS = r"等(?:部门单位|部门和单位|部门|单位|有关部门)?"
+
+
 def is_placeholder(name: str) -> bool:
     """Generic wording (各有关单位, 区有关部门, 区直各部门, 安委会成员单位), never a department."""
     return "各" in name or re.search(r"有关|相关|成员单位", name) is not None
@@ -181,14 +184,17 @@ def split_names(segment: str) -> tuple[list[str], bool]:
 
     ``各区、县级市`` stays one placeholder; ``各有关单位，各区、县级市`` is two.
     """
-    stripped = re.sub(r"等(?:部门单位|部门和单位|部门|单位|有关部门)?$", "", segment)
+    stripped = re.sub(_AND_OTHERS + "$", "", segment)
     names: list[str] = []
+    more = stripped != segment
     pieces = re.split(r"([、，])", stripped)
     separator = ""
     for piece in pieces:
         if piece in ("、", "，"):
             separator = piece
             continue
+        bare = re.sub(_AND_OTHERS + "$", "", piece)  # 区水务局等部门，区国投公司…配合
+        more, piece = more or bare != piece, bare
         if not piece:
             continue
         if (
@@ -201,4 +207,4 @@ def split_names(segment: str) -> tuple[list[str], bool]:
             names[-1] += "、" + piece
         else:
             names.append(piece)
-    return names, stripped != segment
+    return names, more

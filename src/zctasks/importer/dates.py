@@ -24,7 +24,12 @@ def _month_end(year: int, month: int) -> date:
 
 def due_date(text: str, year: int) -> date | None:
     """The last day the words allow, in the plan's year unless they name one; None for
-    长期 / 持续 and for words that name no time."""
+    长期 / 持续 and for words that name no time. Of several (5月底前动工、12月底前), the latest."""
+    found = [d for part in re.split("[、，,；;]", text) if (d := _one_due(part, year))]
+    return max(found) if found else None
+
+
+def _one_due(text: str, year: int) -> date | None:
     text = text.replace(" ", "")
     named = re.match(r"(\d{4})年", text)
     if named:

@@ -18,6 +18,9 @@ _ISSUER = re.compile(
 )
 
 
+_NOT_TITLES = ("序号", "牵头", "责任", "配合", "完成时限")
+
+
 def _squeeze(text: str) -> str:
     """Spaces that web pages put between Chinese characters, out."""
     return re.sub(r"(?<=[^\x00-\x7f])\s+|\s+(?=[^\x00-\x7f])", "", text)
@@ -30,15 +33,17 @@ def _day(match: re.Match[str]) -> date | None:
         return None
 
 
-def plan_of(head: list[Line], tail: list[Line], body_years: list[int]) -> Plan:
-    """The plan from the lines before its body (``head``) and after it (``tail``, with 抄送);
-    ``body_years`` are the years the body names, for a document whose title names none."""
+def plan_of(head: list[Line], tail: list[Line], skipped: list[str], body_years: list[int]) -> Plan:
+    """The plan from the lines before its body (``head``), after it (``tail``, with 抄送) and
+    the page chrome left out (``skipped``: 文号, 发布机构); ``body_years`` are the years the
+    body names, for a document whose title names none."""
     texts = [line.text for line in head if line.text]
     doc_number = ""
-    for text in texts:
+    for text in [t for t in texts if len(t) <= 40] + skipped:
         if m := _DOC_NUMBER.search(text):
             doc_number = _squeeze(m.group(0))
             break
+    cited_years = [int(m.group(1)) for t in texts for m in _DOC_NUMBER.finditer(t)]
     issued = next(
         (d for t in texts if _DATE.fullmatch(t) and (d := _day(_DATE.fullmatch(t)))),  # type: ignore[arg-type]
         None,
@@ -67,30 +72,23 @@ def plan_of(head: list[Line], tail: list[Line], body_years: list[int]) -> Plan:
             break
     if not issuer:
         issuer = next((t for t in texts if _ISSUER.fullmatch(t)), "")
-    preamble = ""
-    if title_at >= 0:
-        preamble = next(
-            (t for t in texts[title_at + 1 :] if t.endswith("。") and t.startswith(("为", "根据"))),
-            "",
-        )
-    if not preamble:
-        preamble = next(
-            (t for t in reversed(texts) if t.endswith("。") and not t.startswith("《")), ""
-        )
-        if preamble and texts.index(preamble) < len(texts) - 3:
-            preamble = ""  # a paragraph of the covering notice, not the plan's own preamble
     if not title:
         candidates = [
-            t
-            for t in texts
-            if t != preamble
-            and not t.endswith(("。", "：", ":"))
+            (i, _squeeze(t))
+            for i, t in enumerate(texts)
+            if not t.endswith(("。", "：", ":"))
             and not _DATE.fullmatch(t)
-            and not _DOC_NUMBER.fullmatch(t)
+            and not _DOC_NUMBER.search(t)
             and not _ISSUER.fullmatch(t)
-            and len(t) <= 60
+            and not re.fullmatch(r"[（(].*[）)]|\d+|[一二三四五六七八九十]+、.*|附件\d*", t)
+            and not t.startswith(_NOT_TITLES)
+            and 4 <= len(t) <= 60
         ]
-        title = candidates[-1] if candidates else "重点工作任务"
+        title_at, title = candidates[-1] if candidates else (-1, "重点工作任务")
+    preamble = next(
+        (t for t in texts[title_at + 1 :] if t.endswith("。") and t.startswith(("为", "根据"))),
+        "",
+    )
     year = (
         int(m.group(1))
         if (m := re.search(r"(\d{4})\s*年", title))
@@ -98,6 +96,8 @@ def plan_of(head: list[Line], tail: list[Line], body_years: list[int]) -> Plan:
         if issued
         else max(set(body_years), key=body_years.count)
         if body_years
+        else max(cited_years)
+        if cited_years
         else date.today().year
     )
     addressees = next(

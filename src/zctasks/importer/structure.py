@@ -26,6 +26,7 @@ from dataclasses import dataclass, field
 from zctasks.importer.attribution import (
     LABELS,
     is_placeholder,
+    leaders,
     split_attribution,
     standalone_attribution,
     trailing_bracket,
@@ -98,6 +99,8 @@ class Draft:
     attribution: str | None = None
     cells: dict[str, list[str]] = field(default_factory=dict)
     """Table columns by field (lead, cooperate, responsible, leaders, due), verbatim."""
+    chapter_leaders: list[str] = field(default_factory=list)
+    """Leaders its chapter heading names (一、…（牵头领导：张三）)."""
 
 
 @dataclass
@@ -124,7 +127,7 @@ def _heading(title: str) -> bool:
     """一、 starts a chapter heading when what follows is short and not a sentence."""
     found = trailing_bracket(title)
     bare = title[: found[0]] if found is not None and found[0] > 0 else title
-    return len(bare) <= 40 and "。" not in bare.rstrip("。")
+    return len(bare) <= 60 and "。" not in bare.rstrip("。")
 
 
 @dataclass
@@ -177,9 +180,14 @@ def _prepared(lines: list[Line]) -> tuple[list[Line], list[tuple[int, str]]]:
     for line in lines:
         if line.cells is not None:
             cells = [clean(cell) for cell in line.cells]
-            if any(cells):
+            values = [cell for cell in cells if cell]
+            if len(values) == 1 and not values[0].isdigit():
+                line = Line(line.number, values[0])  # a title row, or a row spanning the table
+            elif values:
                 kept.append(Line(line.number, "\t".join(cells), cells))
-            continue
+                continue
+            else:
+                continue
         text = _web_cell(clean(line.text))
         if not text:
             continue
@@ -233,6 +241,8 @@ class _Finder:
         self.counts = {"chapters": 0, "subheadings": 0, "items": 0, "tables": 0, "attributions": 0}
         self.current: Draft | None = None
         self.end = len(lines)
+        self.table_starts: list[int] = []
+        self.chapter_leaders: dict[int, list[str]] = {}
 
     # ------------------------------------------------------------ the whole document
 
@@ -273,12 +283,13 @@ class _Finder:
         ids = {i: (k if through else self.chapters[i][0]) for k, i in enumerate(used, 1)}
         chapters = [(ids[i], self.chapters[i][1]) for i in used]
         starts = [self.chapters[i][2] for i in used] + [d.line for d in self.drafts]
+        starts += self.table_starts
         body_start = min(starts) if starts else self.lines[-1].number + 1 if self.lines else 0
         notes = list(self.notes)
         if through:
             notes.append("章节编号有重复，已按全文顺序重新编号")
         for i, (_, title, line) in enumerate(self.chapters):
-            if i not in ids and line >= body_start:
+            if i not in ids:
                 notes.append(f"第{line}行的章节“{title}”下没有任务，未导入")
         for draft in self.drafts:
             draft.chapter = ids[draft.chapter]
@@ -330,6 +341,8 @@ class _Finder:
         found = trailing_bracket(title)
         if found is not None and found[0] > 0:
             title = title[: found[0]].rstrip()
+            if names := leaders(found[1]):
+                self.chapter_leaders[len(self.chapters)] = names
         self.chapters.append((number, title.strip(), line))
         self.counts["chapters"] += 1
         self.current = None
@@ -350,6 +363,7 @@ class _Finder:
             self.current = None
             return
         self.current = Draft(numbered.number, chapter, line.number, numbered.text)
+        self.current.chapter_leaders = self.chapter_leaders.get(chapter, [])
         self.drafts.append(self.current)
 
     def _text(self, line: Line) -> None:
@@ -382,6 +396,7 @@ class _Finder:
             columns = _table_header(cells)
             if columns is None:
                 return None
+            self._start_table(line.number)
             return self._cell_table(index + 1, columns)
         columns_run: list[str | None] = []
         end = index
@@ -394,26 +409,27 @@ class _Finder:
         if len(columns_run) >= 3 and _table_header([c or "" for c in columns_run]) is None:
             known = set(columns_run)
             if "task" in known and known & {"lead", "responsible", "leaders"}:
+                self._start_table(line.number)
                 return self._line_table(end, columns_run)
         return None
 
-    def _start_table(self) -> None:
+    def _start_table(self, line: int) -> None:
         self.counts["tables"] += 1
+        self.table_starts.append(line)
         self.current = None
 
     def _cell_table(self, index: int, columns: list[str | None]) -> int:
         """A table whose rows come with their cells: Word, Excel, CSV, tab-separated text."""
-        self._start_table()
         category = ""
         while index < len(self.lines):
             line = self.lines[index]
             cells = line.cells if line.cells is not None else _text_cells(line.text)
             if cells is None:
-                if (m := _CHAPTER.match(line.text)) and _heading(m.group(2)):
-                    self._chapter(chinese_number(m.group(1)), m.group(2), line.number)
-                    index += 1
-                    continue
-                break
+                if is_boilerplate(line.text) or not _heading(line.text):
+                    break
+                self._chapter_row(line.text, line.number)  # a row spanning the table
+                index += 1
+                continue
             index += 1
             values = [c for c in cells if c]
             if _table_header(cells) is not None:
@@ -448,13 +464,13 @@ class _Finder:
         chapter = self._chapter_for_item(False, number) or 0
         cells = {key: values for key, values in row.items() if key in _CELL_FIELDS}
         draft = Draft(task_number, chapter, number, body, cells=cells)
+        draft.chapter_leaders = self.chapter_leaders.get(chapter, [])
         self.drafts.append(draft)
         self.counts["items"] += 1
         return draft
 
     def _line_table(self, index: int, columns: list[str | None]) -> int:
         """A table copied from a web page one cell a line: a row starts at its 序号."""
-        self._start_table()
         after_number = (
             columns[columns.index("number") + 1 :] if "number" in columns else columns[1:]
         )

@@ -3,6 +3,7 @@ leaders, deadline and targets."""
 
 from __future__ import annotations
 
+import re
 from dataclasses import replace
 
 from zctasks.importer.attribution import fields, leaders, names_roles, parse_attribution
@@ -71,6 +72,8 @@ def _task(task_id: int, draft: Draft, registry: Registry, period: Period) -> tup
                     f"第{draft.number}项的完成时限“{labelled['due']}”不在计划期内，未采用"
                 )
                 due = None
+    names = names or draft.chapter_leaders
+    body = _squeezed(body)
     title, sep, text = body.partition("。")
     if not sep:
         title, text = body.rstrip("。"), body
@@ -92,3 +95,8 @@ def _task(task_id: int, draft: Draft, registry: Registry, period: Period) -> tup
         due=due if due != period.end else None,
     )
     return replace(task, targets=tuple(find_targets(task))), problems
+
+
+def _squeezed(text: str) -> str:
+    """Spaces that a web page left between two Chinese characters (工作机 制), out."""
+    return re.sub(r"(?<=[\u3000-\u9fff\uff00-\uffef]) +(?=[\u3000-\u9fff\uff00-\uffef])", "", text)
