@@ -154,6 +154,23 @@ def _check_tasks(tasks_file: TasksFile, doc: Any, departments: DepartmentsFile) 
         chapter_ids.add(chapter.id)
     known = set(departments.units)
     placeholders = set(departments.placeholders)
+    short_names = {
+        spelling: short
+        for short, unit in departments.units.items()
+        for spelling in (unit.full_name, *unit.aliases)
+        if spelling
+    }
+    tasked = {task.chapter for task in tasks_file.tasks}
+    for i, chapter in enumerate(tasks_file.chapters):
+        if chapter.id not in tasked:
+            found.append(
+                doc.diagnostic(
+                    ("chapters", i),
+                    "empty-chapter",
+                    f"第 {chapter.id} 章“{chapter.title}”没有任务",
+                    "文件可能被截断或误删；请对照原文补回任务，或删去该章",
+                )
+            )
     task_ids: set[int] = set()
     target_ids: set[str] = set()
     for i, task in enumerate(tasks_file.tasks):
@@ -185,7 +202,8 @@ def _check_tasks(tasks_file: TasksFile, doc: Any, departments: DepartmentsFile) 
                     f"任务 {task.id} 的期限 {task.due} 不在计划期内",
                 )
             )
-        found += _check_roles(task, doc, at, known, placeholders)
+        role_problems = _check_roles(task, doc, at, known, placeholders)
+        found += role_problems or _check_attribution(task, doc, at, short_names)
         for j, target in enumerate(task.targets):
             found += _check_target(task, target, doc, (*at, "targets", j), target_ids)
     return found
@@ -237,6 +255,36 @@ def _check_roles(
                 f"任务 {task.id} 的 and_others 指向空的 {task.and_others} 列表",
             )
         )
+    return found
+
+
+def _check_attribution(
+    task: Task, doc: Any, at: tuple[str | int, ...], short_names: dict[str, str]
+) -> list[Diagnostic]:
+    """The roles must say what the attribution they were read from says."""
+    if not task.attribution:
+        return []
+    from zctasks.importer.attribution import parse_attribution
+
+    parsed = parse_attribution(task.attribution)
+    if parsed is None:
+        return []
+    said = {
+        role: [short_names.get(unit, unit) for unit in parsed[0].get(role, [])] for role in ROLES
+    }
+    found: list[Diagnostic] = []
+    for role in ROLES:
+        listed = list(getattr(task, role))
+        if set(listed) != set(said[role]):
+            found.append(
+                doc.diagnostic(
+                    (*at, role) if listed else (*at, "attribution"),
+                    "roles-differ",
+                    f"任务 {task.id} 的{ROLE_NAMES[role]}单位与原文分工不符："
+                    f"原文为“{'、'.join(said[role]) or '无'}”，列表为“{'、'.join(listed) or '无'}”",
+                    "attribution 是分工的原文；请改正 lead、cooperate、responsible，或连同原文一起改正",
+                )
+            )
     return found
 
 

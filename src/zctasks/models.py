@@ -122,6 +122,8 @@ class Task:
     """Sole responsible units (负责), with no lead/cooperate split."""
     and_others: Role | None = None
     """The role list that ends in 等部门 ("and others, unnamed")."""
+    leaders: tuple[str, ...] = ()
+    """Leaders answerable for the task (责任领导, 牵头领导), as the document names them."""
     due: date | None = None
     """Deadline when it is not the end of the plan period."""
     targets: tuple[Target, ...] = ()

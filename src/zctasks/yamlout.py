@@ -73,6 +73,8 @@ def tasks_yaml(
                 lines.append(f"    {role}: {flow(getattr(task, role))}")
         if task.and_others:
             lines.append(f"    and_others: {task.and_others}")
+        if task.leaders:
+            lines.append(f"    leaders: {flow(task.leaders)}")
         if task.due is not None:
             lines.append(f"    due: {task.due.isoformat()}")
         if task.targets:
@@ -97,7 +99,7 @@ def departments_yaml(units: dict[str, Unit], placeholders: list[str], guessed: s
         "# yaml-language-server: $schema=../schema/departments.schema.json",
         "# Every unit that the plan names, keyed by the short name the document writes.",
         "# kind: 党委部门 | 政府工作部门 | 事业单位 | 群团组织 | 垂直管理或派驻 | 企业 | 市级单位 | 其他",
-        "units:",
+        "units:" if units else "units: {}",
     ]
     for name, unit in units.items():
         fields = [f"kind: {unit.kind}"]

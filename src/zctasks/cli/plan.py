@@ -2,7 +2,7 @@
 
 import sys
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
 
@@ -38,57 +38,79 @@ def init_command(
 
 @app.command("import")
 def import_command(
-    file: Annotated[Path, typer.Argument(help="计划文件：.txt（UTF-8 或 GB18030）或 .docx。")],
+    file: Annotated[
+        Path, typer.Argument(help="计划文件：.txt（UTF-8 或 GB18030）、.docx、.xlsx 或 .csv。")
+    ],
     into: Annotated[Path, typer.Option("--into", help="写入哪个台账目录（默认当前目录）。")] = Path(
         "."
     ),
     dry_run: Annotated[
-        bool, typer.Option("--dry-run", help="只显示将写入的内容，不写文件。")
+        bool,
+        typer.Option(
+            "--dry-run", help="只列出将导入的章节、任务、单位、指标和未能归入的行，不写文件。"
+        ),
+    ] = False,
+    show_yaml: Annotated[
+        bool, typer.Option("--yaml", help="与 --dry-run 同用：显示将写入的两个文件的全文。")
+    ] = False,
+    force: Annotated[
+        bool,
+        typer.Option("--force", help="替换台账中已有的另一份计划或未提交的修改（先备份）。"),
     ] = False,
 ) -> None:
     """把一份重点工作任务文件转成台账：写入 data/tasks.yaml 和 data/departments.yaml。"""
     from zctasks import importer
     from zctasks.checks import check_contents
-    from zctasks.progress import progress_files
+    from zctasks.importer import outline, writing
     from zctasks.writer import Transaction, update
 
     known, placeholders = importer.known_departments(into)
     result = importer.parse(file, known, placeholders)
     files = importer.files_for(result, file, into)
-    counts = importer.summary(result)
-    report = [
-        f"已读取 {file.name}：{counts['chapters']} 章，{counts['tasks']} 项任务"
-        f"（{counts['attributions']} 项有分工），{counts['targets']} 项指标，新单位 {counts['new_units']} 个",
-        *result.notes,
-    ]
-    if result.unparsed:
-        report.append(f"未能解析 {len(result.unparsed)} 处（请对照原文补录）：")
-        report += [f"  第{line}行：{text}" for line, text in result.unparsed]
     checked = check_contents(into.resolve(), dict(files))
     if dry_run:
-        for relative, content in files.items():
-            sys.stdout.write(f"# ---- {relative.as_posix()} ----\n{content.decode('utf-8')}")
-        sys.stderr.write("\n".join(report) + "\n")
-    else:
-        if [p for p in progress_files(into) if (into / p).read_text("utf-8").strip("# \n")]:
-            raise UsageError(
-                f"台账 {into} 中已有进展记录，导入新计划会使它们失效",
-                "新一年的计划请导入新建的台账：zctasks init 目录，再 zctasks import 文件 --into 目录",
-            )
-
-        def build(tx: Transaction) -> None:
+        if show_yaml:
             for relative, content in files.items():
-                tx.write(relative.name, content)
-
-        update(into / "data", build, what="计划文件")
-        report += [f"写入 {relative.as_posix()}" for relative in files]
-        sys.stdout.write("\n".join(report) + "\n")
-    if checked.errors:
-        for diagnostic in checked.diagnostics:
-            sys.stderr.write(diagnostic.render() + "\n")
-        sys.stderr.write(
-            f"导入结果未通过检查：{len(checked.errors)} 个错误，请修正后运行 zctasks check\n"
+                sys.stdout.write(f"# ---- {relative.as_posix()} ----\n{content.decode('utf-8')}")
+        else:
+            sys.stdout.write("\n".join(outline.outline(result, file.name)) + "\n")
+        _refuse_if_invalid(checked, [])
+        return
+    report = [outline.summary_line(result, file.name), *result.notes]
+    report += outline.unplaced_lines(result)
+    _refuse_if_invalid(checked, report)
+    if (progress := writing.progress_in(into)) is not None:
+        raise UsageError(
+            f"台账 {into} 中已有进展记录（{progress.as_posix()}），导入新计划会使它们失效",
+            "新一年的计划请导入新建的台账：zctasks init 目录，再 zctasks import 文件 --into 目录",
         )
-        raise typer.Exit(1)
-    if not dry_run:
-        sys.stdout.write("检查通过，可以运行 zctasks check、zctasks list 查看。\n")
+    replaced = writing.replaced_plan(into, files)
+    if replaced is not None and not force:
+        raise replaced
+    backup = writing.back_up(into, files) if force else None
+    if removed := writing.remove_stale_temporaries(into):
+        report.append(f"已清理上次中断的导入留下的临时文件 {removed} 个")
+
+    def build(tx: Transaction) -> None:
+        for relative, content in files.items():
+            tx.write(relative.name, content)
+
+    update(into / "data", build, what="计划文件")  # both files or neither
+    if backup is not None:
+        report.append(f"原文件已备份到 {backup.relative_to(into).as_posix()}/")
+    report += [f"写入 {relative.as_posix()}" for relative in files]
+    report.append("检查通过，可以运行 zctasks check、zctasks list 查看。")
+    sys.stdout.write("\n".join(report) + "\n")
+
+
+def _refuse_if_invalid(checked: Any, report: list[str]) -> None:
+    """An import that `zctasks check` would reject is shown with its problems, never written."""
+    if not checked.errors:
+        return
+    lines = [*report, *(d.render() for d in checked.diagnostics)]
+    lines.append(
+        f"导入结果未通过检查：{len(checked.errors)} 个错误，没有写入任何文件"
+        "（可用 --dry-run 查看识别结果，修正原文后重新导入）"
+    )
+    sys.stderr.write("\n".join(lines) + "\n")
+    raise typer.Exit(1)

@@ -1,0 +1,183 @@
+"""Reading a plan document into numbered lines: .txt, .docx, .xlsx and .csv alike.
+
+Every reader gives the same thing, so one structure finder serves them all: a paragraph is
+a line of text, a table row is a line with its cells. Leading ``#`` lines of a text file
+(``# source: https://…``) are comments and skipped. Zip-based files (.docx, .xlsx) have the
+unpacked size of every part checked before anything is unpacked.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import zipfile
+from pathlib import Path
+
+from zctasks.importer.text import ImportProblem, Line
+
+TEXT_HINT = "请导出为 .txt（UTF-8 或 GB18030）、.docx、.xlsx 或 .csv"
+
+
+def _mib(size: int) -> str:
+    return f"{size / 2**20:.1f} MiB"
+
+
+def read_lines(path: Path, max_bytes: int, max_unpacked: int) -> list[Line]:
+    """The document as numbered lines (docx paragraphs and table rows in document order)."""
+    try:
+        raw = path.read_bytes()
+    except OSError as exc:
+        raise ImportProblem(f"无法读取 {path}：{exc.strerror or exc}") from None
+    if not raw.strip():
+        raise ImportProblem(f"{path} 是空文件", "请确认导出的文件有内容")
+    if len(raw) > max_bytes:
+        raise ImportProblem(
+            f"{path} 过大（{len(raw)} 字节，上限 {max_bytes} 字节）",
+            "计划文件应为文本、.docx 文档或 .xlsx 表格",
+        )
+    suffix = path.suffix.lower()
+    if suffix == ".docx":
+        return _docx_lines(path, raw, max_unpacked)
+    if suffix in (".xlsx", ".xlsm"):
+        return _xlsx_lines(path, raw, max_unpacked)
+    if raw.startswith(b"PK\x03\x04"):
+        raise ImportProblem(
+            f"{path} 看起来是 Word 或 Excel 等压缩格式文件",
+            "请用 .docx 或 .xlsx 作扩展名后导入，或导出为纯文本 .txt",
+        )
+    if raw.startswith(b"\xd0\xcf\x11\xe0"):
+        raise ImportProblem(
+            f"{path} 是旧版 Word/Excel（.doc/.xls）文件",
+            "请在 Word 或 Excel 中另存为 .docx 或 .xlsx",
+        )
+    text = decode(path, raw)
+    if suffix == ".csv":
+        return _csv_lines(text)
+    lines = [Line(i, line) for i, line in enumerate(text.splitlines(), 1)]
+    return _without_leading_comments(lines)
+
+
+def decode(path: Path, raw: bytes) -> str:
+    if b"\x00" in raw:
+        raise ImportProblem(f"{path} 不是文本文件（含有二进制内容）", TEXT_HINT)
+    for encoding in ("utf-8-sig", "gb18030"):
+        try:
+            text = raw.decode(encoding)
+        except UnicodeDecodeError:
+            continue
+        if (
+            encoding == "gb18030"
+            and sum(1 for ch in text if "\u4e00" <= ch <= "\u9fff") < len(text) / 10
+        ):
+            break  # decodable by chance: binary, not Chinese text
+        return text
+    raise ImportProblem(f"{path} 不是 UTF-8 或 GB18030 编码的文本", TEXT_HINT)
+
+
+def _without_leading_comments(lines: list[Line]) -> list[Line]:
+    index = 0
+    while index < len(lines) and (
+        lines[index].text.startswith("#") or not lines[index].text.strip()
+    ):
+        index += 1
+    return lines[index:] if any(line.text.startswith("#") for line in lines[:index]) else lines
+
+
+def _checked_zip(path: Path, raw: bytes, kind: str, max_unpacked: int) -> None:
+    """Refuse a package whose parts would unpack beyond ``max_unpacked`` bytes, before
+    unpacking any of them (a zip bomb, or a part of several gigabytes)."""
+    try:
+        with zipfile.ZipFile(io.BytesIO(raw)) as package:
+            parts = package.infolist()
+    except (zipfile.BadZipFile, OSError, ValueError):
+        program = "Word" if kind == ".docx" else "Excel"
+        raise ImportProblem(
+            f"{path} 不是有效的 {kind} 文件（不是 zip 压缩包）", f"请用 {program} 重新另存为 {kind}"
+        ) from None
+    total = 0
+    for part in parts:
+        total += part.file_size
+        if part.file_size > max_unpacked or total > max_unpacked:
+            what = f"其中的 {part.filename} 解压后为 {_mib(part.file_size)}"
+            if part.file_size <= max_unpacked:
+                what = f"解压后合计超过 {_mib(total)}"
+            raise ImportProblem(
+                f"{path} {what}，超过上限 {_mib(max_unpacked)}，未读取",
+                f"文件可能已损坏或嵌有超大内容；请重新另存为 {kind}，或导出为纯文本 .txt",
+            )
+
+
+def _docx_lines(path: Path, raw: bytes, max_unpacked: int) -> list[Line]:
+    _checked_zip(path, raw, ".docx", max_unpacked)
+    from docx import Document
+    from docx.oxml.ns import qn
+
+    try:
+        document = Document(io.BytesIO(raw))
+    except Exception as exc:  # python-docx raises several kinds for a damaged package
+        raise ImportProblem(
+            f"{path} 无法作为 .docx 打开：{exc or type(exc).__name__}", "请用 Word 重新另存为 .docx"
+        ) from None
+    lines: list[Line] = []
+    for element in document.element.body.iterchildren():
+        if element.tag == qn("w:p"):
+            lines.append(
+                Line(len(lines) + 1, "".join(t.text or "" for t in element.iter(qn("w:t"))))
+            )
+        elif element.tag == qn("w:tbl"):
+            for row in element.iter(qn("w:tr")):
+                cells = [
+                    "".join(t.text or "" for t in cell.iter(qn("w:t")))
+                    for cell in row.iter(qn("w:tc"))
+                ]
+                lines.append(Line(len(lines) + 1, "\t".join(cells), cells))
+    return lines
+
+
+def _xlsx_lines(path: Path, raw: bytes, max_unpacked: int) -> list[Line]:
+    """The rows of the first sheet that holds anything (a 责任清单 is usually the only one)."""
+    _checked_zip(path, raw, ".xlsx", max_unpacked)
+    from openpyxl import load_workbook
+
+    try:
+        workbook = load_workbook(io.BytesIO(raw), read_only=True, data_only=True)
+    except Exception as exc:  # openpyxl raises several kinds for a damaged package
+        raise ImportProblem(
+            f"{path} 无法作为 .xlsx 打开：{exc or type(exc).__name__}",
+            "请用 Excel 重新另存为 .xlsx",
+        ) from None
+    try:
+        for sheet in workbook.worksheets:
+            lines: list[Line] = []
+            for number, row in enumerate(sheet.iter_rows(values_only=True), 1):
+                cells = ["" if value is None else _cell_text(value) for value in row]
+                while cells and not cells[-1].strip():
+                    cells.pop()
+                if cells:
+                    lines.append(Line(number, "\t".join(cells), cells))
+            if lines:
+                return lines
+        return []
+    finally:
+        workbook.close()
+
+
+def _cell_text(value: object) -> str:
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    if hasattr(value, "strftime"):
+        return f"{value:%Y年%m月%d日}".replace("年0", "年").replace("月0", "月")
+    return str(value)
+
+
+def _csv_lines(text: str) -> list[Line]:
+    rows = csv.reader(io.StringIO(text))
+    lines: list[Line] = []
+    for cells in rows:
+        if not lines and cells and cells[0].startswith("#"):
+            continue  # a leading comment: # source: …
+        while cells and not cells[-1].strip():
+            cells.pop()
+        if cells:
+            lines.append(Line(rows.line_num, "\t".join(cells), cells))
+    return lines
