@@ -107,6 +107,7 @@ def test_list_json_follows_the_contract(zc, make_ledger):
             "responsible": [],
             "and_others": "cooperate",
             "placeholders": [],
+            "leaders": [],
             "due": "2023-12-31",
             "targets": [
                 {
@@ -119,6 +120,8 @@ def test_list_json_follows_the_contract(zc, make_ledger):
                     "firm": False,
                     "accrues": True,
                     "quote": "力争新增市级以上创新平台10家以上",
+                    "base": None,
+                    "change": False,
                 },
                 {
                     "id": "1.2",
@@ -130,6 +133,8 @@ def test_list_json_follows_the_contract(zc, make_ledger):
                     "firm": True,
                     "accrues": True,
                     "quote": "",
+                    "base": None,
+                    "change": False,
                 },
             ],
         }

@@ -69,6 +69,7 @@ def task_json(ledger: Ledger, task: Task) -> dict[str, Any]:
         "responsible": list(task.responsible),
         "and_others": task.and_others,
         "placeholders": [u for u in task.units() if u in ledger.placeholders],
+        "leaders": list(task.leaders),
         "due": (task.due or ledger.plan.period.end).isoformat(),
         "targets": [target_json(t) for t in task.targets],
     }
@@ -85,6 +86,8 @@ def target_json(target: Target) -> dict[str, Any]:
         "firm": target.firm,
         "accrues": target.accrues,
         "quote": target.quote,
+        "base": target.base,
+        "change": target.change,
     }
 
 
