@@ -20,6 +20,7 @@ from conftest import TASKS
 GOLDEN = Path(__file__).parent / "golden"
 CONFIG = """\
 reports: {publication: 测试工作简报, issuer: 区发改局, supervisor: 区政府督查室}
+reporting: {first_due: 2023-07-03}
 """
 REPORTS = {
     "briefing": ["briefing", "--since", "2023-07-17", "--until", "2023-07-31", "--issue", "3"],

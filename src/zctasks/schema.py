@@ -12,7 +12,16 @@ from typing import Any, TypeVar
 from pydantic import TypeAdapter, ValidationError
 
 from zctasks.errors import Diagnostic
-from zctasks.models import MODEL_CONFIG, Chapter, Plan, ReportSettings, ScheduleSettings, Task, Unit
+from zctasks.models import (
+    MODEL_CONFIG,
+    Chapter,
+    Plan,
+    ReportingSettings,
+    ReportSettings,
+    ScheduleSettings,
+    Task,
+    Unit,
+)
 from zctasks.yamlfile import Located
 
 T = TypeVar("T")
@@ -48,6 +57,7 @@ class ConfigFile:
     __pydantic_config__ = MODEL_CONFIG
 
     schedule: ScheduleSettings = field(default_factory=ScheduleSettings)
+    reporting: ReportingSettings = field(default_factory=ReportingSettings)
     reports: ReportSettings = field(default_factory=ReportSettings)
 
 

@@ -117,6 +117,11 @@ def id_span(ids: list[int]) -> str:
     return "、".join(map(str, ids))
 
 
+def id_list(ids: list[int] | tuple[int, ...]) -> str:
+    """14、20、33: task numbers as a list in a table cell."""
+    return "、".join(map(str, ids))
+
+
 def role_name(role: Role) -> str:
     return ROLE_NAMES[role]
 
