@@ -19,7 +19,6 @@ from zctasks.models import Entry, ReportingSettings
 from zctasks.progress import Progress
 
 
-
 def _month_end(year: int, month: int) -> int:
     return _days.monthrange(year, month)[1]
 
