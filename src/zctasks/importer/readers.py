@@ -83,7 +83,7 @@ def _without_leading_comments(lines: list[Line]) -> list[Line]:
     return lines[index:] if any(line.text.startswith("#") for line in lines[:index]) else lines
 
 
-def _checked_zip(path: Path, raw: bytes, kind: str, max_unpacked: int) -> None:
+def checked_zip(path: Path, raw: bytes, kind: str, max_unpacked: int) -> None:
     """Refuse a package whose parts would unpack beyond ``max_unpacked`` bytes, before
     unpacking any of them (a zip bomb, or a part of several gigabytes)."""
     try:
@@ -108,7 +108,7 @@ def _checked_zip(path: Path, raw: bytes, kind: str, max_unpacked: int) -> None:
 
 
 def _docx_lines(path: Path, raw: bytes, max_unpacked: int) -> list[Line]:
-    _checked_zip(path, raw, ".docx", max_unpacked)
+    checked_zip(path, raw, ".docx", max_unpacked)
     from docx import Document
     from docx.oxml.ns import qn
 
@@ -136,7 +136,7 @@ def _docx_lines(path: Path, raw: bytes, max_unpacked: int) -> list[Line]:
 
 def _xlsx_lines(path: Path, raw: bytes, max_unpacked: int) -> list[Line]:
     """The rows of the first sheet that holds anything (a 责任清单 is usually the only one)."""
-    _checked_zip(path, raw, ".xlsx", max_unpacked)
+    checked_zip(path, raw, ".xlsx", max_unpacked)
     from openpyxl import load_workbook
 
     try:
