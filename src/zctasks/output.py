@@ -54,9 +54,11 @@ def print_rows(
     if fmt is TableFormat.json:
         print_json(json_value)
     elif fmt is TableFormat.csv:
+        from zctasks.sheets import formula_safe
+
         writer = csv.writer(sys.stdout, lineterminator="\n")
         writer.writerow(headers)
-        writer.writerows(rows)
+        writer.writerows([formula_safe(cell) for cell in row] for row in rows)
     elif fmt is TableFormat.md:
         sys.stdout.write(markdown_table(headers, rows))
     else:
