@@ -7,6 +7,7 @@ issue in a small ledger and asserts the exact output.
 from __future__ import annotations
 
 import json
+import sys
 from pathlib import Path
 
 import pytest
@@ -126,3 +127,91 @@ def test_list_chapters_and_depts_csv_never_start_a_formula(zc, make_ledger):
     assert "区水利局,'-2+3,政府工作部门,0,0,1,1\n" in zc("depts", "-f", "csv", root=root).stdout
     task = json.loads(zc("show", "1", "-f", "json", root=root).stdout)
     assert (task["title"], task["chapter_title"]) == ("@SUM(A1:A9)", "=1+2")
+
+
+# ---------------------------------------------------------------- terminal escapes
+
+ESCAPES = "\x1b[2J\x1b]0;标题\x07红\x1b[31m字\u202e反向\x9b1m"
+SHOWN = "\\x1b[2J\\x1b]0;标题\\x07红\\x1b[31m字\\u202e反向\\x9b1m"
+
+
+def test_control_characters_in_a_note_are_shown_escaped_in_tables(zc, make_ledger):
+    root = make_ledger()
+    _add(zc, root, ESCAPES + "\n第二行\t完")
+    log = zc("progress", "log", root=root).stdout
+    assert log == (
+        "进展报送 1 条\n\n"
+        "日期        任务  标题          单位      状态    指标  进展\n"
+        "----------  ----  ------------  --------  ------  ----  " + "-" * 62 + "\n"
+        f"2023-07-10     1  建设创新平台  区科技局  推进中        {SHOWN}\\n第二行\\t完\n"
+    )
+    shown = zc("show", "1", "--as-of", "2023-07-31", root=root).stdout
+    assert f"2023-07-10  区科技局  推进中        {SHOWN}\\n第二行\\t完\n" in shown
+    assert "\x1b" not in shown and "\x07" not in shown and "\u202e" not in shown
+    markdown = zc("progress", "log", "-f", "md", root=root).stdout
+    assert f"| {SHOWN} 第二行 完 |" in markdown and "\x1b" not in markdown
+    entry = json.loads(zc("progress", "log", "-f", "json", root=root).stdout)[0]
+    assert entry["note"] == ESCAPES + "\n第二行\t完"  # JSON stays exact
+
+
+def test_control_characters_in_the_plan_are_shown_escaped(zc, make_ledger):
+    tasks = TASKS.replace(
+        "text: 全区年度用水总量控制在8000万立方米之内。",
+        'text: "全区\\e[2J年度用水总量\\n控制在8000万立方米之内。"',
+    ).replace("title: 节约用水", 'title: "节约\\e]0;x\\a用水"')
+    root = make_ledger(tasks=tasks)
+    shown = zc("show", "2", "--as-of", "2023-07-31", root=root).stdout
+    assert shown.startswith(
+        "第2项  节约\\x1b]0;x\\x07用水\n章节：二、绿色发展\n负责：区水利局\n原文分工：（区水利局负责）\n\n"
+        "全区\\x1b[2J年度用水总量\n控制在8000万立方米之内。\n"
+    )
+    assert "   2   2  节约\\x1b]0;x\\x07用水  区水利局（负责）" in zc("list", root=root).stdout
+
+
+def test_terminal_tables_show_control_characters_escaped(monkeypatch):
+    from io import StringIO
+
+    from zctasks.output import print_table
+
+    buffer = StringIO()
+    buffer.isatty = lambda: True  # type: ignore[method-assign]
+    monkeypatch.setattr(sys, "stdout", buffer)
+    monkeypatch.setenv("COLUMNS", "200")
+    monkeypatch.setenv("NO_COLOR", "1")
+    print_table(["进展"], [[ESCAPES + "\n第二行"]], title="标题\x1b[5m")
+    drawn = buffer.getvalue()
+    visible = drawn.replace("\x1b[1m", "").replace("\x1b[0m", "").replace("\x1b[3m", "")
+    assert "\x1b" not in visible and "\x07" not in visible and "\u202e" not in visible
+    assert f"{SHOWN}\\n第二行" in visible and "标题\\x1b[5m" in visible
+
+
+def test_control_characters_in_messages_are_shown_escaped(zc, make_ledger):
+    root = make_ledger(tasks=TASKS.replace("lead: [区科技局]", 'lead: ["区科技\\e[2J局"]'))
+    check = zc("check", root=root)
+    assert check.stdout == (
+        "data/tasks.yaml:16:12: error[unknown-unit]: 未知单位“区科技\\x1b[2J局”\n"
+        "  提示：是否是：区科技局？新单位请先加入 data/departments.yaml\n"
+        "检查未通过：1 个错误，0 个警告。\n"
+    )
+    listed = zc("list", root=root)
+    assert (listed.exit_code, listed.stdout) == (1, "")
+    assert listed.stderr == (
+        "错误：台账数据有 1 处错误\n"
+        "data/tasks.yaml:16:12: error[unknown-unit]: 未知单位“区科技\\x1b[2J局”\n"
+        "  提示：是否是：区科技局？新单位请先加入 data/departments.yaml\n"
+        "提示：运行 zctasks check 查看并修正\n"
+    )
+    diagnostics = json.loads(zc("check", "-f", "json", root=root).stdout)["diagnostics"]
+    assert diagnostics[0]["message"] == "未知单位“区科技\x1b[2J局”"  # JSON stays exact
+    unknown = zc("list", "--dept", "\x1b]0;x\x07", root=make_ledger())
+    assert unknown.exit_code == 2
+    assert unknown.stderr.startswith("错误：未知单位“\\x1b]0;x\\x07”")
+
+
+def test_reports_drop_control_characters(zc, make_ledger):
+    root = make_ledger()
+    _add(zc, root, ESCAPES)
+    result = zc("report", "briefing", "--since", "2023-07-01", "--until", "2023-07-31", root=root)
+    assert result.exit_code == 0, result.stderr
+    assert "\\[2J\\]0;标题红\\[31m字反向1m。" in result.stdout
+    assert not set(result.stdout) & set("\x1b\x07\x9b\u202e")

@@ -16,7 +16,9 @@ from typing import Any
 from zctasks.errors import UsageError, ZctasksError
 from zctasks.root import bundled_root
 
-_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+# Control characters XML cannot hold, C1 controls, and the bidi overrides that would
+# reorder a line of an official document.
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
 _INLINE_SPECIAL = re.compile(r"([\\`*_\[\]<|&])")
 
 
@@ -25,7 +27,8 @@ class TemplateProblem(ZctasksError):
 
 
 def printable(text: str) -> str:
-    """Text without the control characters that XML (DOCX, XLSX) cannot hold."""
+    """Text without control characters: XML (DOCX, XLSX) cannot hold them, a terminal acts
+    on them."""
     return _CONTROL.sub("", text)
 
 

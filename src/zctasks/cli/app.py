@@ -15,7 +15,8 @@ from typer.core import TyperGroup
 from zctasks import __version__
 from zctasks.errors import LedgerInvalid, UsageError, ZctasksError
 from zctasks.ledger import Ledger
-from zctasks.output import TableFormat
+from zctasks.output import TableFormat, diagnostic_text
+from zctasks.views import visible
 
 MAX_SHOWN_PROBLEMS = 20
 
@@ -36,14 +37,15 @@ class _Group(TyperGroup):
 
 
 def _report(exc: ZctasksError) -> None:
-    lines = [f"错误：{exc.message}"]
+    """The message, the problems and the hint on stderr; user text in them shown escaped."""
+    lines = [f"错误：{visible(exc.message)}"]
     if isinstance(exc, LedgerInvalid):
         shown = exc.diagnostics[:MAX_SHOWN_PROBLEMS]
-        lines += [d.render() for d in shown]
+        lines += [diagnostic_text(d) for d in shown]
         if len(exc.diagnostics) > len(shown):
             lines.append(f"……另有 {len(exc.diagnostics) - len(shown)} 处问题")
     if exc.hint:
-        lines.append(f"提示：{exc.hint}")
+        lines.append(f"提示：{visible(exc.hint)}")
     sys.stderr.write("\n".join(lines) + "\n")
 
 
