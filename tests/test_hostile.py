@@ -7,6 +7,8 @@ issue in a small ledger and asserts the exact output.
 from __future__ import annotations
 
 import json
+import os
+import stat
 import sys
 from pathlib import Path
 
@@ -215,3 +217,98 @@ def test_reports_drop_control_characters(zc, make_ledger):
     assert result.exit_code == 0, result.stderr
     assert "\\[2J\\]0;标题红\\[31m字反向1m。" in result.stdout
     assert not set(result.stdout) & set("\x1b\x07\x9b\u202e")
+
+
+# ---------------------------------------------------------------- where -o writes
+
+LEDGER_REPORT = ("report", "ledger", "--as-of", "2023-07-31")
+
+
+def _report_to(zc, root, target):
+    return zc(*LEDGER_REPORT, "-o", str(target), root=root)
+
+
+def test_an_earlier_report_is_replaced_atomically_keeping_its_mode(zc, one_entry, tmp_path):
+    earlier = tmp_path / "台账.md"
+    earlier.write_text("上一版\n", "utf-8")
+    earlier.chmod(0o640)
+    result = _report_to(zc, one_entry, earlier)
+    assert (result.exit_code, result.stderr) == (0, f"已生成 {earlier}\n")
+    assert earlier.read_text("utf-8").startswith("# ")
+    assert oct(earlier.stat().st_mode & 0o777) == "0o640"
+    assert not list(tmp_path.glob(".tmp-*"))
+
+
+def _refused(zc, root, target, message, hint):
+    result = _report_to(zc, root, target)
+    assert (result.exit_code, result.stdout) == (2, "")
+    assert result.stderr == f"错误：{message}\n提示：{hint}\n"
+
+
+DATA_HINT = "报告不能写进任何台账的 data/ 或 git 的 .git 目录；请写到别处，如 -o 简报.docx"
+
+
+def test_output_into_a_ledgers_data_or_git_is_refused(zc, one_entry, tmp_path, monkeypatch):
+    month = one_entry / "data" / "progress" / "2023-07.yaml"
+    before = month.read_bytes()
+    (one_entry / ".git").mkdir()
+    (one_entry / ".git" / "config").write_text("[core]\n", "utf-8")
+    link = tmp_path / "看起来无害"
+    link.symlink_to(one_entry / "data")
+    other = tmp_path / "另一个台账" / "data"
+    worktree_git = tmp_path / "工作树" / ".git"  # a git worktree's .git is a file
+    worktree_git.parent.mkdir()
+    worktree_git.write_text("gitdir: /elsewhere\n", "utf-8")
+    (other / "progress").mkdir(parents=True)
+    (other / "tasks.yaml").write_text(TASKS, "utf-8")
+    monkeypatch.chdir(one_entry)
+    for target in (
+        Path("data/progress/2023-07.yaml"),
+        Path("data/tasks.yaml"),
+        Path("data/新报告.md"),
+        Path(".git/config"),
+        worktree_git,
+        link / "progress" / "2023-07.yaml",
+        link / "新报告.md",
+        other / "progress" / "x.md",
+    ):
+        _refused(zc, one_entry, target, f"输出路径 {target} 在台账数据或 git 目录中", DATA_HINT)
+    assert month.read_bytes() == before
+    assert (one_entry / ".git" / "config").read_text("utf-8") == "[core]\n"
+    assert not (one_entry / "data" / "新报告.md").exists()
+    assert worktree_git.read_text("utf-8") == "gitdir: /elsewhere\n"
+
+
+def test_output_to_anything_but_a_regular_file_is_refused(zc, one_entry, tmp_path):
+    outside = tmp_path / "别处.md"
+    outside.write_text("原样\n", "utf-8")
+    symlink = tmp_path / "链接.md"
+    symlink.symlink_to(outside)
+    fifo = tmp_path / "管道"
+    os.mkfifo(fifo)
+    _refused(
+        zc, one_entry, symlink, f"输出路径 {symlink} 是符号链接，不会替换", "请给出普通文件的路径"
+    )
+    assert symlink.is_symlink() and outside.read_text("utf-8") == "原样\n"
+    hint = "-o 只写普通文件；要输出到屏幕或管道，不加 -o"
+    _refused(zc, one_entry, fifo, f"输出路径 {fifo} 不是普通文件（命名管道）", hint)
+    if os.geteuid() == 0:  # a device node of our own, never the machine's /dev/null
+        device = tmp_path / "null"
+        os.mknod(device, stat.S_IFCHR | 0o666, os.makedev(1, 3))
+        _refused(zc, one_entry, device, f"输出路径 {device} 不是普通文件（字符设备）", hint)
+        assert stat.S_ISCHR(device.lstat().st_mode)
+
+
+def test_a_read_only_file_is_not_replaced(zc, one_entry, tmp_path):
+    locked = tmp_path / "定稿.md"
+    locked.write_text("定稿\n", "utf-8")
+    locked.chmod(0o444)
+    _refused(
+        zc,
+        one_entry,
+        locked,
+        f"输出文件 {locked} 是只读的，不会替换",
+        "换一个文件名，或先把它改为可写",
+    )
+    assert locked.read_text("utf-8") == "定稿\n"
+    assert oct(locked.stat().st_mode & 0o777) == "0o444"
