@@ -312,3 +312,161 @@ def test_a_read_only_file_is_not_replaced(zc, one_entry, tmp_path):
     )
     assert locked.read_text("utf-8") == "定稿\n"
     assert oct(locked.stat().st_mode & 0o777) == "0o444"
+
+
+# ---------------------------------------------------------------- templates
+
+LIMITS_HINT = "模板渲染有上限：输出不超过 64 MiB，用时不超过 60 秒，重复、乘方、宽度和区间也有上限"
+
+
+def _template(root, name, text):
+    folder = root / "templates"
+    folder.mkdir(exist_ok=True)
+    (folder / name).write_text(text, "utf-8")
+
+
+def test_a_template_symlinked_out_of_the_folder_is_not_read(zc, make_ledger, tmp_path):
+    root = make_ledger()
+    secret = tmp_path / "hostname"
+    secret.write_text("机密主机名\n", "utf-8")
+    _template(root, "ledger.md.j2", "# 台账\n{% include 'h.md.j2' %}\n")
+    (root / "templates" / "h.md.j2").symlink_to(secret)
+    result = zc("report", "ledger", root=root)
+    assert (result.exit_code, result.stdout) == (1, "")
+    assert result.stderr == (
+        f"错误：模板 h.md.j2 指向模板目录以外（{secret}），不会读取\n"
+        "提示：模板须是 templates/ 目录中的文件，不能是指向别处的符号链接\n"
+    )
+    (root / "templates" / "h.md.j2").unlink()
+    (root / "templates" / "h.md.j2").symlink_to(root / "templates" / "part.txt")
+    (root / "templates" / "part.txt").write_text("同一目录中的片段\n", "utf-8")
+    assert zc("report", "ledger", root=root).stdout == "# 台账\n同一目录中的片段\n"
+
+
+def test_a_templates_folder_symlinked_out_of_the_ledger_is_not_used(zc, make_ledger, tmp_path):
+    root = make_ledger()
+    elsewhere = tmp_path / "etc"
+    elsewhere.mkdir()
+    (elsewhere / "ledger.md.j2").write_text("别处的模板\n", "utf-8")
+    (root / "templates").symlink_to(elsewhere)
+    result = zc("report", "ledger", root=root)
+    assert (result.exit_code, result.stdout) == (1, "")
+    assert result.stderr == (
+        f"错误：台账的 templates 目录指向台账以外（{elsewhere}），不会使用\n"
+        "提示：模板须是 templates/ 目录中的文件，不能是指向别处的符号链接\n"
+    )
+
+
+BOUNDED = {
+    "repeat text": ("{{ 'x' * 10**10 }}", 1, "重复得到的文字过大（1 × 10000000000 个字符）"),
+    "repeat list": ("\n{{ [1, 2] * 10**9 }}", 2, "重复得到的列表过大（2 × 1000000000 项）"),
+    "power": ("{{ 7 ** (10**9) }}", 1, "乘方的结果过大（7 ** 1000000000）"),
+    "range": ("{{ range(10**9) | length }}", 1, "区间过大（超过 100000 项）"),
+    "percent width": ("{{ '%0999999999d' % 1 }}", 1, "格式宽度过大（999999999）"),
+    "format filter": ("{{ '%0999999999d' | format(1) }}", 1, "格式宽度过大（999999999）"),
+    "format width": ("{{ '{:>999999999}'.format(1) }}", 1, "格式宽度过大（999999999）"),
+    "format argument": ("{{ '{:>{}}'.format(1, 10**9) }}", 1, "格式宽度过大（1000000000）"),
+    "center method": ("{{ 'x'.center(10**9) }}", 1, "宽度过大（1000000000）"),
+    "center filter": ("{{ 'x' | center(10**9) }}", 1, "宽度过大（1000000000）"),
+    "batch filter": ("{{ [1] | batch(10**9, 0) | list }}", 1, "宽度过大（1000000000）"),
+    "replace": (
+        "{% set s = 'x' * 10**7 %}{{ s | replace('x', s) | length }}",
+        1,
+        "替换得到的文字过大（约 100000000000000 个字符）",
+    ),
+    "join method": (
+        "{% set s = 'x' * 10**7 %}{{ s.join(range(100)|map('string')) | length }}",
+        1,
+        "连接得到的文字过大（约 990000190 个字符）",
+    ),
+    "join filter": (
+        "{{ range(100) | map('string') | join('x' * 10**7) | length }}",
+        1,
+        "连接得到的文字过大（约 990000190 个字符）",
+    ),
+    "doubling": (
+        "{% set ns = namespace(s='x' * 2**20) %}{% for i in range(80) %}"
+        "{% set ns.s = ns.s ~ ns.s %}{% endfor %}",
+        1,
+        "生成的文字过大（134217728 个字符）",
+    ),
+    "doubling in a block": (
+        "{% set ns = namespace(s='x' * 2**20) %}{% for i in range(80) %}"
+        "{% set ns.s %}{{ ns.s }}{{ ns.s }}{% endset %}{% endfor %}",
+        1,
+        "生成的文字累计过大（超过 134217728 个字符）",
+    ),
+}
+
+
+@pytest.mark.parametrize("name", list(BOUNDED))
+def test_template_rendering_is_bounded(zc, make_ledger, tmp_path, name):
+    source, line, what = BOUNDED[name]
+    root = make_ledger()
+    evil = tmp_path / "evil.md.j2"
+    evil.write_text(source, "utf-8")
+    result = zc("report", "ledger", "--template", str(evil), root=root)
+    assert (result.exit_code, result.stdout) == (1, "")
+    assert result.stderr == f"错误：模板 {evil}:{line} 超出上限：{what}\n提示：{LIMITS_HINT}\n"
+
+
+def test_template_rendering_is_bounded_in_time(zc, make_ledger, tmp_path, monkeypatch):
+    monkeypatch.setattr(limits, "TEMPLATE_SECONDS", 0.5)
+    root = make_ledger()
+    _template(
+        root,
+        "ledger.md.j2",
+        "# 台账\n\n{% for i in range(100000) %}{% for j in range(100000) %}"
+        "{% endfor %}{% endfor %}\n",
+    )
+    result = zc("report", "ledger", root=root)
+    assert (result.exit_code, result.stdout) == (1, "")
+    assert result.stderr == (
+        f"错误：模板 ledger.md.j2:3 超出上限：渲染超过 0.5 秒，已停止\n提示：{LIMITS_HINT}\n"
+    )
+
+
+def test_template_output_is_bounded(zc, make_ledger, monkeypatch):
+    monkeypatch.setattr(limits, "MAX_BYTES", 1500)
+    root = make_ledger()
+    _template(root, "ledger.md.j2", "{% for i in range(400) %}第{{ i }}行\n{% endfor %}")
+    result = zc("report", "ledger", root=root)
+    assert (result.exit_code, result.stdout) == (1, "")
+    assert result.stderr == (
+        f"错误：模板 ledger.md.j2 超出上限：输出过大（超过 1500 个字符）\n提示：{LIMITS_HINT}\n"
+    )
+
+
+def test_template_errors_name_the_template_and_line(zc, make_ledger, tmp_path):
+    root = make_ledger()
+    _template(root, "ledger.md.j2", "# 台账\n{% include 'part.md.j2' %}\n")
+    _template(root, "part.md.j2", "一\n二\n{{ 1 / 0 }}\n")
+    result = zc("report", "ledger", root=root)
+    assert (result.exit_code, result.stdout) == (1, "")
+    assert result.stderr == (
+        "错误：模板 part.md.j2:3 渲染失败：division by zero\n"
+        "提示：检查模板中的变量名；可用的数据见 README “Reports”\n"
+    )
+    deep = tmp_path / "deep.md.j2"
+    deep.write_text("{% macro f(n) %}{{ f(n + 1) }}{% endmacro %}{{ f(0) }}", "utf-8")
+    result = zc("report", "ledger", "--template", str(deep), root=root)
+    assert result.stderr == (
+        f"错误：模板 {deep}:1 超出上限：宏或循环的递归过深\n提示：{LIMITS_HINT}\n"
+    )
+
+
+def test_template_files_are_bounded_and_utf8(zc, make_ledger, tmp_path, monkeypatch):
+    root = make_ledger()
+    _template(root, "ledger.md.j2", "{% include 'big.md.j2' %}")
+    _template(root, "big.md.j2", "x" * 2000)
+    gbk = tmp_path / "gbk.md.j2"
+    gbk.write_bytes("台账".encode("gbk"))
+    result = zc("report", "ledger", "--template", str(gbk), root=root)
+    assert result.stderr == f"错误：模板 {gbk} 不是 UTF-8 编码\n提示：请把模板另存为 UTF-8\n"
+    monkeypatch.setattr(limits, "MAX_BYTES", 1000)
+    result = zc("report", "ledger", root=root)
+    assert (result.exit_code, result.stdout) == (1, "")
+    assert result.stderr == (
+        "错误：big.md.j2：文件过大（2000 字节，上限 1000 字节）\n"
+        "提示：台账文件、批量文件、模板和报告都不能超过 64 MiB；请检查是否放错了文件\n"
+    )

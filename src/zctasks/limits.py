@@ -20,6 +20,9 @@ MAX_BYTES = 64 * 1024 * 1024
 TEMPLATE_SECONDS = 60.0
 """How long one report's template may render; a real one takes well under a second."""
 
+TEMPLATE_MEMORY = 1024 * 1024 * 1024
+"""How much the address space may grow while a template renders (enforced on Linux)."""
+
 _HINT = "台账文件、批量文件、模板和报告都不能超过 64 MiB；请检查是否放错了文件"
 
 
