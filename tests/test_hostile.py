@@ -470,3 +470,18 @@ def test_template_files_are_bounded_and_utf8(zc, make_ledger, tmp_path, monkeypa
         "错误：big.md.j2：文件过大（2000 字节，上限 1000 字节）\n"
         "提示：台账文件、批量文件、模板和报告都不能超过 64 MiB；请检查是否放错了文件\n"
     )
+
+
+def test_a_report_is_bounded_by_the_one_limit(zc, reported, tmp_path, monkeypatch):
+    document = tmp_path / "台账.docx"
+    assert zc(*LEDGER_REPORT, "-f", "docx", "-o", str(document), root=reported).exit_code == 0
+    size = document.stat().st_size
+    assert size > 4000
+    monkeypatch.setattr(limits, "MAX_BYTES", 4000)  # the Markdown fits, the Word file does not
+    result = zc(*LEDGER_REPORT, "-f", "docx", "-o", str(tmp_path / "new.docx"), root=reported)
+    assert (result.exit_code, result.stdout) == (1, "")
+    assert result.stderr == (
+        f"错误：报告过大（{size} 字节，上限 4000 字节）\n"
+        "提示：台账文件、批量文件、模板和报告都不能超过 64 MiB；请检查模板\n"
+    )
+    assert not (tmp_path / "new.docx").exists()

@@ -9,7 +9,7 @@ from datetime import date
 from pathlib import Path
 from typing import Literal
 
-from zctasks.errors import UsageError
+from zctasks.errors import UsageError, ZctasksError
 from zctasks.ledger import Ledger
 from zctasks.progress import Progress
 
@@ -52,7 +52,20 @@ def context_for(ledger: Ledger, progress: Progress, request: Request) -> dict[st
 
 
 def produce(ledger: Ledger, progress: Progress, request: Request) -> bytes:
-    """The finished document in the requested format (text formats as UTF-8)."""
+    """The finished document in the requested format (text formats as UTF-8), at most the
+    one size limit."""
+    from zctasks import limits
+
+    content = _document(ledger, progress, request)
+    if len(content) > limits.MAX_BYTES:
+        raise ZctasksError(
+            f"报告过大（{len(content)} 字节，上限 {limits.MAX_BYTES} 字节）",
+            "台账文件、批量文件、模板和报告都不能超过 64 MiB；请检查模板",
+        )
+    return content
+
+
+def _document(ledger: Ledger, progress: Progress, request: Request) -> bytes:
     from zctasks.rendering import html_document, render_template
 
     context = context_for(ledger, progress, request)
@@ -89,7 +102,6 @@ def write_output(path: Path, content: bytes) -> None:
     anything inside a ledger's ``data/`` or a ``.git`` folder (through symlinked folders
     too), a symlink, a pipe or device, and a read-only file are refused with a message.
     """
-    from zctasks.errors import ZctasksError
     from zctasks.writer import atomic_write
 
     if path.is_dir():
