@@ -8,7 +8,9 @@ from __future__ import annotations
 
 import json
 import os
+import signal
 import stat
+import subprocess
 import sys
 from pathlib import Path
 
@@ -485,3 +487,27 @@ def test_a_report_is_bounded_by_the_one_limit(zc, reported, tmp_path, monkeypatc
         "提示：台账文件、批量文件、模板和报告都不能超过 64 MiB；请检查模板\n"
     )
     assert not (tmp_path / "new.docx").exists()
+
+
+# ---------------------------------------------------------------- a closed pipe
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ["list", "-f", "json"],  # fills the pipe's buffer while the command runs
+        ["chapters"],  # small: written when the interpreter flushes at exit
+        ["--version"],
+    ],
+)
+def test_a_closed_pipe_ends_quietly_as_other_tools_do(args):
+    """`zctasks … | head` : no message, and the status of a tool killed by SIGPIPE (141)."""
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "zctasks", *args],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+    )
+    assert proc.stdout is not None and proc.stderr is not None
+    proc.stdout.close()  # the reader is gone before zctasks writes a byte
+    stderr = proc.stderr.read()
+    assert (proc.wait(timeout=60), stderr) == (-signal.SIGPIPE, b"")

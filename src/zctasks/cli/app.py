@@ -7,7 +7,7 @@ Heavy libraries are imported inside the commands that need them, so that
 import sys
 from enum import StrEnum
 from pathlib import Path
-from typing import Annotated, Any
+from typing import Annotated, Any, NoReturn
 
 import typer
 from typer.core import TyperGroup
@@ -22,11 +22,31 @@ MAX_SHOWN_PROBLEMS = 20
 
 
 class _Group(TyperGroup):
-    """Turns every ZctasksError into a message on stderr and its exit code."""
+    """Turns every ZctasksError into a message on stderr and its exit code, and a closed
+    pipe into the quiet end other command-line tools have."""
+
+    def main(self, *args: Any, **kwargs: Any) -> Any:
+        try:
+            return super().main(*args, **kwargs)
+        except BrokenPipeError:
+            _closed_pipe()
+        finally:
+            # What is still buffered is written now, not at interpreter exit, where a closed
+            # pipe could only be reported as "Exception ignored … BrokenPipeError". Click
+            # wraps stdout in a PacifyFlushWrapper when the pipe closed while it parsed
+            # options (a long --help).
+            if type(sys.stdout).__name__ == "PacifyFlushWrapper":
+                _closed_pipe()
+            try:
+                sys.stdout.flush()
+            except BrokenPipeError:
+                _closed_pipe()
 
     def invoke(self, ctx: Any) -> Any:
         try:
             return super().invoke(ctx)
+        except BrokenPipeError:
+            _closed_pipe()
         except ZctasksError as exc:
             _report(exc)
             raise typer.Exit(exc.exit_code) from None
@@ -34,6 +54,19 @@ class _Group(TyperGroup):
             where = f"：{exc.filename}" if exc.filename else ""
             _report(ZctasksError(f"文件操作失败（{exc.strerror or exc}）{where}", "检查路径和权限"))
             raise typer.Exit(1) from None
+
+
+def _closed_pipe() -> NoReturn:
+    """End as cat or grep do when their reader has gone (``zctasks status | head``): no
+    message, killed by SIGPIPE (status 141 in a shell). Everything recorded was written
+    before the output that failed."""
+    import os
+    import signal
+
+    if hasattr(signal, "SIGPIPE"):
+        signal.signal(signal.SIGPIPE, signal.SIG_DFL)
+        os.kill(os.getpid(), signal.SIGPIPE)
+    os._exit(1)  # no SIGPIPE (Windows)
 
 
 def _report(exc: ZctasksError) -> None:
