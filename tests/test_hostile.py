@@ -170,6 +170,12 @@ def test_control_characters_in_the_plan_are_shown_escaped(zc, make_ledger):
         "全区\\x1b[2J年度用水总量\n控制在8000万立方米之内。\n"
     )
     assert "   2   2  节约\\x1b]0;x\\x07用水  区水利局（负责）" in zc("list", root=root).stdout
+    markdown = zc("show", "2", "-f", "md", "--as-of", "2023-07-31", root=root).stdout
+    assert markdown.startswith(
+        "## 2. 节约\\x1b]0;x\\x07用水\n\n- 章节：二、绿色发展\n- 负责：区水利局\n"
+        "- 原文分工：（区水利局负责）\n\n全区\\x1b[2J年度用水总量\n控制在8000万立方米之内。\n"
+    )
+    assert "\x1b" not in markdown
 
 
 def test_terminal_tables_show_control_characters_escaped(monkeypatch):

@@ -145,18 +145,19 @@ def role_name(role: Role) -> str:
 
 
 def task_markdown(ledger: Ledger, task: Task) -> str:
+    """``show --format md``: text for people, so control characters are shown escaped."""
     chapter = ledger.chapter_of(task)
     lines = [
-        f"## {task.id}. {task.title}",
+        f"## {task.id}. {visible(task.title)}",
         "",
-        f"- 章节：{chapter_numeral(chapter.id)}、{chapter.title}",
+        f"- 章节：{chapter_numeral(chapter.id)}、{visible(chapter.title)}",
     ]
     for role in ROLES:
         if getattr(task, role):
-            lines.append(f"- {ROLE_NAMES[role]}：{unit_list(task, role)}")
+            lines.append(f"- {ROLE_NAMES[role]}：{visible(unit_list(task, role))}")
     if task.attribution:
-        lines.append(f"- 原文分工：（{task.attribution}）")
-    lines += ["", task.text, ""]
+        lines.append(f"- 原文分工：（{visible(task.attribution)}）")
+    lines += ["", visible(task.text, newlines=True), ""]
     if task.targets:
         lines.append(
             markdown_table(
@@ -247,7 +248,7 @@ def progress_markdown(state: Any, entries: list[Any], report: Any) -> str:
 
     lines = [
         "",
-        f"截至{long_date(report.as_of)}：**{LIGHT_NAMES[state.light]}**。{state.reason}",
+        f"截至{long_date(report.as_of)}：**{LIGHT_NAMES[state.light]}**。{visible(state.reason)}",
         "",
     ]
     if entries:
