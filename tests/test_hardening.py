@@ -175,7 +175,7 @@ def test_input_size_is_bounded(monkeypatch):
 
 
 def test_importer_input_size_is_bounded(tmp_path, monkeypatch):
-    monkeypatch.setattr(importer, "MAX_BYTES", 100)
+    monkeypatch.setattr("zctasks.limits.MAX_BYTES", 100)
     source = tmp_path / "plan.txt"
     source.write_text("一、章\n" + "1. 任务。" * 50, "utf-8")
     with pytest.raises(importer.ImportProblem, match="过大"):

@@ -517,3 +517,80 @@ def test_a_closed_pipe_ends_quietly_as_other_tools_do(args):
     proc.stdout.close()  # the reader is gone before zctasks writes a byte
     stderr = proc.stderr.read()
     assert (proc.wait(timeout=60), stderr) == (-signal.SIGPIPE, b"")
+
+
+# ---------------------------------------------------------------- progress and batches
+
+
+def test_a_month_file_over_the_limit_is_refused_with_its_name(zc, make_ledger, monkeypatch):
+    root = make_ledger()
+    (root / "data" / "progress").mkdir(parents=True)
+    month = root / "data" / "progress" / "2023-07.yaml"
+    line = '- {"id": "2023-07-10-1-%06d", "task": 1, "date": "2023-07-10", "by": "区科技局", "status": "推进中", "note": "甲"}\n'
+    month.write_text("".join(line % i for i in range(40)), "utf-8")
+    size = month.stat().st_size
+    monkeypatch.setattr("zctasks.limits.MAX_BYTES", 2000)  # the plan files are smaller
+    checked = zc("check", root=root)
+    assert checked.exit_code == 1
+    assert checked.stdout.startswith(
+        f"data/progress/2023-07.yaml:1:1: error[too-large]: 文件过大（{size} 字节，上限 2000 字节）\n"
+    )
+    assert zc("status", root=root).exit_code == 1
+    before = month.read_bytes()
+    added = zc(
+        "progress",
+        "add",
+        "1",
+        "--by",
+        "区科技局",
+        "--date",
+        "2023-07-11",
+        "--note",
+        "乙",
+        root=root,
+    )
+    assert added.exit_code == 1 and "error[too-large]" in added.stderr
+    assert month.read_bytes() == before
+
+
+def test_a_batch_over_the_limit_is_refused(zc, make_ledger, tmp_path, monkeypatch):
+    root = make_ledger()
+    sheet = tmp_path / "大.csv"
+    sheet.write_text("任务序号,单位,日期,进展情况\n" + "1,区科技局,2023-07-10,甲\n" * 200, "utf-8")
+    monkeypatch.setattr("zctasks.limits.MAX_BYTES", 2000)
+    result = zc("progress", "import", str(sheet), root=root)
+    assert result.exit_code == 1
+    assert result.stderr.startswith(f"错误：{sheet}：文件过大（")
+
+
+def test_a_progress_line_nested_deep_gets_a_message(zc, make_ledger):
+    root = make_ledger()
+    (root / "data" / "progress").mkdir(parents=True)
+    deep = "[" * 100_000 + "]" * 100_000
+    (root / "data" / "progress" / "2023-07.yaml").write_text(
+        '- {"id": "x", "task": 1, "date": "2023-07-10", "by": "区科技局", "status": "推进中", '
+        f'"note": "甲", "values": {{"1.1": {deep}}}}}\n',
+        "utf-8",
+    )
+    for args in (
+        ["check"],
+        ["status"],
+        ["progress", "add", "1", "--by", "区科技局", "--date", "2023-07-11", "--note", "乙"],
+    ):
+        result = zc(*args, root=root)
+        assert result.exit_code == 1, args
+        assert "data/progress/2023-07.yaml:1:1107: error[yaml-syntax]" in result.stdout + result.stderr
+
+
+def test_a_long_unclosed_quote_in_a_csv_gets_a_message(zc, make_ledger, tmp_path):
+    root = make_ledger()
+    sheet = tmp_path / "长.csv"
+    sheet.write_text(
+        '任务序号,单位,日期,进展情况\n1,区科技局,2023-07-10,"' + "很长的进展" * 40_000 + "\n",
+        "utf-8",
+    )
+    result = zc("progress", "import", str(sheet), root=root)
+    assert result.exit_code == 1
+    assert result.stderr.splitlines()[1] == (
+        f"{sheet}:2:1: error[csv-quote]: 从第 2 行起无法按 CSV 读取：单元格过长（超过 128 KB），多半是引号没有闭合"
+    )

@@ -17,6 +17,10 @@ from zctasks.errors import Diagnostic, ZctasksError
 MAX_BYTES = 64 * 1024 * 1024
 """64 MiB: a city's five-year ledger is a few megabytes; anything larger is a wrong file."""
 
+MAX_UNPACKED = 256 * 1024 * 1024
+"""256 MiB: the most a .docx or .xlsx may unpack to, every part together (a zip bomb is
+refused before anything is unpacked)."""
+
 TEMPLATE_SECONDS = 60.0
 """How long one report's template may render; a real one takes well under a second."""
 

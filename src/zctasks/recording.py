@@ -19,6 +19,7 @@ from typing import Any
 from zctasks.errors import Diagnostic, LedgerInvalid, UsageError, ZctasksError
 from zctasks.figures import BadNumber, parse_number
 from zctasks.ledger import Ledger
+from zctasks.limits import size_problem
 from zctasks.models import Entry
 from zctasks.progress import (
     FIELD_NAMES,
@@ -373,6 +374,9 @@ class _Files:
     def entries(self, name: str) -> list[Entry]:
         if name not in self.parsed:
             raw = self.tx.read(name) or b""
+            too_large = size_problem((PROGRESS_DIR / name).as_posix(), raw)
+            if too_large is not None:
+                raise LedgerInvalid([too_large])
             self.parsed[name] = _existing(PROGRESS_DIR / name, raw)
             if not self.parsed[name] and LinesDoc.read(name, raw) is None:
                 self.blank.add(name)

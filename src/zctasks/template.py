@@ -20,6 +20,7 @@ from zctasks.cycles import Calendar
 from zctasks.ledger import Ledger
 from zctasks.models import Task
 from zctasks.progress import Progress
+from zctasks.sheets import formula_safe
 from zctasks.views import number, role_name, target_goal
 
 SHEET = "报送表"
@@ -288,10 +289,10 @@ def csv_text(ledger: Ledger, progress: Progress, unit: str, as_of: date) -> str:
             [
                 unit,
                 row.task.id,
-                _safe(row.task.title),
+                formula_safe(row.task.title),
                 row.role,
                 row.target_id,
-                _safe(row.target_name),
+                formula_safe(row.target_name),
                 row.goal,
                 row.last,
                 row.last_date,
@@ -299,8 +300,3 @@ def csv_text(ledger: Ledger, progress: Progress, unit: str, as_of: date) -> str:
             ]
         )
     return "\ufeff" + buffer.getvalue()
-
-
-def _safe(text: str) -> str:
-    """Text a spreadsheet would take for a formula gets a leading apostrophe."""
-    return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text

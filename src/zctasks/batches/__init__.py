@@ -16,7 +16,6 @@ from zctasks.ledger import Ledger
 from zctasks.models import Entry
 
 SUFFIXES = (".xlsx", ".csv", ".yaml", ".yml")
-MAX_BYTES = 64 * 1024 * 1024
 
 
 class BatchInvalid(LedgerInvalid):
@@ -124,12 +123,9 @@ def read_batches(ledger: Ledger, paths: list[Path], default_day: date | None, to
 
 
 def _read(path: Path) -> bytes:
+    from zctasks.limits import read_bounded
+
     try:
-        size = path.stat().st_size
-        if size > MAX_BYTES:
-            raise ZctasksError(
-                f"{path} 有 {size // (1024 * 1024)} MiB，超过上限 {MAX_BYTES // (1024 * 1024)} MiB，未读取"
-            )
-        return path.read_bytes()
+        return read_bounded(path)
     except OSError as exc:
         raise ZctasksError(f"无法读取 {path}：{exc.strerror}") from None

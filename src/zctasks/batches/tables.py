@@ -14,9 +14,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from zctasks import limits
 from zctasks.errors import Diagnostic, ZctasksError
-
-MAX_UNPACKED = 256 * 1024 * 1024
 
 
 @dataclass(frozen=True)
@@ -137,7 +136,7 @@ def read_xlsx(path: Path, raw: bytes) -> tuple[list[Table], list[Diagnostic]]:
     from zctasks.template import META_SHEET
 
     try:
-        checked_zip(path, raw, ".xlsx", MAX_UNPACKED)
+        checked_zip(path, raw, ".xlsx", limits.MAX_UNPACKED)
     except ZctasksError as exc:
         return [], [Diagnostic(str(path), 1, 1, "unreadable", exc.message, exc.hint)]
     from openpyxl import load_workbook

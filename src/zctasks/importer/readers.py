@@ -25,16 +25,17 @@ def _mib(size: int) -> str:
 def read_lines(path: Path, max_bytes: int, max_unpacked: int) -> list[Line]:
     """The document as numbered lines (docx paragraphs and table rows in document order)."""
     try:
+        size = path.stat().st_size
+        if size > max_bytes:
+            raise ImportProblem(
+                f"{path} 过大（{size} 字节，上限 {max_bytes} 字节）",
+                "计划文件应为文本、.docx 文档或 .xlsx 表格",
+            )
         raw = path.read_bytes()
     except OSError as exc:
         raise ImportProblem(f"无法读取 {path}：{exc.strerror or exc}") from None
     if not raw.strip():
         raise ImportProblem(f"{path} 是空文件", "请确认导出的文件有内容")
-    if len(raw) > max_bytes:
-        raise ImportProblem(
-            f"{path} 过大（{len(raw)} 字节，上限 {max_bytes} 字节）",
-            "计划文件应为文本、.docx 文档或 .xlsx 表格",
-        )
     suffix = path.suffix.lower()
     if suffix == ".docx":
         return _docx_lines(path, raw, max_unpacked)
