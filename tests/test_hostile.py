@@ -466,16 +466,16 @@ def test_template_errors_name_the_template_and_line(zc, make_ledger, tmp_path):
 def test_template_files_are_bounded_and_utf8(zc, make_ledger, tmp_path, monkeypatch):
     root = make_ledger()
     _template(root, "ledger.md.j2", "{% include 'big.md.j2' %}")
-    _template(root, "big.md.j2", "x" * 2000)
+    _template(root, "big.md.j2", "x" * 3000)
     gbk = tmp_path / "gbk.md.j2"
     gbk.write_bytes("台账".encode("gbk"))
     result = zc("report", "ledger", "--template", str(gbk), root=root)
     assert result.stderr == f"错误：模板 {gbk} 不是 UTF-8 编码\n提示：请把模板另存为 UTF-8\n"
-    monkeypatch.setattr(limits, "MAX_BYTES", 1000)
+    monkeypatch.setattr(limits, "MAX_BYTES", 2000)  # the plan files are smaller
     result = zc("report", "ledger", root=root)
     assert (result.exit_code, result.stdout) == (1, "")
     assert result.stderr == (
-        "错误：big.md.j2：文件过大（2000 字节，上限 1000 字节）\n"
+        "错误：big.md.j2：文件过大（3000 字节，上限 2000 字节）\n"
         "提示：台账文件、批量文件、模板和报告都不能超过 64 MiB；请检查是否放错了文件\n"
     )
 
