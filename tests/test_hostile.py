@@ -579,7 +579,9 @@ def test_a_progress_line_nested_deep_gets_a_message(zc, make_ledger):
     ):
         result = zc(*args, root=root)
         assert result.exit_code == 1, args
-        assert "data/progress/2023-07.yaml:1:1107: error[yaml-syntax]" in result.stdout + result.stderr
+        assert (
+            "data/progress/2023-07.yaml:1:1107: error[yaml-syntax]" in result.stdout + result.stderr
+        )
 
 
 def test_a_long_unclosed_quote_in_a_csv_gets_a_message(zc, make_ledger, tmp_path):
