@@ -13,7 +13,7 @@ import argparse
 import random
 import re
 from dataclasses import replace
-from datetime import date, timedelta
+from datetime import date, datetime, time, timedelta, timezone
 from pathlib import Path
 
 from zctasks import loading
@@ -35,6 +35,7 @@ PLACES = (
     "高新区",
 )
 START, END = date(2021, 1, 1), date(2025, 12, 31)
+CHINA = timezone(timedelta(hours=8))
 
 
 def renamed(name: str, place: str) -> str:
@@ -49,7 +50,8 @@ def build(folder: Path, entries: int, seed: int) -> dict[str, int]:
     for p, place in enumerate(PLACES):
         for task in plan.tasks.values():
             new_id = p * len(plan.tasks) + task.id
-            roles = {}
+            roles: dict[str, object] = {}
+            spelled: dict[str, str] = {}
             for role in ("lead", "cooperate", "responsible"):
                 names = []
                 for name in getattr(task, role):
@@ -59,7 +61,12 @@ def build(folder: Path, entries: int, seed: int) -> dict[str, int]:
                     local = renamed(name, place)
                     units.setdefault(local, replace(plan.units[name], aliases=(), full_name=None))
                     names.append(local)
+                    spelled[name] = local
                 roles[role] = tuple(names)
+            attribution = task.attribution
+            for name in sorted(spelled, key=len, reverse=True):  # the attribution names them too
+                attribution = attribution and attribution.replace(name, spelled[name])
+            roles["attribution"] = attribution
             targets = tuple(replace(t, id=f"{new_id}.{t.id.split('.')[1]}") for t in task.targets)
             tasks.append(replace(task, id=new_id, targets=targets, **roles))
     city_plan = replace(plan.plan, title="全市重点工作任务（基准测试）", period=Period(START, END))
@@ -100,6 +107,7 @@ def build(folder: Path, entries: int, seed: int) -> dict[str, int]:
                 note=f"【测试数据】第{week + 1}周进展",
                 values=values,
                 source="基准测试",
+                at=datetime.combine(day + timedelta(days=1), time(9, 30), tzinfo=CHINA),
             )
             files.setdefault(month_file(day), []).append(entry_line(entry))
             written += 1

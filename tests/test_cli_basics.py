@@ -58,6 +58,9 @@ def test_version(zc):
 
 
 def test_every_command_has_help_and_is_in_the_readme(zc):
+    from zctasks.cli import load_all
+
+    load_all()
     readme = (REPO / "README.md").read_text("utf-8")
     commands = [c.name for c in app.registered_commands]
     assert commands == [

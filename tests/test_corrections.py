@@ -380,10 +380,11 @@ def test_thousands_separators_in_groups_of_three_are_read(zc, make_ledger):
 @pytest.mark.parametrize(
     ("figure", "message"),
     [
-        ("NaN", '“1.1” 应为数字，实际为 "NaN"'),
-        ("Infinity", '“1.1” 应为数字，实际为 "Infinity"'),
-        ("1e999", "error[number-range]: 数值超出范围（1e999）"),
-        ("-1e999", "error[number-range]: 数值超出范围（-1e999）"),
+        ("NaN", "error[number]: 指标 1.1 的数值无效：nan"),
+        ("Infinity", "error[number]: 指标 1.1 的数值无效：inf"),
+        ("1e999", "error[number]: 指标 1.1 的数值无效：inf"),
+        ("-1e999", "error[number]: 指标 1.1 的数值无效：-inf"),
+        ("9" * 5000, "error[number-range]: 数值超出范围（99999999999999999999…"),
         ("1" * 20, "指标 1.1 的数值过大：11111111111111111111（最多 15 位有效数字）"),
     ],
 )

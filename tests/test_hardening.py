@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import errno
 import json
+import os
 import random
 import re
 import signal
@@ -280,9 +281,90 @@ def test_cache_lives_outside_the_ledger(zc, make_ledger, tmp_path, monkeypatch):
     monkeypatch.setenv("ZCTASKS_CACHE_DIR", str(cache))
     root = make_ledger()
     zc("list", root=root)
-    assert list(cache.glob("*.pickle"))
-    assert not [p for p in root.rglob("*") if p.suffix == ".pickle"]
+    assert list(cache.glob("*.zc"))
+    assert not [p for p in root.rglob("*") if p.suffix == ".zc"]
     assert oct(cache.stat().st_mode & 0o777) == "0o700"
+
+
+PLANTED = b"cos\nsystem\n(S'touch PWNED'\ntR."  # a pickle that runs a command when loaded
+
+
+def test_a_cache_folder_others_can_write_is_not_used(zc, make_ledger, tmp_path, monkeypatch):
+    cache = tmp_path / "shared-cache"
+    cache.mkdir(mode=0o777)
+    cache.chmod(0o777)
+    monkeypatch.setenv("ZCTASKS_CACHE_DIR", str(cache))
+    monkeypatch.chdir(tmp_path)
+    root = make_ledger()
+    from zctasks import cache as cache_module
+    from zctasks import loading
+
+    contents, _ = loading.plan_inputs(root)
+    key = loading.plan_key(contents)
+    (cache / f"{key}.pickle").write_bytes(PLANTED)
+    (cache / f"{key}.zc").write_bytes(PLANTED)
+    assert zc("list", root=root).exit_code == 0
+    assert not (tmp_path / "PWNED").exists()
+    assert sorted(p.name for p in cache.iterdir()) == [
+        f"{key}.pickle",
+        f"{key}.zc",
+    ]  # nothing written
+    checked = zc("check", root=root)
+    assert checked.stderr == (
+        f"注意：缓存目录 {cache} 的权限为 777，他人可以写入，已停用缓存；请删除它或执行 chmod 700 {cache}\n"
+    )
+    cache_module._problem.clear()
+
+
+def test_a_damaged_or_foreign_cache_entry_is_checked_again(zc, make_ledger, tmp_path, monkeypatch):
+    cache = tmp_path / "cache"
+    monkeypatch.setenv("ZCTASKS_CACHE_DIR", str(cache))
+    monkeypatch.chdir(tmp_path)
+    root = make_ledger()
+    zc(
+        "progress",
+        "add",
+        "1",
+        "--by",
+        "区科技局",
+        "--date",
+        "2023-07-10",
+        "--note",
+        "甲",
+        root=root,
+    )
+    assert zc("status", root=root).exit_code == 0
+    for entry in cache.iterdir():
+        entry.write_bytes(PLANTED)  # every entry replaced: a pickle, never unpickled
+    result = zc("status", "--as-of", "2023-07-31", "-f", "json", root=root)
+    assert result.exit_code == 0
+    assert json.loads(result.stdout)["tasks"][0]["last_report"] == "2023-07-10"
+    assert not (tmp_path / "PWNED").exists()
+
+
+def test_a_full_disk_leaves_no_cache_files(zc, make_ledger, tmp_path, monkeypatch):
+    cache = tmp_path / "cache"
+    monkeypatch.setenv("ZCTASKS_CACHE_DIR", str(cache))
+    real = os.fdopen
+
+    class Full:
+        def __init__(self, handle):
+            self.handle = handle
+
+        def __enter__(self):
+            return self
+
+        def __exit__(self, *exc):
+            self.handle.close()
+            return False
+
+        def write(self, data):
+            raise OSError(errno.ENOSPC, "No space left on device")
+
+    monkeypatch.setattr("zctasks.cache.os.fdopen", lambda fd, mode: Full(real(fd, mode)))
+    root = make_ledger()
+    assert zc("list", root=root).exit_code == 0
+    assert list(cache.iterdir()) == []
 
 
 def test_template_names_and_outputs_stay_where_they_belong(zc, make_ledger, tmp_path):

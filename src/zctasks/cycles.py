@@ -15,8 +15,8 @@ from datetime import date, timedelta
 from typing import Literal
 
 from zctasks.ledger import Ledger
-from zctasks.models import Entry, ReportingSettings
-from zctasks.progress import Progress
+from zctasks.models import ReportingSettings
+from zctasks.store import Progress
 
 
 def _month_end(year: int, month: int) -> int:
@@ -80,17 +80,6 @@ class Calendar:
         return "每月月末" if settings.due_day >= 31 else f"每月{settings.due_day}日"
 
 
-def reported_for(entries: list[Entry], start: date | None) -> list[Entry]:
-    """The reports that count for a cycle whose window opens after ``start``: any dated
-    after it (a report for a later cycle also answers an earlier one)."""
-    return [e for e in entries if start is None or e.date > start]
-
-
-def recorded_on(entry: Entry) -> date:
-    """The day a report reached the ledger: its ``at``, or its date for entries from 0.1."""
-    return entry.at.date() if entry.at is not None else entry.date
-
-
 UnitState = Literal["reported", "late", "partial", "missing", "not-due"]
 UNIT_STATE_NAMES: dict[UnitState, str] = {
     "reported": "已按时报送",
@@ -143,13 +132,14 @@ def unit_status(ledger: Ledger, progress: Progress, as_of: date) -> CycleStatus:
             continue
         reported, missing, late, last = [], [], 0, None
         for task_id in tasks:
-            entries = [e for e in progress.of_task(task_id) if e.date <= as_of]
-            if entries:
-                last = max(last or entries[-1].date, entries[-1].date)
-            answering = reported_for(entries, start)
+            found = progress.task_indexes(task_id, as_of)
+            if found:
+                day = date.fromordinal(progress.day[found[-1]])
+                last = max(last or day, day)
+            answering = progress.dated_after(task_id, start, as_of)
             if answering:
                 reported.append(task_id)
-                first = min(recorded_on(e) for e in answering)
+                first = min(progress.recorded_on(i) for i in answering)
                 late = max(late, (first - due).days)
             else:
                 missing.append(task_id)

@@ -11,7 +11,7 @@ from typing import Literal
 
 from zctasks.errors import UsageError, ZctasksError
 from zctasks.ledger import Ledger
-from zctasks.progress import Progress
+from zctasks.store import Progress
 
 Kind = Literal["briefing", "ledger", "dept", "urge"]
 Format = Literal["md", "docx", "xlsx", "html", "csv"]

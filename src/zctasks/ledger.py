@@ -6,6 +6,7 @@ from __future__ import annotations
 import re
 from collections import Counter
 from dataclasses import dataclass, field
+from datetime import date
 from pathlib import Path
 from typing import NamedTuple
 
@@ -13,11 +14,13 @@ from zctasks.errors import Diagnostic, UsageError
 from zctasks.models import (
     ROLES,
     Chapter,
+    Period,
     Plan,
     ReportingSettings,
     ReportSettings,
     Role,
     ScheduleSettings,
+    Target,
     Task,
     Unit,
 )
@@ -122,3 +125,68 @@ class CheckResult(NamedTuple):
     @property
     def warnings(self) -> list[Diagnostic]:
         return [d for d in self.diagnostics if d.severity == "warning"]
+
+
+def ledger_json(ledger: Ledger) -> bytes:
+    """The checked ledger as JSON, for the cache (``ledger_from_json`` reads it back)."""
+    import json
+    from dataclasses import asdict
+
+    def dated(value: object) -> object:
+        if isinstance(value, date):
+            return value.isoformat()
+        raise TypeError(type(value).__name__)
+
+    record = {
+        "plan": asdict(ledger.plan),
+        "chapters": [asdict(c) for c in ledger.chapters.values()],
+        "tasks": [asdict(t) for t in ledger.tasks.values()],
+        "units": {name: asdict(unit) for name, unit in ledger.units.items()},
+        "placeholders": sorted(ledger.placeholders),
+        "settings": asdict(ledger.settings),
+        "report_settings": asdict(ledger.report_settings),
+        "reporting": asdict(ledger.reporting),
+        "names": ledger.names,
+        "key": ledger.key,
+    }
+    return json.dumps(record, ensure_ascii=False, default=dated).encode("utf-8")
+
+
+def ledger_from_json(data: bytes, root: Path) -> Ledger:
+    """A ledger written by ``ledger_json``: it was checked when it was written, so it is
+    only rebuilt, not validated again."""
+    import json
+
+    record = json.loads(data)
+
+    def day(text: str | None) -> date | None:
+        return date.fromisoformat(text) if text else None
+
+    plan = record["plan"]
+    plan["issued"] = day(plan["issued"])
+    plan["period"] = Period(day(plan["period"]["start"]), day(plan["period"]["end"]))  # type: ignore[arg-type]
+    tasks = {}
+    for task in record["tasks"]:
+        for role in ("lead", "cooperate", "responsible", "leaders"):
+            task[role] = tuple(task.get(role, ()))
+        task["due"] = day(task["due"])
+        task["targets"] = tuple(Target(**t) for t in task["targets"])
+        tasks[task["id"]] = Task(**task)
+    reporting = record["reporting"]
+    reporting["first_due"] = day(reporting["first_due"])
+    return Ledger(
+        root=root,
+        plan=Plan(**plan),
+        chapters={c["id"]: Chapter(**c) for c in record["chapters"]},
+        tasks=tasks,
+        units={
+            name: Unit(**{**unit, "aliases": tuple(unit["aliases"])})
+            for name, unit in record["units"].items()
+        },
+        placeholders=frozenset(record["placeholders"]),
+        settings=ScheduleSettings(**record["settings"]),
+        report_settings=ReportSettings(**record["report_settings"]),
+        reporting=ReportingSettings(**reporting),
+        names=record["names"],
+        key=record["key"],
+    )

@@ -16,7 +16,7 @@ from zctasks.ledger import CheckResult, Ledger
 from zctasks.root import CONFIG_FILE, DEPARTMENTS_FILE, PROGRESS_DIR, TASKS_FILE
 
 if TYPE_CHECKING:
-    from zctasks.progress import Progress
+    from zctasks.store import FileIndex, Progress
 
 
 def _read(root: Path, relative: Path) -> tuple[bytes | None, list[Diagnostic]]:
@@ -56,71 +56,103 @@ def plan_key(contents: dict[Path, bytes | None]) -> str:
 
 def load_ledger(root: Path) -> Ledger:
     """The checked plan at ``root``, from the cache when its files have not changed."""
+    from zctasks.ledger import ledger_from_json, ledger_json
+
     contents, problems = plan_inputs(root)
     if problems:
         raise LedgerInvalid(problems)
     key = plan_key(contents)
     cached = cache.load(key)
-    if isinstance(cached, Ledger):
-        cached.root = root
-        return cached
+    if cached is not None:
+        try:
+            return ledger_from_json(cached, root)
+        except (ValueError, KeyError, TypeError):
+            pass  # an entry from another version, or damaged: check again
     from zctasks.checks import check_contents
 
     result = check_contents(root, contents)
     if result.errors or result.ledger is None:
         raise LedgerInvalid(result.diagnostics)
     result.ledger.key = key
-    cache.store(key, result.ledger)
+    cache.store(key, ledger_json(result.ledger))
     return result.ledger
 
 
-def progress_contents(root: Path) -> dict[Path, bytes]:
-    """The month files' bytes, after completing any batch that a killed writer left.
-    A file over the size limit stops here (``LedgerInvalid``): nothing reads it whole."""
+def _indexes(ledger: Ledger) -> tuple[list[FileIndex], list[Diagnostic]]:
+    """Every month file's index: from the cache when that file (and the plan) is unchanged,
+    else parsed and checked again. One file in memory at a time."""
     from zctasks import writer
-    from zctasks.limits import InputTooLarge
-    from zctasks.progress import read_contents
+    from zctasks.limits import InputTooLarge, read_bounded
+    from zctasks.progress import progress_files
+    from zctasks.store import FileIndex, index_file
 
+    root = ledger.root
     writer.finish_interrupted(root / PROGRESS_DIR)
-    try:
-        return read_contents(root)
-    except InputTooLarge as exc:
-        raise LedgerInvalid([exc.diagnostic()]) from None
+    indexes: list[FileIndex] = []
+    problems: list[Diagnostic] = []
+    for relative in progress_files(root):
+        name = relative.as_posix()
+        if relative.suffix != ".yaml":
+            problems.append(
+                Diagnostic(
+                    name,
+                    1,
+                    1,
+                    "file-name",
+                    f"进展文件应以 .yaml 结尾：{relative.name} 中的记录不会被读取",
+                    f"改名为 {relative.stem}.yaml；如已有同名文件，把记录行移过去",
+                )
+            )
+            continue
+        try:
+            raw = read_bounded(root / relative, name)
+        except InputTooLarge as exc:
+            problems.append(exc.diagnostic())
+            continue
+        key = cache.key(
+            "month", [("plan", ledger.key.encode()), ("path", name.encode()), ("", raw)]
+        )
+        stored = cache.load(key) if ledger.key else None
+        index = FileIndex.from_bytes(stored) if stored is not None else None
+        if index is None or index.path != name:
+            index = index_file(relative, raw, ledger)
+            if ledger.key:
+                cache.store(key, index.to_bytes())
+        indexes.append(index)
+        problems += index.diagnostics
+    return indexes, problems
 
 
 def load_progress(ledger: Ledger) -> Progress:
-    """All progress of the ledger, checked against exactly this ledger; cached."""
-    from zctasks.progress import Progress, check_files
+    """All progress of the ledger, checked against exactly this ledger; refused (with every
+    problem) if any entry is in error."""
+    from zctasks.store import Progress
 
-    contents = progress_contents(ledger.root)
-    key = cache.key(
-        "progress", [("plan", ledger.key.encode()), *((str(p), c) for p, c in contents.items())]
-    )
-    cached = cache.load(key) if ledger.key else None
-    if isinstance(cached, Progress):
-        return cached
-    progress, diagnostics = check_files(ledger, contents)
-    if any(d.severity == "error" for d in diagnostics):
-        raise LedgerInvalid(diagnostics)
-    if ledger.key:
-        cache.store(key, progress)
+    indexes, problems = _indexes(ledger)
+    errors = [d for d in problems if d.severity == "error"]
+    if errors:
+        raise LedgerInvalid(errors)
+    progress = Progress(ledger.root, indexes)
+    errors = progress.cross_check(ledger, warnings=False)
+    if errors:
+        raise LedgerInvalid(errors)
     return progress
 
 
 def check(root: Path) -> CheckResult:
     """Every problem in the ledger at ``root`` (plan and progress), never only the first."""
+    from zctasks.store import Progress
+
     contents, problems = plan_inputs(root)
     if problems:
         return CheckResult(None, problems)
     from zctasks.checks import check_contents
-    from zctasks.progress import check_files
 
     result = check_contents(root, contents)
     if result.ledger is None or result.errors:
         return result
-    try:
-        progress = progress_contents(root)
-    except LedgerInvalid as exc:
-        return CheckResult(result.ledger, result.diagnostics + exc.diagnostics)
-    _, found = check_files(result.ledger, progress)
-    return CheckResult(result.ledger, result.diagnostics + found)
+    ledger = result.ledger
+    ledger.key = plan_key(contents)
+    indexes, found = _indexes(ledger)
+    found += Progress(root, indexes).cross_check(ledger)
+    return CheckResult(ledger, result.diagnostics + found)

@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import json
 import re
-from collections import defaultdict
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -102,50 +101,9 @@ def entry_json(entry: Entry) -> dict[str, Any]:
     }
 
 
-def report_key(entry: Entry) -> tuple[Any, ...]:
-    """What makes two reports the same report: task, unit, date, figures and note."""
-    return (entry.task, entry.by, entry.date, tuple(sorted(entry.values.items())), entry.note)
-
-
-def _order(entry: Entry) -> tuple[date, float]:
-    """Reports stand in the order of their date, then of the moment they were recorded;
-    entries from before ``at`` existed come first on their day, in file order."""
-    return (entry.date, entry.at.timestamp() if entry.at is not None else float("-inf"))
-
-
-class Progress:
-    """Every recorded entry, and the effective reports indexed by task, in (date, at) order."""
-
-    def __init__(self, recorded: list[Entry]) -> None:
-        self.recorded = sorted(recorded, key=_order)
-        """The whole log: reports, corrections and withdrawals."""
-        replaced: dict[str, list[Entry]] = defaultdict(list)
-        for entry in self.recorded:
-            if entry.replaces():
-                replaced[entry.replaces()].append(entry)
-        self.replaced_by: dict[str, list[Entry]] = dict(replaced)
-        """Entry id → the corrections and withdrawals that name it."""
-        self.entries = [e for e in self.recorded if not e.voids and e.id not in replaced]
-        """The effective reports."""
-        index: dict[int, list[Entry]] = defaultdict(list)
-        for entry in self.entries:
-            index[entry.task].append(entry)
-        self.by_task: dict[int, list[Entry]] = dict(index)
-
-    def of_task(self, task_id: int, until: date | None = None) -> list[Entry]:
-        entries = self.by_task.get(task_id, [])
-        return entries if until is None else [e for e in entries if e.date <= until]
-
-    def find(self, entry_id: str) -> Entry | None:
-        return next((e for e in self.recorded if e.id == entry_id), None)
-
-    def matching(self, entry: Entry) -> Entry | None:
-        """An effective report identical to ``entry`` (same task, unit, date, figures, note)."""
-        key = report_key(entry)
-        return next(
-            (e for e in self.by_task.get(entry.task, []) if report_key(e) == key),
-            None,
-        )
+def month_name(day: date) -> str:
+    """2023-07.yaml: the month file an entry of ``day`` belongs in."""
+    return f"{day:%Y-%m}.yaml"
 
 
 def progress_files(root: Path) -> list[Path]:
@@ -188,63 +146,70 @@ def _bounded_int(text: str) -> int:
     return int(text)
 
 
+def _loads(text: str) -> Any:
+    return json.loads(text, parse_constant=_refuse, parse_float=_finite, parse_int=_bounded_int)
+
+
 class LinesDoc(Located):
     """A progress file written by the tool: one JSON object a line after ``- ``.
 
-    Read with the JSON parser, which is many times faster than YAML for a large ledger;
-    positions are found in the line's text when a diagnostic needs one. Anything else (a
-    hand-edited file, a line JSON would read differently from YAML, such as ``NaN``) goes
-    through the YAML reader, which locates every problem.
+    Read in one pass by the schema's JSON parser, which is many times faster than YAML for
+    a large ledger; each line is parsed on its own only when a problem must be located.
+    Anything else (a hand-edited file, a line JSON would read differently from YAML, such
+    as ``NaN``) goes through the YAML reader, which locates every problem.
     """
 
-    def __init__(self, path: str, data: list[Any], lines: list[tuple[int, str]]) -> None:
+    def __init__(self, path: str, lines: list[tuple[int, str]]) -> None:
         self.path = path
-        self.data = data
         self.lines = lines
+        self._data: list[Any] | None = None
+
+    @property
+    def data(self) -> list[Any]:
+        if self._data is None:
+            self._data = [_loads(line[2:]) for _, line in self.lines]
+        return self._data
 
     @classmethod
     def read(cls, path: str, raw: bytes) -> LinesDoc | None:
+        """The lines, if every one that is not a comment has the form ``- {…}``."""
         try:
             text = raw.decode("utf-8")
         except UnicodeDecodeError:
             return None
-        data: list[Any] = []
         lines: list[tuple[int, str]] = []
         for number, line in enumerate(text.split("\n"), 1):
             if not line or line.startswith("#"):
                 continue
             if not line.startswith("- {") or not line.endswith("}"):
                 return None
-            try:
-                value = json.loads(
-                    line[2:],
-                    parse_constant=_refuse,
-                    parse_float=_finite,
-                    parse_int=_bounded_int,
-                )
-            except (ValueError, RecursionError):
-                return None
-            if not isinstance(value, dict):
-                return None
-            data.append(value)
             lines.append((number, line))
-        return cls(path, data, lines)
+        return cls(path, lines)
 
     def where(self, loc: tuple[str | int, ...], *, key: bool = False) -> tuple[int, int]:
         if not loc or not isinstance(loc[0], int) or loc[0] >= len(self.lines):
             return (1, 1)
         number, line = self.lines[loc[0]]
-        column = 2
-        for part in loc[1:]:
-            found = line.find(json.dumps(str(part), ensure_ascii=False) + ":", column)
-            if found == -1:
-                break
-            column = (
-                found
-                if key and part == loc[-1]
-                else found + len(json.dumps(str(part), ensure_ascii=False)) + 2
-            )
-        return (number, column + 1)
+        return (number, column_in(line, tuple(str(p) for p in loc[1:]), key=key))
+
+
+def column_in(line: str, loc: tuple[str, ...], *, key: bool = False) -> int:
+    """The 1-based column of a field (or, with ``key``, of its name) in a one-line entry."""
+    column = 2
+    for part in loc:
+        quoted = json.dumps(part, ensure_ascii=False)
+        found = line.find(quoted + ":", column)
+        if found == -1:
+            break
+        column = found if key and part == loc[-1] else found + len(quoted) + 2
+    return column + 1
+
+
+def read_entry_line(raw: bytes) -> Entry:
+    """An entry from one line of a file that was checked when it was indexed."""
+    from zctasks.store import load_entry
+
+    return load_entry(_loads(raw.decode("utf-8").rstrip("\n")[2:]))
 
 
 def line_form_problem(text: str) -> tuple[int, str] | None:
@@ -292,11 +257,14 @@ def parse_file(relative: Path, raw: bytes) -> tuple[list[tuple[Entry, Any, int]]
     fast = LinesDoc.read(name, raw)
     if fast is not None:
         payload = "[" + ",".join(line[2:] for _, line in fast.lines) + "]"
-        entries, found = schema.validate(fast, list[Entry], payload)
-        if entries is None:
+        try:
+            entries, found = schema.validate(fast, list[Entry], payload, labels=FIELD_NAMES)
+        except ValueError:  # not JSON after all (NaN, a 5,000-digit number): YAML locates it
+            entries, found = None, []
+        else:
+            if entries is not None:
+                return [(entry, fast, i) for i, entry in enumerate(entries)], []
             return [], found
-        fast.data = []  # positions come from the lines; the parsed dicts are no longer needed
-        return [(entry, fast, i) for i, entry in enumerate(entries)], []
     doc, found = yamlfile.parse(name, raw)
     if doc is None or found:
         return [], found
@@ -323,43 +291,6 @@ def parse_file(relative: Path, raw: bytes) -> tuple[list[tuple[Entry, Any, int]]
             )
         ]
     return located, found
-
-
-def check_files(ledger: Ledger, contents: dict[Path, bytes]) -> tuple[Progress, list[Diagnostic]]:
-    """Every entry of every month file, checked one by one and against each other."""
-    diagnostics: list[Diagnostic] = []
-    located: list[tuple[Entry, Any, int]] = []
-    for relative, raw in contents.items():
-        if relative.suffix != ".yaml":
-            diagnostics.append(
-                Diagnostic(
-                    relative.as_posix(),
-                    1,
-                    1,
-                    "file-name",
-                    f"进展文件应以 .yaml 结尾：{relative.name} 中的记录不会被读取",
-                    f"改名为 {relative.stem}.yaml；如已有同名文件，把记录行移过去",
-                )
-            )
-            continue
-        entries, found = parse_file(relative, raw)
-        diagnostics += found
-        for entry, doc, i in entries:
-            problems = check_entry(ledger, entry, doc, i)
-            if relative != month_file(entry.date):
-                problems.append(
-                    doc.diagnostic(
-                        (i, "date"),
-                        "wrong-month",
-                        f"条目 {entry.id} 的日期 {entry.date} 不属于 {relative.name}",
-                        f"应记在 {month_file(entry.date).as_posix()}",
-                    )
-                )
-            diagnostics += problems
-            located.append((entry, doc, i))
-    progress = Progress([entry for entry, _, _ in located])
-    diagnostics += _check_across(ledger, located, progress)
-    return progress, diagnostics
 
 
 def check_entry(ledger: Ledger, entry: Entry, doc: Any, i: int | str) -> list[Diagnostic]:
@@ -401,7 +332,8 @@ def check_entry(ledger: Ledger, entry: Entry, doc: Any, i: int | str) -> list[Di
         )
     if not entry.note.strip():
         found.append(doc.diagnostic((i, "note"), "empty", "进展情况（note）不能为空"))
-    found += _check_reporter(ledger, task, entry, doc, i)
+    if entry.by not in task.units() or entry.by not in ledger.units:
+        found += _check_reporter(ledger, task, entry, doc, i)
     found += _check_values(task, entry, doc, i)
     return found
 
@@ -431,6 +363,8 @@ def _check_withdrawal(entry: Entry, doc: Any, i: int | str) -> list[Diagnostic]:
 
 def _check_values(task: Task, entry: Entry, doc: Any, i: int | str) -> list[Diagnostic]:
     found: list[Diagnostic] = []
+    if not entry.values:
+        return found
     targets = {t.id: t for t in task.targets}
     for target_id, value in entry.values.items():
         target = targets.get(target_id)
@@ -487,127 +421,3 @@ def _check_reporter(
             f"该任务的单位：{named}；确需代报时用 --force 并说明原因",
         )
     ]
-
-
-def _check_across(
-    ledger: Ledger, located: list[tuple[Entry, Any, int]], progress: Progress
-) -> list[Diagnostic]:
-    """Ids, corrections and withdrawals, identical reports and falling cumulative figures."""
-    found: list[Diagnostic] = []
-    first: dict[str, tuple[Entry, Any, int]] = {}
-    where: dict[int, tuple[Any, int]] = {}
-    for entry, doc, i in located:
-        where[id(entry)] = (doc, i)
-        if entry.id in first:
-            _, other_doc, other_i = first[entry.id]
-            line = other_doc.where((other_i, "id"))[0]
-            found.append(
-                doc.diagnostic(
-                    (i, "id"),
-                    "duplicate-entry",
-                    f"条目编号 {entry.id} 重复",
-                    f"与 {other_doc.path} 第 {line} 行相同；合并分支后可能重复，请删除多余的一行",
-                )
-            )
-        else:
-            first[entry.id] = (entry, doc, i)
-    for entry, doc, i in located:
-        target_id = entry.replaces()
-        if target_id:
-            found += _check_replacement(entry, doc, i, first.get(target_id))
-    for target_id, replacements in progress.replaced_by.items():
-        if len(replacements) > 1 and target_id in first:
-            later = replacements[-1]
-            doc, i = where[id(later)]
-            ids = "、".join(e.id for e in replacements)
-            found.append(
-                doc.diagnostic(
-                    (i, "fixes" if later.fixes else "voids"),
-                    "replaced-twice",
-                    f"条目 {target_id} 被更正或撤销了 {len(replacements)} 次（{ids}），都视为有效",
-                    "两个分支各自更正了同一条记录；核对后用 zctasks progress void 撤销多余的一条",
-                    severity="warning",
-                )
-            )
-    seen: dict[tuple[Any, ...], Entry] = {}
-    for entry in progress.entries:
-        key = report_key(entry)
-        if key in seen:
-            doc, i = where[id(entry)]
-            found.append(
-                doc.diagnostic(
-                    (i, "id"),
-                    "duplicate-report",
-                    f"条目 {entry.id} 与 {seen[key].id} 的内容完全相同",
-                    f"同一份报送记了两次；用 zctasks progress void {entry.id} --reason 重复 撤销一条",
-                    severity="warning",
-                )
-            )
-        else:
-            seen[key] = entry
-    found += _check_decreasing(ledger, progress, where)
-    return found
-
-
-def _check_replacement(
-    entry: Entry, doc: Any, i: int, target: tuple[Entry, Any, int] | None
-) -> list[Diagnostic]:
-    field = "fixes" if entry.fixes else "voids"
-    verb = "更正" if entry.fixes else "撤销"
-    if target is None:
-        return [
-            doc.diagnostic(
-                (i, field),
-                "unknown-entry",
-                f"要{verb}的条目 {entry.replaces()} 不存在",
-                "用 zctasks progress log 查看条目编号",
-            )
-        ]
-    original = target[0]
-    if original is entry:
-        return [doc.diagnostic((i, field), "unknown-entry", f"条目 {entry.id} 不能{verb}自己")]
-    if original.voids:
-        return [
-            doc.diagnostic(
-                (i, field), "void-of-void", f"条目 {original.id} 是撤销记录，不能再{verb}"
-            )
-        ]
-    if original.task != entry.task:
-        return [
-            doc.diagnostic(
-                (i, "task"),
-                "fix-other-task",
-                f"{verb}记录的任务 {entry.task} 与原条目 {original.id} 的任务 {original.task} 不同",
-                "报错了任务的记录，先撤销（progress void），再在正确的任务下重新记录",
-            )
-        ]
-    return []
-
-
-def _check_decreasing(
-    ledger: Ledger, progress: Progress, where: dict[int, tuple[Any, int]]
-) -> list[Diagnostic]:
-    found: list[Diagnostic] = []
-    last: dict[str, tuple[float, Entry]] = {}
-    for entry in progress.entries:
-        task = ledger.tasks.get(entry.task)
-        if task is None:
-            continue
-        for target in task.targets:
-            if not target.accrues or target.id not in entry.values:
-                continue
-            value = entry.values[target.id]
-            if target.id in last and value < last[target.id][0]:
-                earlier_value, earlier = last[target.id]
-                doc, i = where[id(entry)]
-                found.append(
-                    doc.diagnostic(
-                        (i, "values", target.id),
-                        "decreasing",
-                        f"累计指标 {target.id} 从 {earlier_value:g}（{earlier.date}）降到 {value:g}",
-                        "累计指标应填写年初至今的累计数；填错了用 zctasks progress fix 更正",
-                        severity="warning",
-                    )
-                )
-            last[target.id] = (value, entry)
-    return found

@@ -25,16 +25,15 @@ from zctasks.progress import (
     FIELD_NAMES,
     HEADER,
     LinesDoc,
-    Progress,
     check_entry,
     entry_line,
     entry_record,
     line_form_problem,
     month_file,
     parse_file,
-    report_key,
 )
 from zctasks.root import PROGRESS_DIR
+from zctasks.store import Progress, report_key
 from zctasks.writer import DEFAULT_LOCK_TIMEOUT, Transaction, update
 from zctasks.yamlfile import Located, YamlDoc
 
@@ -214,7 +213,7 @@ def find_open(progress: Progress, reference: str) -> Entry:
         entry = matches[0]
     if entry.voids:
         raise UsageError(f"条目 {entry.id} 是一条撤销记录，不能再更正或撤销")
-    later = progress.replaced_by.get(entry.id)
+    later = progress.replacements(entry.id)
     if later:
         last = later[-1]
         if last.voids:

@@ -11,7 +11,6 @@ from typing import Any
 
 from zctasks.ledger import Ledger
 from zctasks.models import Entry, Task
-from zctasks.progress import Progress
 from zctasks.schedule import (
     LIGHT_NAMES,
     Light,
@@ -21,6 +20,7 @@ from zctasks.schedule import (
     lead_groups,
     status_report,
 )
+from zctasks.store import Progress
 from zctasks.views import (
     chapter_numeral,
     long_date,

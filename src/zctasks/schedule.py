@@ -11,10 +11,10 @@ from __future__ import annotations
 from datetime import date
 from typing import Literal, NamedTuple
 
-from zctasks.cycles import Calendar, reported_for
+from zctasks.cycles import Calendar
 from zctasks.ledger import Ledger
 from zctasks.models import Entry, Number, ScheduleSettings, Target, Task
-from zctasks.progress import Progress
+from zctasks.store import Progress
 
 Light = Literal["done", "green", "yellow", "red", "grey"]
 LIGHTS: tuple[Light, ...] = ("done", "green", "yellow", "red", "grey")
@@ -216,10 +216,9 @@ def task_state(
     calendar = calendar or Calendar.of(ledger)
     due = task.due or period.end
     elapsed = elapsed_share(as_of, period.start, due)
-    entries = progress.of_task(task.id, as_of)
-    latest = entries[-1] if entries else None
+    found = progress.task_indexes(task.id, as_of)
     missed = calendar.last_due(as_of)
-    if latest is None:
+    if not found:
         if as_of > due:
             return TaskState(task, "red", f"已过完成期限{_day(due)}，尚无进展报送", [], None)
         if missed is None:
@@ -232,21 +231,21 @@ def task_state(
             [],
             None,
         )
-    states: list[TargetState] = []
-    for target in task.targets:
-        reported = [e for e in entries if target.id in e.values]
-        if reported:
-            entry = reported[-1]
-            states.append(
-                target_state(target, entry.values[target.id], entry.date, elapsed, settings)
-            )
+    latest = progress.entry(found[-1])
+    figures = progress.figures(task.id, as_of, {t.id for t in task.targets})
+    states = [
+        target_state(target, figures[target.id].value, figures[target.id].day, elapsed, settings)
+        for target in task.targets
+        if target.id in figures
+    ]
     light, reason = _combine(task, states, latest)
     if light == "done":
         return TaskState(task, light, reason, states, latest)
     if as_of > due:
         reason = f"已过完成期限{_day(due)}，尚未完成；{reason}"
         return TaskState(task, "red", reason, states, latest)
-    if missed is not None and not reported_for(entries, calendar.window_start(missed)):
+    start = calendar.window_start(missed) if missed is not None else None
+    if missed is not None and start is not None and latest.date <= start:
         overdue = (as_of - missed).days
         reason = f"{_day(missed)}应报未报，已逾期{overdue}天（最近一次报送为{_day(latest.date)}）"
         return TaskState(task, "grey", reason, states, latest)

@@ -88,6 +88,7 @@ def validate(
     Validation is strict (a quoted "25" is not a number, "yes" is not a boolean); dates are
     read from their ISO text. ``payload`` is the data as JSON text when the caller has it.
     """
+    given = payload is not None
     try:
         if payload is None:
             payload = json.dumps(doc.data, ensure_ascii=False, allow_nan=False)
@@ -95,7 +96,13 @@ def validate(
     except ValueError as exc:
         if not isinstance(exc, ValidationError):
             return None, [doc.diagnostic((), "type", f"无法识别的数值：{exc}")]
+        if given and any(e["type"] == "json_invalid" for e in exc.errors(include_url=False)):
+            raise NotJson from None
         return None, _translate(doc, exc, labels or {})
+
+
+class NotJson(ValueError):
+    """The caller's JSON text does not parse; its own reader must locate the problem."""
 
 
 def json_schema(name: str) -> dict[str, Any]:

@@ -19,8 +19,8 @@ from typing import Any
 from zctasks.cycles import Calendar
 from zctasks.ledger import Ledger
 from zctasks.models import Task
-from zctasks.progress import Progress
 from zctasks.sheets import formula_safe
+from zctasks.store import Progress
 from zctasks.views import number, role_name, target_goal
 
 SHEET = "报送表"

@@ -1,33 +1,20 @@
 """The command line: parse options, call one core function, print.
 
-One module per command group; ``cli/app.py`` holds what they share. Importing a module
-registers its commands, in the order ``zctasks --help`` lists them.
+One module per command group; ``cli/app.py`` holds what they share and imports a command's
+module only when that command runs, so ``zctasks list`` does not pay for the others.
 """
-# isort: skip_file
 
-from zctasks.cli.app import State, _complete_task, _complete_unit, app
-from zctasks.cli import query  # list, show, depts, chapters, check, schema
-from zctasks.cli import status  # status
-from zctasks.cli import progress  # progress add, fix, void, import, log
-from zctasks.cli import hooks  # hooks install, run
-from zctasks.cli import template  # template
-from zctasks.cli import plan  # init, import
-from zctasks.cli import report  # report
+import importlib
 
-__all__ = [
-    "State",
-    "_complete_task",
-    "_complete_unit",
-    "app",
-    "hooks",
-    "main",
-    "plan",
-    "progress",
-    "query",
-    "report",
-    "status",
-    "template",
-]
+from zctasks.cli.app import COMMAND_MODULES, State, _complete_task, _complete_unit, app
+
+__all__ = ["State", "_complete_task", "_complete_unit", "app", "load_all", "main"]
+
+
+def load_all() -> None:
+    """Import every command module (for tools that inspect ``app``'s commands)."""
+    for module in dict.fromkeys(COMMAND_MODULES.values()):
+        importlib.import_module(f"zctasks.cli.{module}")
 
 
 def main() -> None:

@@ -20,10 +20,63 @@ from zctasks.views import visible
 
 MAX_SHOWN_PROBLEMS = 20
 
+COMMAND_MODULES = {
+    "list": "query",
+    "show": "query",
+    "depts": "query",
+    "chapters": "query",
+    "check": "query",
+    "schema": "query",
+    "status": "status",
+    "template": "template",
+    "init": "plan",
+    "import": "plan",
+    "report": "report",
+    "progress": "progress",
+    "hooks": "hooks",
+}
+"""Every command, in the order ``--help`` lists it, and the module of ``zctasks.cli`` that
+defines it. A command's module is imported only when that command runs (or for help)."""
+
 
 class _Group(TyperGroup):
-    """Turns every ZctasksError into a message on stderr and its exit code, and a closed
-    pipe into the quiet end other command-line tools have."""
+    """Loads a command's module when the command is asked for; turns every ZctasksError
+    into a message on stderr and its exit code, and a closed pipe into the quiet end other
+    command-line tools have."""
+
+    def get_command(self, ctx: Any, cmd_name: str) -> Any:
+        if cmd_name not in self.commands and cmd_name in COMMAND_MODULES:
+            self._load(COMMAND_MODULES[cmd_name])
+        return super().get_command(ctx, cmd_name)
+
+    def list_commands(self, ctx: Any) -> list[str]:
+        for module in dict.fromkeys(COMMAND_MODULES.values()):
+            self._load(module)
+        return [name for name in COMMAND_MODULES if name in self.commands]
+
+    def _load(self, module: str) -> None:
+        """Import a command module (it registers its commands on ``app``) and add what it
+        registered, built as typer builds every command."""
+        import importlib
+
+        from typer.main import get_command_from_info, get_group_from_info
+
+        importlib.import_module(f"zctasks.cli.{module}")
+        for info in app.registered_commands:
+            if info.name not in self.commands:
+                self.commands[str(info.name)] = get_command_from_info(
+                    info,
+                    pretty_exceptions_short=app.pretty_exceptions_short,
+                    rich_markup_mode=app.rich_markup_mode,
+                )
+        for group in app.registered_groups:
+            if group.name not in self.commands:
+                self.commands[str(group.name)] = get_group_from_info(
+                    group,
+                    pretty_exceptions_short=app.pretty_exceptions_short,
+                    suggest_commands=app.suggest_commands,
+                    rich_markup_mode=app.rich_markup_mode,
+                )
 
     def main(self, *args: Any, **kwargs: Any) -> Any:
         try:

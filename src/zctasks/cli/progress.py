@@ -421,15 +421,21 @@ def progress_log(
     start = parse_day(since, "--since") if since else None
     end = parse_day(until, "--until") if until else None
     progress = state.progress(ledger)
-    entries = [
-        e
-        for e in (progress.entries if effective else progress.recorded)
-        if (task_id is None or e.task == task_id)
-        and (unit is None or e.by == unit or ledger.tasks[e.task].role_of(unit) is not None)
-        and (start is None or e.date >= start)
-        and (end is None or e.date <= end)
+    chosen = [
+        i
+        for i in progress.order
+        if (not effective or progress.in_force(i))
+        and (task_id is None or progress.task[i] == task_id)
+        and (start is None or progress.day[i] >= start.toordinal())
+        and (end is None or progress.day[i] <= end.toordinal())
     ]
-    live = {id(e) for e in progress.entries}
+    pairs = [
+        (i, e)
+        for i, e in zip(chosen, progress.entries_at(chosen), strict=True)
+        if unit is None or e.by == unit or ledger.tasks[e.task].role_of(unit) is not None
+    ]
+    later = {i: progress.replacements(e.id) for i, e in pairs}
+    entries = [e for _, e in pairs]
     rows = [
         [
             e.id,
@@ -439,9 +445,9 @@ def progress_log(
             e.status or "",
             values_text(e.values),
             e.note,
-            entry_remark(e, progress.replaced_by.get(e.id, [])),
+            entry_remark(e, later[i]),
         ]
-        for e in entries
+        for i, e in pairs
     ]
     print_rows(
         ["编号", "日期", "任务", "单位", "状态", "指标", "进展", "说明"],
@@ -451,10 +457,10 @@ def progress_log(
         json_value=[
             {
                 **entry_json(e),
-                "effective": id(e) in live,
-                "replaced_by": [r.id for r in progress.replaced_by.get(e.id, [])],
+                "effective": progress.in_force(i),
+                "replaced_by": [r.id for r in later[i]],
             }
-            for e in entries
+            for i, e in pairs
         ],
         numeric=frozenset({2}),
     )

@@ -287,7 +287,9 @@ def check_ledger(
     root = _state(ctx).root()
     result = loading.check(root.path)
     errors, warnings = len(result.errors), len(result.warnings)
-    setup = [] if root.bundled else setup_problems(root.path)
+    from zctasks.cache import problems as cache_problems
+
+    setup = ([] if root.bundled else setup_problems(root.path)) + cache_problems()
     if fmt is CheckFormat.json:
         print_json(
             {
