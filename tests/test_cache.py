@@ -1,0 +1,155 @@
+"""The cache never changes an answer: after any sequence of edits, the cached and the
+uncached run say the same, to the byte."""
+
+from __future__ import annotations
+
+import os
+import shutil
+from pathlib import Path
+
+import pytest
+from hypothesis import HealthCheck, example, given, settings
+from hypothesis import strategies as st
+
+from conftest import DEPARTMENTS, TASKS
+
+PROGRESS = Path("data/progress")
+LINE = (
+    '- {{"id": "2023-{m:02d}-{d:02d}-1-{n:06x}", "task": 1, "date": "2023-{m:02d}-{d:02d}", '
+    '"by": "区科技局", "status": "推进中", "values": {{"1.1": {v}}}, "note": "第{n}次"}}\n'
+)
+
+
+def _write(root: Path, month: int, lines: list[str]) -> None:
+    path = root / PROGRESS / f"2023-{month:02d}.yaml"
+    path.write_text("# 进展记录\n" + "".join(lines), "utf-8")
+
+
+def _answers(zc, root: Path, monkeypatch) -> list[tuple[int, str]]:
+    commands = (
+        ("status", "--as-of", "2023-09-30", "-f", "json"),
+        ("status", "--by", "unit", "--as-of", "2023-09-30", "-f", "json"),
+        ("check", "-f", "json"),
+        ("progress", "log", "-f", "json"),
+        ("show", "1", "--as-of", "2023-09-30", "-f", "json"),
+    )
+    answers = []
+    for command in commands:
+        result = zc(*command, root=root)
+        answers.append((result.exit_code, result.stdout + result.stderr))
+    return answers
+
+
+OPERATIONS = st.lists(
+    st.tuples(
+        st.sampled_from(["append", "edit-same-size", "fix", "void", "break", "branch", "remove"]),
+        st.integers(min_value=7, max_value=8),
+        st.integers(min_value=1, max_value=28),
+        st.integers(min_value=0, max_value=9),
+    ),
+    min_size=1,
+    max_size=8,
+)
+
+
+@settings(
+    max_examples=30, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(OPERATIONS)
+def test_cached_and_uncached_runs_agree_after_any_edits(
+    zc, tmp_path_factory, monkeypatch, operations
+):
+    root = tmp_path_factory.mktemp("ledger")
+    (root / "data").mkdir()
+    (root / "data" / "tasks.yaml").write_text(TASKS, "utf-8")
+    (root / "data" / "departments.yaml").write_text(DEPARTMENTS, "utf-8")
+    (root / PROGRESS).mkdir()
+    cache = tmp_path_factory.mktemp("cache")
+    monkeypatch.setenv("ZCTASKS_CACHE_DIR", str(cache))
+    saved: dict[int, bytes] = {}
+    counter = 0
+    for name, month, day, digit in operations:
+        counter += 1
+        path = root / PROGRESS / f"2023-{month:02d}.yaml"
+        text = path.read_text("utf-8") if path.exists() else "# 进展记录\n"
+        lines = [line for line in text.splitlines(keepends=True) if line.startswith("- ")]
+        if name == "append":
+            lines.append(LINE.format(m=month, d=day, n=counter, v=digit + 1))
+            _write(root, month, lines)
+        elif name == "edit-same-size" and lines:
+            before = path.stat()
+            changed = lines[-1].replace('"1.1": ', '"1.1": 9', 1) if digit < 5 else lines[-1]
+            lines[-1] = changed[: len(lines[-1])] if len(changed) > len(lines[-1]) else changed
+            path.write_text("# 进展记录\n" + "".join(lines), "utf-8")
+            os.utime(
+                path, ns=(before.st_atime_ns, before.st_mtime_ns)
+            )  # same second, maybe same size
+        elif name in ("fix", "void") and lines:
+            target = lines[0].split('"id": "')[1].split('"')[0]
+            if name == "fix":
+                extra = LINE.format(m=month, d=day, n=counter, v=digit).replace(
+                    ', "note"', f', "fixes": "{target}", "note"'
+                )
+            else:
+                extra = (
+                    f'- {{"id": "2023-{month:02d}-{day:02d}-1-{counter:06x}", "task": 1, '
+                    f'"date": "2023-{month:02d}-{day:02d}", "by": "区科技局", "voids": "{target}", '
+                    '"reason": "测试"}\n'
+                )
+            lines.append(extra)
+            _write(root, month, lines)
+        elif name == "break":
+            lines.append(
+                '- {"id": "broken", "task": 99}\n' if digit < 5 else lines[0] if lines else ""
+            )
+            _write(root, month, lines)
+        elif name == "branch":  # as git checkout swaps a file's content back and forth
+            if month in saved:
+                path.write_bytes(saved.pop(month))
+            elif path.exists():
+                saved[month] = path.read_bytes()
+                _write(root, month, lines[: len(lines) // 2])
+        elif name == "remove" and path.exists():
+            path.unlink()
+        monkeypatch.delenv("ZCTASKS_NO_CACHE", raising=False)
+        cached = _answers(zc, root, monkeypatch)
+        again = _answers(zc, root, monkeypatch)  # now from the cache
+        monkeypatch.setenv("ZCTASKS_NO_CACHE", "1")
+        fresh = _answers(zc, root, monkeypatch)
+        monkeypatch.delenv("ZCTASKS_NO_CACHE")
+        assert cached == fresh, name
+        assert again == fresh, name
+    shutil.rmtree(root)
+    shutil.rmtree(cache)
+
+
+def test_the_cache_stays_small(zc, make_ledger, tmp_path, monkeypatch):
+    """Entries a ledger no longer uses are pruned; what is kept is smaller than the log."""
+    cache = tmp_path / "cache"
+    monkeypatch.setenv("ZCTASKS_CACHE_DIR", str(cache))
+    monkeypatch.setattr("zctasks.cache.KEEP", 10)
+    root = make_ledger()
+    (root / PROGRESS).mkdir(parents=True)
+    for n in range(30):
+        _write(root, 7, [LINE.format(m=7, d=k % 28 + 1, n=k, v=k) for k in range(n + 1)])
+        monkeypatch.setattr("zctasks.cache._pruned", [])
+        assert zc("status", "--as-of", "2023-07-31", root=root).exit_code == 0
+    entries = list(cache.glob("*.zc"))
+    assert len(entries) <= 11  # pruned once a process, after its last store
+    log = (root / PROGRESS / "2023-07.yaml").stat().st_size
+    newest = max(entries, key=lambda p: p.stat().st_mtime)
+    assert newest.stat().st_size < log
+    assert not list(cache.glob(".tmp-*"))
+
+
+@pytest.mark.parametrize("damage", [b"", b"ZCIX1\n", b"ZCIX1\n\xff\xff\xff\xff\xff\xff\xff\x7f{"])
+def test_a_truncated_index_is_parsed_again(zc, make_ledger, tmp_path, monkeypatch, damage):
+    cache = tmp_path / "cache"
+    monkeypatch.setenv("ZCTASKS_CACHE_DIR", str(cache))
+    root = make_ledger()
+    (root / PROGRESS).mkdir(parents=True)
+    _write(root, 7, [LINE.format(m=7, d=3, n=1, v=4)])
+    first = zc("status", "--as-of", "2023-07-31", "-f", "json", root=root).stdout
+    for entry in cache.glob("*.zc"):
+        entry.write_bytes(damage)
+    assert zc("status", "--as-of", "2023-07-31", "-f", "json", root=root).stdout == first
