@@ -73,7 +73,7 @@ def context_for(ledger: Ledger, progress: Progress, request: Request) -> dict[st
         kept = len(slips) - len(new)
         context["notice"] = (
             f"已签发催办单{len(new)}张"
-            + (f"（{new[0]}至{new[-1]}）" if new else "")
+            + (f"（{new[0]}）" if len(new) == 1 else f"（{new[0]}至{new[-1]}）" if new else "")
             + (f"；{kept}张当日已签发，沿用原编号" if kept else "")
             + "，登记在 data/urges/"
         )
@@ -132,9 +132,11 @@ def _document(ledger: Ledger, request: Request, context: dict[str, Any]) -> byte
 def _sheet_heading(context: dict[str, Any]) -> tuple[str, str]:
     """The title row and the as-of row every worksheet starts with."""
     title = str(context.get("title", ""))
+    as_of = f"截至{context['as_of']}，序时进度{context['elapsed']}"
     if context.get("kind") == "briefing":
         title = f"{context['publication']}第{context['issue']}期：{title}"
-    return title, f"截至{context['as_of']}，序时进度{context['elapsed']}"
+        as_of += f"；本期：{context['period']}"
+    return title, as_of
 
 
 def _sheet_tables(

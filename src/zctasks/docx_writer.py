@@ -166,7 +166,7 @@ def new_document(landscape: bool = False) -> Any:
     _style(document, "署名", BODY_FONT, BODY_SIZE, align=WD_ALIGN_PARAGRAPH.RIGHT, **none)
     _style(document, "居中", BODY_FONT, BODY_SIZE, **centre)
     _style(document, "版记", BODY_FONT, IMPRINT_SIZE, line=Pt(26), grid=False, **none)
-    _style(document, "回执", BODY_FONT, IMPRINT_SIZE, line=Pt(24), grid=False, **none)
+    _style(document, "回执", BODY_FONT, IMPRINT_SIZE, line=Pt(22), grid=False, **none)
     for name, size, line in (
         ("表格文字", Pt(12), Pt(15)),
         ("小表格文字", Pt(10.5), Pt(13)),
@@ -498,7 +498,7 @@ def docx_bytes(markdown: str, landscape: bool = False, meta: dict[str, str] | No
 def _table_style(rows: list[list[str]], landscape: bool, slip: bool) -> str:
     """五号 for wide tables and the 台账, 小四 for narrow ones; on a one-page slip a long list
     goes to 小五 so that the slip stays on its page."""
-    if slip and len(rows) > 8:
+    if slip and len(rows) > 6:
         return "紧凑表格文字"
     return "小表格文字" if landscape or slip or len(rows[0]) > 3 else "表格文字"
 
@@ -558,7 +558,7 @@ def _write(
     elif role == "cut":
         paragraph = document.add_paragraph(style="回执")
         paragraph.paragraph_format.alignment = WD_ALIGN_PARAGRAPH.CENTER
-        paragraph.paragraph_format.space_before = Pt(10)
+        paragraph.paragraph_format.space_before = Pt(6)
         _add_runs(paragraph, block)
     elif role == "form":
         paragraph = document.add_paragraph(style="回执")

@@ -139,26 +139,35 @@ def plain_text(blocks: list[Block]) -> str:
     """The main text as plain lines for a chat group: no Markdown symbols, no tables, no
     attachments or imprint (they stay in the official document)."""
     lines: list[str] = []
-    for part in parts(blocks):
-        role, block = part
-        if role in ("page", "document"):
-            if role == "page":
-                break
-            lines.append("")
+    skipped = (
+        "masthead-rule",
+        "rule",
+        "imprint-rule",
+        "imprint",
+        "table",
+        "cut",
+        "form",
+        "attachments",
+    )
+    for role, block in parts(blocks):
+        if role == "page":
+            break
+        if role == "document":
+            lines += ["", ""]
             continue
-        if role in ("masthead-rule", "rule", "imprint-rule", "imprint", "table", "cut", "form"):
+        if role in skipped:
             continue
         text = block.text.replace("\t", "　")
         if role == "signature":
             lines += ["", *text.split("\n")]
-        elif role in ("masthead", "title"):
-            lines += [f"【{text}】" if role == "masthead" else text]
+        elif role == "masthead":
+            lines.append(f"【{text}】")
+        elif role in ("title", "heading", "attachment-title"):
+            lines += ["", text]
         elif role == "body":
             lines.append("　　" + block.marker + text)
         else:
             lines.append(block.marker + text)
-        if role == "title":
-            lines.append("")
     return "\n".join(line.rstrip() for line in lines).strip("\n") + "\n"
 
 

@@ -124,8 +124,8 @@ def xlsx_bytes(found: list[Table], heading: tuple[str, str], first_sheet: str) -
     year = _year(heading[1])
     if not found:
         found = [(first_sheet, [["（本报告没有表格）"]])]
-    for index, (name, rows) in enumerate(found):
-        sheet = workbook.create_sheet(_sheet_name(first_sheet if index == 0 else name, taken))
+    for name, rows in found:
+        sheet = workbook.create_sheet(_sheet_name(name if len(found) > 1 else first_sheet, taken))
         columns = max(len(row) for row in rows)
         last = get_column_letter(columns)
         title = heading[0] if len(found) == 1 or name == heading[0] else f"{heading[0]}　{name}"

@@ -292,13 +292,13 @@ def _problems(ledger: Ledger, now: StatusReport, since: date, until: date) -> li
         found.setdefault(latest.by, {}).setdefault(clause(text), []).append(state.task.id)
     lines = []
     for unit in sorted(found, key=lambda u: order.get(u, len(order))):
-        said = "；".join(
+        said = "，".join(
             f"{problem}（{task_numbers(ids)}）" for problem, ids in found[unit].items()
         )
-        lines.append(f"{unit}反映：{said}。")
+        lines.append(f"{unit}反映{said}")
     if len(lines) > MOST_PROBLEMS:
         rest = len(lines) - MOST_PROBLEMS
-        lines = [*lines[:MOST_PROBLEMS], f"另有{rest}个单位反映的问题见附件2“情况”栏。"]
+        lines = [*lines[:MOST_PROBLEMS], f"另有{rest}个单位也反映了困难和问题"]
     return lines
 
 

@@ -83,9 +83,9 @@ def _sheet(
     )
     asks = []
     if red:
-        asks.append("严重滞后或逾期未完成的，逐项说明原因和赶超措施、完成时限")
+        asks.append("严重滞后或逾期的说明原因和赶超措施")
     if grey:
-        asks.append("未按时报送的，补报进展、指标数据和佐证材料")
+        asks.append("未报送的补报进展和佐证材料")
     earlier = _earlier(ledger, progress, slip, register)
     return {
         "number": slip.number,
@@ -113,7 +113,7 @@ def _sheet(
 
 
 def _earlier(ledger: Ledger, progress: Progress, slip: Slip, register: list[Slip]) -> str:
-    """其中第7、8、9项已于10月20日催办（川发改催〔2023〕13号）未反馈，第7、9项为第3次催办:
+    """其中第7、8、9项已于10月20日催办（川发改催〔2023〕13号）未反馈，第7、9项已是第3次催办:
     the latest earlier slip to the same unit about these tasks that went unanswered."""
     reports = {task: progress.of_task(task) for task in slip.tasks}
     unanswered: list[tuple[Slip, list[int]]] = []
@@ -138,7 +138,8 @@ def _earlier(ledger: Ledger, progress: Progress, slip: Slip, register: list[Slip
     most = max(times.values())
     if most > 1:
         repeated = sorted(t for t, n in times.items() if n == most)
-        text += f"，{task_numbers(repeated)}为第{most + 1}次催办"
+        which = "" if repeated == tasks else task_numbers(repeated)
+        text += f"，{which}已是第{most + 1}次催办"
     return text
 
 
