@@ -21,7 +21,7 @@ SHEET_TITLES = {
     "urge": "催办单",
     "register": "催办登记",
 }
-LANDSCAPE = ("ledger",)
+LANDSCAPE = ("ledger", "register")
 
 
 @dataclass(frozen=True)

@@ -316,11 +316,17 @@ def column_chars(rows: list[list[str]], budget: float) -> list[float]:
         return [n + (budget - sum(natural)) * n / sum(natural) for n in natural]
     fixed = {c for c in range(columns) if natural[c] <= 6.6}
     chars = [natural[c] if c in fixed else 0.0 for c in range(columns)]
+    typical = {}
     for c in range(columns):
         if c not in fixed:
             ordered = sorted(r[c] for r in lengths)
-            typical = ordered[int(len(ordered) * 0.8)] if ordered else 1.0
-            chars[c] = max(min(typical, 4.0), heading[c] / 2, 2.0) + 0.6
+            typical[c] = ordered[int(len(ordered) * 0.8)] if ordered else 1.0
+    # a wrapping column starts six characters wide (mixed text breaks badly when narrower)
+    # unless that would take most of the width, as in a ten-column 台账
+    room = budget - sum(chars)
+    start = 6.0 if sum(min(t, 6.0) + 0.6 for t in typical.values()) <= 0.9 * room else 4.0
+    for c, value in typical.items():
+        chars[c] = max(min(value, start), heading[c] / 2, 2.0) + 0.6
 
     def lines(c: int, width: float) -> list[int]:
         return [math.ceil(r[c] / max(width - 0.6, 0.5)) or 1 for r in lengths]
