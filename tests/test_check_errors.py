@@ -216,6 +216,7 @@ def test_check_json(zc, make_ledger):
             "message": "未知字段 “owner”",
             "hint": "检查拼写；可用 zctasks schema 查看允许的字段",
             "severity": "error",
+            "cell": "",
         }
     ]
 

@@ -68,13 +68,14 @@ def test_every_command_has_help_and_is_in_the_readme(zc):
         "check",
         "schema",
         "status",
+        "template",
         "init",
         "import",
         "report",
     ]
     for group in app.registered_groups:
         commands += [f"{group.name} {c.name}" for c in group.typer_instance.registered_commands]
-    assert commands[10:] == [
+    assert commands[11:] == [
         "progress add",
         "progress fix",
         "progress void",

@@ -295,7 +295,7 @@ def test_importing_the_same_sheet_twice_skips_what_is_recorded(zc, make_ledger, 
     second = zc("progress", "import", str(sheet), root=root)
     assert (second.exit_code, second.stdout) == (
         0,
-        "已导入 0 条进展；跳过 3 条已记录过的相同报送\n",
+        "读取 科技局7月.csv（3 条）\n已导入 0 条进展；跳过 3 条已记录过的相同报送\n",
     )
     assert len(log(zc, root)) == 2
 
@@ -382,8 +382,8 @@ def test_thousands_separators_in_groups_of_three_are_read(zc, make_ledger):
     [
         ("NaN", '“1.1” 应为数字，实际为 "NaN"'),
         ("Infinity", '“1.1” 应为数字，实际为 "Infinity"'),
-        ("1e999", '“1.1” 应为数字，实际为 "1e999"'),
-        ("-1e999", '“1.1” 应为数字，实际为 "-1e999"'),
+        ("1e999", "error[number-range]: 数值超出范围（1e999）"),
+        ("-1e999", "error[number-range]: 数值超出范围（-1e999）"),
         ("1" * 20, "指标 1.1 的数值过大：11111111111111111111（最多 15 位有效数字）"),
     ],
 )
@@ -414,7 +414,7 @@ def test_a_csv_figure_is_read_strictly_and_located(zc, make_ledger, tmp_path):
     result = zc("progress", "import", str(sheet), root=root)
     assert result.exit_code == 1
     assert result.stderr == (
-        "错误：批.csv 有 1 处错误，整批没有导入\n"
+        "错误：批.csv 有 1 处错误，全部没有导入\n"
         f"{sheet}:2:5: error[number]: 指标 1.1 的数值“12,3”无效：逗号只能用作千位分隔符，每三位一组\n"
         "  提示：如 12,300 或 12300；小数点用“.”\n"
         "提示：改正后重新导入；没有写入任何记录\n"

@@ -17,7 +17,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from conftest import DEPARTMENTS, REPO, TASKS, add_process
-from zctasks import importer, yamlfile
+from zctasks import importer, limits, yamlfile
 from zctasks.checks import check_contents
 from zctasks.errors import Diagnostic
 from zctasks.root import DEPARTMENTS_FILE, TASKS_FILE
@@ -164,7 +164,7 @@ def test_multi_megabyte_strings_are_read(zc, make_ledger):
 
 
 def test_input_size_is_bounded(monkeypatch):
-    monkeypatch.setattr(yamlfile, "MAX_BYTES", 1000)
+    monkeypatch.setattr(limits, "MAX_BYTES", 1000)
     doc, problems = yamlfile.parse("data/tasks.yaml", b"a: " + b"x" * 2000)
     assert doc is None
     assert (
@@ -175,7 +175,7 @@ def test_input_size_is_bounded(monkeypatch):
 
 
 def test_importer_input_size_is_bounded(tmp_path, monkeypatch):
-    monkeypatch.setattr(importer, "MAX_BYTES", 100)
+    monkeypatch.setattr("zctasks.limits.MAX_BYTES", 100)
     source = tmp_path / "plan.txt"
     source.write_text("一、章\n" + "1. 任务。" * 50, "utf-8")
     with pytest.raises(importer.ImportProblem, match="过大"):

@@ -137,7 +137,7 @@ def _zip_with(part: str, size: int) -> bytes:
 
 
 def test_unpacked_size_of_docx_and_xlsx_is_bounded(zc, tmp_path, monkeypatch):
-    monkeypatch.setattr(importer, "MAX_UNPACKED", 1024 * 1024)
+    monkeypatch.setattr("zctasks.limits.MAX_UNPACKED", 1024 * 1024)
     for name, part in (
         ("plan.docx", "word/document.xml"),
         ("plan.xlsx", "xl/worksheets/sheet1.xml"),

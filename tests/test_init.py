@@ -96,3 +96,29 @@ def test_pre_commit_framework_hook_is_declared():
         and "pass_filenames: false" in text
     )
     assert "- id: zctasks-append-only" in text and "entry: zctasks hooks run pre-commit" in text
+
+
+def test_init_on_a_full_disk_leaves_nothing_and_can_be_run_again(zc, tmp_path, monkeypatch):
+    import errno
+    import shutil
+
+    real = shutil.copyfile
+    calls = {"n": 0}
+
+    def full(source, destination, *args, **kwargs):
+        calls["n"] += 1
+        if calls["n"] == 3:
+            raise OSError(errno.ENOSPC, "No space left on device")
+        return real(source, destination, *args, **kwargs)
+
+    monkeypatch.setattr("zctasks.scaffold.shutil.copyfile", full)
+    target = tmp_path / "台账"
+    result = zc("init", str(target))
+    assert (result.exit_code, result.stderr) == (
+        1,
+        f"错误：无法新建台账 {target}：No space left on device\n"
+        "提示：检查磁盘空间和目录权限后重试；没有留下任何文件\n",
+    )
+    assert list(tmp_path.iterdir()) == []
+    monkeypatch.setattr("zctasks.scaffold.shutil.copyfile", real)
+    assert zc("init", str(target)).exit_code == 0

@@ -127,7 +127,7 @@ def test_add_appends_one_line_to_the_month_file(zc, make_ledger, frozen):
         ),
         (
             ["1", "--by", "区科技局", "--date", "2023-02-30"],
-            '错误：进展记录无效：“date” 应为有效日期 YYYY-MM-DD，实际为 "2023-02-30"\n',
+            '错误：进展记录无效：“日期” 应为有效日期 YYYY-MM-DD，实际为 "2023-02-30"\n',
         ),
         (
             ["1", "--by", "区科技局", "--date", "2024-01-05"],
@@ -145,7 +145,7 @@ def test_add_appends_one_line_to_the_month_file(zc, make_ledger, frozen):
         ),
         (
             ["1", "--by", "区科技局", "--status", "完成"],
-            "错误：进展记录无效：“status” 的取值 \"完成\" 无效，应为 '未启动', '推进中', '已完成' or '受阻'\n",
+            '错误：进展记录无效：“状态” 的取值 "完成" 无效，应为 未启动、推进中、已完成 或 受阻\n',
         ),
     ],
 )
@@ -452,7 +452,7 @@ def test_import_yaml_batch(zc, make_ledger):
     result = zc("progress", "import", str(batch), root=root)
     assert result.exit_code == 0, result.stderr
     assert result.stdout == (
-        "写入 data/progress/2023-07.yaml\n写入 data/progress/2023-08.yaml\n已导入 2 条进展（区科技局、区发改局）\n"
+        "读取 科技局7月.yaml（2 条）\n写入 data/progress/2023-07.yaml\n写入 data/progress/2023-08.yaml\n已导入 2 条进展（区科技局、区发改局）\n"
     )
 
 
@@ -500,7 +500,14 @@ def test_import_csv_names_the_row_and_column(zc, make_ledger):
     assert f"{batch}:3:2: error[unit-not-on-task]: 区科技局 不是任务 2 的责任单位" in result.stderr
     batch.write_text("任务,负责人\n1,张三\n", "utf-8")
     result = zc("progress", "import", str(batch), root=root)
-    assert f"{batch}:1:2: error[unknown-column]: 无法识别的列“负责人”" in result.stderr
+    assert result.stderr.splitlines()[:2] == [
+        "错误：batch.csv 有 1 处错误，全部没有导入",
+        f"{batch}:1:1: error[no-header]: 找不到表头：前 15 行中没有同时含“任务序号”（或“序号”）和其他已知列的行",
+    ]
+    batch.write_text("任务,单位,日期,进展情况,负责人\n1,区科技局,2023-07-10,甲,张三\n", "utf-8")
+    result = zc("progress", "import", str(batch), root=root)
+    assert result.exit_code == 0
+    assert result.stderr == f"注意：{batch}:1:5：忽略无法识别的列“负责人”\n"
 
 
 def test_lock_held_by_another_process_times_out_with_a_message(zc, make_ledger, monkeypatch):

@@ -23,6 +23,7 @@ from conftest import TASKS
 GOLDEN = Path(__file__).parent / "golden"
 CONFIG = """\
 reports: {publication: 测试工作简报, issuer: 区发改局, supervisor: 区政府督查室, urge_code: 测督催}
+reporting: {first_due: 2023-07-03}
 """
 REPORTS = {
     "briefing": ["briefing", "--since", "2023-07-17", "--until", "2023-07-31", "--issue", "3"],
@@ -87,7 +88,10 @@ def test_the_briefing_speaks_chinese_and_follows_the_facts(zc, demo):
         "已完成0项，占0.0%；序时推进1项，占33.3%；滞后1项，占33.3%；严重滞后0项，占0.0%；未报送1项，占33.3%"
         in main
     )
-    assert "与上期（截至7月16日）相比，新增滞后1项（第1项）；首次报送1项（第3项）。" in main
+    assert (
+        "与上期（截至7月16日）相比，新增滞后1项（第1项）；首次报送1项（第3项）；"
+        "新增未报送1项（第2项）。"
+    ) in main
     assert "滞后1项：区科技局牵头的第1项。" in main
     assert "一是对本期新增滞后的第1项，请区科技局倒排工期" in main
     assert "二是请区水利局于8月7日前补报第2项的进展和佐证材料" in main
@@ -320,7 +324,7 @@ def test_xlsx_urge_is_one_sheet(zc, demo, tmp_path):
     sheet = workbook.active
     assert [c.value for c in sheet[5]][:6] == [
         "预览，未登记编号", "区水利局", 2, "节约用水", "未报送",
-        "最近一次报送为6月10日，已51天未报送",
+        "7月25日应报未报，已逾期6天（最近一次报送为6月10日）",
     ]  # fmt: skip
     assert sheet["G5"].value.date() == date(2023, 8, 7)
 

@@ -26,10 +26,10 @@ def _log(root):
     return json.loads(result.stdout)
 
 
-def test_every_week_from_the_plan_to_october_has_reports(demo):
+def test_every_week_from_the_plan_to_late_october_has_reports(demo):
     days = {date.fromisoformat(e["date"]) for e in _log(demo)}
     monday = date(2023, 7, 3)  # the week the plan was issued
-    while monday <= date(2023, 10, 30):
+    while monday <= date(2023, 10, 23):  # through the week of the last reports, W43
         assert any(monday <= d <= monday + timedelta(days=6) for d in days), monday
         monday += timedelta(days=7)
 

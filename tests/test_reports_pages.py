@@ -21,7 +21,7 @@ pytestmark = pytest.mark.skipif(
 
 AS_OF = ["--as-of", "2023-10-31"]
 DOCUMENTS = {
-    "briefing": ["briefing", "--week", "2023-W44", *AS_OF],
+    "briefing": ["briefing", "--week", "2023-W43"],
     "ledger": ["ledger", *AS_OF],
     "urge": ["urge", *AS_OF],
     "dept": ["dept", "区住建局", *AS_OF],
@@ -88,7 +88,7 @@ def test_the_briefing_main_text_is_at_most_three_pages(rendered):
     attachments = [i for i, page in enumerate(pages) if page[0].startswith("附件")]
     assert attachments and 1 <= attachments[0] <= 3
     main = [line for page in pages[: attachments[0]] for line in page]
-    assert main[:3] == ["绿色低碳高质量发展工作简报", "第 18 期", "区发改局 2023 年 10 月 31 日"]
+    assert main[:3] == ["绿色低碳高质量发展工作简报", "第 17 期", "区发改局 2023 年 10 月 29 日"]
     assert "一、总体情况" in main and "四、下步工作要求" in main
     assert [page[0] for page in pages[attachments[0] :]][:2] == ["附件 1", "附件 2"]
     assert pages[-1][-1].endswith("印发")

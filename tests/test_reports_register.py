@@ -7,7 +7,9 @@ import json
 
 import pytest
 
-CONFIG = "reports: {supervisor: 区政府督查室, urge_code: 测督催}\n"
+CONFIG = (
+    "reports: {supervisor: 区政府督查室, urge_code: 测督催}\nreporting: {first_due: 2023-07-03}\n"
+)
 # At 2023-07-31 task 2 (区水利局) is unreported; with task 1 overdue, 区科技局 is urged too.
 OVERDUE = "  - id: 1\n    due: 2023-06-30\n"
 
@@ -57,7 +59,11 @@ def test_issued_numbers_never_change(zc, ledger):
         (2, "测督催〔2023〕2号", "区科技局"),
     ]
     assert records[0]["items"] == [
-        {"task": 2, "light": "grey", "situation": "最近一次报送为6月10日，已51天未报送"}
+        {
+            "task": 2,
+            "light": "grey",
+            "situation": "7月25日应报未报，已逾期6天（最近一次报送为6月10日）",
+        }
     ]
     assert (records[0]["issued"], records[0]["due"], records[0]["by"]) == (
         "2023-07-31",

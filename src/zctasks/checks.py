@@ -56,6 +56,9 @@ def check_contents(root: Path, contents: dict[Path, bytes | None]) -> CheckResul
     diagnostics += _check_required(tasks_file, tasks_doc, departments, departments_doc)
     diagnostics += _check_departments(departments, departments_doc)
     diagnostics += _check_tasks(tasks_file, tasks_doc, departments)
+    config, config_doc = parsed.get(CONFIG_FILE, (ConfigFile(), None))
+    if config_doc is not None:
+        diagnostics += _check_config(config, config_doc, tasks_file.plan)
     ledger = Ledger(
         root=root,
         plan=tasks_file.plan,
@@ -63,10 +66,55 @@ def check_contents(root: Path, contents: dict[Path, bytes | None]) -> CheckResul
         tasks={t.id: t for t in tasks_file.tasks},
         units=dict(departments.units),
         placeholders=frozenset(departments.placeholders),
-        settings=parsed.get(CONFIG_FILE, (ConfigFile(), None))[0].schedule,
-        report_settings=parsed.get(CONFIG_FILE, (ConfigFile(), None))[0].reports,
+        settings=config.schedule,
+        report_settings=config.reports,
+        reporting=config.reporting,
     )
     return CheckResult(ledger, diagnostics)
+
+
+_DUE_DAYS = {"weekly": (1, 7), "semi-monthly": (1, 15), "monthly": (1, 31)}
+
+
+def _check_config(config: ConfigFile, doc: Any, plan: Any) -> list[Diagnostic]:
+    found: list[Diagnostic] = []
+    reporting = config.reporting
+    low, high = _DUE_DAYS[reporting.cycle]
+    if not low <= reporting.due_day <= high:
+        what = {
+            "weekly": "星期几（1 为周一，7 为周日）",
+            "semi-monthly": "上半月的日子",
+            "monthly": "每月的日子",
+        }
+        found.append(
+            doc.diagnostic(
+                ("reporting", "due_day"),
+                "range",
+                f"报送截止日 {reporting.due_day} 无效：{reporting.cycle} 周期应填 {low}—{high}，即{what[reporting.cycle]}",
+            )
+        )
+    if reporting.first_due is not None and not (
+        plan.issued <= reporting.first_due <= plan.period.end
+    ):
+        found.append(
+            doc.diagnostic(
+                ("reporting", "first_due"),
+                "range",
+                f"首次报送截止日 {reporting.first_due} 应在印发日 {plan.issued} 与计划期末 {plan.period.end} 之间",
+            )
+        )
+    if config.schedule.stale_days is not None:
+        found.append(
+            doc.diagnostic(
+                ("schedule", "stale_days"),
+                "unused",
+                "stale_days 已不再使用：任务在错过报送截止日后才算未报送",
+                "删去这一行，在 reporting 中设置报送周期（cycle、due_day、first_due）",
+                key=True,
+                severity="warning",
+            )
+        )
+    return found
 
 
 def _check_required(

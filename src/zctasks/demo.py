@@ -2,8 +2,8 @@
 【示例数据】, and the same seed always gives the same entries (ids and recording times too).
 
 Each task gets a pace (slow, lagging, on schedule, ahead) and a reporting rhythm: every
-Friday, every other Friday, or at each month's end, from the week the plan was issued to
-the end of October, so that every week has reports for a briefing. A few units stop
+Friday, every other Friday, or once a month by the 25th, from the week the plan was issued
+to the end of October, so that every week has reports for a briefing. A few units stop
 reporting after August and a few never report. Figures grow with the year at the task's
 pace; the status and the note say what the figures say: 已完成 when every target is met,
 受阻 with the obstacle named when a slow task falls behind, 推进中 otherwise.
@@ -23,7 +23,8 @@ from zctasks.views import number
 LABEL = "【示例数据】"
 FIRST_FRIDAY = date(2023, 7, 7)
 LAST_DAY = date(2023, 10, 31)
-MONTH_ENDS = (date(2023, 7, 31), date(2023, 8, 31), date(2023, 9, 29), date(2023, 10, 31))
+MONTHLY = (date(2023, 7, 21), date(2023, 8, 25), date(2023, 9, 22), date(2023, 10, 25))
+"""Monthly reporters report by the 25th, the due day of the default reporting calendar."""
 STOP_AFTER = date(2023, 8, 31)
 PACES = (("slow", 0.5, 0.10), ("lagging", 0.8, 0.17), ("on", 1.0, 0.48), ("ahead", 1.2, 0.25))
 PROBLEMS = (
@@ -123,7 +124,7 @@ def _days(rhythm: str, task_id: int) -> list[date]:
         return fridays
     if rhythm == "fortnightly":
         return fridays[task_id % 2 :: 2]
-    return list(MONTH_ENDS)
+    return list(MONTHLY)
 
 
 def _entry(

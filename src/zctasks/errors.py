@@ -17,11 +17,14 @@ class Diagnostic(NamedTuple):
     message: str
     hint: str = ""
     severity: Severity = "error"
+    cell: str = ""
+    """In a spreadsheet: the sheet and cell (报送表!F7), shown instead of line and column."""
 
     def render(self) -> str:
-        head = (
-            f"{self.path}:{self.line}:{self.column}: {self.severity}[{self.code}]: {self.message}"
+        where = (
+            f"{self.path}:{self.cell}" if self.cell else f"{self.path}:{self.line}:{self.column}"
         )
+        head = f"{where}: {self.severity}[{self.code}]: {self.message}"
         return f"{head}\n  提示：{self.hint}" if self.hint else head
 
     def to_json(self) -> dict[str, Any]:

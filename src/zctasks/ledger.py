@@ -10,7 +10,17 @@ from pathlib import Path
 from typing import NamedTuple
 
 from zctasks.errors import Diagnostic, UsageError
-from zctasks.models import ROLES, Chapter, Plan, ReportSettings, Role, ScheduleSettings, Task, Unit
+from zctasks.models import (
+    ROLES,
+    Chapter,
+    Plan,
+    ReportingSettings,
+    ReportSettings,
+    Role,
+    ScheduleSettings,
+    Task,
+    Unit,
+)
 
 ROLE_NAMES: dict[Role, str] = {"lead": "牵头", "cooperate": "配合", "responsible": "负责"}
 _PREFIXES = ("淄博市", "淄川区", "淄川")
@@ -26,6 +36,7 @@ class Ledger:
     placeholders: frozenset[str]
     settings: ScheduleSettings = field(default_factory=ScheduleSettings)
     report_settings: ReportSettings = field(default_factory=ReportSettings)
+    reporting: ReportingSettings = field(default_factory=ReportingSettings)
     names: dict[str, str] = field(default_factory=dict)
     """Every accepted spelling of a unit (short name, full name, alias) → its short name."""
     key: str = ""

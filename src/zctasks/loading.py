@@ -20,8 +20,12 @@ if TYPE_CHECKING:
 
 
 def _read(root: Path, relative: Path) -> tuple[bytes | None, list[Diagnostic]]:
+    from zctasks.limits import InputTooLarge, read_bounded
+
     try:
-        return (root / relative).read_bytes(), []
+        return read_bounded(root / relative, relative.as_posix()), []
+    except InputTooLarge as exc:
+        return None, [exc.diagnostic()]
     except FileNotFoundError:
         return None, [
             Diagnostic(
@@ -71,12 +75,17 @@ def load_ledger(root: Path) -> Ledger:
 
 
 def progress_contents(root: Path) -> dict[Path, bytes]:
-    """The month files' bytes, after completing any batch that a killed writer left."""
+    """The month files' bytes, after completing any batch that a killed writer left.
+    A file over the size limit stops here (``LedgerInvalid``): nothing reads it whole."""
     from zctasks import writer
+    from zctasks.limits import InputTooLarge
     from zctasks.progress import read_contents
 
     writer.finish_interrupted(root / PROGRESS_DIR)
-    return read_contents(root)
+    try:
+        return read_contents(root)
+    except InputTooLarge as exc:
+        raise LedgerInvalid([exc.diagnostic()]) from None
 
 
 def load_progress(ledger: Ledger) -> Progress:
@@ -109,5 +118,9 @@ def check(root: Path) -> CheckResult:
     result = check_contents(root, contents)
     if result.ledger is None or result.errors:
         return result
-    _, found = check_files(result.ledger, progress_contents(root))
+    try:
+        progress = progress_contents(root)
+    except LedgerInvalid as exc:
+        return CheckResult(result.ledger, result.diagnostics + exc.diagnostics)
+    _, found = check_files(result.ledger, progress)
     return CheckResult(result.ledger, result.diagnostics + found)

@@ -215,10 +215,31 @@ class ScheduleSettings:
     """Percentage points behind the time-proportional schedule before a target turns yellow."""
     red_gap: Number = 30
     """Percentage points behind before it turns red (严重滞后)."""
-    stale_days: int = 30
-    """A task with no report in this many days is grey (未报送)."""
+    stale_days: int | None = None
+    """No longer used: a task is grey (未报送) when it misses a due date of the reporting
+    calendar (``reporting``). Accepted so that configurations written for 0.1 still load."""
     approx_tolerance: Number = 5
     """For 左右 (~) targets: the percentage either side of the value that counts as met."""
+
+
+Cycle = Literal["weekly", "semi-monthly", "monthly"]
+
+
+@dataclass(frozen=True)
+class ReportingSettings:
+    """When units report: the cycle, its due day and the first due date (报送周期)."""
+
+    __pydantic_config__ = MODEL_CONFIG
+
+    cycle: Cycle = "monthly"
+    """weekly (周报), semi-monthly (半月报) or monthly (月报)."""
+    due_day: int = 25
+    """monthly: the day of the month (31 means the month's last day); semi-monthly: the day
+    in the first half of the month (1–15), the second due date falling 15 days later or on
+    the month's last day; weekly: the weekday, 1 Monday … 7 Sunday."""
+    first_due: date | None = None
+    """The first due date after the plan was issued (default: the first due day on or after
+    the date of issue)."""
 
 
 @dataclass(frozen=True)

@@ -4,6 +4,10 @@ On a terminal, tables are drawn by rich (colour, wrapping to the window). Into a
 file they are plain columns padded by display width, one record per line, so that grep and
 less see whole rows; that path skips importing rich's console, which keeps
 ``zctasks list`` quick in scripts.
+
+User text is never trusted to be harmless: in tables (either path) and Markdown every
+control character is shown escaped (``views.visible``); CSV cells follow the spreadsheet
+rule of the reports (``sheets.formula_safe``); JSON is exact.
 """
 
 from __future__ import annotations
@@ -15,7 +19,8 @@ import sys
 from enum import StrEnum
 from typing import Any
 
-from zctasks.views import markdown_table
+from zctasks.errors import Diagnostic
+from zctasks.views import markdown_table, visible
 
 
 class TableFormat(StrEnum):
@@ -38,6 +43,15 @@ def console(stderr: bool = False) -> Any:
     )
 
 
+def diagnostic_text(diagnostic: Diagnostic) -> str:
+    """``FILE:LINE:COL: error[CODE]: message`` and its hint, user text shown escaped."""
+    return diagnostic._replace(
+        path=visible(diagnostic.path),
+        message=visible(diagnostic.message),
+        hint=visible(diagnostic.hint),
+    ).render()
+
+
 def print_json(value: Any) -> None:
     sys.stdout.write(json.dumps(value, ensure_ascii=False, indent=2) + "\n")
 
@@ -54,9 +68,11 @@ def print_rows(
     if fmt is TableFormat.json:
         print_json(json_value)
     elif fmt is TableFormat.csv:
+        from zctasks.sheets import formula_safe
+
         writer = csv.writer(sys.stdout, lineterminator="\n")
         writer.writerow(headers)
-        writer.writerows(rows)
+        writer.writerows([formula_safe(cell) for cell in row] for row in rows)
     elif fmt is TableFormat.md:
         sys.stdout.write(markdown_table(headers, rows))
     else:
@@ -71,6 +87,9 @@ def print_table(
     styles: dict[str, str] | None = None,
 ) -> None:
     """An aligned table; on a terminal, cells whose text is a key of ``styles`` get that style."""
+    title = visible(title) if title is not None else None
+    headers = [visible(text) for text in headers]
+    rows = [[visible(cell) for cell in row] for row in rows]
     if not sys.stdout.isatty():
         sys.stdout.write(plain_table(headers, rows, title, numeric))
         return

@@ -162,7 +162,13 @@ def progress_files(root: Path) -> list[Path]:
 
 
 def read_contents(root: Path) -> dict[Path, bytes]:
-    return {relative: (root / relative).read_bytes() for relative in progress_files(root)}
+    """Every month file's bytes; one over the size limit raises ``InputTooLarge``."""
+    from zctasks.limits import read_bounded
+
+    return {
+        relative: read_bounded(root / relative, relative.as_posix())
+        for relative in progress_files(root)
+    }
 
 
 def _refuse(_: str) -> Any:

@@ -19,8 +19,10 @@ from typing import Any
 from zctasks.errors import Diagnostic, LedgerInvalid, UsageError, ZctasksError
 from zctasks.figures import BadNumber, parse_number
 from zctasks.ledger import Ledger
+from zctasks.limits import size_problem
 from zctasks.models import Entry
 from zctasks.progress import (
+    FIELD_NAMES,
     HEADER,
     LinesDoc,
     Progress,
@@ -34,7 +36,7 @@ from zctasks.progress import (
 )
 from zctasks.root import PROGRESS_DIR
 from zctasks.writer import DEFAULT_LOCK_TIMEOUT, Transaction, update
-from zctasks.yamlfile import YamlDoc
+from zctasks.yamlfile import Located, YamlDoc
 
 WARN_ABOVE = 1.5
 """A figure above this multiple of its target is recorded with a warning to check it."""
@@ -103,12 +105,17 @@ def validated(ledger: Ledger, doc: YamlDoc, today: date) -> tuple[list[Entry], l
             else:
                 row["id"] = "new"  # the schema reports the task or date
             doc.values.setdefault((i, "id"), doc.values.get((i,), (1, 1)))
-    entries, problems = schema.validate(doc, list[Entry])
-    if entries is None:
-        return [], problems
     at = recorded_at()
-    stamped = []
-    for i, entry in enumerate(entries):
+    stamped: list[Entry] = []
+    problems: list[Diagnostic] = []
+    for i, row in enumerate(doc.data):
+        if not isinstance(row, dict):
+            problems.append(doc.diagnostic((i,), "type", "每条进展应为映射（字段: 值）"))
+            continue
+        entry, found = schema.validate(_Row(doc, i), Entry, labels=FIELD_NAMES)
+        if entry is None:  # the schema's problems, and what can still be checked of the row
+            problems += found + _raw_problems(ledger, row, doc, i)
+            continue
         problems += [d for d in check_entry(ledger, entry, doc, i) if d.severity == "error"]
         if entry.date > today:
             problems.append(
@@ -121,6 +128,63 @@ def validated(ledger: Ledger, doc: YamlDoc, today: date) -> tuple[list[Entry], l
             )
         stamped.append(replace(entry, at=at))
     return stamped, problems
+
+
+class _Row(Located):
+    """One row of a document, located in it: each row is validated on its own, so that one
+    row's problem never hides another's."""
+
+    def __init__(self, doc: YamlDoc, index: int) -> None:
+        self.doc, self.index = doc, index
+        self.path = doc.path
+        self.data = doc.data[index]
+
+    def where(self, loc: tuple[str | int, ...], *, key: bool = False) -> tuple[int, int]:
+        return self.doc.where((self.index, *loc), key=key)
+
+    def diagnostic(
+        self,
+        loc: tuple[str | int, ...],
+        code: str,
+        message: str,
+        hint: str = "",
+        *,
+        key: bool = False,
+        severity: str = "error",
+    ) -> Diagnostic:
+        return self.doc.diagnostic(
+            (self.index, *loc), code, message, hint, key=key, severity=severity
+        )
+
+
+def _raw_problems(ledger: Ledger, row: dict[str, Any], doc: YamlDoc, i: int) -> list[Diagnostic]:
+    """The plan's checks on a row the schema refused: its task, unit and targets, where
+    they are of the right type, so that all of a row's problems come out at once."""
+    task = ledger.tasks.get(row["task"]) if isinstance(row.get("task"), int) else None
+    found = []
+    if isinstance(row.get("task"), int) and task is None:
+        found.append(doc.diagnostic((i, "task"), "unknown-task", f"没有第 {row['task']} 项任务"))
+    unit = row.get("by")
+    if isinstance(unit, str) and unit not in ledger.units:
+        found.append(
+            doc.diagnostic(
+                (i, "by"), "unknown-unit", f"未知单位“{unit}”", "单位名称用简称，如 区发改局"
+            )
+        )
+    values = row.get("values")
+    if task is not None and isinstance(values, dict):
+        known = {t.id for t in task.targets}
+        for target_id in values:
+            if target_id not in known:
+                found.append(
+                    doc.diagnostic(
+                        (i, "values", target_id),
+                        "unknown-target",
+                        f"指标 {target_id} 不属于任务 {task.id}",
+                        key=True,
+                    )
+                )
+    return found
 
 
 def _is_day(value: Any) -> bool:
@@ -310,6 +374,9 @@ class _Files:
     def entries(self, name: str) -> list[Entry]:
         if name not in self.parsed:
             raw = self.tx.read(name) or b""
+            too_large = size_problem((PROGRESS_DIR / name).as_posix(), raw)
+            if too_large is not None:
+                raise LedgerInvalid([too_large])
             self.parsed[name] = _existing(PROGRESS_DIR / name, raw)
             if not self.parsed[name] and LinesDoc.read(name, raw) is None:
                 self.blank.add(name)

@@ -11,6 +11,7 @@ from __future__ import annotations
 from datetime import date
 from typing import Literal, NamedTuple
 
+from zctasks.cycles import Calendar, reported_for
 from zctasks.ledger import Ledger
 from zctasks.models import Entry, Number, ScheduleSettings, Target, Task
 from zctasks.progress import Progress
@@ -50,6 +51,10 @@ class TaskState(NamedTuple):
     reason: str
     targets: list[TargetState]
     latest: Entry | None
+
+
+def _day(day: date) -> str:
+    return f"{day.year}年{day.month}月{day.day}日"
 
 
 def _pct(share: float) -> str:
@@ -192,22 +197,41 @@ def _upper_bound(
     return TargetState(target, actual, reported_on, light, reason, ratio)
 
 
-def task_state(ledger: Ledger, progress: Progress, task: Task, as_of: date) -> TaskState:
-    """A task's light: its worst target, or its reported status, then deadline and staleness.
+def task_state(
+    ledger: Ledger,
+    progress: Progress,
+    task: Task,
+    as_of: date,
+    calendar: Calendar | None = None,
+) -> TaskState:
+    """A task's light: its worst target, or its reported status, then its deadline and the
+    reporting calendar.
 
-    序时进度 runs from the start of the period to the task's own deadline.
+    序时进度 runs from the start of the period to the task's own deadline. A task is grey
+    (未报送) only when a due date of the calendar has passed with nothing reported for its
+    cycle; before the first due date a task without reports owes nothing yet.
     """
     settings = ledger.settings
     period = ledger.plan.period
+    calendar = calendar or Calendar.of(ledger)
     due = task.due or period.end
     elapsed = elapsed_share(as_of, period.start, due)
     entries = progress.of_task(task.id, as_of)
     latest = entries[-1] if entries else None
+    missed = calendar.last_due(as_of)
     if latest is None:
-        reason = "尚无进展报送"
         if as_of > due:
-            return TaskState(task, "red", f"已过完成期限{due}，尚无进展报送", [], None)
-        return TaskState(task, "grey", reason, [], None)
+            return TaskState(task, "red", f"已过完成期限{_day(due)}，尚无进展报送", [], None)
+        if missed is None:
+            first = calendar.dues[0]
+            return TaskState(task, "green", f"尚未到首次报送截止日{_day(first)}", [], None)
+        return TaskState(
+            task,
+            "grey",
+            f"{_day(missed)}应报未报，已逾期{(as_of - missed).days}天，尚无进展报送",
+            [],
+            None,
+        )
     states: list[TargetState] = []
     for target in task.targets:
         reported = [e for e in entries if target.id in e.values]
@@ -220,10 +244,11 @@ def task_state(ledger: Ledger, progress: Progress, task: Task, as_of: date) -> T
     if light == "done":
         return TaskState(task, light, reason, states, latest)
     if as_of > due:
-        return TaskState(task, "red", f"已过完成期限{due}，尚未完成；{reason}", states, latest)
-    silent = (as_of - latest.date).days
-    if silent > settings.stale_days:
-        reason = f"最近一次报送为{latest.date}，已{silent}天未报送"
+        reason = f"已过完成期限{_day(due)}，尚未完成；{reason}"
+        return TaskState(task, "red", reason, states, latest)
+    if missed is not None and not reported_for(entries, calendar.window_start(missed)):
+        overdue = (as_of - missed).days
+        reason = f"{_day(missed)}应报未报，已逾期{overdue}天（最近一次报送为{_day(latest.date)}）"
         return TaskState(task, "grey", reason, states, latest)
     return TaskState(task, light, reason, states, latest)
 
@@ -243,7 +268,7 @@ def _combine(task: Task, states: list[TargetState], latest: Entry) -> tuple[Ligh
         "受阻": "yellow",
         "未启动": "yellow",
     }
-    reason = f"最新状态：{latest.status}（{latest.date}）"
+    reason = f"最新状态：{latest.status}（{_day(latest.date)}）"
     if latest.problems:
         reason += f"，存在问题：{latest.problems}"
     return status_light[latest.status or "推进中"], reason
@@ -275,10 +300,11 @@ def status_report(
     ledger: Ledger, progress: Progress, tasks: list[Task], as_of: date
 ) -> StatusReport:
     period = ledger.plan.period
+    calendar = Calendar.of(ledger)
     return StatusReport(
         as_of,
         elapsed_share(as_of, period.start, period.end),
-        [task_state(ledger, progress, task, as_of) for task in tasks],
+        [task_state(ledger, progress, task, as_of, calendar) for task in tasks],
     )
 
 

@@ -12,7 +12,16 @@ from typing import Any, TypeVar
 from pydantic import TypeAdapter, ValidationError
 
 from zctasks.errors import Diagnostic
-from zctasks.models import MODEL_CONFIG, Chapter, Plan, ReportSettings, ScheduleSettings, Task, Unit
+from zctasks.models import (
+    MODEL_CONFIG,
+    Chapter,
+    Plan,
+    ReportingSettings,
+    ReportSettings,
+    ScheduleSettings,
+    Task,
+    Unit,
+)
 from zctasks.yamlfile import Located
 
 T = TypeVar("T")
@@ -48,6 +57,7 @@ class ConfigFile:
     __pydantic_config__ = MODEL_CONFIG
 
     schedule: ScheduleSettings = field(default_factory=ScheduleSettings)
+    reporting: ReportingSettings = field(default_factory=ReportingSettings)
     reports: ReportSettings = field(default_factory=ReportSettings)
 
 
@@ -68,7 +78,10 @@ def _adapter(model: type[T]) -> TypeAdapter[T]:
 
 
 def validate(
-    doc: Located, model: type[T], payload: str | None = None
+    doc: Located,
+    model: type[T],
+    payload: str | None = None,
+    labels: dict[str, str] | None = None,
 ) -> tuple[T | None, list[Diagnostic]]:
     """The file as ``model``, or every schema problem located in the file.
 
@@ -82,7 +95,7 @@ def validate(
     except ValueError as exc:
         if not isinstance(exc, ValidationError):
             return None, [doc.diagnostic((), "type", f"无法识别的数值：{exc}")]
-        return None, _translate(doc, exc)
+        return None, _translate(doc, exc, labels or {})
 
 
 def json_schema(name: str) -> dict[str, Any]:
@@ -111,12 +124,12 @@ def _located(doc: Located, loc: tuple[str | int, ...]) -> tuple[str | int, ...]:
     return tuple(path)
 
 
-def _translate(doc: Located, exc: ValidationError) -> list[Diagnostic]:
+def _translate(doc: Located, exc: ValidationError, labels: dict[str, str]) -> list[Diagnostic]:
     diagnostics: list[Diagnostic] = []
     seen: set[tuple[tuple[str | int, ...], str]] = set()
     for error in exc.errors(include_url=False):
         loc = _located(doc, tuple(error["loc"]))
-        code, message, hint = _describe(error, loc)
+        code, message, hint = _describe(error, loc, labels)
         if (loc, code) in seen:
             continue
         seen.add((loc, code))
@@ -127,9 +140,11 @@ def _translate(doc: Located, exc: ValidationError) -> list[Diagnostic]:
     return diagnostics
 
 
-def _field_name(loc: tuple[str | int, ...]) -> str:
+def _field_name(loc: tuple[str | int, ...], labels: dict[str, str]) -> str:
+    """The field as the user knows it: its Chinese label where the caller has one."""
     names = [part for part in loc if isinstance(part, str)]
-    return names[-1] if names else "文件"
+    name = names[-1] if names else "文件"
+    return labels.get(name, name)
 
 
 def _shown(value: Any) -> str:
@@ -137,9 +152,11 @@ def _shown(value: Any) -> str:
     return text if len(text) <= 40 else text[:37] + "…"
 
 
-def _describe(error: Any, loc: tuple[str | int, ...]) -> tuple[str, str, str]:
+def _describe(
+    error: Any, loc: tuple[str | int, ...], labels: dict[str, str]
+) -> tuple[str, str, str]:
     kind = error["type"]
-    name = _field_name(loc)
+    name = _field_name(loc, labels)
     given = _shown(error.get("input"))
     if kind == "missing" or kind == "missing_keyword_argument":
         return "missing-field", f"缺少字段 “{name}”", "补上该字段"
@@ -154,8 +171,10 @@ def _describe(error: Any, loc: tuple[str | int, ...]) -> tuple[str, str, str]:
     if kind.startswith("date") or kind.startswith("datetime"):
         return "type", f"“{name}” 应为有效日期 YYYY-MM-DD，实际为 {given}", ""
     if kind == "literal_error":
-        expected = error.get("ctx", {}).get("expected", "")
-        return "type", f"“{name}” 的取值 {given} 无效，应为 {expected}", ""
+        expected = str(error.get("ctx", {}).get("expected", ""))
+        choices = [c.strip(" '\"") for c in expected.replace(" or ", ", ").split(", ")]
+        listed = "、".join(choices[:-1]) + " 或 " + choices[-1] if len(choices) > 1 else expected
+        return "type", f"“{name}” 的取值 {given} 无效，应为 {listed}", ""
     if kind in {"list_type", "tuple_type"}:
         return "type", f"“{name}” 应为列表，实际为 {given}", "写成 [甲, 乙] 或每行一个 - 项"
     if kind in {"dict_type", "dataclass_type", "model_type", "dataclass_exact_type"}:

@@ -190,9 +190,11 @@ def csv_text(found: list[Table]) -> str:
             if index:
                 writer.writerow([])
             writer.writerow([heading])
-        writer.writerows([[_safe(cell) for cell in row] for row in rows])
+        writer.writerows([[formula_safe(cell) for cell in row] for row in rows])
     return "\ufeff" + buffer.getvalue()
 
 
-def _safe(text: str) -> str:
+def formula_safe(text: str) -> str:
+    """A CSV cell that no spreadsheet takes for a formula: the one rule for every CSV the
+    program writes (reports and ``--format csv``); numbers such as -5 stay numbers."""
     return "'" + text if text.startswith(_FORMULA_START) and not _NUMBER.match(text) else text

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from typing import TYPE_CHECKING, Any
 
 from zctasks.ledger import ROLE_NAMES
@@ -13,7 +14,32 @@ if TYPE_CHECKING:
     from zctasks.queries import ChapterCount, UnitCount
 
 CHINESE_NUMERALS = "一二三四五六七八九十"
+# What a terminal would act on instead of showing: C0 and C1 controls, DEL, the bidi
+# overrides and isolates that reorder a line, and the Unicode line separators.
+_UNSEEN = re.compile("[\x00-\x1f\x7f-\x9f\u061c\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069]")
+_UNSEEN_BUT_NEWLINE = re.compile(
+    "[\x00-\x09\x0b-\x1f\x7f-\x9f\u061c\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069]"
+)
+_NAMED_ESCAPES = {"\n": "\\n", "\t": "\\t", "\r": "\\r"}
 _OP_WORDS = {">=": "≥", ">": ">", "<=": "≤", "<": "<", "=": "", "~": "约"}
+
+
+def visible(text: str, *, newlines: bool = False) -> str:
+    """Text for a terminal: every control character shown as an escape (\\x1b, \\n, \\u202e),
+    so that user text can neither drive the terminal nor break a table. ``newlines`` keeps
+    line breaks, for prose printed outside a table. JSON and CSV keep the exact text."""
+    pattern = _UNSEEN_BUT_NEWLINE if newlines else _UNSEEN
+    if pattern.search(text) is None:
+        return text
+    return pattern.sub(_escape, text)
+
+
+def _escape(match: re.Match[str]) -> str:
+    char = match.group()
+    if char in _NAMED_ESCAPES:
+        return _NAMED_ESCAPES[char]
+    code = ord(char)
+    return f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}"
 
 
 def number(value: Number) -> str:
@@ -117,23 +143,29 @@ def id_span(ids: list[int]) -> str:
     return "、".join(map(str, ids))
 
 
+def id_list(ids: list[int] | tuple[int, ...]) -> str:
+    """14、20、33: task numbers as a list in a table cell."""
+    return "、".join(map(str, ids))
+
+
 def role_name(role: Role) -> str:
     return ROLE_NAMES[role]
 
 
 def task_markdown(ledger: Ledger, task: Task) -> str:
+    """``show --format md``: text for people, so control characters are shown escaped."""
     chapter = ledger.chapter_of(task)
     lines = [
-        f"## {task.id}. {task.title}",
+        f"## {task.id}. {visible(task.title)}",
         "",
-        f"- 章节：{chapter_numeral(chapter.id)}、{chapter.title}",
+        f"- 章节：{chapter_numeral(chapter.id)}、{visible(chapter.title)}",
     ]
     for role in ROLES:
         if getattr(task, role):
-            lines.append(f"- {ROLE_NAMES[role]}：{unit_list(task, role)}")
+            lines.append(f"- {ROLE_NAMES[role]}：{visible(unit_list(task, role))}")
     if task.attribution:
-        lines.append(f"- 原文分工：（{task.attribution}）")
-    lines += ["", task.text, ""]
+        lines.append(f"- 原文分工：（{visible(task.attribution)}）")
+    lines += ["", visible(task.text, newlines=True), ""]
     if task.targets:
         lines.append(
             markdown_table(
@@ -148,7 +180,7 @@ def markdown_table(headers: list[str], rows: list[list[str]]) -> str:
     """A CommonMark pipe table (pipes in cells escaped, line breaks folded)."""
 
     def cell(text: str) -> str:
-        return " ".join(text.split()).replace("|", "\\|")
+        return visible(" ".join(text.split())).replace("|", "\\|")
 
     lines = [
         "| " + " | ".join(map(cell, headers)) + " |",
@@ -246,7 +278,7 @@ def progress_markdown(state: Any, entries: list[Any], report: Any) -> str:
 
     lines = [
         "",
-        f"截至{long_date(report.as_of)}：**{LIGHT_NAMES[state.light]}**。{state.reason}",
+        f"截至{long_date(report.as_of)}：**{LIGHT_NAMES[state.light]}**。{visible(state.reason)}",
         "",
     ]
     if entries:

@@ -7,12 +7,14 @@ stay strings and the schema decides what they mean; a duplicated key is an error
 
 from __future__ import annotations
 
+import math
 import re
 from dataclasses import dataclass, field
 from typing import Any
 
 import yaml
 
+from zctasks import limits
 from zctasks.errors import Diagnostic
 
 try:
@@ -20,8 +22,9 @@ try:
 except ImportError:  # pragma: no cover - PyYAML built without libyaml
     from yaml import SafeLoader as _Loader  # type: ignore[assignment]
 
-MAX_BYTES = 64 * 1024 * 1024
 MAX_DEPTH = 64
+MAX_INT = 2**63 - 1
+"""Integers a ledger holds fit in 64 bits: every tool that reads its JSON can take them."""
 
 Path_ = tuple[str | int, ...]
 
@@ -47,6 +50,7 @@ _FALSE = {"false", "False", "FALSE"}
 _INT = re.compile(r"[-+]?[0-9]+\Z")
 _INT_OCT = re.compile(r"0o[0-7]+\Z")
 _INT_HEX = re.compile(r"0x[0-9a-fA-F]+\Z")
+_NUMBER_HINT = "整数最多 19 位（±9223372036854775807），小数须为有限值；确需写成文字的，加引号"
 _FLOAT = re.compile(r"[-+]?(\.[0-9]+|[0-9]+(\.[0-9]*)?)([eE][-+]?[0-9]+)?\Z")
 
 
@@ -95,23 +99,43 @@ class YamlDoc(Located):
         return (1, 1)
 
 
+class OutOfRange:
+    """A plain scalar that reads as a number no ledger can hold: 5 000 digits, 1e999."""
+
+    def __init__(self, text: str) -> None:
+        self.text = text
+
+    def message(self) -> str:
+        shown = (
+            self.text if len(self.text) <= 24 else f"{self.text[:20]}……共 {len(self.text)} 个字符"
+        )
+        return f"数值超出范围（{shown}）"
+
+
 def _resolve_plain(text: str) -> Any:
+    """The value of a plain scalar under the YAML 1.2 core schema; OutOfRange for a number
+    that is too large (before Python's int() would refuse it with a traceback)."""
     if text in _NULL:
         return None
     if text in _TRUE:
         return True
     if text in _FALSE:
         return False
+    number: int | float
     if _INT.match(text):
-        return int(text)
-    if _INT_OCT.match(text):
-        return int(text[2:], 8)
-    if _INT_HEX.match(text):
-        return int(text[2:], 16)
-    if _FLOAT.match(text):
-        value = float(text)
-        return value if value not in (float("inf"), float("-inf")) else text  # 1e999: not a number
-    return text
+        if len(text.lstrip("+-").lstrip("0")) > 19:
+            return OutOfRange(text)
+        number = int(text)
+    elif _INT_OCT.match(text):
+        number = int(text[2:], 8)
+    elif _INT_HEX.match(text):
+        number = int(text[2:], 16)
+    elif _FLOAT.match(text):
+        number = float(text)
+        return number if math.isfinite(number) else OutOfRange(text)
+    else:
+        return text
+    return number if -MAX_INT <= number <= MAX_INT else OutOfRange(text)
 
 
 def _position(mark: Any) -> tuple[int, int]:
@@ -125,17 +149,9 @@ class _Problem(Exception):
 
 def decode(path: str, raw: bytes) -> tuple[str | None, list[Diagnostic]]:
     """UTF-8 text of a file (a BOM is dropped), or a located diagnostic."""
-    if len(raw) > MAX_BYTES:
-        return None, [
-            Diagnostic(
-                path,
-                1,
-                1,
-                "too-large",
-                f"文件过大（{len(raw)} 字节，上限 {MAX_BYTES} 字节）",
-                "台账文件应为文本；请检查是否放错了文件",
-            )
-        ]
+    too_large = limits.size_problem(path, raw)
+    if too_large is not None:
+        return None, [too_large]
     try:
         return raw.decode("utf-8-sig"), []
     except UnicodeDecodeError as exc:
@@ -260,6 +276,8 @@ def _build(events: Any, doc: YamlDoc) -> Any:
             value: Any = (
                 event.value if event.style or explicit_text else _resolve_plain(event.value)
             )
+            if isinstance(value, OutOfRange):
+                raise _Problem(event.start_mark, "number-range", value.message(), _NUMBER_HINT)
         else:
             if len(stack) >= MAX_DEPTH:
                 raise _Problem(

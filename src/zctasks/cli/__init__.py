@@ -10,6 +10,7 @@ from zctasks.cli import query  # list, show, depts, chapters, check, schema
 from zctasks.cli import status  # status
 from zctasks.cli import progress  # progress add, fix, void, import, log
 from zctasks.cli import hooks  # hooks install, run
+from zctasks.cli import template  # template
 from zctasks.cli import plan  # init, import
 from zctasks.cli import report  # report
 
@@ -25,6 +26,7 @@ __all__ = [
     "query",
     "report",
     "status",
+    "template",
 ]
 
 

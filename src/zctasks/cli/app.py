@@ -7,7 +7,7 @@ Heavy libraries are imported inside the commands that need them, so that
 import sys
 from enum import StrEnum
 from pathlib import Path
-from typing import Annotated, Any
+from typing import Annotated, Any, NoReturn
 
 import typer
 from typer.core import TyperGroup
@@ -15,17 +15,38 @@ from typer.core import TyperGroup
 from zctasks import __version__
 from zctasks.errors import LedgerInvalid, UsageError, ZctasksError
 from zctasks.ledger import Ledger
-from zctasks.output import TableFormat
+from zctasks.output import TableFormat, diagnostic_text
+from zctasks.views import visible
 
 MAX_SHOWN_PROBLEMS = 20
 
 
 class _Group(TyperGroup):
-    """Turns every ZctasksError into a message on stderr and its exit code."""
+    """Turns every ZctasksError into a message on stderr and its exit code, and a closed
+    pipe into the quiet end other command-line tools have."""
+
+    def main(self, *args: Any, **kwargs: Any) -> Any:
+        try:
+            return super().main(*args, **kwargs)
+        except BrokenPipeError:
+            _closed_pipe()
+        finally:
+            # What is still buffered is written now, not at interpreter exit, where a closed
+            # pipe could only be reported as "Exception ignored … BrokenPipeError". Click
+            # wraps stdout in a PacifyFlushWrapper when the pipe closed while it parsed
+            # options (a long --help).
+            if type(sys.stdout).__name__ == "PacifyFlushWrapper":
+                _closed_pipe()
+            try:
+                sys.stdout.flush()
+            except BrokenPipeError:
+                _closed_pipe()
 
     def invoke(self, ctx: Any) -> Any:
         try:
             return super().invoke(ctx)
+        except BrokenPipeError:
+            _closed_pipe()
         except ZctasksError as exc:
             _report(exc)
             raise typer.Exit(exc.exit_code) from None
@@ -35,15 +56,29 @@ class _Group(TyperGroup):
             raise typer.Exit(1) from None
 
 
+def _closed_pipe() -> NoReturn:
+    """End as cat or grep do when their reader has gone (``zctasks status | head``): no
+    message, killed by SIGPIPE (status 141 in a shell). Everything recorded was written
+    before the output that failed."""
+    import os
+    import signal
+
+    if hasattr(signal, "SIGPIPE"):
+        signal.signal(signal.SIGPIPE, signal.SIG_DFL)
+        os.kill(os.getpid(), signal.SIGPIPE)
+    os._exit(1)  # no SIGPIPE (Windows)
+
+
 def _report(exc: ZctasksError) -> None:
-    lines = [f"错误：{exc.message}"]
+    """The message, the problems and the hint on stderr; user text in them shown escaped."""
+    lines = [f"错误：{visible(exc.message)}"]
     if isinstance(exc, LedgerInvalid):
         shown = exc.diagnostics[:MAX_SHOWN_PROBLEMS]
-        lines += [d.render() for d in shown]
+        lines += [diagnostic_text(d) for d in shown]
         if len(exc.diagnostics) > len(shown):
             lines.append(f"……另有 {len(exc.diagnostics) - len(shown)} 处问题")
     if exc.hint:
-        lines.append(f"提示：{exc.hint}")
+        lines.append(f"提示：{visible(exc.hint)}")
     sys.stderr.write("\n".join(lines) + "\n")
 
 

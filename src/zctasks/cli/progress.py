@@ -325,25 +325,50 @@ def _warn_about(ledger: Ledger, progress: Any, entry: Any) -> None:
 @progress_app.command("import")
 def progress_import(
     ctx: typer.Context,
-    file: Annotated[
-        Path, typer.Argument(help="单位报来的批量文件：.yaml（条目列表）或 .csv（表头见 README）。")
+    paths: Annotated[
+        list[Path],
+        typer.Argument(
+            metavar="FILE...",
+            help="单位报来的文件或文件夹：.xlsx（含 zctasks template 报送表）、.csv、.yaml；可给多个。",
+            show_default=False,
+        ),
     ],
+    day: Annotated[
+        str | None,
+        typer.Option(
+            "--date",
+            help="表中没有“日期”列时，这批进展所截至的日期（报送表默认为其截止日期）。",
+            show_default=False,
+        ),
+    ] = None,
     commit: CommitOption = False,
 ) -> None:
-    """导入一个单位报来的一批进展：全部正确才写入，任何一行有错则整批拒绝并指出行和问题；已记录过的相同报送跳过。"""
+    """导入单位报来的进展：多个文件或整个文件夹一次校验，全部正确才写入，否则逐条指出文件、单元格和问题；已记录过的相同报送跳过。"""
     from datetime import date
 
-    from zctasks.batches import read_batch
+    from zctasks.batches import read_batches
+    from zctasks.cli.app import warn
 
     root, ledger = _for_writing(ctx, commit)
-    entries = read_batch(ledger, file, date.today())
+    default_day = parse_day(day, "--date") if day else None
+    batch = read_batches(ledger, paths, default_day, date.today())
+    for warning in batch.warnings:
+        warn(warning.render().split(": warning[", 1)[0] + "：" + warning.message)
+    for read in batch.files:
+        details = [f"{read.reports} 条"]
+        if read.unit:
+            details.insert(0, read.unit)
+        if read.untouched:
+            details.append(f"未填写的任务 {read.untouched} 项不计")
+        sys.stdout.write(f"读取 {read.path.name}（{'，'.join(details)}）\n")
+    names = "、".join(p.name for p in paths)
     result = _record(
         root,
-        entries,
+        batch.entries,
         commit,
         "进展",
-        [("Source-File", file.name)],
-        source_file=file.name,
+        [("Source-File", names)],
+        source_file=names,
     )
     units = "、".join(dict.fromkeys(e.by for e in result.added))
     line = f"已导入 {len(result.added)} 条进展" + (f"（{units}）" if units else "")

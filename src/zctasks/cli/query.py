@@ -21,7 +21,7 @@ from zctasks.cli.app import (
     warn,
 )
 from zctasks.ledger import Ledger
-from zctasks.output import TableFormat, print_json, print_rows
+from zctasks.output import TableFormat, diagnostic_text, print_json, print_rows
 
 
 @app.command("list")
@@ -174,6 +174,7 @@ def _show_text(ledger: Ledger, task: Any, task_state: Any, entries: list[Any], r
         target_nature,
         unit_list,
         values_text,
+        visible,
     )
 
     chapter = ledger.chapter_of(task)
@@ -183,7 +184,8 @@ def _show_text(ledger: Ledger, task: Any, task_state: Any, entries: list[Any], r
     ]
     lines += [f"{role_name(r)}：{unit_list(task, r)}" for r in ROLES if getattr(task, r)]
     lines.append(f"原文分工：（{task.attribution}）" if task.attribution else "原文分工：（无）")
-    lines += ["", task.text, ""]
+    lines = [visible(line) for line in lines]
+    lines += ["", visible(task.text, newlines=True), ""]
     sys.stdout.write("\n".join(lines))
     if task.targets:
         sys.stdout.write("\n")
@@ -203,7 +205,8 @@ def _show_text(ledger: Ledger, task: Any, task_state: Any, entries: list[Any], r
             title=f"量化指标 {len(task.targets)} 项",
         )
     sys.stdout.write(
-        f"\n截至{long_date(report.as_of)}：{_light_name(task_state.light)}。{task_state.reason}\n"
+        f"\n截至{long_date(report.as_of)}：{_light_name(task_state.light)}。"
+        f"{visible(task_state.reason)}\n"
     )
     if entries:
         sys.stdout.write("\n")
@@ -298,7 +301,7 @@ def check_ledger(
         )
     else:
         for diagnostic in result.diagnostics:
-            sys.stdout.write(diagnostic.render() + "\n")
+            sys.stdout.write(diagnostic_text(diagnostic) + "\n")
         if errors or result.ledger is None:
             sys.stdout.write(f"检查未通过：{errors} 个错误，{warnings} 个警告。\n")
         else:

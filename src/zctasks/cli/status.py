@@ -20,6 +20,11 @@ class StatusFormat(StrEnum):
     json = "json"
 
 
+class StatusBy(StrEnum):
+    task = "task"
+    unit = "unit"
+
+
 @app.command("status")
 def show_status(
     ctx: typer.Context,
@@ -37,11 +42,25 @@ def show_status(
     chapter: Annotated[
         int | None, typer.Option("--chapter", "-c", help="只看该章。", show_default=False)
     ] = None,
+    by: Annotated[
+        StatusBy,
+        typer.Option(
+            "--by",
+            help="task：按任务亮灯（默认）；unit：本报送周期哪些单位已报、未报、逾期几天。",
+        ),
+    ] = StatusBy.task,
     fmt: Annotated[
         StatusFormat, typer.Option("--format", "-f", help="输出格式：table 或 json。")
     ] = StatusFormat.table,
 ) -> None:
-    """按序时进度亮灯：总体、分章、分牵头单位的统计，以及滞后、严重滞后、未报送的任务。"""
+    """按序时进度亮灯：总体、分章、分牵头单位的统计，以及滞后、严重滞后、未报送的任务；--by unit 看各单位的报送情况。"""
+    if by is StatusBy.unit:
+        if dept is not None or chapter is not None:
+            from zctasks.errors import UsageError
+
+            raise UsageError("--by unit 列出全部单位，不能与 --dept、--chapter 同用")
+        _by_unit(ctx, as_of, fmt)
+        return
     from zctasks.queries import TaskFilter, select_tasks
     from zctasks.schedule import LIGHT_NAMES, LIGHTS, lead_groups
     from zctasks.views import (
@@ -116,3 +135,78 @@ def show_status(
         )
     else:
         sys.stdout.write("没有滞后、严重滞后或未报送的任务。\n")
+
+
+def _by_unit(ctx: typer.Context, as_of: str | None, fmt: StatusFormat) -> None:
+    from zctasks.cli.app import as_of_day
+    from zctasks.cycles import UNIT_STATE_NAMES, Calendar, UnitState, unit_status
+    from zctasks.output import print_table
+    from zctasks.schedule import default_as_of
+    from zctasks.views import id_list, long_date
+
+    state = _state(ctx)
+    ledger = state.ledger()
+    day = as_of_day(ledger, as_of) if as_of else default_as_of(ledger)
+    status = unit_status(ledger, state.progress(ledger), day)
+    if fmt is StatusFormat.json:
+        print_json(
+            {
+                "as_of": status.as_of.isoformat(),
+                "cycle": {
+                    "kind": ledger.reporting.cycle,
+                    "start": status.start.isoformat() if status.start else None,
+                    "due": status.due.isoformat() if status.due else None,
+                    "next_due": status.next_due.isoformat() if status.next_due else None,
+                },
+                "units": [
+                    {
+                        "unit": row.unit,
+                        "state": row.state,
+                        "state_name": UNIT_STATE_NAMES[row.state],
+                        "tasks": list(row.tasks),
+                        "reported": list(row.reported),
+                        "missing": list(row.missing),
+                        "days_late": row.days_late,
+                        "last_report": row.last_report.isoformat() if row.last_report else None,
+                    }
+                    for row in status.units
+                ],
+            }
+        )
+        return
+    calendar = Calendar.of(ledger)
+    assert status.due is not None
+    window = (
+        f"报送{long_date(status.start)}后至{long_date(status.due)}的进展"
+        if status.start
+        else f"首次报送，截至{long_date(status.due)}"
+    )
+    head = f"报送周期：{calendar.describe()}前报送。"
+    if any(row.state == "not-due" for row in status.units):
+        head += f"截至{long_date(status.as_of)}，首次报送截止日{long_date(status.due)}尚未到。"
+    else:
+        head += f"本期截止{long_date(status.due)}（{window}）"
+        head += f"，下一截止{long_date(status.next_due)}。" if status.next_due else "。"
+    counts: dict[UnitState, int] = {}
+    for row in status.units:
+        counts[row.state] = counts.get(row.state, 0) + 1
+    summary = f"应报 {len(status.units)} 个单位：" + "，".join(
+        f"{UNIT_STATE_NAMES[name]} {counts[name]} 个" for name in UNIT_STATE_NAMES if name in counts
+    )
+    sys.stdout.write(head + "\n" + summary + "。\n\n")
+    print_table(
+        ["单位", "应报任务", "已报", "未报任务", "状态", "逾期天数", "最近报送"],
+        [
+            [
+                row.unit,
+                str(len(row.tasks)),
+                str(len(row.reported)),
+                id_list(row.missing),
+                UNIT_STATE_NAMES[row.state],
+                str(row.days_late) if row.days_late else "",
+                row.last_report.isoformat() if row.last_report else "",
+            ]
+            for row in status.units
+        ],
+        numeric=frozenset({1, 2, 5}),
+    )

@@ -12,6 +12,7 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
+from zctasks import limits
 from zctasks.importer.attribution import is_placeholder, parse_attribution
 from zctasks.importer.metadata import plan_of
 from zctasks.importer.readers import read_lines
@@ -24,14 +25,7 @@ from zctasks.importer.units import Registry, guess_kind
 from zctasks.importer.writing import files_for, known_departments
 from zctasks.models import Unit
 
-MAX_BYTES = 64 * 1024 * 1024
-"""The largest document read."""
-MAX_UNPACKED = 256 * 1024 * 1024
-"""The most a .docx or .xlsx may unpack to (every part together)."""
-
 __all__ = [
-    "MAX_BYTES",
-    "MAX_UNPACKED",
     "ImportProblem",
     "ImportResult",
     "files_for",
@@ -49,7 +43,7 @@ def parse(
     known_units: dict[str, Unit] | None = None,
     known_placeholders: list[str] | None = None,
 ) -> ImportResult:
-    lines = read_lines(path, MAX_BYTES, MAX_UNPACKED)
+    lines = read_lines(path, limits.MAX_BYTES, limits.MAX_UNPACKED)
     structure = find_structure(lines)
     if not structure.drafts:
         raise ImportProblem(*_nothing_found(path, structure))

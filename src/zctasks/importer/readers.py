@@ -25,16 +25,17 @@ def _mib(size: int) -> str:
 def read_lines(path: Path, max_bytes: int, max_unpacked: int) -> list[Line]:
     """The document as numbered lines (docx paragraphs and table rows in document order)."""
     try:
+        size = path.stat().st_size
+        if size > max_bytes:
+            raise ImportProblem(
+                f"{path} 过大（{size} 字节，上限 {max_bytes} 字节）",
+                "计划文件应为文本、.docx 文档或 .xlsx 表格",
+            )
         raw = path.read_bytes()
     except OSError as exc:
         raise ImportProblem(f"无法读取 {path}：{exc.strerror or exc}") from None
     if not raw.strip():
         raise ImportProblem(f"{path} 是空文件", "请确认导出的文件有内容")
-    if len(raw) > max_bytes:
-        raise ImportProblem(
-            f"{path} 过大（{len(raw)} 字节，上限 {max_bytes} 字节）",
-            "计划文件应为文本、.docx 文档或 .xlsx 表格",
-        )
     suffix = path.suffix.lower()
     if suffix == ".docx":
         return _docx_lines(path, raw, max_unpacked)
@@ -83,7 +84,7 @@ def _without_leading_comments(lines: list[Line]) -> list[Line]:
     return lines[index:] if any(line.text.startswith("#") for line in lines[:index]) else lines
 
 
-def _checked_zip(path: Path, raw: bytes, kind: str, max_unpacked: int) -> None:
+def checked_zip(path: Path, raw: bytes, kind: str, max_unpacked: int) -> None:
     """Refuse a package whose parts would unpack beyond ``max_unpacked`` bytes, before
     unpacking any of them (a zip bomb, or a part of several gigabytes)."""
     try:
@@ -108,7 +109,7 @@ def _checked_zip(path: Path, raw: bytes, kind: str, max_unpacked: int) -> None:
 
 
 def _docx_lines(path: Path, raw: bytes, max_unpacked: int) -> list[Line]:
-    _checked_zip(path, raw, ".docx", max_unpacked)
+    checked_zip(path, raw, ".docx", max_unpacked)
     from docx import Document
     from docx.oxml.ns import qn
 
@@ -136,7 +137,7 @@ def _docx_lines(path: Path, raw: bytes, max_unpacked: int) -> list[Line]:
 
 def _xlsx_lines(path: Path, raw: bytes, max_unpacked: int) -> list[Line]:
     """The rows of the first sheet that holds anything (a 责任清单 is usually the only one)."""
-    _checked_zip(path, raw, ".xlsx", max_unpacked)
+    checked_zip(path, raw, ".xlsx", max_unpacked)
     from openpyxl import load_workbook
 
     try:

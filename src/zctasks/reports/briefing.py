@@ -31,6 +31,7 @@ from zctasks.reports.wording import (
     ordinal,
     percent,
     points,
+    quote,
     share_of,
     short_date,
     situation,
@@ -38,13 +39,24 @@ from zctasks.reports.wording import (
     task_numbers,
     unit_order,
 )
-from zctasks.schedule import LIGHT_NAMES, LIGHTS, Light, StatusReport, TaskState, status_report
+from zctasks.schedule import (
+    LIGHT_NAMES,
+    LIGHTS,
+    Light,
+    StatusReport,
+    TargetState,
+    TaskState,
+    status_report,
+)
 
 ON_SCHEDULE: tuple[Light, ...] = ("done", "green")
 BEHIND: tuple[Light, ...] = ("yellow", "red")
 FEWEST_HIGHLIGHTS = 3
 MOST_HIGHLIGHTS = 6
-MOST_PROBLEMS = 6
+MOST_PROBLEMS = 4
+BODY_LINES = 54
+"""Lines of main text that three pages hold under the masthead and title, with the
+headings and the list of attachments: what the briefing is cut to fit."""
 
 
 def iso_week(text: str) -> tuple[date, date]:
@@ -76,6 +88,17 @@ def briefing(
     deadline = as_of + timedelta(days=ledger.report_settings.urge_days)
     year = as_of.year
     lagging = _listed(ledger, now, as_of)
+    problems, problem_rows = _problems(ledger, now, since, until)
+    overview = _overview(ledger, now, before, previous_end, in_period)
+    changes = _changes(ledger, now, before, previous_end)
+    requirements = _requirements(ledger, now, before, deadline)
+    headings = ["一、总体情况", "二、本期主要进展", "三、需要关注的问题", "四、下步工作要求"]
+    highlights, attention, said = _fit(
+        [*overview, changes, *requirements, *headings],
+        _highlights(ledger, now, before, in_period),
+        _attention(ledger, now),
+        problems,
+    )
     context.update(
         {
             "kind": "briefing",
@@ -84,12 +107,13 @@ def briefing(
             "until": cn_date(until),
             "period": _period(since, until),
             "previous": short_date(previous_end, year),
-            "overview": _overview(ledger, now, before, previous_end, in_period),
-            "changes": _changes(ledger, now, before, previous_end),
-            "highlights": _highlights(ledger, now, before, in_period),
-            "attention": _attention(ledger, now),
-            "problems": _problems(ledger, now, since, until),
-            "requirements": _requirements(ledger, now, before, deadline),
+            "overview": overview,
+            "changes": changes,
+            "highlights": highlights,
+            "attention": attention,
+            "problems": said,
+            "problem_rows": problem_rows,
+            "requirements": requirements,
             "statistics": _statistics(now, before, as_of, previous_end),
             "lagging": lagging,
             "distribution": ledger.report_settings.addressees,
@@ -133,18 +157,13 @@ def _overview(
         moved = "与上期持平"
     else:
         moved = f"比上期{'提高' if trend > 0 else '下降'}{points(trend)}"
-    concerns = join(
-        [
-            f"{counts['red']}项严重滞后" if counts["red"] else "",
-            f"{counts['yellow']}项滞后" if counts["yellow"] else "",
-            f"{counts['grey']}项未报送进展" if counts["grey"] else "",
-        ]
-    )
+    urgent = counts["red"] + counts["grey"]
+    words = join(["严重滞后" if counts["red"] else "", "未报送" if counts["grey"] else ""], "和")
     first = (
-        f"截至{cn_date(now.as_of)}，序时进度{percent(now.elapsed)}。{total}项重点工作任务{verdict}，"
+        f"截至{cn_date(now.as_of)}（序时进度{percent(now.elapsed)}），{total}项重点工作任务{verdict}。"
         f"已完成和按序时推进的{on}项，占{share_of(on, total)}，{moved}"
     )
-    first += f"；仍有{concerns}，需加力推进。" if concerns else "。"
+    first += f"；{words}的{urgent}项需加力推进。" if urgent else "。"
     units = len({e.by for e in in_period})
     received = (
         f"本期{units}个单位报送进展{len(in_period)}条。" if in_period else "本期没有单位报送进展。"
@@ -193,8 +212,13 @@ def _changes(ledger: Ledger, now: StatusReport, before: StatusReport, previous_e
             groups["resumed" if previous is not None else "first"].append(state)
     parts = []
     if groups["done"]:
-        named = "、".join(f"第{s.task.id}项“{s.task.title}”" for s in groups["done"])
-        parts.append(f"新完成{len(groups['done'])}项：{named}")
+        done = groups["done"]
+        named = "、".join(f"第{s.task.id}项{quote(s.task.title)}" for s in done)
+        parts.append(
+            f"新完成{len(done)}项：{named}"
+            if len(done) <= 3
+            else f"新完成{len(done)}项（{_numbers(done)}）"
+        )
     if groups["behind"]:
         parts.append(f"新增滞后{len(groups['behind'])}项（{_numbers(groups['behind'])}）")
     if groups["worse"]:
@@ -223,6 +247,7 @@ def _highlights(
     """Up to six tasks that moved most this period: the largest gain against the year's
     target, newly completed tasks first."""
     reported = {e.task for e in in_period}
+    fresh = {e.id for e in in_period}
     then = {s.task.id: s for s in before.states}
     scored: list[tuple[float, int, str]] = []
     for state in now.states:
@@ -240,22 +265,19 @@ def _highlights(
             delta = target.actual - (prior.actual if prior is not None else 0)
             if gain <= 0 or delta <= 0:
                 continue
-            verb = "增加" if target.target.accrues else "提高"
-            text = (
-                f"{figure(target, elapsed)}，本期{verb}{amount(_round(delta), target.target.unit)}"
-            )
+            text = _gain(target, delta)
             if best is None or gain > best[0]:
                 best = (gain, text)
         newly_done = state.light == "done" and old.light != "done"
-        if best is None and newly_done and state.latest is not None:
+        if best is None and newly_done:
             levels = [figure(t, elapsed) for t in state.targets if t.light == "done"]
-            best = (0.0, levels[0] if levels else clause(state.latest.note))
-        if best is None and not state.task.targets and state.latest is not None:
-            best = (-1.0, clause(state.latest.note))  # what was done, where nothing is counted
+            best = (0.0, levels[0] if levels else "年度任务已完成")
+        if best is None and state.latest is not None and state.latest.id in fresh:
+            best = (-1.0, clause(state.latest.note))  # what was done, where nothing was counted
         if best is None:
             continue
         score = best[0] + (2.0 if newly_done else 0.0)
-        head = f"{owner_phrase(ledger, state, short=True)}的“{state.task.title}”"
+        head = f"{owner_phrase(ledger, state, short=True)}的{quote(state.task.title)}"
         scored.append((score, state.task.id, f"{head}：{best[1]}。"))
     scored.sort(key=lambda item: (-item[0], item[1]))
     counted = [text for score, _, text in scored if score >= 0]
@@ -263,25 +285,83 @@ def _highlights(
     return (counted + described[: max(FEWEST_HIGHLIGHTS - len(counted), 0)])[:MOST_HIGHLIGHTS]
 
 
-def _round(value: float) -> float:
-    return round(value, 2)
+def _gain(state: TargetState, delta: float) -> str:
+    """新增市级创新平台3家，已完成年度目标，本期增加1家: a highlight's figure, short."""
+    target = state.target
+    verb = "增加" if target.accrues else "提高"
+    moved = f"本期{verb}{amount(round(delta, 2), target.unit)}"
+    head = f"{target.name}{amount(state.actual, target.unit)}"
+    if state.light == "done":
+        return f"{head}，已完成{'年度目标' if target.accrues else '目标'}，{moved}"
+    if target.accrues:
+        return f"{head}，完成年计划的{percent(state.share or 0.0)}，{moved}"
+    return f"{head}，完成目标增幅的{percent(state.share or 0.0)}，{moved}"
 
 
-def _attention(ledger: Ledger, now: StatusReport) -> list[str]:
-    """严重滞后、滞后、未报送, each a sentence of tasks grouped by their units."""
+def _attention(ledger: Ledger, now: StatusReport) -> list[tuple[str, str]]:
+    """严重滞后、滞后、未报送, each a sentence of tasks grouped by their units, and a short
+    form naming the units only, for when the full one would not fit three pages."""
     lines = []
     for light in ("red", "yellow", "grey"):
         states = [s for s in now.states if s.light == light]
         if states:
             groups = grouped_sentence(by_owner(ledger, states))
-            lines.append(f"{LIGHT_NAMES[light]}{len(states)}项：{groups}。")
+            head = f"{LIGHT_NAMES[light]}{len(states)}项"
+            short = f"{head}（{_numbers(states)}），涉及{_units(ledger, states)}，详见附件2。"
+            lines.append((f"{head}：{groups}。", short))
     return lines
 
 
-def _problems(ledger: Ledger, now: StatusReport, since: date, until: date) -> list[str]:
-    """What units reported in their way this period (存在问题, 受阻), by unit."""
+def _fit(
+    fixed: list[str],
+    highlights: list[str],
+    attention: list[tuple[str, str]],
+    problems: list[str],
+) -> tuple[list[str], list[str], str]:
+    """Cut the briefing to three pages: fewer highlights (not under three), fewer units'
+    problems (the rest in 附件3), then the lists of unreported and lagging tasks by their
+    units only (the tasks are in 附件2)."""
+    keep_highlights = len(highlights)
+    keep_problems = min(len(problems), MOST_PROBLEMS)
+    short: set[int] = set()
+
+    def chosen() -> tuple[list[str], list[str], str]:
+        lines = [s if i in short else f for i, (f, s) in enumerate(attention)]
+        return highlights[:keep_highlights], lines, _problem_text(problems, keep_problems)
+
+    def total() -> int:
+        kept, lines, said = chosen()
+        return sum(_lines(text) for text in [*fixed, *kept, *lines, said] if text)
+
+    while total() > BODY_LINES:
+        if keep_highlights > FEWEST_HIGHLIGHTS:
+            keep_highlights -= 1
+        elif keep_problems > 1:
+            keep_problems -= 1
+        elif len(short) < len(attention):
+            short.add(len(attention) - 1 - len(short))  # 未报送 first, then 滞后
+        else:
+            break
+    return chosen()
+
+
+def _lines(text: str) -> int:
+    """About how many lines a paragraph takes: 28 characters a line, less what breaking
+    rules and figures that do not split leave at line ends (first line indented two)."""
+    import unicodedata
+
+    width = sum(1.0 if unicodedata.east_asian_width(c) in "WFA" else 0.6 for c in text)
+    return int((width + 2) // 27) + 1
+
+
+def _problems(
+    ledger: Ledger, now: StatusReport, since: date, until: date
+) -> tuple[list[str], list[dict[str, Any]]]:
+    """What units reported in their way this period (存在问题, 受阻): a sentence for each of
+    the first units in the main text, every one in an attachment table."""
     order = unit_order(ledger)
     found: dict[str, dict[str, list[int]]] = {}
+    rows: list[dict[str, Any]] = []
     for state in now.states:
         latest = state.latest
         if latest is None or not since <= latest.date <= until:
@@ -290,16 +370,33 @@ def _problems(ledger: Ledger, now: StatusReport, since: date, until: date) -> li
         if not text:
             continue
         found.setdefault(latest.by, {}).setdefault(clause(text), []).append(state.task.id)
+        rows.append(
+            {
+                "unit": latest.by,
+                "id": state.task.id,
+                "title": state.task.title,
+                "problem": clause(text),
+                "next": clause(latest.next),
+            }
+        )
+    units = sorted(found, key=lambda u: order.get(u, len(order)))
     lines = []
-    for unit in sorted(found, key=lambda u: order.get(u, len(order))):
+    for unit in units:
         said = "，".join(
             f"{problem}（{task_numbers(ids)}）" for problem, ids in found[unit].items()
         )
         lines.append(f"{unit}反映{said}")
-    if len(lines) > MOST_PROBLEMS:
-        rest = len(lines) - MOST_PROBLEMS
-        lines = [*lines[:MOST_PROBLEMS], f"另有{rest}个单位也反映了困难和问题"]
-    return lines
+    rows.sort(key=lambda r: (order.get(r["unit"], len(order)), r["id"]))
+    return lines, rows
+
+
+def _problem_text(lines: list[str], keep: int) -> str:
+    if not lines:
+        return ""
+    shown = lines[:keep]
+    if len(lines) > keep:
+        shown.append(f"另有{len(lines) - keep}个单位反映的问题见附件3")
+    return "单位反映的困难和问题：" + "；".join(shown) + "。"
 
 
 def _requirements(

@@ -11,6 +11,7 @@ from zctasks.progress import Progress
 from zctasks.reports.common import common, counts_sentence
 from zctasks.reports.wording import (
     cn_date,
+    quote,
     short_date,
     situation,
     target_line,
@@ -62,7 +63,7 @@ def department(ledger: Ledger, progress: Progress, unit: str, as_of: date) -> di
         )
         if state.light in ("yellow", "red", "grey"):
             text = situation(ledger, state, as_of)
-            attention.append(f"第{task.id}项“{task.title}”{light}：{text}。")
+            attention.append(f"第{task.id}项{quote(task.title)}{light}：{text}。")
     deadline = as_of + timedelta(days=ledger.report_settings.urge_days)
     lead_states = [s for s in report.states if s.task.role_of(unit) != "cooperate"]
     context.update(

@@ -61,14 +61,15 @@ def join(items: Iterable[str], sep: str = "、") -> str:
 
 _HALF_TO_FULL = {",": "，", ";": "；", ":": "：", "?": "？", "!": "！", "(": "（", ")": "）"}
 _CJK = r"\u3000-\u303f\u3400-\u9fff\uff00-\uffef"
-_HALF_NEAR_CJK = re.compile(rf"(?<=[{_CJK}])\s*([,;:?!()])|([,;:?!()])\s*(?=[{_CJK}])")
+_HALF_NEAR_CJK = re.compile(rf"(?<=[{_CJK}])\s*([,;:?!()])|(\()\s*(?=[{_CJK}])")
 _REPEATED = re.compile(r"([。，；：、！？])[。，；：、！？]+")
 _ENDS = "。！？；，、：;,.!?:"
 
 
 def clean(text: str) -> str:
-    """User text as an official document prints it: one line, full-width punctuation next to
-    Chinese, no doubled punctuation, straight and nested quotes made “…‘…’…”."""
+    """User text as an official document prints it: one line, full-width punctuation after
+    Chinese (and a full-width bracket before it), no doubled punctuation, straight and
+    nested quotes made “…‘…’…”."""
     text = " ".join(text.split())
     text = _HALF_NEAR_CJK.sub(lambda m: _HALF_TO_FULL[m.group(1) or m.group(2)], text)
     text = re.sub(r"(?<=[，；：（）])\s+|\s+(?=[，；：（）])", "", text)
@@ -101,6 +102,11 @@ def _quotes(text: str) -> str:
         else:
             out.append(char)
     return "".join(out)
+
+
+def quote(text: str) -> str:
+    """A title in quotation marks, its own quotes made single: “持续实施‘一号改革工程’”."""
+    return "“" + text.replace("“", "‘").replace("”", "’") + "”"
 
 
 def clause(text: str) -> str:
@@ -188,6 +194,21 @@ def target_line(target: Target, state: TargetState | None, elapsed: float) -> st
     return f"{head}：完成{done}，占{percent(state.share)}"
 
 
+def _unreported(ledger: Ledger, state: TaskState, as_of: date) -> str:
+    """10月25日应报未报，已逾期6天（最近一次报送为9月22日）: the due date the reporting
+    calendar says was missed (the light itself is the schedule's to decide)."""
+    from zctasks.cycles import Calendar
+
+    year = as_of.year
+    missed = Calendar.of(ledger).last_due(as_of)
+    latest = state.latest
+    last = f"最近一次报送为{short_date(latest.date, year)}" if latest else "尚无进展报送"
+    if missed is None:
+        return last
+    head = f"{short_date(missed, year)}应报未报，已逾期{(as_of - missed).days}天"
+    return f"{head}（{last}）" if latest else f"{head}，{last}"
+
+
 _SEVERITY = {"done": 0, "green": 1, "yellow": 2, "red": 3, "grey": 4}
 
 
@@ -207,13 +228,12 @@ def situation(ledger: Ledger, state: TaskState, as_of: date) -> str:
     due = task.due or ledger.plan.period.end
     elapsed = task_elapsed(ledger, task, as_of)
     latest = state.latest
+    if state.light == "grey":
+        return _unreported(ledger, state, as_of)
     if latest is None:
         if as_of > due:
             return f"已过完成期限（{short_date(due, year)}），尚无进展报送"
         return "尚无进展报送"
-    if state.light == "grey":
-        silent = (as_of - latest.date).days
-        return f"最近一次报送为{short_date(latest.date, year)}，已{silent}天未报送"
     worst = worst_target(state)
     detail = figure(worst, elapsed) if worst is not None else ""
     if state.light == "red" and as_of > due:
