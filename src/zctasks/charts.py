@@ -13,6 +13,14 @@ COLOURS = {
     "严重滞后": "#c00000",
     "未报送": "#a5a5a5",
 }
+FILLS = {
+    "已完成": "BDD7EE",
+    "序时推进": "C6EFCE",
+    "滞后": "FFEB9C",
+    "严重滞后": "FFC7CE",
+    "未报送": "D9D9D9",
+}
+"""Cell backgrounds for lights in tables (DOCX, XLSX, HTML): light enough to print on."""
 ROW = 22
 LABEL = 230
 BAR = 420

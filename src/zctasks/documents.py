@@ -7,16 +7,23 @@ import stat
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
-from typing import Literal
+from typing import Any, Literal, NamedTuple
 
 from zctasks.errors import UsageError, ZctasksError
 from zctasks.ledger import Ledger
 from zctasks.store import Progress
 
-Kind = Literal["briefing", "ledger", "dept", "urge"]
-Format = Literal["md", "docx", "xlsx", "html", "csv"]
+Kind = Literal["briefing", "ledger", "dept", "urge", "register"]
+Format = Literal["md", "docx", "xlsx", "html", "csv", "txt"]
 BINARY_FORMATS = ("docx", "xlsx")
-SHEET_TITLES = {"briefing": "简报", "ledger": "台账", "dept": "任务清单", "urge": "催办单"}
+SHEET_TITLES = {
+    "briefing": "简报",
+    "ledger": "台账",
+    "dept": "任务清单",
+    "urge": "催办单",
+    "register": "催办登记",
+}
+LANDSCAPE = ("ledger", "register")
 
 
 @dataclass(frozen=True)
@@ -29,9 +36,11 @@ class Request:
     issue: int | None = None
     unit: str | None = None
     template: Path | None = None
+    record: bool = False
+    """urge: record the slips in the register (issue them); without it, a preview."""
 
 
-def context_for(ledger: Ledger, progress: Progress, request: Request) -> dict[str, object]:
+def context_for(ledger: Ledger, progress: Progress, request: Request) -> dict[str, Any]:
     from zctasks import reports
 
     if request.kind == "briefing":
@@ -48,43 +57,122 @@ def context_for(ledger: Ledger, progress: Progress, request: Request) -> dict[st
         if request.unit is None:
             raise UsageError("dept 需要指定单位", "例如 zctasks report dept 区发改局")
         return reports.department(ledger, progress, request.unit, request.as_of)
-    return reports.urge(ledger, progress, request.as_of, request.unit)
+    from zctasks import urges
+
+    register = urges.load_register(ledger, ledger.root)
+    if request.kind == "register":
+        return reports.register(ledger, progress, register, request.as_of, request.unit)
+    drafts = reports.drafts(ledger, progress, request.as_of, request.unit)
+    before = {(s.issued.year, s.number) for s in register}
+    if request.record and drafts:
+        slips = urges.issue(ledger.root, drafts, ledger.report_settings.urge_code)
+        register = urges.load_register(ledger, ledger.root)
+    else:
+        slips = [urges.issued_on(register, d.unit, d.issued) or d for d in drafts]
+    context = reports.urge(ledger, progress, request.as_of, slips, register, request.unit)
+    new = [s.code for s in slips if s.number and (s.issued.year, s.number) not in before]
+    if request.record:
+        kept = len(slips) - len(new)
+        context["notice"] = (
+            f"已签发催办单{len(new)}张"
+            + (f"（{new[0]}）" if len(new) == 1 else f"（{new[0]}至{new[-1]}）" if new else "")
+            + (f"；{kept}张当日已签发，沿用原编号" if kept else "")
+            + "，登记在 data/urges/"
+        )
+    elif any(not s.number for s in slips):
+        context["notice"] = "预览：催办单尚未编号、登记；确认后加 --record 签发"
+    return context
 
 
-def produce(ledger: Ledger, progress: Progress, request: Request) -> bytes:
-    """The finished document in the requested format (text formats as UTF-8), at most the
-    one size limit."""
+class Produced(NamedTuple):
+    content: bytes
+    """The document in the requested format (text formats as UTF-8)."""
+    notice: str
+    """What the command did besides (a preview, slips issued), for standard error."""
+
+
+def produce(ledger: Ledger, progress: Progress, request: Request) -> Produced:
+    """The finished document in the requested format, at most the one size limit."""
     from zctasks import limits
 
-    content = _document(ledger, progress, request)
+    context = context_for(ledger, progress, request)
+    content = _document(ledger, request, context)
     if len(content) > limits.MAX_BYTES:
         raise ZctasksError(
             f"报告过大（{len(content)} 字节，上限 {limits.MAX_BYTES} 字节）",
             "台账文件、批量文件、模板和报告都不能超过 64 MiB；请检查模板",
         )
-    return content
+    return Produced(content, str(context.get("notice", "")))
 
 
-def _document(ledger: Ledger, progress: Progress, request: Request) -> bytes:
-    from zctasks.rendering import html_document, render_template
+def _document(ledger: Ledger, request: Request, context: dict[str, Any]) -> bytes:
+    from zctasks.rendering import render_template
 
-    context = context_for(ledger, progress, request)
     markdown = render_template(ledger.root, f"{request.kind}.md.j2", context, request.template)
     if request.fmt == "md":
         return markdown.encode("utf-8")
+    if request.fmt == "txt":
+        from zctasks.layout import plain_text
+        from zctasks.rendering import blocks
+
+        return plain_text(blocks(markdown)).encode("utf-8")
     if request.fmt == "html":
-        return html_document(ledger.root, markdown, context).encode("utf-8")
-    if request.fmt == "csv":
-        from zctasks.sheets import csv_text
+        from zctasks.html_writer import html_document
 
-        return csv_text(markdown).encode("utf-8")
-    if request.fmt == "xlsx":
-        from zctasks.sheets import xlsx_bytes
+        landscape = request.kind in LANDSCAPE
+        return html_document(ledger.root, markdown, {**context, "landscape": landscape}).encode(
+            "utf-8"
+        )
+    if request.fmt in ("csv", "xlsx"):
+        from zctasks import sheets
 
-        return xlsx_bytes(markdown, SHEET_TITLES[request.kind])
+        found = _sheet_tables(request.kind, context, markdown)
+        if request.fmt == "csv":
+            return sheets.csv_text(found).encode("utf-8")
+        return sheets.xlsx_bytes(found, _sheet_heading(context), SHEET_TITLES[request.kind])
     from zctasks.docx_writer import docx_bytes
 
-    return docx_bytes(markdown, landscape=request.kind == "ledger")
+    meta = {
+        "title": str(context.get("title", "")),
+        "subject": ledger.plan.title,
+        "issuer": str(context.get("supervisor" if request.kind == "urge" else "issuer", "")),
+    }
+    return docx_bytes(markdown, landscape=request.kind in LANDSCAPE, meta=meta)
+
+
+def _sheet_heading(context: dict[str, Any]) -> tuple[str, str]:
+    """The title row and the as-of row every worksheet starts with."""
+    title = str(context.get("title", ""))
+    as_of = f"截至{context['as_of']}，序时进度{context['elapsed']}"
+    if context.get("kind") == "briefing":
+        title = f"{context['publication']}第{context['issue']}期：{title}"
+        as_of += f"；本期：{context['period']}"
+    return title, as_of
+
+
+def _sheet_tables(
+    kind: str, context: dict[str, Any], markdown: str
+) -> list[tuple[str, list[list[str]]]]:
+    """The tables of a document, as worksheets or CSV; the slips of a set as one table."""
+    from zctasks.rendering import tables
+
+    if kind != "urge":
+        return tables(markdown)
+    rows = [["编号", "承办单位", "序号", "任务", "进度", "情况", "反馈时限"]]
+    for sheet in context["sheets"]:
+        for item in sheet["items"]:
+            rows.append(
+                [
+                    sheet["code"],
+                    sheet["unit"],
+                    str(item["task"]),
+                    item["title"],
+                    item["light"],
+                    item["situation"],
+                    sheet["deadline"],
+                ]
+            )
+    return [("催办事项", rows)]
 
 
 _NOT_REGULAR = {

@@ -258,3 +258,5 @@ class ReportSettings:
     """Addressee line of notices, without the final colon."""
     urge_days: int = 7
     """Days a unit gets to answer a 催办单."""
+    urge_code: str = ""
+    """机关代字 of 催办单 numbers: 川发改催 gives 川发改催〔2023〕7号 (default 催办〔2023〕7号)."""

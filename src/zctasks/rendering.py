@@ -502,7 +502,7 @@ class Block:
         rows: list[list[str]] | None = None,
         marker: str = "",
     ) -> None:
-        self.kind = kind  # heading, paragraph, table, rule, pagebreak
+        self.kind = kind  # heading, paragraph, quote, table, rule, pagebreak
         self.level = level
         self.runs = runs or []
         self.rows = rows or []
@@ -514,17 +514,25 @@ class Block:
 
 
 def blocks(markdown: str) -> list[Block]:
-    """Headings, paragraphs (with bold runs), tables and rules of a Markdown text.
+    """Headings, paragraphs (with bold runs), quotes, tables and rules of a Markdown text.
 
-    A ``---`` rule closes the masthead; ``***`` is a page break; list items become
-    paragraphs with their marker.
+    ``***`` is a page break; list items become paragraphs with their marker; a paragraph
+    in a ``>`` quote is a ``quote`` block whose lines stay lines (the signature and date).
+    What the blocks mean in an official document is read off them in ``layout.py``.
     """
     tokens = markdown_parser().parse(markdown)
     result: list[Block] = []
     i = 0
     list_stack: list[list[int]] = []  # per open list: [ordered?, next number]
+    quoted = 0
     while i < len(tokens):
         token = tokens[i]
+        if token.type in ("blockquote_open", "blockquote_close"):
+            quoted += 1 if token.type == "blockquote_open" else -1
+        elif quoted and token.type == "paragraph_open":
+            result.append(Block("quote", runs=_runs(tokens[i + 1], lines=True)))
+            i += 3
+            continue
         if token.type == "heading_open":
             result.append(Block("heading", int(token.tag[1]), _runs(tokens[i + 1])))
             i += 3
@@ -554,7 +562,9 @@ def blocks(markdown: str) -> list[Block]:
     return result
 
 
-def _runs(inline: Any) -> list[tuple[str, bool]]:
+def _runs(inline: Any, lines: bool = False) -> list[tuple[str, bool]]:
+    """Text runs with their boldness; a hard break is "\n", and so is a soft one in
+    ``lines`` (a quote, whose lines are the signature's)."""
     runs: list[tuple[str, bool]] = []
     bold = False
     for child in inline.children or []:
@@ -565,7 +575,7 @@ def _runs(inline: Any) -> list[tuple[str, bool]]:
         elif child.type in ("text", "code_inline"):
             runs.append((child.content, bold))
         elif child.type in ("softbreak", "hardbreak"):
-            runs.append(("\n" if child.type == "hardbreak" else "", bold))
+            runs.append(("\n" if child.type == "hardbreak" or lines else "", bold))
     return runs
 
 
@@ -594,26 +604,3 @@ def tables(markdown: str) -> list[tuple[str, list[list[str]]]]:
         elif block.kind == "table":
             found.append((heading, block.rows))
     return found
-
-
-def html_document(root: Path, markdown: str, context: dict[str, Any]) -> str:
-    """A self-contained page: the document, the status charts, print styles; nothing remote."""
-    from markupsafe import Markup
-
-    from zctasks.charts import stacked_bars
-
-    parser = markdown_parser()
-    head, rule, rest = markdown.partition("\n---\n")
-    masthead = Markup(parser.render(head)) if rule else Markup("")
-    body = Markup(parser.render(rest if rule else markdown))
-    charts = [
-        (title, Markup(stacked_bars(rows, context["light_names"])))
-        for title, rows in (
-            ("各章任务进度", context["by_chapter"]),
-            ("各牵头单位任务进度", context["by_lead"]),
-        )
-        if rows
-    ]
-    return render_template(
-        root, "report.html.j2", {**context, "masthead": masthead, "body": body, "charts": charts}
-    )

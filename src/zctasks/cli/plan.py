@@ -26,13 +26,13 @@ def init_command(
     init_ledger(folder)
     sys.stdout.write(f"已新建台账 {folder}（git 仓库，已安装提交前检查）\n")
     if demo:
-        from zctasks.demo import demo_entries
-        from zctasks.recording import append
+        from zctasks.demo import populate
 
         root = folder.resolve()
-        entries = demo_entries(loading.load_ledger(root))
-        append(root, entries)
-        sys.stdout.write(f"已加入 {len(entries)} 条示例数据（备注均以“【示例数据】”开头）\n")
+        entries, slips = populate(root, loading.load_ledger(root))
+        sys.stdout.write(
+            f"已加入 {entries} 条示例数据（备注均以“【示例数据】”开头）和 {slips} 张示例催办单\n"
+        )
     sys.stdout.write(f"下一步：cd {folder} && git add -A && git commit -m 初始化台账\n")
 
 

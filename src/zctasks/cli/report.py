@@ -23,6 +23,7 @@ class ReportKind(StrEnum):
     ledger = "ledger"
     dept = "dept"
     urge = "urge"
+    register = "register"
 
 
 class ReportFormat(StrEnum):
@@ -31,6 +32,53 @@ class ReportFormat(StrEnum):
     xlsx = "xlsx"
     html = "html"
     csv = "csv"
+    txt = "txt"
+
+
+UNIT_KINDS = ("dept", "urge", "register")
+"""The kinds that take a unit (UNIT or --dept)."""
+
+
+def _refuse_unused(
+    kind: ReportKind,
+    fmt: ReportFormat,
+    *,
+    unit: str | None,
+    week: str | None,
+    since: str | None,
+    until: str | None,
+    issue: int | None,
+    record: bool,
+) -> None:
+    """An option the document cannot use is an error, never silently dropped."""
+    name = kind.value
+    if unit is not None and kind.value not in UNIT_KINDS:
+        raise UsageError(
+            f"report {name} 不按单位出，不能指定单位“{unit}”",
+            "单位的任务清单用 report dept 单位；单位的催办单用 report urge 单位",
+        )
+    if kind != ReportKind.briefing:
+        for option, value in (
+            ("--week", week),
+            ("--since", since),
+            ("--until", until),
+            ("--issue", issue),
+        ):
+            if value is not None:
+                raise UsageError(f"{option} 只用于简报（report briefing），report {name} 不用它")
+        if fmt == ReportFormat.txt:
+            raise UsageError(
+                "txt 格式只用于简报（发到工作群的纯文本）",
+                f"report {name} 可用 md、docx、xlsx、html、csv",
+            )
+    if record and kind != ReportKind.urge:
+        raise UsageError(f"--record 只用于催办单（report urge），report {name} 不用它")
+    if week is not None and (since is not None or until is not None):
+        raise UsageError("--week 与 --since/--until 只能用一种", "例如 --week 2023-W44")
+    if (since is None) != (until is None):
+        raise UsageError("--since 和 --until 要一起给出", "或用 --week 2023-W44 指定一周")
+    if issue is not None and issue < 1:
+        raise UsageError(f"--issue 期号应为正整数，不是 {issue}")
 
 
 @app.command("report")
@@ -38,12 +86,14 @@ def report_command(
     ctx: typer.Context,
     kind: Annotated[
         ReportKind,
-        typer.Argument(help="briefing 工作简报、ledger 台账、dept 单位通知、urge 催办单。"),
+        typer.Argument(
+            help="briefing 工作简报、ledger 台账、dept 单位通知、urge 催办单、register 催办登记表。"
+        ),
     ],
     unit: Annotated[
         str | None,
         typer.Argument(
-            help="单位（dept 必填；urge 可选，只出该单位的催办单）。",
+            help="单位（dept 必填；urge、register 可选，只出该单位的）。",
             autocompletion=_complete_unit,
             show_default=False,
         ),
@@ -66,7 +116,9 @@ def report_command(
     issue: Annotated[
         int | None,
         typer.Option(
-            "--issue", help="简报期号；默认从计划印发那一周起按周计。", show_default=False
+            "--issue",
+            help="简报期号；默认按截止日期所在的周计算（计划印发那一周为第1期）。",
+            show_default=False,
         ),
     ] = None,
     dept: Annotated[
@@ -74,21 +126,30 @@ def report_command(
         typer.Option(
             "--dept",
             "-d",
-            help="urge：只出该单位的催办单（同 UNIT）。",
+            help="单位（同 UNIT）。",
             autocompletion=_complete_unit,
             show_default=False,
         ),
     ] = None,
+    record: Annotated[
+        bool,
+        typer.Option(
+            "--record",
+            help="urge：签发催办单，编号并记入 data/urges/（不加则只预览，不编号）。",
+        ),
+    ] = False,
     fmt: Annotated[
         ReportFormat,
-        typer.Option("--format", "-f", help="md、docx（公文格式 Word）、xlsx、html、csv。"),
+        typer.Option(
+            "--format", "-f", help="md、docx（公文格式 Word）、xlsx、html、csv；简报还可用 txt。"
+        ),
     ] = ReportFormat.md,
     output: Annotated[
         Path | None,
         typer.Option(
             "--output",
             "-o",
-            help="输出文件；md、html、csv 默认输出到屏幕，docx、xlsx 必须指定。",
+            help="输出文件；md、html、csv、txt 默认输出到屏幕，docx、xlsx 必须指定。",
             show_default=False,
         ),
     ] = None,
@@ -101,14 +162,28 @@ def report_command(
         ),
     ] = None,
 ) -> None:
-    """生成报告：工作简报、工作台账、单位通知、催办单；Markdown、Word（公文格式）、Excel、HTML、CSV。"""
+    """生成报告：工作简报、工作台账、单位通知、催办单、催办登记表；Markdown、Word（公文格式）、Excel、HTML、CSV，简报另有纯文本。"""
     from zctasks.documents import BINARY_FORMATS, Request, produce, write_output
 
-    state = _state(ctx)
-    ledger = state.ledger()
+    if unit is not None and dept is not None and unit != dept:
+        raise UsageError(f"单位给了两次：“{unit}”和 --dept “{dept}”", "只写一次")
+    chosen_unit = unit or dept
+    _refuse_unused(
+        kind,
+        fmt,
+        unit=chosen_unit,
+        week=week,
+        since=since,
+        until=until,
+        issue=issue,
+        record=record,
+    )
     if fmt.value in BINARY_FORMATS and output is None:
         raise UsageError(f"{fmt.value} 格式需要用 -o 指定输出文件", f"例如 -o 报告.{fmt.value}")
-    chosen_unit = unit or dept
+    state = _state(ctx)
+    if record:
+        state.writable_root()
+    ledger = state.ledger()
     if chosen_unit is not None:
         chosen_unit = ledger.resolve_unit(chosen_unit)
     start = parse_day(since, "--since") if since else None
@@ -125,10 +200,12 @@ def report_command(
         from zctasks.schedule import default_as_of
 
         day = end if end is not None else default_as_of(ledger)
-    request = Request(kind.value, fmt.value, day, start, end, issue, chosen_unit, template)
-    content = produce(ledger, state.progress(ledger), request)
+    request = Request(kind.value, fmt.value, day, start, end, issue, chosen_unit, template, record)
+    produced = produce(ledger, state.progress(ledger), request)
     if output is None:
-        sys.stdout.write(content.decode("utf-8"))
+        sys.stdout.write(produced.content.decode("utf-8"))
     else:
-        write_output(output, content)
+        write_output(output, produced.content)
         sys.stderr.write(f"已生成 {output}\n")
+    if produced.notice:
+        sys.stderr.write(produced.notice + "\n")
