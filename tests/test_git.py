@@ -156,9 +156,11 @@ def test_install_keeps_a_foreign_hook_unless_forced(zc, git_ledger):
 def test_install_writes_the_union_rule_where_it_is_missing(zc, git_ledger):
     (git_ledger / ".gitattributes").write_text("*.txt text\n", "utf-8")
     result = zc("hooks", "install", root=git_ledger)
-    assert result.stdout == "已在 .gitattributes 中写入 data/progress/*.yaml merge=union\n"
+    assert result.stdout == (
+        "已在 .gitattributes 中写入 data/progress/*.yaml merge=union、data/urges/*.yaml merge=union\n"
+    )
     assert (git_ledger / ".gitattributes").read_text("utf-8") == (
-        "*.txt text\ndata/progress/*.yaml merge=union\n"
+        "*.txt text\ndata/progress/*.yaml merge=union\ndata/urges/*.yaml merge=union\n"
     )
 
 
@@ -277,3 +279,21 @@ def test_two_branches_correcting_the_same_entry_are_flagged(zc, branches):
     checked = zc("check", root=branches)
     assert checked.exit_code == 0
     assert "warning[replaced-twice]" in checked.stdout
+
+
+def test_the_hook_refuses_editing_an_issued_slip(zc, git_ledger):
+    urges = git_ledger / "data" / "urges"
+    urges.mkdir()
+    slip = (
+        '- {"number": 1, "code": "川发改催〔2023〕1号", "unit": "区工信局", "issued": "2023-10-20", '
+        '"due": "2023-10-27", "by": "区发改局", "items": [{"task": 7, "light": "grey", "situation": "未报送"}], '
+        '"at": "2023-10-20T09:00:00.000+08:00"}\n'
+    )
+    (urges / "2023.yaml").write_text("# 催办单登记\n" + slip, "utf-8")
+    git(git_ledger, "add", "data/urges")
+    git(git_ledger, "commit", "-q", "-m", "登记催办单")
+    (urges / "2023.yaml").write_text("# 催办单登记\n", "utf-8")
+    git(git_ledger, "add", "data/urges")
+    result = run_git(git_ledger, "commit", "-q", "-m", "删去催办单")
+    assert result.returncode == 1
+    assert "data/urges/2023.yaml：这次提交会修改或删除已记录的催办单" in result.stderr

@@ -19,11 +19,15 @@ from zctasks.errors import UsageError
 MARKER = "# zctasks hook"
 HOOKS = ("pre-commit", "pre-merge-commit")
 UNION_RULE = "data/progress/*.yaml merge=union"
+URGES_RULE = "data/urges/*.yaml merge=union"
 GITATTRIBUTES = f"""\
-# Two analysts appending progress to the same month merge without conflict:
+# Two analysts appending progress (or issuing 催办单) merge without conflict:
 # every entry is one line, so a union merge keeps both sides whole.
 {UNION_RULE}
+{URGES_RULE}
 """
+APPEND_ONLY = ("data/progress/", "data/urges/")
+"""The logs whose recorded lines a commit may not edit or delete."""
 IGNORED = (
     "data/progress/.zctasks.lock",
     "data/progress/.tmp-*",
@@ -76,7 +80,7 @@ def install(root: Path, force: bool = False) -> list[str]:
         path.write_text(script, "utf-8")
         path.chmod(0o755)
         done.append(f"已安装钩子 {name}")
-    done += _ensure_lines(root / ".gitattributes", GITATTRIBUTES, (UNION_RULE,))
+    done += _ensure_lines(root / ".gitattributes", GITATTRIBUTES, (UNION_RULE, URGES_RULE))
     done += _ensure_lines(root / ".gitignore", "", IGNORED)
     return done
 
@@ -130,7 +134,7 @@ def staged_problems(root: Path) -> list[str]:
             continue
         if line.startswith("+") and _CONFLICT.match(line[1:]):
             problems.append(f"{path} 含有 git 合并冲突标记“{line[1:8]}”：请先解决冲突")
-        elif line.startswith("-") and path.startswith("data/progress/"):
+        elif line.startswith("-") and path.startswith(APPEND_ONLY):
             content = line[1:]
             if content.strip() and not content.lstrip().startswith("#"):
                 removed.setdefault(path, []).append(content)
@@ -141,10 +145,10 @@ def staged_problems(root: Path) -> list[str]:
                 staged.remove(content)
                 continue
             problems.append(
-                f"{path}：这次提交会修改或删除已记录的进展：{content[:60]}"
+                f"{path}：这次提交会修改或删除已记录的{'催办单' if 'urges' in path else '进展'}：{content[:60]}"
                 + ("…" if len(content) > 60 else "")
             )
-    if any("已记录的进展" in p for p in problems):
+    if any("已记录的" in p for p in problems):
         problems.append(
             "进展记录只能追加：改正用 zctasks progress fix，撤销用 zctasks progress void；"
             "用 git checkout -- data/progress 恢复被改动的行"

@@ -153,6 +153,9 @@ def check(root: Path) -> CheckResult:
         return result
     ledger = result.ledger
     ledger.key = plan_key(contents)
+    from zctasks.urges import check_urges
+
     indexes, found = _indexes(ledger)
     found += Progress(root, indexes).cross_check(ledger)
+    found += check_urges(ledger, root)
     return CheckResult(ledger, result.diagnostics + found)
