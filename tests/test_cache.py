@@ -67,9 +67,7 @@ def test_cached_and_uncached_runs_agree_after_any_edits(
     cache = tmp_path_factory.mktemp("cache")
     monkeypatch.setenv("ZCTASKS_CACHE_DIR", str(cache))
     saved: dict[int, bytes] = {}
-    counter = 0
-    for name, month, day, digit in operations:
-        counter += 1
+    for counter, (name, month, day, digit) in enumerate(operations, 1):
         path = root / PROGRESS / f"2023-{month:02d}.yaml"
         text = path.read_text("utf-8") if path.exists() else "# 进展记录\n"
         lines = [line for line in text.splitlines(keepends=True) if line.startswith("- ")]
