@@ -1,13 +1,16 @@
-"""Measure zctasks on a city-sized ledger and on the bundled one, beside baselines.
+"""Measure zctasks on city- and province-sized ledgers, each figure against a floor measured
+in the same run.
 
-For each command: the median wall time of several runs and the peak memory (maximum
-resident set) of the process. Baselines, measured in the same run:
+The floor for reading a ledger is a Python script that parses the same progress files line
+by line with ``json.loads`` — what any reader of them must pay. Every command is timed as
+a whole process, alternating with its baseline so that load on the machine hits both
+alike; the table gives medians and the ratio. Peak memory is the maximum resident set.
+Where ``bean-check`` (beancount 3) and ``hledger`` are installed, a journal of the same
+number of transactions is timed beside them.
 
-- parsing every data file of the big ledger with PyYAML's C loader (`yaml.load`, CSafeLoader):
-  what any tool that reads this YAML must at least pay;
-- `progress add` on the bundled ledger, for `progress add` on the big one.
+    python bench/run.py [--runs 5] [--entries 100000] [--large 1000000] [--keep DIR]
 
-    python bench/run.py [--runs 5] [--entries 100000] [--keep DIR]
+``--large 0`` skips the province-sized ledger (it takes a few minutes to build and read).
 """
 
 from __future__ import annotations
@@ -23,13 +26,14 @@ import time
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
-sys.path.insert(0, str(HERE))
 
-PARSE_ALL = (
-    "import sys, glob, yaml\n"
-    "for name in sorted(glob.glob(sys.argv[1] + '/data/**/*.yaml', recursive=True)):\n"
+FLOOR = (
+    "import json, sys, glob\n"
+    "for name in sorted(glob.glob(sys.argv[1] + '/data/progress/*.yaml')):\n"
     "    with open(name, encoding='utf-8') as handle:\n"
-    "        yaml.load(handle, Loader=yaml.CSafeLoader)\n"
+    "        for line in handle:\n"
+    "            if line.startswith('- {'):\n"
+    "                json.loads(line[2:])\n"
 )
 
 
@@ -44,107 +48,179 @@ def run_once(command: list[str], env: dict[str, str]) -> tuple[float, int]:
     process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, env=env)
     _, status, usage = os.wait4(process.pid, 0)
     elapsed = time.perf_counter() - start
-    process.returncode = os.waitstatus_to_exitcode(status)
-    if process.returncode not in (0, 1):
-        raise SystemExit(f"{' '.join(command)} failed: {process.stderr.read().decode()[-500:]}")
+    if os.waitstatus_to_exitcode(status) not in (0, 1):
+        raise SystemExit(f"{' '.join(command)} failed: {process.stderr.read().decode()[-500:]}")  # type: ignore[union-attr]
     return elapsed, usage.ru_maxrss // 1024
 
 
-def measure(
-    command: list[str], env: dict[str, str], runs: int, warm_up: int = 1, fresh_cache: bool = False
-) -> tuple[float, int]:
-    """Median seconds and peak MiB; ``fresh_cache`` gives every run an empty cache folder,
-    so each one parses, validates and stores (the first run after an edit)."""
-    for _ in range(warm_up):
-        run_once(command, env)
-    results = []
+def alternate(
+    runs: int,
+    baseline: list[str],
+    command: list[str],
+    env: dict[str, str],
+    before: object = None,
+) -> tuple[float, float, int]:
+    """Median seconds of the baseline and of the command, run in turn, and the command's
+    peak MiB; ``before`` (a function) runs before each timing of the command."""
+    base, ours, memory = [], [], 0
+    run_once(baseline, env)
     for _ in range(runs):
-        if fresh_cache:
-            env = {**env, "ZCTASKS_CACHE_DIR": tempfile.mkdtemp(prefix="zctasks-cache-")}
-        results.append(run_once(command, env))
-    return statistics.median(r[0] for r in results), max(r[1] for r in results)
+        base.append(run_once(baseline, env)[0])
+        if callable(before):
+            before()
+        seconds, peak = run_once(command, env)
+        ours.append(seconds)
+        memory = max(memory, peak)
+    return statistics.median(base), statistics.median(ours), memory
+
+
+class Table:
+    def __init__(self) -> None:
+        print("| ledger | command | seconds | floor | ratio | peak MiB | goal |")
+        print("| --- | --- | ---: | ---: | ---: | ---: | --- |", flush=True)
+
+    def row(
+        self, ledger: str, what: str, ours: float, floor: float, memory: int, goal: str = ""
+    ) -> None:
+        print(
+            f"| {ledger} | {what} | {ours:.2f} | {floor:.2f} | {ours / floor:.2f}× | {memory} | {goal} |",
+            flush=True,
+        )
+
+
+def appender(root: Path) -> object:
+    """A one-line edit of one month file: the tool's own kind of append."""
+    month = sorted((root / "data" / "progress").glob("*.yaml"))[
+        len(list((root / "data" / "progress").glob("*.yaml"))) // 2
+    ]
+    counter = [0]
+
+    def append() -> None:
+        counter[0] += 1
+        last = month.read_text("utf-8").rstrip("\n").rsplit("\n", 1)[-1]
+        month.write_text(
+            month.read_text("utf-8")
+            + last.replace('", "task"', f'-e{counter[0]}", "task"', 1)
+            + "\n",
+            "utf-8",
+        )
+
+    return append
+
+
+def ledger_rows(
+    table: Table, label: str, root: Path, runs: int, env: dict[str, str], edit: bool
+) -> None:
+    z = zctasks()
+    floor = [sys.executable, "-c", FLOOR, str(root)]
+    status = [*z, "--root", str(root), "status", "--as-of", "2023-07-31"]
+    subprocess.run(status, env=env, capture_output=True)  # fill the cache
+    base, warm, memory = alternate(runs, floor, status, env)
+    table.row(label, "`status`, cache warm", warm, base, memory, "≤ 1.2×")
+    if edit:
+        base, edited, memory = alternate(runs, floor, status, env, before=appender(root))
+        table.row(
+            label,
+            f"`status` after a one-line edit of one month file ({edited / warm:.2f}× warm)",
+            edited,
+            base,
+            memory,
+            "≤ 1.5× warm",
+        )
+    cold_env = {**env, "ZCTASKS_NO_CACHE": "1"}
+    base, cold, memory = alternate(max(runs // 2, 1), floor, status, cold_env)
+    table.row(label, "`status`, no cache", cold, base, memory, "≤ 5×, ≤ 400 MB")
+
+
+def peers(
+    table: Table, entries: int, folder: Path, runs: int, env: dict[str, str], floor_root: Path
+) -> None:
+    """bean-check and hledger on journals of ``entries`` transactions, where installed."""
+    floor = [sys.executable, "-c", FLOOR, str(floor_root)]
+    bean = shutil.which("bean-check") or os.environ.get("BEAN_CHECK")
+    if bean:
+        journal = folder / "peer.beancount"
+        with open(journal, "w", encoding="utf-8") as out:
+            out.write(
+                'option "operating_currency" "CNY"\n2021-01-01 open Assets:Bank\n2021-01-01 open Expenses:Work\n'
+            )
+            for n in range(entries):
+                day = f"2021-{n % 12 + 1:02d}-{n % 28 + 1:02d}"
+                out.write(
+                    f'{day} * "进展 {n}"\n  Expenses:Work  {n % 1000 + 1}.00 CNY\n  Assets:Bank\n'
+                )
+        cold_env = {**env, "BEANCOUNT_DISABLE_LOAD_CACHE": "1"}
+        base, ours, memory = alternate(max(runs // 2, 1), floor, [bean, str(journal)], cold_env)
+        table.row(f"peer, {entries:,} transactions", "`bean-check`, no cache", ours, base, memory)
+        subprocess.run([bean, str(journal)], env=env, capture_output=True)
+        base, ours, memory = alternate(max(runs // 2, 1), floor, [bean, str(journal)], env)
+        table.row(f"peer, {entries:,} transactions", "`bean-check`, cache warm", ours, base, memory)
+    hledger = shutil.which("hledger")
+    if hledger:
+        journal = folder / "peer.journal"
+        with open(journal, "w", encoding="utf-8") as out:
+            for n in range(entries):
+                day = f"2021-{n % 12 + 1:02d}-{n % 28 + 1:02d}"
+                out.write(
+                    f"{day} 进展 {n}\n    expenses:work  {n % 1000 + 1}.00 CNY\n    assets:bank\n\n"
+                )
+        base, ours, memory = alternate(
+            max(runs // 2, 1), floor, [hledger, "-f", str(journal), "bal"], env
+        )
+        table.row(f"peer, {entries:,} transactions", "`hledger bal`", ours, base, memory)
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--runs", type=int, default=5)
     parser.add_argument("--entries", type=int, default=100_000)
-    parser.add_argument("--keep", type=Path, help="build the big ledger here and keep it")
+    parser.add_argument("--large", type=int, default=1_000_000)
+    parser.add_argument("--keep", type=Path, help="build the ledgers here and keep them")
     args = parser.parse_args()
-    from make_ledger import build
-
-    work = Path(tempfile.mkdtemp(prefix="zctasks-bench-"))
-    big = args.keep or work / "big"
-    if not (big / "data" / "tasks.yaml").exists():
-        print("building the city ledger:", build(big, args.entries, 2023))
-    small = work / "bundled"
-    subprocess.run([*zctasks(), "init", str(small)], check=True, stdout=subprocess.DEVNULL)
-    cache = work / "cache"
-    warm = {**os.environ, "ZCTASKS_CACHE_DIR": str(cache)}
-    warm.pop("ZCTASKS_NO_CACHE", None)
-    cold = {**warm, "ZCTASKS_NO_CACHE": "1"}
-    z = zctasks()
-    rows: list[tuple[str, float, int, str]] = []
-
-    def record(label: str, seconds: float, memory: int, against: str = "") -> None:
-        rows.append((label, seconds, memory, against))
-        print(f"{label:<46} {seconds * 1000:9.1f} ms {memory:6d} MiB  {against}", flush=True)
-
-    parse_time, parse_memory = measure([sys.executable, "-c", PARSE_ALL, str(big)], warm, args.runs)
-    record("baseline: C loader parses the big ledger", parse_time, parse_memory)
-    for label, root in (("big", big), ("bundled", small)):
-        for name, command in (
-            (
-                "list --dept",
-                ["list", "--dept", "区发改局" if label == "bundled" else "张店区发改局"],
-            ),
-            ("status", ["status", "--as-of", "2023-07-31"]),
-            ("check", ["check"]),
-            ("report ledger --format md", ["report", "ledger", "--as-of", "2023-07-31"]),
-        ):
-            full = [*z, "--root", str(root), *command]
-            if name == "check":
-                seconds, memory = measure(full, cold, args.runs)
-                record(
-                    f"{label}: {name}",
-                    seconds,
-                    memory,
-                    f"{seconds / parse_time:.2f}x C-loader parse" if label == "big" else "",
-                )
-                continue
-            seconds, memory = measure(full, warm, args.runs)
-            ratio = f"{seconds / parse_time:.2f}x C-loader parse" if label == "big" else ""
-            record(f"{label}: {name} (cache warm)", seconds, memory, ratio)
-            if name == "status":
-                seconds, memory = measure(full, warm, args.runs, warm_up=0, fresh_cache=True)
-                ratio = f"{seconds / parse_time:.2f}x C-loader parse" if label == "big" else ""
-                record(f"{label}: {name} (cache empty)", seconds, memory, ratio)
-    add_times: dict[str, float] = {}
-    for label, root, unit in (("bundled", small, "区科技局"), ("big", big, "市科技局")):
-        results = []
-        for n in range(args.runs + 1):
-            command = [
-                *z,
-                "--root",
-                str(root),
-                "progress",
-                "add",
-                "1",
-                "--by",
-                unit,
-                "--date",
-                "2023-07-14",
-                "--note",
-                f"基准测试 {n}",
-            ]
-            results.append(run_once(command, warm))
-        seconds, memory = (
-            statistics.median(r[0] for r in results[1:]),
-            max(r[1] for r in results[1:]),
+    work = args.keep or Path(tempfile.mkdtemp(prefix="zctasks-bench-"))
+    env = {**os.environ, "ZCTASKS_CACHE_DIR": str(work / "cache")}
+    env.pop("ZCTASKS_NO_CACHE", None)
+    table = Table()
+    sizes = [(args.entries, True)] + ([(args.large, False)] if args.large else [])
+    for entries, edit in sizes:
+        root = work / f"ledger-{entries}"
+        if not (root / "data" / "tasks.yaml").exists():  # built apart: this process stays small
+            subprocess.run(
+                [
+                    sys.executable,
+                    str(HERE / "make_ledger.py"),
+                    str(root),
+                    "--entries",
+                    str(entries),
+                ],
+                check=True,
+                stdout=subprocess.DEVNULL,
+            )
+        ledger_rows(
+            table,
+            f"{entries:,} entries",
+            root,
+            args.runs if edit else max(args.runs // 2, 1),
+            env,
+            edit,
         )
-        add_times[label] = seconds
-        against = f"{seconds / add_times['bundled']:.2f}x bundled" if label == "big" else ""
-        record(f"{label}: progress add", seconds, memory, against)
+    small = work / "bundled"
+    if not small.exists():
+        subprocess.run([*zctasks(), "init", str(small)], check=True, capture_output=True)
+    listing = [*zctasks(), "--root", str(small), "list", "--dept", "区发改局"]
+    subprocess.run(listing, env=env, capture_output=True)
+    base, ours, memory = alternate(
+        max(args.runs * 4, 20), [sys.executable, "-c", "import yaml"], listing, env
+    )
+    table.row(
+        "bundled plan",
+        '`list --dept 区发改局` vs `python -c "import yaml"`',
+        ours,
+        base,
+        memory,
+        "≤ 2.5×",
+    )
+    peers(table, args.entries, work, args.runs, env, work / f"ledger-{args.entries}")
     if args.keep is None:
         shutil.rmtree(work, ignore_errors=True)
 

@@ -151,3 +151,63 @@ def test_a_truncated_index_is_parsed_again(zc, make_ledger, tmp_path, monkeypatc
     for entry in cache.glob("*.zc"):
         entry.write_bytes(damage)
     assert zc("status", "--as-of", "2023-07-31", "-f", "json", root=root).stdout == first
+
+
+FIELD_VALUES = {
+    "id": st.one_of(st.text(max_size=8), st.integers()),
+    "task": st.one_of(
+        st.integers(-2, 5), st.booleans(), st.text(max_size=2), st.floats(allow_nan=False)
+    ),
+    "date": st.sampled_from(
+        ["2023-07-14", "2023-02-30", "20230714", "2023-7-1", "2023-W28-5", 20230714]
+    ),
+    "by": st.one_of(st.sampled_from(["区科技局", ""]), st.integers()),
+    "status": st.one_of(st.sampled_from(["推进中", "已完成", "完成", None]), st.integers()),
+    "values": st.one_of(
+        st.dictionaries(
+            st.sampled_from(["1.1", "1.2"]),
+            st.one_of(st.integers(-5, 5), st.floats(-1e3, 1e3), st.booleans(), st.text(max_size=2)),
+            max_size=2,
+        ),
+        st.lists(st.integers(), max_size=2),
+    ),
+    "note": st.one_of(st.text(max_size=4), st.integers(), st.none()),
+    "at": st.sampled_from(
+        [
+            "2023-07-14T10:30:00.000+08:00",
+            "2023-07-14T10:30:00Z",
+            "2023-07-14 10:30",
+            "2023-07-14T25:00:00Z",
+            5,
+        ]
+    ),
+    "fixes": st.one_of(st.text(max_size=3), st.integers()),
+    "extra": st.integers(),
+}
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    st.fixed_dictionaries(
+        {k: FIELD_VALUES[k] for k in ("id", "task", "date", "by")},
+        optional={k: v for k, v in FIELD_VALUES.items() if k not in ("id", "task", "date", "by")},
+    )
+)
+def test_lines_read_without_the_schema_are_read_as_the_schema_reads_them(record):
+    """The fast reader of tool-written lines accepts nothing the strict schema refuses and
+    reads every line it accepts exactly as the schema does."""
+    import json
+
+    from zctasks import schema
+    from zctasks.models import Entry
+    from zctasks.progress import LinesDoc, plain_entries
+
+    line = "- " + json.dumps(record, ensure_ascii=False)
+    doc = LinesDoc("x.yaml", [(1, line)])
+    plain = plain_entries(doc.lines)
+    try:
+        checked, problems = schema.validate(doc, list[Entry], "[" + line[2:] + "]")
+    except ValueError:
+        checked = None
+    if plain is not None:
+        assert checked is not None and plain == checked

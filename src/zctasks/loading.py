@@ -78,6 +78,11 @@ def load_ledger(root: Path) -> Ledger:
     return result.ledger
 
 
+PLAIN_READING = 2 * 1024 * 1024
+"""Up to this many bytes of changed month files are read without the schema (when every
+line is as the tool writes it): loading pydantic costs more than it saves below it."""
+
+
 def _indexes(ledger: Ledger) -> tuple[list[FileIndex], list[Diagnostic]]:
     """Every month file's index: from the cache when that file (and the plan) is unchanged,
     else parsed and checked again. One file in memory at a time."""
@@ -88,8 +93,9 @@ def _indexes(ledger: Ledger) -> tuple[list[FileIndex], list[Diagnostic]]:
 
     root = ledger.root
     writer.finish_interrupted(root / PROGRESS_DIR)
-    indexes: list[FileIndex] = []
+    found: dict[Path, FileIndex | None] = {}
     problems: list[Diagnostic] = []
+    changed = 0
     for relative in progress_files(root):
         name = relative.as_posix()
         if relative.suffix != ".yaml":
@@ -109,18 +115,30 @@ def _indexes(ledger: Ledger) -> tuple[list[FileIndex], list[Diagnostic]]:
         except InputTooLarge as exc:
             problems.append(exc.diagnostic())
             continue
-        key = cache.key(
-            "month", [("plan", ledger.key.encode()), ("path", name.encode()), ("", raw)]
-        )
-        stored = cache.load(key) if ledger.key else None
+        stored = cache.load(_month_key(ledger, name, raw)) if ledger.key else None
         index = FileIndex.from_bytes(stored) if stored is not None else None
-        if index is None or index.path != name:
-            index = index_file(relative, raw, ledger)
+        found[relative] = index if index is not None and index.path == name else None
+        if found[relative] is None:
+            changed += len(raw)
+    plain = changed <= PLAIN_READING
+    for relative, index in found.items():
+        if index is None:  # read again: only one changed file is held at a time
+            name = relative.as_posix()
+            try:
+                raw = read_bounded(root / relative, name)
+            except InputTooLarge as exc:
+                problems.append(exc.diagnostic())
+                continue
+            index = index_file(relative, raw, ledger, plain=plain)
             if ledger.key:
-                cache.store(key, index.to_bytes())
-        indexes.append(index)
+                cache.store(_month_key(ledger, name, raw), index.to_bytes())
+        found[relative] = index
         problems += index.diagnostics
-    return indexes, problems
+    return [index for index in found.values() if index is not None], problems
+
+
+def _month_key(ledger: Ledger, name: str, raw: bytes) -> str:
+    return cache.key("month", [("plan", ledger.key.encode()), ("path", name.encode()), ("", raw)])
 
 
 def load_progress(ledger: Ledger) -> Progress:

@@ -13,6 +13,7 @@ views and documents use; the whole log stays readable as the audit trail.
 from __future__ import annotations
 
 import json
+import math
 import re
 from datetime import date
 from pathlib import Path
@@ -205,6 +206,58 @@ def column_in(line: str, loc: tuple[str, ...], *, key: bool = False) -> int:
     return column + 1
 
 
+_TEXT_FIELDS = ("note", "source", "next", "problems", "forced", "fixes", "voids", "reason")
+_FIELDS = frozenset(("id", "task", "date", "by", "status", "values", "at", *_TEXT_FIELDS))
+_STATUSES = frozenset(("未启动", "推进中", "已完成", "受阻"))
+_DAY = re.compile(r"\d{4}-\d{2}-\d{2}\Z")
+_MOMENT = re.compile(r"\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(?:\.\d{1,6})?(?:Z|[+-]\d{2}:\d{2})\Z")
+
+
+def plain_entries(lines: list[tuple[int, str]]) -> list[Entry] | None:
+    """The entries of tool-written lines, read without the schema when every field is
+    exactly as the tool writes it; None as soon as anything is not, and the schema then
+    judges the file (and locates its problems). Accepts only what the strict schema accepts,
+    so that a month file's changes are read without loading pydantic."""
+    from zctasks.store import load_entry
+
+    entries = []
+    for _, line in lines:
+        try:
+            record = json.loads(line[2:])
+        except (ValueError, RecursionError):
+            return None
+        if not (
+            isinstance(record, dict)
+            and _FIELDS.issuperset(record)
+            and isinstance(record.get("id"), str)
+            and type(record.get("task")) is int
+            and isinstance(record.get("by"), str)
+            and isinstance(record.get("date"), str)
+            and _DAY.match(record["date"])
+            and record.get("status", "推进中") in _STATUSES
+            and all(isinstance(record.get(name, ""), str) for name in _TEXT_FIELDS)
+            and _plain_values(record.get("values", {}))
+            and (
+                "at" not in record
+                or (isinstance(record["at"], str) and _MOMENT.match(record["at"]))
+            )
+        ):
+            return None
+        try:
+            entries.append(load_entry(record))
+        except ValueError:  # 2023-02-30 and the like
+            return None
+    return entries
+
+
+def _plain_values(values: Any) -> bool:
+    return isinstance(values, dict) and all(
+        isinstance(key, str)
+        and (type(value) is int or (type(value) is float and math.isfinite(value)))
+        for key, value in values.items()
+    )
+
+
 def read_entry_line(raw: bytes) -> Entry:
     """An entry from one line of a file that was checked when it was indexed."""
     from zctasks.store import load_entry
@@ -246,8 +299,14 @@ def conflict_markers(name: str, raw: bytes) -> list[Diagnostic]:
     return found
 
 
-def parse_file(relative: Path, raw: bytes) -> tuple[list[tuple[Entry, Any, int]], list[Diagnostic]]:
-    """The entries of one progress file, each with its document and index, or its problems."""
+def parse_file(
+    relative: Path, raw: bytes, *, plain: bool = False
+) -> tuple[list[tuple[Entry, Any, int]], list[Diagnostic]]:
+    """The entries of one progress file, each with its document and index, or its problems.
+
+    With ``plain``, tool-written lines are first read without the schema
+    (``plain_entries``): for a few changed lines that is cheaper than loading pydantic.
+    """
     from zctasks import schema, yamlfile
 
     name = relative.as_posix()
@@ -256,6 +315,9 @@ def parse_file(relative: Path, raw: bytes) -> tuple[list[tuple[Entry, Any, int]]
         return [], markers
     fast = LinesDoc.read(name, raw)
     if fast is not None:
+        read = plain_entries(fast.lines) if plain else None
+        if read is not None:
+            return [(entry, fast, i) for i, entry in enumerate(read)], []
         payload = "[" + ",".join(line[2:] for _, line in fast.lines) + "]"
         try:
             entries, found = schema.validate(fast, list[Entry], payload, labels=FIELD_NAMES)

@@ -193,12 +193,13 @@ class FileIndex:
             return None
 
 
-def index_file(relative: Path, raw: bytes, ledger: Ledger) -> FileIndex:
-    """Parse and check one month file against the plan: its index and its own problems."""
+def index_file(relative: Path, raw: bytes, ledger: Ledger, plain: bool = False) -> FileIndex:
+    """Parse and check one month file against the plan: its index and its own problems
+    (``plain``: try reading its lines without the schema first, see ``parse_file``)."""
     from zctasks.progress import LinesDoc, check_entry, month_name, parse_file
 
     name = relative.as_posix()
-    located, diagnostics = parse_file(relative, raw)
+    located, diagnostics = parse_file(relative, raw, plain=plain)
     lines = bool(located) and isinstance(located[0][1], LinesDoc)
     index = FileIndex(name, lines)
     month = relative.name
