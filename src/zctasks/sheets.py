@@ -161,15 +161,7 @@ def xlsx_bytes(found: list[Table], heading: tuple[str, str], first_sheet: str) -
             sheet.column_dimensions[get_column_letter(c)].width = round(width, 1)
         sheet.freeze_panes = f"A{FIRST_ROW + 1}"
         sheet.auto_filter.ref = f"A{FIRST_ROW}:{last}{FIRST_ROW + len(rows) - 1}"
-        sheet.print_title_rows = f"{FIRST_ROW}:{FIRST_ROW}"
-        sheet.page_setup.orientation = "landscape"
-        sheet.page_setup.paperSize = sheet.PAPERSIZE_A4
-        sheet.page_setup.fitToWidth = 1
-        sheet.page_setup.fitToHeight = 0
-        sheet.sheet_properties.pageSetUpPr.fitToPage = True
-        sheet.print_options.horizontalCentered = True
-        sheet.page_margins.left = sheet.page_margins.right = 0.5
-        sheet.oddFooter.center.text = "第 &P 页，共 &N 页"
+        print_landscape(sheet, FIRST_ROW, margin=0.5)
     buffer = io.BytesIO()
     workbook.save(buffer)
     return buffer.getvalue()
@@ -192,6 +184,19 @@ def csv_text(found: list[Table]) -> str:
             writer.writerow([heading])
         writer.writerows([[formula_safe(cell) for cell in row] for row in rows])
     return "\ufeff" + buffer.getvalue()
+
+
+def print_landscape(sheet: Any, header_row: int, margin: float) -> None:
+    """A4 landscape, fitted to the page's width, the header row on every page, numbered."""
+    sheet.print_title_rows = f"{header_row}:{header_row}"
+    sheet.page_setup.orientation = "landscape"
+    sheet.page_setup.paperSize = sheet.PAPERSIZE_A4
+    sheet.page_setup.fitToWidth = 1
+    sheet.page_setup.fitToHeight = 0
+    sheet.sheet_properties.pageSetUpPr.fitToPage = True
+    sheet.print_options.horizontalCentered = True
+    sheet.page_margins.left = sheet.page_margins.right = margin
+    sheet.oddFooter.center.text = "第 &P 页，共 &N 页"
 
 
 def formula_safe(text: str) -> str:

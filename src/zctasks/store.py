@@ -364,10 +364,6 @@ class Progress:
                 break
         return found
 
-    def latest(self, task_id: int, until: date | None = None) -> Entry | None:
-        found = self.task_indexes(task_id, until)
-        return self.entry(found[-1]) if found else None
-
     def dated_after(self, task_id: int, start: date | None, until: date) -> list[int]:
         """The reports in force dated after ``start`` up to ``until``."""
         found = self.task_indexes(task_id, until)
@@ -445,27 +441,10 @@ class Progress:
         except ValueError:
             return None
 
-    def index_of(self, entry: Entry) -> int | None:
-        return self.index_of_id(entry.id)
-
     def replacements(self, entry_id: str) -> list[Entry]:
         """The corrections and withdrawals that name ``entry_id``, in order."""
         found = sorted(self.replaced.get(entry_id, []), key=self._sort_key)
         return self.entries_at(found)
-
-    def is_in_force(self, entry: Entry) -> bool:
-        i = self.index_of(entry)
-        return i is not None and self.in_force(i)
-
-    def matching(self, entry: Entry) -> Entry | None:
-        """A report in force identical to ``entry`` (same task, unit, date, figures, note)."""
-        wanted = digest(report_key(entry))
-        for i in self.task_indexes(entry.task):
-            if self.keyh[i] == wanted:
-                found = self.entry(i)
-                if report_key(found) == report_key(entry):
-                    return found
-        return None
 
     # ---------------------------------------------------------------- checks across files
 

@@ -19,7 +19,7 @@ from typing import Any
 from zctasks.cycles import Calendar
 from zctasks.ledger import Ledger
 from zctasks.models import Task
-from zctasks.sheets import formula_safe
+from zctasks.sheets import formula_safe, print_landscape
 from zctasks.store import Progress
 from zctasks.views import number, role_name, target_goal
 
@@ -236,15 +236,7 @@ def xlsx_bytes(ledger: Ledger, progress: Progress, unit: str, as_of: date) -> by
         row_number = last + 1
 
     sheet.freeze_panes = "A5"
-    sheet.print_title_rows = "4:4"
-    sheet.page_setup.orientation = "landscape"
-    sheet.page_setup.paperSize = sheet.PAPERSIZE_A4
-    sheet.page_setup.fitToWidth = 1
-    sheet.page_setup.fitToHeight = 0
-    sheet.sheet_properties.pageSetUpPr.fitToPage = True
-    sheet.print_options.horizontalCentered = True
-    sheet.page_margins.left = sheet.page_margins.right = 0.4
-    sheet.oddFooter.center.text = "第 &P 页，共 &N 页"
+    print_landscape(sheet, 4, margin=0.4)
     sheet.protection.sheet = True
     sheet.protection.formatRows = False
     sheet.protection.formatColumns = False
