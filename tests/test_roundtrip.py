@@ -362,3 +362,13 @@ def test_an_unclosed_quote_is_named_where_it_opened(zc, ledger, tmp_path):
     assert result.stderr.splitlines()[1] == (
         f"{sheet}:2:4: error[csv-quote]: 第 2 行第 4 列的引号没有闭合，其后 2 行被并进了这一个单元格"
     )
+
+
+def test_templates_are_not_written_into_the_ledger(zc, ledger):
+    result = zc("template", "--all", "-o", str(ledger / "data" / "报送表"), root=ledger)
+    assert (result.exit_code, result.stderr) == (
+        2,
+        f"错误：输出目录 {ledger / 'data' / '报送表'} 在台账数据或 git 目录中\n"
+        "提示：报送表不能写进任何台账的 data/ 或 git 的 .git 目录；请写到别处，如 -o 报送表\n",
+    )
+    assert not (ledger / "data" / "报送表").exists()

@@ -209,6 +209,20 @@ def write_output(path: Path, content: bytes) -> None:
         raise ZctasksError(f"无法写入 {path}：{exc.strerror or exc}") from None
 
 
+def output_folder(folder: Path) -> None:
+    """Make a folder for several outputs (``template --all -o DIR``), refusing one that lies
+    in a ledger's data or a git folder before anything is made there."""
+    if folder.exists() and not folder.is_dir():
+        raise UsageError(f"输出路径 {folder} 不是目录")
+    resolved = folder.resolve()
+    if _inside_ledger_data_or_git(resolved / "x"):
+        raise UsageError(
+            f"输出目录 {folder} 在台账数据或 git 目录中",
+            "报送表不能写进任何台账的 data/ 或 git 的 .git 目录；请写到别处，如 -o 报送表",
+        )
+    folder.mkdir(parents=True, exist_ok=True)
+
+
 def _inside_ledger_data_or_git(target: Path) -> bool:
     """Whether ``target`` (its folder resolved) is or lies in a ``.git`` folder, or in the
     ``data/`` folder of any ledger — this one or another; names compared without case, as a

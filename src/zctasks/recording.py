@@ -200,17 +200,19 @@ def find_open(progress: Progress, reference: str) -> Entry:
     reference = reference.strip()
     entry = progress.find(reference)
     if entry is None:
-        matches = [e for e in progress.recorded if e.id.endswith("-" + reference)]
+        suffix = "-" + reference
+        matches = [entry_id for entry_id in progress.ids if entry_id.endswith(suffix)]
         if len(matches) > 1:
             raise UsageError(
-                f"编号“{reference}”对应 {len(matches)} 条记录：{'、'.join(e.id for e in matches)}",
+                f"编号“{reference}”对应 {len(matches)} 条记录：{'、'.join(matches)}",
                 "请写完整的编号",
             )
         if not matches:
             raise UsageError(
                 f"没有编号为“{reference}”的进展记录", "用 zctasks progress log 查看记录的编号"
             )
-        entry = matches[0]
+        entry = progress.find(matches[0])
+        assert entry is not None
     if entry.voids:
         raise UsageError(f"条目 {entry.id} 是一条撤销记录，不能再更正或撤销")
     later = progress.replacements(entry.id)

@@ -43,7 +43,7 @@ def template_command(
     as_of: AsOfOption = None,
 ) -> None:
     """生成发给单位的进展报送表：列出该单位的任务、指标、目标和上次报送值，留出本期填写的单元格。"""
-    from zctasks.documents import write_output
+    from zctasks.documents import output_folder, write_output
     from zctasks.schedule import default_as_of
     from zctasks.template import csv_text, cycle_for, file_name, xlsx_bytes
 
@@ -64,9 +64,7 @@ def template_command(
     if every:
         if output is None:
             raise UsageError("--all 需要用 -o 指定输出目录", "例如 -o 报送表")
-        if output.exists() and not output.is_dir():
-            raise UsageError(f"输出路径 {output} 不是目录")
-        output.mkdir(parents=True, exist_ok=True)
+        output_folder(output)
     for name in units:
         content = (
             xlsx_bytes(ledger, progress, name, day)
