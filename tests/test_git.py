@@ -121,6 +121,7 @@ def test_commit_needs_a_first_commit(zc, tmp_path, git_identity):
 
 
 def test_a_clone_gets_working_hooks_with_no_machine_paths(zc, git_ledger, tmp_path):
+    assert add(zc, git_ledger, "7", "区工信局", "2023-07-14", "甲", "--commit").exit_code == 0
     clone = tmp_path / "同事的克隆"
     git(git_ledger, "clone", "-q", str(git_ledger), str(clone))
     warned = zc("check", root=clone)

@@ -101,8 +101,11 @@ def _ensure_lines(path: Path, template: str, lines: tuple[str, ...]) -> list[str
 
 
 def setup_problems(root: Path) -> list[str]:
-    """What a ledger repository lacks for safe merges: the union rule, the hooks."""
-    if not (root / ".git").exists():
+    """What a ledger repository that records progress lacks for safe merges: the union
+    rule, the hooks. (A repository without progress, such as zctasks' own, is not told.)"""
+    from zctasks.progress import progress_files
+
+    if not (root / ".git").exists() or not progress_files(root):
         return []
     problems = []
     attribute = gitops.check_attr(root, "merge", "data/progress/2023-01.yaml")
