@@ -206,8 +206,33 @@ def test_lines_read_without_the_schema_are_read_as_the_schema_reads_them(record)
     doc = LinesDoc("x.yaml", [(1, line)])
     plain = plain_entries(doc.lines)
     try:
-        checked, problems = schema.validate(doc, list[Entry], "[" + line[2:] + "]")
+        checked, _ = schema.validate(doc, list[Entry], "[" + line[2:] + "]")
     except ValueError:
         checked = None
     if plain is not None:
         assert checked is not None and plain == checked
+
+
+def test_progress_is_checked_against_the_plan_that_was_read(zc, make_ledger, tmp_path, monkeypatch):
+    """A plan edited between reading it and reading the progress never lets progress checked
+    against one plan be served for another."""
+    from zctasks import loading
+
+    monkeypatch.setenv("ZCTASKS_CACHE_DIR", str(tmp_path / "cache"))
+    root = make_ledger()
+    (root / PROGRESS).mkdir(parents=True)
+    _write(root, 7, [LINE.format(m=7, d=3, n=1, v=4)])
+    ledger = loading.load_ledger(root)
+    tasks = root / "data" / "tasks.yaml"
+    tasks.write_text(
+        tasks.read_text("utf-8")
+        .replace("  - id: 1\n    chapter: 1", "  - id: 9\n    chapter: 1")
+        .replace('"1.1"', '"9.1"')
+        .replace('"1.2"', '"9.2"'),
+        "utf-8",
+    )
+    assert loading.load_progress(ledger).task_indexes(1)  # checked against the plan in hand
+    result = zc("status", root=root)  # a new run reads the new plan: task 1 is gone
+    assert result.exit_code == 1
+    assert "error[unknown-task]: 没有第 1 项任务" in result.stderr
+    assert "error[unknown-task]" in zc("check", root=root).stdout
