@@ -16,11 +16,11 @@ from dataclasses import replace
 from datetime import date, datetime, time, timedelta, timezone
 from pathlib import Path
 
-from zctasks import loading
-from zctasks.models import Entry, Period, Unit
-from zctasks.progress import HEADER, entry_line, month_file
-from zctasks.root import bundled_root
-from zctasks.yamlout import departments_yaml, tasks_yaml
+from zctasks.files.root import bundled_root
+from zctasks.load import loading
+from zctasks.log.progress import HEADER, entry_line, month_file
+from zctasks.plan.models import Entry, Period, Unit
+from zctasks.plan.yamlout import departments_yaml, tasks_yaml
 
 PLACES = (
     "市",

@@ -87,8 +87,8 @@ def frozen(monkeypatch: pytest.MonkeyPatch) -> None:
     files can be compared exactly."""
     from datetime import datetime
 
-    monkeypatch.setattr("zctasks.recording.secrets.token_hex", lambda n: "abc123")
-    monkeypatch.setattr("zctasks.recording.recorded_at", lambda: datetime.fromisoformat(AT))
+    monkeypatch.setattr("zctasks.log.recording.secrets.token_hex", lambda n: "abc123")
+    monkeypatch.setattr("zctasks.log.recording.recorded_at", lambda: datetime.fromisoformat(AT))
 
 
 @pytest.fixture

@@ -125,12 +125,12 @@ def test_the_cache_stays_small(zc, make_ledger, tmp_path, monkeypatch):
     """Entries a ledger no longer uses are pruned; what is kept is smaller than the log."""
     cache = tmp_path / "cache"
     monkeypatch.setenv("ZCTASKS_CACHE_DIR", str(cache))
-    monkeypatch.setattr("zctasks.cache.KEEP", 10)
+    monkeypatch.setattr("zctasks.load.cache.KEEP", 10)
     root = make_ledger()
     (root / PROGRESS).mkdir(parents=True)
     for n in range(30):
         _write(root, 7, [LINE.format(m=7, d=k % 28 + 1, n=k, v=k) for k in range(n + 1)])
-        monkeypatch.setattr("zctasks.cache._pruned", [])
+        monkeypatch.setattr("zctasks.load.cache._pruned", [])
         assert zc("status", "--as-of", "2023-07-31", root=root).exit_code == 0
     entries = list(cache.glob("*.zc"))
     assert len(entries) <= 11  # pruned once a process, after its last store
@@ -198,9 +198,9 @@ def test_lines_read_without_the_schema_are_read_as_the_schema_reads_them(record)
     reads every line it accepts exactly as the schema does."""
     import json
 
-    from zctasks import schema
-    from zctasks.models import Entry
-    from zctasks.progress import LinesDoc, plain_entries
+    from zctasks.log.progress import LinesDoc, plain_entries
+    from zctasks.plan import schema
+    from zctasks.plan.models import Entry
 
     line = "- " + json.dumps(record, ensure_ascii=False)
     doc = LinesDoc("x.yaml", [(1, line)])
@@ -216,7 +216,7 @@ def test_lines_read_without_the_schema_are_read_as_the_schema_reads_them(record)
 def test_progress_is_checked_against_the_plan_that_was_read(zc, make_ledger, tmp_path, monkeypatch):
     """A plan edited between reading it and reading the progress never lets progress checked
     against one plan be served for another."""
-    from zctasks import loading
+    from zctasks.load import loading
 
     monkeypatch.setenv("ZCTASKS_CACHE_DIR", str(tmp_path / "cache"))
     root = make_ledger()

@@ -13,10 +13,10 @@ from pathlib import Path
 import pytest
 
 from conftest import REPO, TASKS
-from zctasks import loading
 from zctasks.cli import _complete_task, _complete_unit, app
-from zctasks.errors import UsageError
-from zctasks.root import bundled_root, find_root
+from zctasks.files.errors import UsageError
+from zctasks.files.root import bundled_root, find_root
+from zctasks.load import loading
 
 
 def test_root_from_option_env_cwd_then_bundled(make_ledger, tmp_path):
@@ -126,7 +126,7 @@ def test_completion_of_units_and_tasks(make_ledger):
 def test_terminal_tables_are_drawn_by_rich(monkeypatch):
     from io import StringIO
 
-    from zctasks.output import print_table
+    from zctasks.cli.output import print_table
 
     buffer = StringIO()
     buffer.isatty = lambda: True  # type: ignore[method-assign]
@@ -238,12 +238,12 @@ def test_wheel_carries_the_plan_and_templates(tmp_path):
 
 
 def test_bundled_root_prefers_the_packaged_copy(tmp_path, monkeypatch):
-    import zctasks.root as root_module
+    import zctasks.files.root as root_module
 
     package = tmp_path / "site-packages" / "zctasks"
     (package / "_bundled" / "data").mkdir(parents=True)
     (package / "_bundled" / "data" / "tasks.yaml").write_text("plan: {}\n")
-    monkeypatch.setattr(root_module, "__file__", str(package / "root.py"))
+    monkeypatch.setattr(root_module, "__file__", str(package / "files" / "root.py"))
     assert bundled_root() == package / "_bundled"
     assert Path(root_module.__file__).name == "root.py"
 

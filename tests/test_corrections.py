@@ -47,7 +47,7 @@ def wrong(zc, make_ledger, frozen):
 
 
 def test_fix_appends_a_correction_that_replaces_the_entry(zc, wrong, monkeypatch):
-    monkeypatch.setattr("zctasks.recording.secrets.token_hex", lambda n: "def456")
+    monkeypatch.setattr("zctasks.log.recording.secrets.token_hex", lambda n: "def456")
     result = zc("progress", "fix", "abc123", "-v", "1.1=4", "--reason", "多打了一个0", root=wrong)
     assert result.exit_code == 0, result.stderr
     assert result.stdout == (
@@ -77,7 +77,7 @@ def test_fix_appends_a_correction_that_replaces_the_entry(zc, wrong, monkeypatch
 
 
 def test_fix_keeps_what_it_is_not_told_to_change(zc, wrong, monkeypatch):
-    monkeypatch.setattr("zctasks.recording.secrets.token_hex", lambda n: "def456")
+    monkeypatch.setattr("zctasks.log.recording.secrets.token_hex", lambda n: "def456")
     result = zc(
         "progress", "fix", "2023-07-14-1-abc123", "-v", "1.2=1", "--date", "2023-07-15", root=wrong
     )
@@ -89,7 +89,7 @@ def test_fix_keeps_what_it_is_not_told_to_change(zc, wrong, monkeypatch):
         "新增平台",
         "2023-07-14-1-abc123",
     )
-    monkeypatch.setattr("zctasks.recording.secrets.token_hex", lambda n: "fed654")
+    monkeypatch.setattr("zctasks.log.recording.secrets.token_hex", lambda n: "fed654")
     result = zc("progress", "fix", "def456", "--drop-value", "1.2", root=wrong)
     assert result.exit_code == 0, result.stderr
     assert log(zc, wrong, "--effective")[0]["values"] == {"1.1": 40}
@@ -129,7 +129,7 @@ def test_bad_corrections_are_refused(zc, wrong, args, message):
 
 
 def test_an_entry_is_corrected_or_withdrawn_once(zc, wrong, monkeypatch):
-    monkeypatch.setattr("zctasks.recording.secrets.token_hex", lambda n: "def456")
+    monkeypatch.setattr("zctasks.log.recording.secrets.token_hex", lambda n: "def456")
     assert zc("progress", "fix", "abc123", "-v", "1.1=4", root=wrong).exit_code == 0
     again = zc("progress", "fix", "abc123", "-v", "1.1=5", root=wrong)
     assert (again.exit_code, again.stderr) == (
@@ -137,7 +137,7 @@ def test_an_entry_is_corrected_or_withdrawn_once(zc, wrong, monkeypatch):
         "错误：条目 2023-07-14-1-abc123 已被 2023-07-14-1-def456 更正\n"
         "提示：要再改，请更正最新的记录：progress fix 2023-07-14-1-def456\n",
     )
-    monkeypatch.setattr("zctasks.recording.secrets.token_hex", lambda n: "0a0a0a")
+    monkeypatch.setattr("zctasks.log.recording.secrets.token_hex", lambda n: "0a0a0a")
     assert zc("progress", "void", "def456", "--reason", "重复报送", root=wrong).exit_code == 0
     gone = zc("progress", "fix", "def456", "-v", "1.1=5", root=wrong)
     assert (gone.exit_code, gone.stderr) == (
@@ -152,7 +152,7 @@ def test_an_entry_is_corrected_or_withdrawn_once(zc, wrong, monkeypatch):
 
 
 def test_void_withdraws_a_report_and_the_task_is_unreported_again(zc, wrong, monkeypatch):
-    monkeypatch.setattr("zctasks.recording.secrets.token_hex", lambda n: "0b0b0b")
+    monkeypatch.setattr("zctasks.log.recording.secrets.token_hex", lambda n: "0b0b0b")
     assert task_state(zc, wrong)["light"] == "green"
     result = zc("progress", "void", "abc123", "--reason", "报错了任务", root=wrong)
     assert result.exit_code == 0, result.stderr
@@ -181,7 +181,7 @@ def test_the_latest_report_is_decided_by_date_and_moment_not_by_id(zc, make_ledg
     """A same-day correction sorted after the original by its random id 5 times in 6."""
     root = make_ledger()
     for suffix, figure in (("ffffff", "40"), ("000000", "4")):
-        monkeypatch.setattr("zctasks.recording.secrets.token_hex", lambda n, s=suffix: s)
+        monkeypatch.setattr("zctasks.log.recording.secrets.token_hex", lambda n, s=suffix: s)
         result = add(
             zc,
             root,
@@ -261,7 +261,7 @@ def test_the_same_report_is_not_recorded_twice(zc, wrong, monkeypatch):
         "提示：要改正那条记录用 zctasks progress fix 2023-07-14-1-abc123\n",
     )
     assert len(log(zc, wrong)) == 1
-    monkeypatch.setattr("zctasks.recording.secrets.token_hex", lambda n: "0c0c0c")
+    monkeypatch.setattr("zctasks.log.recording.secrets.token_hex", lambda n: "0c0c0c")
     other_note = add(
         zc,
         wrong,

@@ -8,8 +8,8 @@ from pathlib import Path
 import pytest
 
 from conftest import REPO, SEED
-from zctasks import loading
-from zctasks.models import Task
+from zctasks.load import loading
+from zctasks.plan.models import Task
 
 CHINESE = "一二三四五六七八九十"
 

@@ -18,10 +18,11 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from conftest import DEPARTMENTS, REPO, TASKS, add_process
-from zctasks import importer, limits, yamlfile
-from zctasks.checks import check_contents
-from zctasks.errors import Diagnostic
-from zctasks.root import DEPARTMENTS_FILE, TASKS_FILE
+from zctasks import importer
+from zctasks.files import limits, yamlfile
+from zctasks.files.errors import Diagnostic
+from zctasks.files.root import DEPARTMENTS_FILE, TASKS_FILE
+from zctasks.plan.checks import check_contents
 
 REAL_TASKS = (REPO / "data" / "tasks.yaml").read_bytes()
 FUZZ = settings(max_examples=150, deadline=3000, suppress_health_check=[HealthCheck.too_slow])
@@ -176,7 +177,7 @@ def test_input_size_is_bounded(monkeypatch):
 
 
 def test_importer_input_size_is_bounded(tmp_path, monkeypatch):
-    monkeypatch.setattr("zctasks.limits.MAX_BYTES", 100)
+    monkeypatch.setattr("zctasks.files.limits.MAX_BYTES", 100)
     source = tmp_path / "plan.txt"
     source.write_text("一、章\n" + "1. 任务。" * 50, "utf-8")
     with pytest.raises(importer.ImportProblem, match="过大"):
@@ -184,7 +185,7 @@ def test_importer_input_size_is_bounded(tmp_path, monkeypatch):
 
 
 def test_no_yaml_loading_that_constructs_objects():
-    source = "\n".join(p.read_text("utf-8") for p in (REPO / "src" / "zctasks").glob("*.py"))
+    source = "\n".join(p.read_text("utf-8") for p in (REPO / "src" / "zctasks").rglob("*.py"))
     for unsafe in (
         "yaml.load(",
         "unsafe_load",
@@ -229,7 +230,7 @@ def test_a_failing_disk_leaves_the_old_file(zc, one_entry, monkeypatch):
     def full(fd):
         raise OSError(errno.ENOSPC, "No space left on device")
 
-    monkeypatch.setattr("zctasks.writer.os.fsync", full)
+    monkeypatch.setattr("zctasks.files.writer.os.fsync", full)
     result = zc(
         "progress",
         "add",
@@ -254,8 +255,8 @@ BULK = """
 import sys
 from datetime import date
 from pathlib import Path
-from zctasks.models import Entry
-from zctasks.recording import append
+from zctasks.plan.models import Entry
+from zctasks.log.recording import append
 root, name = Path(sys.argv[1]), sys.argv[2]
 for i in range(200):
     entry = Entry(id=f"2023-07-14-1-{name}{i:03d}", task=1, date=date(2023, 7, 14), by="区科技局",
@@ -296,8 +297,8 @@ def test_a_cache_folder_others_can_write_is_not_used(zc, make_ledger, tmp_path, 
     monkeypatch.setenv("ZCTASKS_CACHE_DIR", str(cache))
     monkeypatch.chdir(tmp_path)
     root = make_ledger()
-    from zctasks import cache as cache_module
-    from zctasks import loading
+    from zctasks.load import cache as cache_module
+    from zctasks.load import loading
 
     contents, _ = loading.plan_inputs(root)
     key = loading.plan_key(contents)
@@ -361,7 +362,7 @@ def test_a_full_disk_leaves_no_cache_files(zc, make_ledger, tmp_path, monkeypatc
         def write(self, data):
             raise OSError(errno.ENOSPC, "No space left on device")
 
-    monkeypatch.setattr("zctasks.cache.os.fdopen", lambda fd, mode: Full(real(fd, mode)))
+    monkeypatch.setattr("zctasks.load.cache.os.fdopen", lambda fd, mode: Full(real(fd, mode)))
     root = make_ledger()
     assert zc("list", root=root).exit_code == 0
     assert list(cache.iterdir()) == []

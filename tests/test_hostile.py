@@ -17,7 +17,7 @@ from pathlib import Path
 import pytest
 
 from conftest import DEPARTMENTS, TASKS
-from zctasks import limits
+from zctasks.files import limits
 
 # ---------------------------------------------------------------- numbers and sizes
 
@@ -181,7 +181,7 @@ def test_control_characters_in_the_plan_are_shown_escaped(zc, make_ledger):
 def test_terminal_tables_show_control_characters_escaped(monkeypatch):
     from io import StringIO
 
-    from zctasks.output import print_table
+    from zctasks.cli.output import print_table
 
     buffer = StringIO()
     buffer.isatty = lambda: True  # type: ignore[method-assign]
@@ -529,7 +529,7 @@ def test_a_month_file_over_the_limit_is_refused_with_its_name(zc, make_ledger, m
     line = '- {"id": "2023-07-10-1-%06d", "task": 1, "date": "2023-07-10", "by": "区科技局", "status": "推进中", "note": "甲"}\n'
     month.write_text("".join(line % i for i in range(40)), "utf-8")
     size = month.stat().st_size
-    monkeypatch.setattr("zctasks.limits.MAX_BYTES", 2000)  # the plan files are smaller
+    monkeypatch.setattr("zctasks.files.limits.MAX_BYTES", 2000)  # the plan files are smaller
     checked = zc("check", root=root)
     assert checked.exit_code == 1
     assert checked.stdout.startswith(
@@ -557,7 +557,7 @@ def test_a_batch_over_the_limit_is_refused(zc, make_ledger, tmp_path, monkeypatc
     root = make_ledger()
     sheet = tmp_path / "大.csv"
     sheet.write_text("任务序号,单位,日期,进展情况\n" + "1,区科技局,2023-07-10,甲\n" * 200, "utf-8")
-    monkeypatch.setattr("zctasks.limits.MAX_BYTES", 2000)
+    monkeypatch.setattr("zctasks.files.limits.MAX_BYTES", 2000)
     result = zc("progress", "import", str(sheet), root=root)
     assert result.exit_code == 1
     assert result.stderr.startswith(f"错误：{sheet}：文件过大（")

@@ -9,7 +9,8 @@ from pathlib import Path
 import pytest
 
 from conftest import REPO, SEED
-from zctasks import importer, loading
+from zctasks import importer
+from zctasks.load import loading
 
 
 @pytest.fixture(scope="module")

@@ -13,7 +13,8 @@ from datetime import date
 import pytest
 
 from conftest import REPO
-from zctasks import importer, loading
+from zctasks import importer
+from zctasks.load import loading
 
 DOCUMENTS = REPO / "tests" / "fixtures" / "documents"
 sys.path.insert(0, str(REPO / "tests" / "fixtures"))

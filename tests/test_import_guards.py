@@ -6,7 +6,8 @@ import io
 import zipfile
 
 from conftest import REPO, SEED
-from zctasks import importer, loading
+from zctasks import importer
+from zctasks.load import loading
 
 PROJECTS = """\
 一、重大项目
@@ -137,7 +138,7 @@ def _zip_with(part: str, size: int) -> bytes:
 
 
 def test_unpacked_size_of_docx_and_xlsx_is_bounded(zc, tmp_path, monkeypatch):
-    monkeypatch.setattr("zctasks.limits.MAX_UNPACKED", 1024 * 1024)
+    monkeypatch.setattr("zctasks.files.limits.MAX_UNPACKED", 1024 * 1024)
     for name, part in (
         ("plan.docx", "word/document.xml"),
         ("plan.xlsx", "xl/worksheets/sheet1.xml"),

@@ -112,7 +112,7 @@ def test_init_on_a_full_disk_leaves_nothing_and_can_be_run_again(zc, tmp_path, m
             raise OSError(errno.ENOSPC, "No space left on device")
         return real(source, destination, *args, **kwargs)
 
-    monkeypatch.setattr("zctasks.scaffold.shutil.copyfile", full)
+    monkeypatch.setattr("zctasks.scaffold.folder.shutil.copyfile", full)
     target = tmp_path / "台账"
     result = zc("init", str(target))
     assert (result.exit_code, result.stderr) == (
@@ -121,5 +121,5 @@ def test_init_on_a_full_disk_leaves_nothing_and_can_be_run_again(zc, tmp_path, m
         "提示：检查磁盘空间和目录权限后重试；没有留下任何文件\n",
     )
     assert list(tmp_path.iterdir()) == []
-    monkeypatch.setattr("zctasks.scaffold.shutil.copyfile", real)
+    monkeypatch.setattr("zctasks.scaffold.folder.shutil.copyfile", real)
     assert zc("init", str(target)).exit_code == 0

@@ -39,7 +39,7 @@ def counted(name):
     return wrapper
 os.fsync, os.replace, os.chmod = counted("fsync"), counted("replace"), counted("chmod")
 if call == "write":
-    import zctasks.writer as w
+    import zctasks.files.writer as w
     real_fdopen = os.fdopen
     class Half:
         def __init__(self, handle): self.handle = handle

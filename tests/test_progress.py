@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from conftest import AT, add_process, git
-from zctasks.progress import HEADER
+from zctasks.log.progress import HEADER
 
 JULY = "data/progress/2023-07.yaml"
 

@@ -203,7 +203,7 @@ def test_docx_signature_and_date_per_gbt9704(zc, demo, tmp_path):
 
 
 def test_docx_titles_break_between_words(zc, make_ledger, tmp_path):
-    from zctasks.layout import title_lines
+    from zctasks.documents.layout import title_lines
 
     assert title_lines("关于区住建局承担重点工作任务推进情况的通知", 19.8) == [
         "关于区住建局承担",
@@ -470,7 +470,7 @@ def test_templates_from_the_ledger_override_and_are_sandboxed(zc, demo, tmp_path
 
 
 def test_official_text_is_cleaned():
-    from zctasks.reports.wording import clean, percent, sentence
+    from zctasks.documents.reports.wording import clean, percent, sentence
 
     assert sentence("完成招标。。") == "完成招标。"
     assert sentence("已开工；") == "已开工。"
@@ -481,7 +481,7 @@ def test_official_text_is_cleaned():
 
 
 def test_week_numbers():
-    from zctasks.reports import iso_week
+    from zctasks.documents.reports import iso_week
 
     assert iso_week("2023-W30") == (date(2023, 7, 24), date(2023, 7, 30))
     assert iso_week("2023-w01") == (date(2023, 1, 2), date(2023, 1, 8))

@@ -44,7 +44,7 @@ def _pages(pdf: Path) -> list[list[str]]:
 @pytest.fixture(scope="module")
 def rendered(tmp_path_factory) -> dict[str, list[list[str]]]:
     """Every kind from the demo ledger, and a page of plain text, through LibreOffice at once."""
-    from zctasks.docx_writer import docx_bytes
+    from zctasks.documents.docx_writer import docx_bytes
 
     base = tmp_path_factory.mktemp("pages")
     root = base / "ledger"

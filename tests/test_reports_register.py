@@ -110,8 +110,8 @@ def test_check_reports_a_bad_register_line(zc, ledger, line, code, message):
     folder = ledger / "data" / "urges"
     folder.mkdir()
     (folder / "2023.yaml").write_text(f"# 催办单登记\n- {line}\n", "utf-8")
-    from zctasks.loading import load_ledger
-    from zctasks.urges import check_urges
+    from zctasks.load.loading import load_ledger
+    from zctasks.log.urges import check_urges
 
     found = check_urges(load_ledger(ledger), ledger)
     assert [(d.path, d.line, d.code) for d in found][:1] == [("data/urges/2023.yaml", 2, code)]
@@ -126,8 +126,8 @@ def test_check_reports_a_number_issued_twice(zc, ledger):
     line = path.read_text("utf-8").splitlines()[1].replace("区水利局", "区科技局")
     with path.open("a", encoding="utf-8") as handle:  # what a merge of two branches can leave
         handle.write(line + "\n")
-    from zctasks.loading import load_ledger
-    from zctasks.urges import check_urges
+    from zctasks.load.loading import load_ledger
+    from zctasks.log.urges import check_urges
 
     (found,) = check_urges(load_ledger(ledger), ledger)
     assert (found.line, found.code) == (3, "duplicate-number")

@@ -6,8 +6,8 @@ from datetime import date
 
 import pytest
 
-from zctasks.models import ScheduleSettings, Target
-from zctasks.schedule import elapsed_share, target_state
+from zctasks.judge.schedule import elapsed_share, target_state
+from zctasks.plan.models import ScheduleSettings, Target
 
 SETTINGS = ScheduleSettings()
 JULY = elapsed_share(date(2023, 7, 31), date(2023, 1, 1), date(2023, 12, 31))

@@ -191,7 +191,8 @@ def test_status_by_unit_says_who_reported_for_the_cycle(zc, reported, monkeypatc
     from datetime import datetime
 
     monkeypatch.setattr(
-        "zctasks.recording.recorded_at", lambda: datetime.fromisoformat("2023-08-21T09:00:00+08:00")
+        "zctasks.log.recording.recorded_at",
+        lambda: datetime.fromisoformat("2023-08-21T09:00:00+08:00"),
     )
     result = zc(
         "progress",
@@ -251,7 +252,8 @@ def test_a_report_sent_after_the_due_date_counts_late(zc, reported, monkeypatch)
     from datetime import datetime
 
     monkeypatch.setattr(
-        "zctasks.recording.recorded_at", lambda: datetime.fromisoformat("2023-08-29T09:00:00+08:00")
+        "zctasks.log.recording.recorded_at",
+        lambda: datetime.fromisoformat("2023-08-29T09:00:00+08:00"),
     )
     zc(
         "progress",
@@ -284,8 +286,8 @@ def test_a_report_sent_after_the_due_date_counts_late(zc, reported, monkeypatch)
     ],
 )
 def test_the_calendar_of_due_dates(make_ledger, reporting, dues):
-    from zctasks import loading
-    from zctasks.cycles import Calendar
+    from zctasks.judge.cycles import Calendar
+    from zctasks.load import loading
 
     root = make_ledger()
     (root / "data" / "config.yaml").write_text(f"reporting: {reporting}\n", "utf-8")

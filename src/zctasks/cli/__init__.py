@@ -1,4 +1,5 @@
-"""The command line: parse options, call one core function, print.
+"""The command line, one Typer app: parse options, call one core function, print. Takes what
+the user typed; gives tables, JSON, documents, messages in Chinese and exit codes.
 
 One module per command group; ``cli/app.py`` holds what they share and imports a command's
 module only when that command runs, so ``zctasks list`` does not pay for the others.

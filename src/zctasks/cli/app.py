@@ -13,10 +13,10 @@ import typer
 from typer.core import TyperGroup
 
 from zctasks import __version__
-from zctasks.errors import LedgerInvalid, UsageError, ZctasksError
-from zctasks.ledger import Ledger
-from zctasks.output import TableFormat, diagnostic_text
-from zctasks.views import visible
+from zctasks.cli.output import TableFormat, diagnostic_text
+from zctasks.files.errors import LedgerInvalid, UsageError, ZctasksError
+from zctasks.judge.views import visible
+from zctasks.plan.ledger import Ledger
 
 MAX_SHOWN_PROBLEMS = 20
 
@@ -178,29 +178,29 @@ class State:
         self.explicit_root = root
 
     def root(self) -> Any:
-        from zctasks.root import find_root
+        from zctasks.files.root import find_root
 
         return find_root(self.explicit_root)
 
     def ledger(self) -> Ledger:
-        from zctasks.loading import load_ledger
+        from zctasks.load.loading import load_ledger
 
         return load_ledger(self.root().path)
 
     def progress(self, ledger: Ledger) -> Any:
-        from zctasks.loading import load_progress
+        from zctasks.load.loading import load_progress
 
         return load_progress(ledger)
 
     def status(self, ledger: Ledger, tasks: list[Any], as_of: str | None) -> Any:
-        from zctasks.schedule import default_as_of, status_report
+        from zctasks.judge.schedule import default_as_of, status_report
 
         day = as_of_day(ledger, as_of) if as_of else default_as_of(ledger)
         return status_report(ledger, self.progress(ledger), tasks, day)
 
     def writable_root(self) -> Path:
         """The ledger folder, refusing the read-only bundled plan."""
-        from zctasks.writer import ReadOnlyLedger
+        from zctasks.files.writer import ReadOnlyLedger
 
         root = self.root()
         if root.bundled:
@@ -224,7 +224,7 @@ def parse_day(text: str, option: str) -> Any:
 
 def as_of_day(ledger: Ledger, text: str) -> Any:
     """The --as-of date; one outside the plan period is used as given, with a warning."""
-    from zctasks.views import long_date
+    from zctasks.judge.views import long_date
 
     day = parse_day(text, "--as-of")
     period = ledger.plan.period
@@ -242,7 +242,7 @@ def warn(message: str) -> None:
 
 
 def _light_name(light: str) -> str:
-    from zctasks.schedule import LIGHT_NAMES
+    from zctasks.judge.schedule import LIGHT_NAMES
 
     return LIGHT_NAMES[light]  # type: ignore[index]
 

@@ -18,7 +18,7 @@ app.add_typer(hooks_app, name="hooks")
 
 
 def _repository_root(ctx: typer.Context) -> Path:
-    from zctasks.errors import UsageError
+    from zctasks.files.errors import UsageError
 
     root = _state(ctx).root()
     if root.bundled:
@@ -34,7 +34,7 @@ def hooks_install(
     ] = False,
 ) -> None:
     """在本仓库安装 pre-commit 和 pre-merge-commit 钩子，并设置进展文件按行合并（每个克隆都要运行一次）。"""
-    from zctasks.hooks import install
+    from zctasks.log.hooks import install
 
     done = install(_repository_root(ctx), force)
     sys.stdout.write("\n".join(done) + "\n" if done else "钩子和合并规则都已就绪，没有改动。\n")
@@ -46,9 +46,9 @@ def hooks_run(
     name: Annotated[str, typer.Argument(help="钩子名：pre-commit 或 pre-merge-commit。")],
 ) -> None:
     """由 git 钩子调用：检查暂存的改动（只追加进展、无冲突标记）和整个台账。"""
-    from zctasks import loading
-    from zctasks.errors import UsageError
-    from zctasks.hooks import HOOKS, staged_problems
+    from zctasks.files.errors import UsageError
+    from zctasks.load import loading
+    from zctasks.log.hooks import HOOKS, staged_problems
 
     if name not in HOOKS:
         raise UsageError(f"未知钩子“{name}”", "可用：" + "、".join(HOOKS))

@@ -9,7 +9,7 @@ import typer
 from zctasks.cli.app import (
     app,
 )
-from zctasks.errors import UsageError
+from zctasks.files.errors import UsageError
 
 
 @app.command("init")
@@ -20,13 +20,13 @@ def init_command(
     ] = False,
 ) -> None:
     """新建台账目录：复制计划数据，初始化 git，配置合并规则和提交前检查。"""
-    from zctasks import loading
-    from zctasks.scaffold import init_ledger
+    from zctasks.load import loading
+    from zctasks.scaffold.folder import init_ledger
 
     init_ledger(folder)
     sys.stdout.write(f"已新建台账 {folder}（git 仓库，已安装提交前检查）\n")
     if demo:
-        from zctasks.demo import populate
+        from zctasks.scaffold.demo import populate
 
         root = folder.resolve()
         entries, slips = populate(root, loading.load_ledger(root))
@@ -60,9 +60,9 @@ def import_command(
 ) -> None:
     """把一份重点工作任务文件转成台账：写入 data/tasks.yaml 和 data/departments.yaml。"""
     from zctasks import importer
-    from zctasks.checks import check_contents
+    from zctasks.files.writer import Transaction, update
     from zctasks.importer import outline, writing
-    from zctasks.writer import Transaction, update
+    from zctasks.plan.checks import check_contents
 
     known, placeholders = importer.known_departments(into)
     result = importer.parse(file, known, placeholders)

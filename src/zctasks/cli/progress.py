@@ -14,9 +14,9 @@ from zctasks.cli.app import (
     app,
     parse_day,
 )
-from zctasks.errors import UsageError
-from zctasks.ledger import Ledger
-from zctasks.output import TableFormat, print_rows
+from zctasks.cli.output import TableFormat, print_rows
+from zctasks.files.errors import UsageError
+from zctasks.plan.ledger import Ledger
 
 progress_app = typer.Typer(
     help="记录、导入和查看进展报送。",
@@ -30,7 +30,7 @@ app.add_typer(progress_app, name="progress")
 def _lock_timeout() -> float:
     import os
 
-    from zctasks.writer import DEFAULT_LOCK_TIMEOUT
+    from zctasks.files.writer import DEFAULT_LOCK_TIMEOUT
 
     try:
         return float(os.environ.get("ZCTASKS_LOCK_TIMEOUT", DEFAULT_LOCK_TIMEOUT))
@@ -97,7 +97,7 @@ def progress_add(
     """记录一条进展：先全部校验，再在锁保护下原子写入 data/progress/年-月.yaml；相同的报送不会记两次。"""
     from datetime import date
 
-    from zctasks.recording import draft_entry, parse_values
+    from zctasks.log.recording import draft_entry, parse_values
 
     root, ledger = _for_writing(ctx, commit)
     if force is not None and not force.strip():
@@ -172,7 +172,7 @@ def progress_fix(
     """
     from datetime import date
 
-    from zctasks.recording import draft_fix, find_open, parse_values
+    from zctasks.log.recording import draft_fix, find_open, parse_values
 
     root, ledger = _for_writing(ctx, commit)
     progress = _state(ctx).progress(ledger)
@@ -221,7 +221,7 @@ def progress_void(
     commit: CommitOption = False,
 ) -> None:
     """撤销一条进展：追加一条撤销记录（原记录保留在日志中，不再参与统计）。"""
-    from zctasks.recording import draft_void, find_open
+    from zctasks.log.recording import draft_void, find_open
 
     root, ledger = _for_writing(ctx, commit)
     original = find_open(_state(ctx).progress(ledger), entry_id)
@@ -241,7 +241,7 @@ def _for_writing(ctx: typer.Context, commit: bool) -> tuple[Path, Ledger]:
     root = state.writable_root()
     ledger = state.ledger()
     if commit:
-        from zctasks import gitops
+        from zctasks.files import gitops
 
         gitops.require_repository(root, with_commits=True)
     return root, ledger
@@ -257,7 +257,7 @@ def _record(
 ) -> Any:
     """Append, say what was written, and with --commit commit exactly those lines before
     the lock is released (so commits follow the order of the writes)."""
-    from zctasks.recording import append
+    from zctasks.log.recording import append
 
     def announce_and_commit(result: Any) -> None:
         for relative in result.files:
@@ -297,9 +297,9 @@ def _record(
 
 
 def _commit(root: Path, result: Any, subject: str, trailers: list[tuple[str, str]]) -> None:
-    from zctasks import gitops
-    from zctasks.errors import ZctasksError
-    from zctasks.progress import HEADER
+    from zctasks.files import gitops
+    from zctasks.files.errors import ZctasksError
+    from zctasks.log.progress import HEADER
 
     try:
         short = gitops.commit_lines(root, result.lines, HEADER, subject, trailers)
@@ -316,7 +316,7 @@ def _commit(root: Path, result: Any, subject: str, trailers: list[tuple[str, str
 
 def _warn_about(ledger: Ledger, progress: Any, entry: Any) -> None:
     from zctasks.cli.app import warn
-    from zctasks.recording import warnings
+    from zctasks.log.recording import warnings
 
     for message in warnings(ledger, progress, entry):
         warn(message)
@@ -346,8 +346,8 @@ def progress_import(
     """导入单位报来的进展：多个文件或整个文件夹一次校验，全部正确才写入，否则逐条指出文件、单元格和问题；已记录过的相同报送跳过。"""
     from datetime import date
 
-    from zctasks.batches import read_batches
     from zctasks.cli.app import warn
+    from zctasks.intake.batches import read_batches
 
     root, ledger = _for_writing(ctx, commit)
     default_day = parse_day(day, "--date") if day else None
@@ -409,9 +409,9 @@ def progress_log(
     fmt: FormatOption = TableFormat.table,
 ) -> None:
     """按日期列出全部进展记录，连同更正和撤销的来龙去脉。"""
-    from zctasks.progress import entry_json
-    from zctasks.queries import find_task
-    from zctasks.views import entry_remark, values_text
+    from zctasks.judge.views import entry_remark, values_text
+    from zctasks.log.progress import entry_json
+    from zctasks.plan.queries import find_task
 
     state = _state(ctx)
     ledger = state.ledger()

@@ -20,8 +20,8 @@ from zctasks.cli.app import (
     app,
     warn,
 )
-from zctasks.ledger import Ledger
-from zctasks.output import TableFormat, diagnostic_text, print_json, print_rows
+from zctasks.cli.output import TableFormat, diagnostic_text, print_json, print_rows
+from zctasks.plan.ledger import Ledger
 
 
 @app.command("list")
@@ -72,8 +72,7 @@ def list_tasks(
     fmt: FormatOption = TableFormat.table,
 ) -> None:
     """列出任务，可按单位（及角色）、章节、关键词、灯色筛选。"""
-    from zctasks.queries import TaskFilter, select_tasks
-    from zctasks.views import (
+    from zctasks.judge.views import (
         LIGHT_STYLES,
         principal_units,
         role_name,
@@ -81,6 +80,7 @@ def list_tasks(
         task_json,
         unit_list,
     )
+    from zctasks.plan.queries import TaskFilter, select_tasks
 
     state = _state(ctx)
     ledger = state.ledger()
@@ -138,9 +138,9 @@ def show_task(
     ] = TextFormat.text,
 ) -> None:
     """显示一项任务的全文、分工、指标，以及已报送的进展和灯色。"""
-    from zctasks.progress import entry_json
-    from zctasks.queries import find_task
-    from zctasks.views import progress_markdown, state_json, task_markdown
+    from zctasks.judge.views import progress_markdown, state_json, task_markdown
+    from zctasks.log.progress import entry_json
+    from zctasks.plan.queries import find_task
 
     state = _state(ctx)
     ledger = state.ledger()
@@ -162,9 +162,8 @@ def show_task(
 
 
 def _show_text(ledger: Ledger, task: Any, task_state: Any, entries: list[Any], report: Any) -> None:
-    from zctasks.models import ROLES
-    from zctasks.output import print_table
-    from zctasks.views import (
+    from zctasks.cli.output import print_table
+    from zctasks.judge.views import (
         LIGHT_STYLES,
         chapter_numeral,
         latest_figure,
@@ -176,6 +175,7 @@ def _show_text(ledger: Ledger, task: Any, task_state: Any, entries: list[Any], r
         values_text,
         visible,
     )
+    from zctasks.plan.models import ROLES
 
     chapter = ledger.chapter_of(task)
     lines = [
@@ -224,8 +224,8 @@ def _show_text(ledger: Ledger, task: Any, task_state: Any, entries: list[Any], r
 @app.command("depts")
 def list_departments(ctx: typer.Context, fmt: FormatOption = TableFormat.table) -> None:
     """列出全部单位及其牵头、配合、负责的任务数。"""
-    from zctasks.queries import unit_counts
-    from zctasks.views import unit_json
+    from zctasks.judge.views import unit_json
+    from zctasks.plan.queries import unit_counts
 
     ledger = _state(ctx).ledger()
     counts = unit_counts(ledger)
@@ -254,8 +254,8 @@ def list_departments(ctx: typer.Context, fmt: FormatOption = TableFormat.table) 
 @app.command("chapters")
 def list_chapters(ctx: typer.Context, fmt: FormatOption = TableFormat.table) -> None:
     """列出各章及其任务数、指标数。"""
-    from zctasks.queries import chapter_counts
-    from zctasks.views import chapter_json, chapter_numeral, id_span
+    from zctasks.judge.views import chapter_json, chapter_numeral, id_span
+    from zctasks.plan.queries import chapter_counts
 
     ledger = _state(ctx).ledger()
     counts = chapter_counts(ledger)
@@ -281,13 +281,13 @@ def check_ledger(
     ] = CheckFormat.text,
 ) -> None:
     """检查整个台账：逐条报告问题（文件:行:列），有错误时退出码为 1。"""
-    from zctasks import loading
-    from zctasks.hooks import setup_problems
+    from zctasks.load import loading
+    from zctasks.log.hooks import setup_problems
 
     root = _state(ctx).root()
     result = loading.check(root.path)
     errors, warnings = len(result.errors), len(result.warnings)
-    from zctasks.cache import problems as cache_problems
+    from zctasks.load.cache import problems as cache_problems
 
     setup = ([] if root.bundled else setup_problems(root.path)) + cache_problems()
     if fmt is CheckFormat.json:
@@ -336,6 +336,6 @@ def print_schema(
     ],
 ) -> None:
     """输出数据文件的 JSON Schema，供编辑器边写边校验。"""
-    from zctasks.schema import json_schema
+    from zctasks.plan.schema import json_schema
 
     print_json(json_schema(name.value))

@@ -15,7 +15,7 @@ from zctasks.cli.app import (
     as_of_day,
     parse_day,
 )
-from zctasks.errors import UsageError
+from zctasks.files.errors import UsageError
 
 
 class ReportKind(StrEnum):
@@ -163,7 +163,7 @@ def report_command(
     ] = None,
 ) -> None:
     """生成报告：工作简报、工作台账、单位通知、催办单、催办登记表；Markdown、Word（公文格式）、Excel、HTML、CSV，简报另有纯文本。"""
-    from zctasks.documents import BINARY_FORMATS, Request, produce, write_output
+    from zctasks.documents.produce import BINARY_FORMATS, Request, produce, write_output
 
     if unit is not None and dept is not None and unit != dept:
         raise UsageError(f"单位给了两次：“{unit}”和 --dept “{dept}”", "只写一次")
@@ -189,7 +189,7 @@ def report_command(
     start = parse_day(since, "--since") if since else None
     end = parse_day(until, "--until") if until else None
     if week is not None:
-        from zctasks.reports import iso_week
+        from zctasks.documents.reports import iso_week
 
         try:
             start, end = iso_week(week)
@@ -197,7 +197,7 @@ def report_command(
             raise UsageError(f"--week 的周号“{week}”无效", "写作 年-W周，如 2023-W30") from None
     day = as_of_day(ledger, as_of) if as_of else None
     if day is None:
-        from zctasks.schedule import default_as_of
+        from zctasks.judge.schedule import default_as_of
 
         day = end if end is not None else default_as_of(ledger)
     request = Request(kind.value, fmt.value, day, start, end, issue, chosen_unit, template, record)

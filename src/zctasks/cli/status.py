@@ -12,7 +12,7 @@ from zctasks.cli.app import (
     _state,
     app,
 )
-from zctasks.output import print_json
+from zctasks.cli.output import print_json
 
 
 class StatusFormat(StrEnum):
@@ -56,20 +56,20 @@ def show_status(
     """按序时进度亮灯：总体、分章、分牵头单位的统计，以及滞后、严重滞后、未报送的任务；--by unit 看各单位的报送情况。"""
     if by is StatusBy.unit:
         if dept is not None or chapter is not None:
-            from zctasks.errors import UsageError
+            from zctasks.files.errors import UsageError
 
             raise UsageError("--by unit 列出全部单位，不能与 --dept、--chapter 同用")
         _by_unit(ctx, as_of, fmt)
         return
-    from zctasks.queries import TaskFilter, select_tasks
-    from zctasks.schedule import LIGHT_NAMES, LIGHTS, lead_groups
-    from zctasks.views import (
+    from zctasks.judge.schedule import LIGHT_NAMES, LIGHTS, lead_groups
+    from zctasks.judge.views import (
         LIGHT_STYLES,
         chapter_numeral,
         principal_units,
         state_json,
         status_summary,
     )
+    from zctasks.plan.queries import TaskFilter, select_tasks
 
     state = _state(ctx)
     ledger = state.ledger()
@@ -98,7 +98,7 @@ def show_status(
             }
         )
         return
-    from zctasks.output import print_table
+    from zctasks.cli.output import print_table
 
     names = [LIGHT_NAMES[light] for light in LIGHTS]
     sys.stdout.write(status_summary(report) + "\n\n")
@@ -139,10 +139,10 @@ def show_status(
 
 def _by_unit(ctx: typer.Context, as_of: str | None, fmt: StatusFormat) -> None:
     from zctasks.cli.app import as_of_day
-    from zctasks.cycles import UNIT_STATE_NAMES, Calendar, UnitState, unit_status
-    from zctasks.output import print_table
-    from zctasks.schedule import default_as_of
-    from zctasks.views import id_list, long_date
+    from zctasks.cli.output import print_table
+    from zctasks.judge.cycles import UNIT_STATE_NAMES, Calendar, UnitState, unit_status
+    from zctasks.judge.schedule import default_as_of
+    from zctasks.judge.views import id_list, long_date
 
     state = _state(ctx)
     ledger = state.ledger()

@@ -8,7 +8,7 @@ from typing import Annotated
 import typer
 
 from zctasks.cli.app import AsOfOption, _complete_unit, _state, app, as_of_day
-from zctasks.errors import UsageError
+from zctasks.files.errors import UsageError
 
 
 class TemplateFormat(StrEnum):
@@ -43,9 +43,9 @@ def template_command(
     as_of: AsOfOption = None,
 ) -> None:
     """生成发给单位的进展报送表：列出该单位的任务、指标、目标和上次报送值，留出本期填写的单元格。"""
-    from zctasks.documents import output_folder, write_output
-    from zctasks.schedule import default_as_of
-    from zctasks.template import csv_text, cycle_for, file_name, xlsx_bytes
+    from zctasks.documents.produce import output_folder, write_output
+    from zctasks.intake.template import csv_text, cycle_for, file_name, xlsx_bytes
+    from zctasks.judge.schedule import default_as_of
 
     if every == (unit is not None):
         raise UsageError(

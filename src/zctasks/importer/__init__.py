@@ -1,8 +1,9 @@
-"""Importing a plan document into a ledger: the package's public surface.
+"""Importing a plan document: .txt, .docx, .xlsx or .csv read into chapters, tasks, units and
+targets. Takes a published plan; gives a ledger's tasks.yaml and departments.yaml.
 
-The data flows down the modules: ``readers`` (a .txt, .docx, .xlsx or .csv file into
-numbered lines) → ``structure`` (chapters, tasks, attributions, tables) and ``metadata``
-(title, number, issuer) → ``tasks`` (units by role via ``attribution``, deadlines via
+This module is the package's public surface. The data flows down the modules: ``readers``
+(a .txt, .docx, .xlsx or .csv file into numbered lines) → ``structure`` (chapters, tasks, attributions, tables) and ``metadata``
+(title, number, issuer) → ``tasks`` (units by role via ``plan.attribution``, deadlines via
 ``dates``, targets via ``targets``, names via ``units``) → ``writing`` (the ledger files,
 guarded and backed up). ``outline`` shows a result to people.
 """
@@ -12,8 +13,7 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-from zctasks import limits
-from zctasks.importer.attribution import is_placeholder, parse_attribution
+from zctasks.files import limits
 from zctasks.importer.metadata import plan_of
 from zctasks.importer.readers import read_lines
 from zctasks.importer.result import ImportResult
@@ -23,7 +23,8 @@ from zctasks.importer.tasks import build_tasks
 from zctasks.importer.text import ImportProblem
 from zctasks.importer.units import Registry, guess_kind
 from zctasks.importer.writing import files_for, known_departments
-from zctasks.models import Unit
+from zctasks.plan.attribution import is_placeholder, parse_attribution
+from zctasks.plan.models import Unit
 
 __all__ = [
     "ImportProblem",

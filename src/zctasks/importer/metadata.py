@@ -7,7 +7,7 @@ import re
 from datetime import date
 
 from zctasks.importer.text import Line
-from zctasks.models import Period, Plan
+from zctasks.plan.models import Period, Plan
 
 _DOC_NUMBER = re.compile(r"[\u4e00-\u9fa5]{1,12}\s*〔\s*(\d{4})\s*〕\s*\d+\s*号")
 _DATE = re.compile(r"(\d{4})\s*年\s*(\d{1,2})\s*月\s*(\d{1,2})\s*日")

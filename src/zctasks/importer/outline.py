@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from zctasks.importer.result import ImportResult
-from zctasks.models import Target, Task
+from zctasks.plan.models import Target, Task
 
 _OPS = {">=": "≥", ">": ">", "<=": "≤", "<": "<", "=": "", "~": "约"}
 

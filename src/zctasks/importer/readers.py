@@ -10,16 +10,12 @@ from __future__ import annotations
 
 import csv
 import io
-import zipfile
 from pathlib import Path
 
+from zctasks.files.limits import checked_zip
 from zctasks.importer.text import ImportProblem, Line
 
 TEXT_HINT = "请导出为 .txt（UTF-8 或 GB18030）、.docx、.xlsx 或 .csv"
-
-
-def _mib(size: int) -> str:
-    return f"{size / 2**20:.1f} MiB"
 
 
 def read_lines(path: Path, max_bytes: int, max_unpacked: int) -> list[Line]:
@@ -82,30 +78,6 @@ def _without_leading_comments(lines: list[Line]) -> list[Line]:
     ):
         index += 1
     return lines[index:] if any(line.text.startswith("#") for line in lines[:index]) else lines
-
-
-def checked_zip(path: Path, raw: bytes, kind: str, max_unpacked: int) -> None:
-    """Refuse a package whose parts would unpack beyond ``max_unpacked`` bytes, before
-    unpacking any of them (a zip bomb, or a part of several gigabytes)."""
-    try:
-        with zipfile.ZipFile(io.BytesIO(raw)) as package:
-            parts = package.infolist()
-    except (zipfile.BadZipFile, OSError, ValueError):
-        program = "Word" if kind == ".docx" else "Excel"
-        raise ImportProblem(
-            f"{path} 不是有效的 {kind} 文件（不是 zip 压缩包）", f"请用 {program} 重新另存为 {kind}"
-        ) from None
-    total = 0
-    for part in parts:
-        total += part.file_size
-        if part.file_size > max_unpacked or total > max_unpacked:
-            what = f"其中的 {part.filename} 解压后为 {_mib(part.file_size)}"
-            if part.file_size <= max_unpacked:
-                what = f"解压后合计超过 {_mib(total)}"
-            raise ImportProblem(
-                f"{path} {what}，超过上限 {_mib(max_unpacked)}，未读取",
-                f"文件可能已损坏或嵌有超大内容；请重新另存为 {kind}，或导出为纯文本 .txt",
-            )
 
 
 def _docx_lines(path: Path, raw: bytes, max_unpacked: int) -> list[Line]:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from zctasks.models import Plan, Task, Unit
+from zctasks.plan.models import Plan, Task, Unit
 
 
 @dataclass

@@ -23,7 +23,9 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from zctasks.importer.attribution import (
+from zctasks.importer.dates import looks_like_due
+from zctasks.importer.text import NUMERAL, Line, chinese_number, clean
+from zctasks.plan.attribution import (
     LABELS,
     is_placeholder,
     leaders,
@@ -31,8 +33,6 @@ from zctasks.importer.attribution import (
     standalone_attribution,
     trailing_bracket,
 )
-from zctasks.importer.dates import looks_like_due
-from zctasks.importer.text import NUMERAL, Line, chinese_number, clean
 
 DEFAULT_CHAPTER = "重点工作任务"
 

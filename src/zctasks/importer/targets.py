@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-from zctasks.models import Op, Target, Task
+from zctasks.plan.models import Op, Target, Task
 
 UNITS = (
     "个百分点|万千瓦时|万千瓦|千瓦|亿立方米|万立方米|立方米|万平方米|平方米|平方公里|公顷|万亩|亩|万吨|吨|"

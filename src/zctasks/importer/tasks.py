@@ -6,13 +6,13 @@ from __future__ import annotations
 import re
 from dataclasses import replace
 
-from zctasks.importer.attribution import fields, leaders, names_roles, parse_attribution
-from zctasks.importer.attribution import split_attribution as split_body
 from zctasks.importer.dates import due_date
 from zctasks.importer.structure import Draft
 from zctasks.importer.targets import find_targets
 from zctasks.importer.units import Registry
-from zctasks.models import ROLES, Period, Role, Task
+from zctasks.plan.attribution import fields, leaders, names_roles, parse_attribution
+from zctasks.plan.attribution import split_attribution as split_body
+from zctasks.plan.models import ROLES, Period, Role, Task
 
 _CELL_LABELS = (
     ("lead", "牵头单位"),

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from zctasks.errors import ZctasksError
+from zctasks.files.errors import ZctasksError
 
 CHINESE_DIGITS = {
     "零": 0,

@@ -5,8 +5,8 @@ from __future__ import annotations
 
 import re
 
-from zctasks.importer.attribution import is_placeholder
-from zctasks.models import Unit, UnitKind
+from zctasks.plan.attribution import is_placeholder
+from zctasks.plan.models import Unit, UnitKind
 
 
 class Registry:

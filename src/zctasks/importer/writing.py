@@ -13,20 +13,21 @@ import subprocess
 from datetime import datetime
 from pathlib import Path
 
-from zctasks.errors import UsageError
+from zctasks.files.errors import UsageError
 from zctasks.importer.result import ImportResult
 from zctasks.importer.text import one_line
-from zctasks.models import Unit
+from zctasks.plan.models import Unit
 
 BACKUP_DIR = Path(".zctasks-backup")
 
 
 def known_departments(folder: Path) -> tuple[dict[str, Unit], list[str]]:
     """The units a ledger folder already knows (none when it has no departments file)."""
-    from zctasks import schema, yamlfile
-    from zctasks.errors import LedgerInvalid
-    from zctasks.root import DEPARTMENTS_FILE
-    from zctasks.schema import DepartmentsFile
+    from zctasks.files import yamlfile
+    from zctasks.files.errors import LedgerInvalid
+    from zctasks.files.root import DEPARTMENTS_FILE
+    from zctasks.plan import schema
+    from zctasks.plan.schema import DepartmentsFile
 
     path = folder / DEPARTMENTS_FILE
     if not path.exists():
@@ -43,8 +44,8 @@ def known_departments(folder: Path) -> tuple[dict[str, Unit], list[str]]:
 def files_for(result: ImportResult, source: Path, folder: Path) -> dict[Path, bytes]:
     """The two plan files; an existing departments file keeps its text (and comments) and
     gets the new units added."""
-    from zctasks.root import DEPARTMENTS_FILE, TASKS_FILE
-    from zctasks.yamlout import departments_yaml, tasks_yaml
+    from zctasks.files.root import DEPARTMENTS_FILE, TASKS_FILE
+    from zctasks.plan.yamlout import departments_yaml, tasks_yaml
 
     header = [
         one_line(f"《{result.plan.title}》（{result.plan.doc_number}）"),
@@ -65,7 +66,7 @@ def files_for(result: ImportResult, source: Path, folder: Path) -> dict[Path, by
 def _extended_departments(text: str, result: ImportResult) -> str | None:
     """The file's own text with new units (and placeholders) inserted; None if its layout
     does not allow a safe edit."""
-    from zctasks.yamlout import scalar
+    from zctasks.plan.yamlout import scalar
 
     new_placeholders = result.new_placeholders
     lines = text.rstrip("\n").split("\n")
@@ -85,7 +86,7 @@ def _extended_departments(text: str, result: ImportResult) -> str | None:
 
 def progress_in(folder: Path) -> Path | None:
     """The first progress file of the folder that holds entries (any encoding)."""
-    from zctasks.progress import progress_files
+    from zctasks.log.progress import progress_files
 
     for relative in progress_files(folder):
         raw = (folder / relative).read_bytes()
@@ -113,7 +114,7 @@ def _uncommitted(folder: Path, relative: Path) -> bool | None:
 def replaced_plan(folder: Path, files: dict[Path, bytes]) -> UsageError | None:
     """Why writing ``files`` would lose a plan the folder holds: its tasks file is neither the
     bundled plan (what ``zctasks init`` copies) nor what the import writes."""
-    from zctasks.root import TASKS_FILE, bundled_root
+    from zctasks.files.root import TASKS_FILE, bundled_root
 
     path = folder / TASKS_FILE
     if not path.is_file():

@@ -1,0 +1,230 @@
+"""The few git operations the ledger needs, through the git command line.
+
+``commit_lines`` commits exactly the lines one command appended — not other changes to the
+same files that were already in the working tree or the index — by building the commit
+from HEAD's version of each file plus those lines, with git's plumbing and a private index.
+HEAD moves only if nobody moved it meanwhile (``update-ref`` with the old value), and the
+user's index gets the same lines added to whatever it held, so a later ``git commit``
+neither loses nor repeats them. Callers hold the progress lock, so concurrent commits by
+zctasks in one repository queue instead of failing on git's ``index.lock``.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import tempfile
+import time
+from pathlib import Path
+
+from zctasks.files.errors import ZctasksError
+
+_ZERO = "0" * 40
+_BUSY_RETRIES = 20
+
+
+class GitError(ZctasksError):
+    pass
+
+
+def _git(
+    root: Path, *args: str, stdin: bytes | None = None, env: dict[str, str] | None = None
+) -> subprocess.CompletedProcess[bytes]:
+    if shutil.which("git") is None:
+        raise GitError("找不到 git 命令", "请先安装 git")
+    return subprocess.run(
+        ["git", "-C", str(root), *args],
+        input=stdin,
+        capture_output=True,
+        check=False,
+        env={**os.environ, **(env or {})},
+    )
+
+
+def _out(result: subprocess.CompletedProcess[bytes]) -> str:
+    return result.stdout.decode("utf-8", errors="replace").strip()
+
+
+def _err(result: subprocess.CompletedProcess[bytes]) -> str:
+    return (result.stderr or result.stdout).decode("utf-8", errors="replace").strip()
+
+
+def require_repository(root: Path, *, with_commits: bool = False) -> None:
+    result = _git(root, "rev-parse", "--is-inside-work-tree")
+    if result.returncode != 0 or _out(result) != "true":
+        raise GitError(
+            f"台账目录 {root} 不是 git 仓库，无法提交",
+            "先在该目录运行 git init（或用 zctasks init 新建台账），或去掉 --commit 只写入文件",
+        )
+    if with_commits and _git(root, "rev-parse", "--verify", "-q", "HEAD").returncode != 0:
+        raise GitError(
+            "仓库还没有任何提交，没有写入",
+            "先提交台账本身：git add -A && git commit -m 初始化台账；或去掉 --commit",
+        )
+
+
+def git_path(root: Path, name: str) -> Path:
+    """A path inside the repository's git folder (hooks, MERGE_HEAD …), as git resolves it."""
+    result = _git(root, "rev-parse", "--git-path", name)
+    if result.returncode != 0:
+        raise GitError(f"无法定位 git 目录：{_err(result)}")
+    path = Path(_out(result))
+    return path if path.is_absolute() else root / path
+
+
+def _busy_state(root: Path) -> str:
+    for name, what in (
+        ("MERGE_HEAD", "合并"),
+        ("rebase-merge", "变基"),
+        ("rebase-apply", "变基"),
+        ("CHERRY_PICK_HEAD", "拣选"),
+        ("REVERT_HEAD", "还原"),
+    ):
+        if git_path(root, name).exists():
+            return what
+    return ""
+
+
+def _blob(root: Path, spec: str) -> bytes | None:
+    result = _git(root, "cat-file", "blob", spec)
+    return result.stdout if result.returncode == 0 else None
+
+
+def _joined(base: bytes, lines: list[str], header: str) -> bytes:
+    text = base.decode("utf-8-sig") if base else header
+    if text and not text.endswith("\n"):
+        text += "\n"
+    return (text + "".join(lines)).encode("utf-8")
+
+
+def _hash(root: Path, content: bytes) -> str:
+    result = _git(root, "hash-object", "-w", "--stdin", stdin=content)
+    if result.returncode != 0:
+        raise GitError(f"git hash-object 失败：{_err(result)}")
+    return _out(result)
+
+
+def commit_lines(
+    root: Path,
+    lines: dict[Path, list[str]],
+    header: str,
+    subject: str,
+    trailers: list[tuple[str, str]],
+) -> str:
+    """Commit HEAD's version of each file plus ``lines`` on top of HEAD; returns the short
+    hash. Files are relative to ``root``, which must be the repository's top folder or
+    inside it."""
+    from filelock import FileLock, Timeout
+
+    busy = _busy_state(root)
+    if busy:
+        raise GitError(f"仓库正在{busy}，没有提交", f"完成{busy}（或放弃）后用 git commit 提交")
+    try:
+        with FileLock(git_path(root, "zctasks-commit.lock"), timeout=120):
+            return _commit_lines(root, lines, header, subject, trailers)
+    except Timeout:
+        raise GitError("另一个 zctasks 进程长时间占用提交锁，没有提交") from None
+
+
+def _commit_lines(
+    root: Path,
+    lines: dict[Path, list[str]],
+    header: str,
+    subject: str,
+    trailers: list[tuple[str, str]],
+) -> str:
+    prefix = _out(_git(root, "rev-parse", "--show-prefix"))
+    message = subject + "\n\n" + "".join(f"{key}: {value}\n" for key, value in trailers)
+    for _ in range(_BUSY_RETRIES):
+        head = _git(root, "rev-parse", "--verify", "-q", "HEAD^{commit}")
+        parent = _out(head) if head.returncode == 0 else ""
+        staged: dict[str, str] = {}
+        for relative, new in lines.items():
+            path = prefix + relative.as_posix()
+            base = _blob(root, f"{parent}:{path}") if parent else None
+            staged[path] = _hash(root, _joined(base or b"", new, header))
+        tree = _tree(root, parent, staged)
+        made = _git(
+            root, "commit-tree", tree, *(["-p", parent] if parent else []), stdin=message.encode()
+        )
+        if made.returncode != 0:
+            raise GitError(f"git commit-tree 失败：{_err(made)}", _identity_hint(_err(made)))
+        commit = _out(made)
+        moved = _git(
+            root, "update-ref", "-m", f"commit: {subject}", "HEAD", commit, parent or _ZERO
+        )
+        if moved.returncode == 0:
+            _add_to_index(root, prefix, lines, header)
+            return _out(_git(root, "rev-parse", "--short", commit))
+        time.sleep(0.05)  # HEAD moved under us: build again on the new HEAD
+    raise GitError("HEAD 一直在变动，没有提交", "等其他 git 操作结束后用 git commit 提交")
+
+
+def _tree(root: Path, parent: str, staged: dict[str, str]) -> str:
+    with tempfile.TemporaryDirectory(prefix="zctasks-index-") as folder:
+        env = {"GIT_INDEX_FILE": str(Path(folder) / "index")}
+        read = _git(root, "read-tree", *([parent] if parent else ["--empty"]), env=env)
+        if read.returncode != 0:
+            raise GitError(f"git read-tree 失败：{_err(read)}")
+        for path, blob in staged.items():
+            updated = _git(
+                root, "update-index", "--add", "--cacheinfo", f"100644,{blob},{path}", env=env
+            )
+            if updated.returncode != 0:
+                raise GitError(f"git update-index 失败：{_err(updated)}")
+        written = _git(root, "write-tree", env=env)
+        if written.returncode != 0:
+            raise GitError(f"git write-tree 失败：{_err(written)}")
+        return _out(written)
+
+
+def _add_to_index(root: Path, prefix: str, lines: dict[Path, list[str]], header: str) -> None:
+    """The same lines added to what the user's index holds for each file."""
+    for relative, new in lines.items():
+        path = prefix + relative.as_posix()
+        base = _blob(root, f":{path}")
+        blob = _hash(root, _joined(base or b"", new, header))
+        for _ in range(_BUSY_RETRIES):
+            updated = _git(root, "update-index", "--add", "--cacheinfo", f"100644,{blob},{path}")
+            if updated.returncode == 0:
+                break
+            time.sleep(0.1)  # another git command holds index.lock
+        else:
+            raise GitError(
+                f"已提交，但未能更新暂存区：{_err(updated)}",
+                f"运行 git reset -q -- {relative.as_posix()} 使暂存区与提交一致",
+            )
+
+
+def _identity_hint(detail: str) -> str:
+    if "user.email" in detail or "Please tell me who you are" in detail:
+        return '先设置提交人：git config user.name "姓名" && git config user.email "邮箱"'
+    return ""
+
+
+def check_attr(root: Path, attribute: str, path: str) -> str:
+    """The value git gives ``attribute`` for ``path`` (``unspecified`` when none)."""
+    result = _git(root, "check-attr", attribute, "--", path)
+    return _out(result).rpartition(": ")[2] if result.returncode == 0 else "unspecified"
+
+
+def staged_diff(root: Path, folder: str) -> str:
+    """The staged change under ``folder`` against HEAD, without context lines."""
+    result = _git(
+        root, "diff", "--cached", "--no-color", "--no-ext-diff", "--no-renames", "-U0", "--", folder
+    )
+    if result.returncode != 0:
+        raise GitError(f"git diff 失败：{_err(result)}")
+    return result.stdout.decode("utf-8", errors="replace")
+
+
+def staged_text(root: Path, path: str) -> str:
+    blob = _blob(root, f":{path}")
+    return blob.decode("utf-8", errors="replace") if blob is not None else ""
+
+
+def init(root: Path) -> None:
+    result = _git(root, "init", "--quiet")
+    if result.returncode != 0:
+        raise GitError(f"git init 失败：{_err(result)}")

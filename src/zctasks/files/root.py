@@ -1,0 +1,61 @@
+"""Where the ledger is: --root, then $ZCTASKS_ROOT, then the nearest ancestor of the working
+directory holding data/tasks.yaml, then the bundled plan (read-only)."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping
+from pathlib import Path
+from typing import NamedTuple
+
+from zctasks.files.errors import UsageError
+
+TASKS_FILE = Path("data/tasks.yaml")
+DEPARTMENTS_FILE = Path("data/departments.yaml")
+CONFIG_FILE = Path("data/config.yaml")
+PROGRESS_DIR = Path("data/progress")
+
+
+class LedgerRoot(NamedTuple):
+    path: Path
+    source: str
+    """How it was found: "--root", "ZCTASKS_ROOT", "cwd" or "bundled"."""
+
+    @property
+    def bundled(self) -> bool:
+        return self.source == "bundled"
+
+
+def bundled_root() -> Path:
+    """The plan packaged with zctasks (inside the wheel, or the source checkout)."""
+    package = Path(__file__).resolve().parent.parent
+    installed = package / "_bundled"
+    if (installed / TASKS_FILE).is_file():
+        return installed
+    return package.parents[1]
+
+
+def find_root(
+    explicit: Path | None = None,
+    environ: Mapping[str, str] = os.environ,
+    cwd: Path | None = None,
+) -> LedgerRoot:
+    if explicit is not None:
+        return LedgerRoot(_checked(explicit, "--root"), "--root")
+    if environ.get("ZCTASKS_ROOT"):
+        return LedgerRoot(_checked(Path(environ["ZCTASKS_ROOT"]), "ZCTASKS_ROOT"), "ZCTASKS_ROOT")
+    here = (cwd or Path.cwd()).resolve()
+    for folder in (here, *here.parents):
+        if (folder / TASKS_FILE).is_file():
+            return LedgerRoot(folder, "cwd")
+    return LedgerRoot(bundled_root(), "bundled")
+
+
+def _checked(path: Path, given_by: str) -> Path:
+    path = path.expanduser().resolve()
+    if not (path / TASKS_FILE).is_file():
+        raise UsageError(
+            f"{given_by} 指向的目录 {path} 中没有 {TASKS_FILE.as_posix()}",
+            "用 zctasks init 新建台账，或指向含有 data/tasks.yaml 的目录",
+        )
+    return path

@@ -1,0 +1,183 @@
+"""Spreadsheets as rows of cells: CSV (UTF-8 or GBK) and XLSX, each cell with its place.
+
+Nothing here knows what the columns mean; ``rows.py`` does. A CSV field whose quote never
+closes — one that swallowed the rows after it — is an error naming the line where it
+opened, never a silent single row.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from zctasks.files import limits
+from zctasks.files.errors import Diagnostic, ZctasksError
+
+
+@dataclass(frozen=True)
+class Cell:
+    value: Any
+    """str, int, float, datetime or None, as the file holds it."""
+    percent: bool = False
+    """A number the sheet shows as a percentage (0.85 shown as 85%)."""
+
+
+@dataclass
+class Table:
+    """One sheet: numbered rows of cells, and what a template says about itself."""
+
+    path: Path
+    sheet: str | None
+    rows: list[tuple[int, list[Cell]]] = field(default_factory=list)
+    meta: dict[str, str] = field(default_factory=dict)
+
+    @property
+    def name(self) -> str:
+        return f"{self.path.name}:{self.sheet}" if self.sheet else self.path.name
+
+    def cell_name(self, row: int, column: int) -> str:
+        """报送表!F7 for a workbook; "" for CSV, which is located by line and column."""
+        if self.sheet is None:
+            return ""
+        from openpyxl.utils import get_column_letter
+
+        return f"{self.sheet}!{get_column_letter(column)}{row}"
+
+    def diagnostic(
+        self,
+        row: int,
+        column: int,
+        code: str,
+        message: str,
+        hint: str = "",
+        severity: str = "error",
+    ) -> Diagnostic:
+        return Diagnostic(
+            str(self.path),
+            row,
+            column,
+            code,
+            message,
+            hint,
+            severity,  # type: ignore[arg-type]
+            self.cell_name(row, column),
+        )
+
+
+def read_csv(path: Path, raw: bytes) -> tuple[Table, list[Diagnostic]]:
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        try:
+            text = raw.decode("gb18030")  # what Excel on a Chinese Windows saves
+        except UnicodeDecodeError:
+            return Table(path, None), [
+                Diagnostic(str(path), 1, 1, "encoding", "CSV 文件既不是 UTF-8 也不是 GBK 编码")
+            ]
+    table = Table(path, None)
+    reader = csv.reader(io.StringIO(text, newline=""))
+    line = 1
+    try:
+        for record in reader:
+            table.rows.append((line, [Cell(value) for value in record]))
+            opened = _swallowed(record)
+            if opened is not None:
+                return table, [
+                    Diagnostic(
+                        str(path),
+                        line,
+                        opened + 1,
+                        "csv-quote",
+                        f"第 {line} 行第 {opened + 1} 列的引号没有闭合，其后 "
+                        f"{reader.line_num - line} 行被并进了这一个单元格",
+                        '删去多余的引号，或把单元格中的引号写成两个（""）',
+                    )
+                ]
+            line = reader.line_num + 1
+    except csv.Error as exc:
+        return table, [
+            Diagnostic(
+                str(path),
+                line,
+                1,
+                "csv-quote",
+                f"从第 {line} 行起无法按 CSV 读取：{_csv_reason(exc)}",
+                '检查该行的引号是否成对；单元格中的引号要写成两个（""）',
+            )
+        ]
+    return table, []
+
+
+_ROW_LIKE = re.compile(r"\n[^\n]*,[^\n]*,")
+
+
+def _swallowed(record: list[str]) -> int | None:
+    """The field that holds what looks like further rows (an unclosed quote), or None."""
+    for index, value in enumerate(record):
+        if "\n" in value and _ROW_LIKE.search(value):
+            return index
+    return None
+
+
+def _csv_reason(exc: csv.Error) -> str:
+    text = str(exc)
+    if "field larger than field limit" in text:
+        return "单元格过长（超过 128 KB），多半是引号没有闭合"
+    return text
+
+
+def read_xlsx(path: Path, raw: bytes) -> tuple[list[Table], list[Diagnostic]]:
+    """Every visible sheet that holds anything, and a template's hidden description."""
+    from zctasks.intake.template import META_SHEET
+
+    try:
+        limits.checked_zip(path, raw, ".xlsx", limits.MAX_UNPACKED)
+    except ZctasksError as exc:
+        return [], [Diagnostic(str(path), 1, 1, "unreadable", exc.message, exc.hint)]
+    from openpyxl import load_workbook
+
+    try:
+        book = load_workbook(io.BytesIO(raw), read_only=True, data_only=True)
+    except Exception as exc:  # openpyxl raises many kinds for a damaged package
+        return [], [
+            Diagnostic(
+                str(path),
+                1,
+                1,
+                "unreadable",
+                f"无法作为 Excel 文件打开：{exc or type(exc).__name__}",
+                "请用 Excel 或 WPS 重新另存为 .xlsx",
+            )
+        ]
+    tables: list[Table] = []
+    meta: dict[str, str] = {}
+    try:
+        for sheet in book.worksheets:
+            if sheet.title == META_SHEET:
+                for row in sheet.iter_rows(values_only=True):
+                    if row and row[0] is not None:
+                        meta[str(row[0])] = "" if len(row) < 2 or row[1] is None else str(row[1])
+                continue
+            if getattr(sheet, "sheet_state", "visible") != "visible":
+                continue
+            table = Table(path, sheet.title)
+            sheet.reset_dimensions()  # some programs write a wrong <dimension>
+            for number, row in enumerate(sheet.iter_rows(), 1):
+                cells = [
+                    Cell(cell.value, "%" in str(getattr(cell, "number_format", "") or ""))
+                    for cell in row
+                ]
+                if any(c.value is not None and str(c.value).strip() for c in cells):
+                    real = next((c.row for c in row if getattr(c, "row", None)), None)
+                    table.rows.append((real or number, cells))
+            if table.rows:
+                tables.append(table)
+    finally:
+        book.close()
+    for table in tables:
+        table.meta = meta
+    return tables, []

@@ -1,0 +1,313 @@
+"""Where each task stands against the time-proportional schedule (序时进度), as lights.
+
+序时进度 at a date is the share of the plan period elapsed by the end of that day. An
+accruing target keeps pace when its completion ratio is at least that share; a level or
+rate is compared with its value directly. How far behind turns yellow or red, when a task
+counts as unreported, and the tolerance of 左右 targets come from the ledger's settings.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Literal, NamedTuple
+
+from zctasks.judge.cycles import Calendar
+from zctasks.log.store import Progress
+from zctasks.plan.ledger import Ledger
+from zctasks.plan.models import Entry, Number, ScheduleSettings, Target, Task
+
+Light = Literal["done", "green", "yellow", "red", "grey"]
+LIGHTS: tuple[Light, ...] = ("done", "green", "yellow", "red", "grey")
+LIGHT_NAMES: dict[Light, str] = {
+    "done": "已完成",
+    "green": "序时推进",
+    "yellow": "滞后",
+    "red": "严重滞后",
+    "grey": "未报送",
+}
+_SEVERITY: dict[Light, int] = {"done": 0, "green": 1, "yellow": 2, "red": 3, "grey": 4}
+
+
+def elapsed_share(as_of: date, start: date, end: date) -> float:
+    """The share of [start, end] elapsed at the end of ``as_of``, between 0 and 1."""
+    total = (end - start).days + 1
+    return min(max(((as_of - start).days + 1) / total, 0.0), 1.0)
+
+
+class TargetState(NamedTuple):
+    target: Target
+    actual: Number
+    reported_on: date
+    light: Light
+    reason: str
+    share: float | None = None
+    """The completion held against 序时进度, or None where the target is not judged by it
+    (a cap that is a level, a level without its 基数 before the deadline)."""
+
+
+class TaskState(NamedTuple):
+    task: Task
+    light: Light
+    reason: str
+    targets: list[TargetState]
+    latest: Entry | None
+
+
+def _day(day: date) -> str:
+    return f"{day.year}年{day.month}月{day.day}日"
+
+
+def _pct(share: float) -> str:
+    return f"{share * 100:.0f}%"
+
+
+def _num(value: Number) -> str:
+    return f"{value:g}"
+
+
+def _behind(gap_points: float, settings: ScheduleSettings) -> Light:
+    if gap_points > settings.red_gap:
+        return "red"
+    if gap_points > settings.yellow_gap:
+        return "yellow"
+    return "green"
+
+
+def target_state(
+    target: Target, actual: Number, reported_on: date, elapsed: float, settings: ScheduleSettings
+) -> TargetState:
+    """The light of one target with its latest actual (cumulative, or the current level).
+
+    ``elapsed`` is the task's 序时进度; at 1 the deadline has come and every target is
+    judged against its full value.
+    """
+    if target.op in ("<=", "<"):
+        return _upper_bound(target, actual, reported_on, elapsed, settings)
+    if not target.accrues:
+        return _level(target, actual, reported_on, elapsed, settings)
+    label = f"{target.id} {target.name}"
+    value = target.value
+    goal = value * (1 - settings.approx_tolerance / 100) if target.op == "~" else value
+    met = actual > value if target.op == ">" else actual >= goal
+    ratio = actual / value if value else 1.0
+    reason = f"{label} {_num(actual)}/{_goal(target)}，完成{_pct(ratio)}，序时进度{_pct(elapsed)}"
+    if met:
+        if target.op == "between" and target.max is not None and actual > target.max:
+            reason += "，已超过区间上限"
+        return TargetState(target, actual, reported_on, "done", reason, ratio)
+    return _paced(target, actual, reported_on, ratio, elapsed, settings, reason)
+
+
+def _goal(target: Target) -> str:
+    if target.op == "between" and target.max is not None:
+        return f"{_num(target.value)}—{_num(target.max)}{target.unit}"
+    return f"{_num(target.value)}{target.unit}"
+
+
+def _paced(
+    target: Target,
+    actual: Number,
+    reported_on: date,
+    share: float,
+    elapsed: float,
+    settings: ScheduleSettings,
+    reason: str,
+) -> TargetState:
+    gap = (elapsed - share) * 100
+    light = _behind(gap, settings)
+    if light != "green":
+        reason += f"，落后{gap:.0f}个百分点"
+    return TargetState(target, actual, reported_on, light, reason, share)
+
+
+def _level(
+    target: Target, actual: Number, reported_on: date, elapsed: float, settings: ScheduleSettings
+) -> TargetState:
+    """A level or rate: met or not, whatever the date. Below it, progress from the 基数
+    keeps pace with 序时进度 when the 基数 is known; without it the level is only judged
+    against the full target at the deadline."""
+    label = f"{target.id} {target.name}"
+    value, unit = target.value, target.unit
+    tolerance = settings.approx_tolerance / 100
+    if target.op == "~":
+        off = abs(actual - value) / value if value else 0.0
+        met = off <= tolerance + 1e-9
+        shortfall = off
+    else:
+        met = actual > value if target.op == ">" else actual >= value
+        shortfall = 1 - (actual / value if value else 1.0)
+    head = f"{label} {_num(actual)}{unit}"
+    goal = (
+        f"约{_num(value)}{unit}（±{settings.approx_tolerance:g}%）"
+        if target.op == "~"
+        else _goal(target)
+    )
+    if met:
+        return TargetState(target, actual, reported_on, "done", f"{head}，目标{goal}，已达到")
+    base = target.base
+    if base is not None and base != value:
+        share = (actual - base) / (value - base)
+        reason = (
+            f"{head}，基数{_num(base)}{unit}，目标{goal}，"
+            f"完成目标增幅的{_pct(share)}，序时进度{_pct(elapsed)}"
+        )
+        return _paced(target, actual, reported_on, share, elapsed, settings, reason)
+    reached = f"{head}，目标{goal}" + (
+        "" if target.op == "~" else f"，达到目标的{_pct(1 - shortfall)}"
+    )
+    if elapsed >= 1:
+        return TargetState(
+            target,
+            actual,
+            reported_on,
+            _behind(shortfall * 100, settings),
+            reached + "，期限已到未达到",
+        )
+    return TargetState(
+        target,
+        actual,
+        reported_on,
+        "green",
+        reached + "（水平指标，未设基数，期限前不判断滞后）",
+    )
+
+
+def _upper_bound(
+    target: Target, actual: Number, reported_on: date, elapsed: float, settings: ScheduleSettings
+) -> TargetState:
+    label = f"{target.id} {target.name}"
+    value, unit = target.value, target.unit
+    over = actual > value if target.op == "<=" else actual >= value
+    ratio = actual / value if value else 0.0
+    if not target.accrues:
+        light: Light = "red" if over else "done"
+        reason = f"{label} {_num(actual)}{unit}，上限{_num(value)}{unit}" + (
+            "，已超限" if over else ""
+        )
+        return TargetState(target, actual, reported_on, light, reason)
+    reason = f"{label} {_num(actual)}/{_num(value)}{unit}（上限），已用{_pct(ratio)}，序时进度{_pct(elapsed)}"
+    if over:
+        return TargetState(target, actual, reported_on, "red", reason + "，已超过全年上限", ratio)
+    if elapsed >= 1:
+        return TargetState(target, actual, reported_on, "done", reason, ratio)
+    gap = (ratio - elapsed) * 100
+    light = _behind(gap, settings)
+    if light != "green":
+        reason += f"，超出序时{gap:.0f}个百分点"
+    return TargetState(target, actual, reported_on, light, reason, ratio)
+
+
+def task_state(
+    ledger: Ledger,
+    progress: Progress,
+    task: Task,
+    as_of: date,
+    calendar: Calendar | None = None,
+) -> TaskState:
+    """A task's light: its worst target, or its reported status, then its deadline and the
+    reporting calendar.
+
+    序时进度 runs from the start of the period to the task's own deadline. A task is grey
+    (未报送) only when a due date of the calendar has passed with nothing reported for its
+    cycle; before the first due date a task without reports owes nothing yet.
+    """
+    settings = ledger.settings
+    period = ledger.plan.period
+    calendar = calendar or Calendar.of(ledger)
+    due = task.due or period.end
+    elapsed = elapsed_share(as_of, period.start, due)
+    found = progress.task_indexes(task.id, as_of)
+    missed = calendar.last_due(as_of)
+    if not found:
+        if as_of > due:
+            return TaskState(task, "red", f"已过完成期限{_day(due)}，尚无进展报送", [], None)
+        if missed is None:
+            first = calendar.dues[0]
+            return TaskState(task, "green", f"尚未到首次报送截止日{_day(first)}", [], None)
+        return TaskState(
+            task,
+            "grey",
+            f"{_day(missed)}应报未报，已逾期{(as_of - missed).days}天，尚无进展报送",
+            [],
+            None,
+        )
+    latest = progress.entry(found[-1])
+    figures = progress.figures(task.id, as_of, {t.id for t in task.targets})
+    states = [
+        target_state(target, figures[target.id].value, figures[target.id].day, elapsed, settings)
+        for target in task.targets
+        if target.id in figures
+    ]
+    light, reason = _combine(task, states, latest)
+    if light == "done":
+        return TaskState(task, light, reason, states, latest)
+    if as_of > due:
+        reason = f"已过完成期限{_day(due)}，尚未完成；{reason}"
+        return TaskState(task, "red", reason, states, latest)
+    start = calendar.window_start(missed) if missed is not None else None
+    if missed is not None and start is not None and latest.date <= start:
+        overdue = (as_of - missed).days
+        reason = f"{_day(missed)}应报未报，已逾期{overdue}天（最近一次报送为{_day(latest.date)}）"
+        return TaskState(task, "grey", reason, states, latest)
+    return TaskState(task, light, reason, states, latest)
+
+
+def _combine(task: Task, states: list[TargetState], latest: Entry) -> tuple[Light, str]:
+    if states:
+        worst = max(states, key=lambda s: _SEVERITY[s.light])
+        if worst.light == "done" and len(states) < len(task.targets):
+            missing = len(task.targets) - len(states)
+            return "green", f"已报指标均已完成，另有{missing}项指标未报数"
+        if worst.light == "done":
+            return "done", "全部指标已完成"
+        return worst.light, worst.reason
+    status_light: dict[str, Light] = {
+        "已完成": "done",
+        "推进中": "green",
+        "受阻": "yellow",
+        "未启动": "yellow",
+    }
+    reason = f"最新状态：{latest.status}（{_day(latest.date)}）"
+    if latest.problems:
+        reason += f"，存在问题：{latest.problems}"
+    return status_light[latest.status or "推进中"], reason
+
+
+class StatusReport(NamedTuple):
+    as_of: date
+    elapsed: float
+    states: list[TaskState]
+
+    def counts(self, states: list[TaskState] | None = None) -> dict[Light, int]:
+        counts: dict[Light, int] = dict.fromkeys(LIGHTS, 0)
+        for state in self.states if states is None else states:
+            counts[state.light] += 1
+        return counts
+
+
+def lead_groups(ledger: Ledger, states: list[TaskState]) -> list[tuple[str, list[TaskState]]]:
+    """Tasks grouped by each lead (or responsible) unit, the busiest unit first."""
+    groups: dict[str, list[TaskState]] = {}
+    for state in states:
+        for unit in state.task.lead or state.task.responsible:
+            if unit in ledger.units:
+                groups.setdefault(unit, []).append(state)
+    return sorted(groups.items(), key=lambda item: -len(item[1]))
+
+
+def status_report(
+    ledger: Ledger, progress: Progress, tasks: list[Task], as_of: date
+) -> StatusReport:
+    period = ledger.plan.period
+    calendar = Calendar.of(ledger)
+    return StatusReport(
+        as_of,
+        elapsed_share(as_of, period.start, period.end),
+        [task_state(ledger, progress, task, as_of, calendar) for task in tasks],
+    )
+
+
+def default_as_of(ledger: Ledger, today: date | None = None) -> date:
+    """Today, held inside the plan period (a closed plan is seen as at its last day)."""
+    period = ledger.plan.period
+    return min(max(today or date.today(), period.start), period.end)

@@ -1,0 +1,181 @@
+"""Reading a ledger folder: every input read once, checked, and cached by what was read.
+
+The plan files are read once; the ledger checked from those bytes carries their key, and
+the progress cache is keyed on that key and the month files' bytes, so progress is never
+served as checked against a plan other than the one in hand.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from zctasks.files.errors import Diagnostic, LedgerInvalid
+from zctasks.files.root import CONFIG_FILE, DEPARTMENTS_FILE, PROGRESS_DIR, TASKS_FILE
+from zctasks.load import cache
+from zctasks.plan.ledger import CheckResult, Ledger
+
+if TYPE_CHECKING:
+    from zctasks.log.store import FileIndex, Progress
+
+
+def _read(root: Path, relative: Path) -> tuple[bytes | None, list[Diagnostic]]:
+    from zctasks.files.limits import InputTooLarge, read_bounded
+
+    try:
+        return read_bounded(root / relative, relative.as_posix()), []
+    except InputTooLarge as exc:
+        return None, [exc.diagnostic()]
+    except FileNotFoundError:
+        return None, [
+            Diagnostic(
+                relative.as_posix(), 1, 1, "missing-file", "文件不存在", "用 zctasks init 新建台账"
+            )
+        ]
+    except OSError as exc:
+        return None, [
+            Diagnostic(relative.as_posix(), 1, 1, "unreadable", f"无法读取文件：{exc.strerror}")
+        ]
+
+
+def plan_inputs(root: Path) -> tuple[dict[Path, bytes | None], list[Diagnostic]]:
+    contents: dict[Path, bytes | None] = {}
+    problems: list[Diagnostic] = []
+    for relative in (TASKS_FILE, DEPARTMENTS_FILE):
+        contents[relative], found = _read(root, relative)
+        problems += found
+    if (root / CONFIG_FILE).exists():
+        contents[CONFIG_FILE], found = _read(root, CONFIG_FILE)
+        problems += found
+    return contents, problems
+
+
+def plan_key(contents: dict[Path, bytes | None]) -> str:
+    return cache.key("ledger", ((str(p), c or b"") for p, c in contents.items()))
+
+
+def load_ledger(root: Path) -> Ledger:
+    """The checked plan at ``root``, from the cache when its files have not changed."""
+    from zctasks.plan.ledger import ledger_from_json, ledger_json
+
+    contents, problems = plan_inputs(root)
+    if problems:
+        raise LedgerInvalid(problems)
+    key = plan_key(contents)
+    cached = cache.load(key)
+    if cached is not None:
+        try:
+            return ledger_from_json(cached, root)
+        except (ValueError, KeyError, TypeError):
+            pass  # an entry from another version, or damaged: check again
+    from zctasks.plan.checks import check_contents
+
+    result = check_contents(root, contents)
+    if result.errors or result.ledger is None:
+        raise LedgerInvalid(result.diagnostics)
+    result.ledger.key = key
+    cache.store(key, ledger_json(result.ledger))
+    return result.ledger
+
+
+PLAIN_READING = 2 * 1024 * 1024
+"""Up to this many bytes of changed month files are read without the schema (when every
+line is as the tool writes it): loading pydantic costs more than it saves below it."""
+
+
+def _indexes(ledger: Ledger) -> tuple[list[FileIndex], list[Diagnostic]]:
+    """Every month file's index: from the cache when that file (and the plan) is unchanged,
+    else parsed and checked again. One file in memory at a time."""
+    from zctasks.files import writer
+    from zctasks.files.limits import InputTooLarge, read_bounded
+    from zctasks.log.progress import progress_files
+    from zctasks.log.store import FileIndex, index_file
+
+    root = ledger.root
+    writer.finish_interrupted(root / PROGRESS_DIR)
+    found: dict[Path, FileIndex | None] = {}
+    problems: list[Diagnostic] = []
+    changed = 0
+    for relative in progress_files(root):
+        name = relative.as_posix()
+        if relative.suffix != ".yaml":
+            problems.append(
+                Diagnostic(
+                    name,
+                    1,
+                    1,
+                    "file-name",
+                    f"进展文件应以 .yaml 结尾：{relative.name} 中的记录不会被读取",
+                    f"改名为 {relative.stem}.yaml；如已有同名文件，把记录行移过去",
+                )
+            )
+            continue
+        try:
+            raw = read_bounded(root / relative, name)
+        except InputTooLarge as exc:
+            problems.append(exc.diagnostic())
+            continue
+        stored = cache.load(_month_key(ledger, name, raw)) if ledger.key else None
+        index = FileIndex.from_bytes(stored) if stored is not None else None
+        found[relative] = index if index is not None and index.path == name else None
+        if found[relative] is None:
+            changed += len(raw)
+    plain = changed <= PLAIN_READING
+    for relative, index in found.items():
+        if index is None:  # read again: only one changed file is held at a time
+            name = relative.as_posix()
+            try:
+                raw = read_bounded(root / relative, name)
+            except InputTooLarge as exc:
+                problems.append(exc.diagnostic())
+                continue
+            index = index_file(relative, raw, ledger, plain=plain)
+            if ledger.key:
+                cache.store(_month_key(ledger, name, raw), index.to_bytes())
+        found[relative] = index
+        problems += index.diagnostics
+    return [index for index in found.values() if index is not None], problems
+
+
+def _month_key(ledger: Ledger, name: str, raw: bytes) -> str:
+    return cache.key("month", [("plan", ledger.key.encode()), ("path", name.encode()), ("", raw)])
+
+
+def load_progress(ledger: Ledger) -> Progress:
+    """All progress of the ledger, checked against exactly this ledger; refused (with every
+    problem) if any entry is in error."""
+    from zctasks.log import crosschecks
+    from zctasks.log.store import Progress
+
+    indexes, problems = _indexes(ledger)
+    errors = [d for d in problems if d.severity == "error"]
+    if errors:
+        raise LedgerInvalid(errors)
+    progress = Progress(ledger.root, indexes)
+    errors = crosschecks.check(progress, ledger, warnings=False)
+    if errors:
+        raise LedgerInvalid(errors)
+    return progress
+
+
+def check(root: Path) -> CheckResult:
+    """Every problem in the ledger at ``root`` (plan and progress), never only the first."""
+    from zctasks.log import crosschecks
+    from zctasks.log.store import Progress
+
+    contents, problems = plan_inputs(root)
+    if problems:
+        return CheckResult(None, problems)
+    from zctasks.plan.checks import check_contents
+
+    result = check_contents(root, contents)
+    if result.ledger is None or result.errors:
+        return result
+    ledger = result.ledger
+    ledger.key = plan_key(contents)
+    from zctasks.log.urges import check_urges
+
+    indexes, found = _indexes(ledger)
+    found += crosschecks.check(Progress(root, indexes), ledger)
+    found += check_urges(ledger, root)
+    return CheckResult(ledger, result.diagnostics + found)

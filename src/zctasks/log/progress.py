@@ -1,0 +1,504 @@
+"""Progress entries: one month a file, one entry a line, an append-only log.
+
+Each entry is written as a one-line YAML flow mapping (``- {"id": …}``) so that a git
+``merge=union`` of two branches that both appended to the same month can only put whole
+entries side by side: there is no multi-line block whose lines a merge could interleave.
+
+Nothing recorded is edited or deleted. A correction is a new entry that names the one it
+replaces (``fixes``), a withdrawal one that names the entry it withdraws (``voids``). The
+*effective* reports — every report that nothing replaced or withdrew — are what lights,
+views and documents use; the whole log stays readable as the audit trail.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import re
+from datetime import date, datetime
+from pathlib import Path
+from typing import Any
+
+from zctasks.files.errors import Diagnostic
+from zctasks.files.root import PROGRESS_DIR
+from zctasks.files.yamlfile import Located
+from zctasks.log.figures import number_problem
+from zctasks.plan.ledger import Ledger
+from zctasks.plan.models import Entry, Task
+
+HEADER = "# 进展记录：由 zctasks 追加写入，每行一条；请勿手工调整顺序或合并行。\n"
+_OPTIONAL = ("source", "next", "problems", "forced", "fixes", "reason")
+_CONFLICT = re.compile(r"^(<{7}|={7}|>{7})(?: |$)", re.MULTILINE)
+FIELD_NAMES = {
+    "id": "编号",
+    "task": "任务",
+    "date": "日期",
+    "by": "单位",
+    "status": "状态",
+    "note": "进展情况",
+    "values": "指标",
+    "source": "依据",
+    "next": "下步计划",
+    "problems": "存在问题",
+    "forced": "代报原因",
+    "at": "记录时间",
+    "fixes": "更正",
+    "voids": "撤销",
+    "reason": "原因",
+}
+
+
+def month_file(day: date) -> Path:
+    return PROGRESS_DIR / f"{day:%Y-%m}.yaml"
+
+
+def entry_record(entry: Entry) -> dict[str, Any]:
+    """The entry as it is stored: only the fields it has, in a fixed order."""
+    record: dict[str, Any] = {
+        "id": entry.id,
+        "task": entry.task,
+        "date": entry.date.isoformat(),
+        "by": entry.by,
+    }
+    if entry.voids:
+        record["voids"] = entry.voids
+        record["reason"] = entry.reason
+    else:
+        record["status"] = entry.status
+        if entry.values:
+            record["values"] = entry.values
+        record["note"] = entry.note
+        for name in _OPTIONAL:
+            if getattr(entry, name):
+                record[name] = getattr(entry, name)
+    if entry.at is not None:
+        record["at"] = entry.at.isoformat(timespec="milliseconds")
+    return record
+
+
+def entry_line(entry: Entry) -> str:
+    """The entry as one line of YAML (a JSON object is a YAML flow mapping)."""
+    return "- " + json.dumps(entry_record(entry), ensure_ascii=False) + "\n"
+
+
+def entry_json(entry: Entry) -> dict[str, Any]:
+    """The JSON contract: every field, empty where the entry does not have it."""
+    return {
+        "id": entry.id,
+        "task": entry.task,
+        "date": entry.date.isoformat(),
+        "by": entry.by,
+        "status": entry.status,
+        "values": dict(entry.values),
+        "note": entry.note,
+        "source": entry.source,
+        "next": entry.next,
+        "problems": entry.problems,
+        "forced": entry.forced,
+        "at": entry.at.isoformat(timespec="milliseconds") if entry.at else None,
+        "fixes": entry.fixes or None,
+        "voids": entry.voids or None,
+        "reason": entry.reason,
+    }
+
+
+def month_name(day: date) -> str:
+    """2023-07.yaml: the month file an entry of ``day`` belongs in."""
+    return f"{day:%Y-%m}.yaml"
+
+
+def progress_files(root: Path) -> list[Path]:
+    """The month files, relative to ``root``; a ``.yml`` file is listed too, so that
+    ``check`` reports it instead of ignoring what is in it."""
+    folder = root / PROGRESS_DIR
+    if not folder.is_dir():
+        return []
+    return sorted(
+        p.relative_to(root)
+        for p in folder.iterdir()
+        if p.suffix in (".yaml", ".yml") and not p.name.startswith(".") and p.is_file()
+    )
+
+
+def read_contents(root: Path) -> dict[Path, bytes]:
+    """Every month file's bytes; one over the size limit raises ``InputTooLarge``."""
+    from zctasks.files.limits import read_bounded
+
+    return {
+        relative: read_bounded(root / relative, relative.as_posix())
+        for relative in progress_files(root)
+    }
+
+
+def _refuse(_: str) -> Any:
+    raise ValueError("not a finite number")
+
+
+def _finite(text: str) -> float:
+    value = float(text)
+    if value in (float("inf"), float("-inf")):
+        raise ValueError("not a finite number")
+    return value
+
+
+def _bounded_int(text: str) -> int:
+    if len(text) > 40:
+        raise ValueError("too many digits")
+    return int(text)
+
+
+def _loads(text: str) -> Any:
+    return json.loads(text, parse_constant=_refuse, parse_float=_finite, parse_int=_bounded_int)
+
+
+class LinesDoc(Located):
+    """A progress file written by the tool: one JSON object a line after ``- ``.
+
+    Read in one pass by the schema's JSON parser, which is many times faster than YAML for
+    a large ledger; each line is parsed on its own only when a problem must be located.
+    Anything else (a hand-edited file, a line JSON would read differently from YAML, such
+    as ``NaN``) goes through the YAML reader, which locates every problem.
+    """
+
+    def __init__(self, path: str, lines: list[tuple[int, str]]) -> None:
+        self.path = path
+        self.lines = lines
+        self._data: list[Any] | None = None
+
+    @property
+    def data(self) -> list[Any]:
+        if self._data is None:
+            self._data = [_loads(line[2:]) for _, line in self.lines]
+        return self._data
+
+    @classmethod
+    def read(cls, path: str, raw: bytes) -> LinesDoc | None:
+        """The lines, if every one that is not a comment has the form ``- {…}``."""
+        try:
+            text = raw.decode("utf-8")
+        except UnicodeDecodeError:
+            return None
+        lines: list[tuple[int, str]] = []
+        for number, line in enumerate(text.split("\n"), 1):
+            if not line or line.startswith("#"):
+                continue
+            if not line.startswith("- {") or not line.endswith("}"):
+                return None
+            lines.append((number, line))
+        return cls(path, lines)
+
+    def where(self, loc: tuple[str | int, ...], *, key: bool = False) -> tuple[int, int]:
+        if not loc or not isinstance(loc[0], int) or loc[0] >= len(self.lines):
+            return (1, 1)
+        number, line = self.lines[loc[0]]
+        return (number, column_in(line, tuple(str(p) for p in loc[1:]), key=key))
+
+
+def column_in(line: str, loc: tuple[str, ...], *, key: bool = False) -> int:
+    """The 1-based column of a field (or, with ``key``, of its name) in a one-line entry."""
+    column = 2
+    for part in loc:
+        quoted = json.dumps(part, ensure_ascii=False)
+        found = line.find(quoted + ":", column)
+        if found == -1:
+            break
+        column = found if key and part == loc[-1] else found + len(quoted) + 2
+    return column + 1
+
+
+_TEXT_FIELDS = ("note", "source", "next", "problems", "forced", "fixes", "voids", "reason")
+_FIELDS = frozenset(("id", "task", "date", "by", "status", "values", "at", *_TEXT_FIELDS))
+_STATUSES = frozenset(("未启动", "推进中", "已完成", "受阻"))
+_DAY = re.compile(r"\d{4}-\d{2}-\d{2}\Z")
+_MOMENT = re.compile(r"\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(?:\.\d{1,6})?(?:Z|[+-]\d{2}:\d{2})\Z")
+
+
+def plain_entries(lines: list[tuple[int, str]]) -> list[Entry] | None:
+    """The entries of tool-written lines, read without the schema when every field is
+    exactly as the tool writes it; None as soon as anything is not, and the schema then
+    judges the file (and locates its problems). Accepts only what the strict schema accepts,
+    so that a month file's changes are read without loading pydantic."""
+    entries = []
+    for _, line in lines:
+        try:
+            record = json.loads(line[2:])
+        except (ValueError, RecursionError):
+            return None
+        if not (
+            isinstance(record, dict)
+            and _FIELDS.issuperset(record)
+            and isinstance(record.get("id"), str)
+            and type(record.get("task")) is int
+            and isinstance(record.get("by"), str)
+            and isinstance(record.get("date"), str)
+            and _DAY.match(record["date"])
+            and record.get("status", "推进中") in _STATUSES
+            and all(isinstance(record.get(name, ""), str) for name in _TEXT_FIELDS)
+            and _plain_values(record.get("values", {}))
+            and (
+                "at" not in record
+                or (isinstance(record["at"], str) and _MOMENT.match(record["at"]))
+            )
+        ):
+            return None
+        try:
+            entries.append(load_entry(record))
+        except ValueError:  # 2023-02-30 and the like
+            return None
+    return entries
+
+
+def _plain_values(values: Any) -> bool:
+    return isinstance(values, dict) and all(
+        isinstance(key, str)
+        and (type(value) is int or (type(value) is float and math.isfinite(value)))
+        for key, value in values.items()
+    )
+
+
+def read_entry_line(raw: bytes) -> Entry:
+    """An entry from one line of a file that was checked when it was indexed."""
+    return load_entry(_loads(raw.decode("utf-8").rstrip("\n")[2:]))
+
+
+def line_form_problem(text: str) -> tuple[int, str] | None:
+    """Where a month file leaves the one-entry-a-line form that union merges need, or None."""
+    for number, line in enumerate(text.split("\n"), 1):
+        stripped = line.rstrip()
+        if not stripped or stripped.startswith("#"):
+            continue
+        if not (stripped.startswith("- {") and stripped.endswith("}")):
+            return number, stripped
+    return None
+
+
+def conflict_markers(name: str, raw: bytes) -> list[Diagnostic]:
+    """Git's conflict markers, as a merge without ``merge=union`` leaves them."""
+    if b"<<<<<<<" not in raw and b">>>>>>>" not in raw and b"=======" not in raw:
+        return []
+    text = raw.decode("utf-8", errors="replace")
+    found = []
+    for match in _CONFLICT.finditer(text):
+        line = text.count("\n", 0, match.start()) + 1
+        found.append(
+            Diagnostic(
+                name,
+                line,
+                1,
+                "conflict-marker",
+                f"git 合并冲突标记“{match.group(1)}”：两个分支的进展记录没有按行合并",
+                "保留两边的全部记录行，删去 <<<<<<<、=======、>>>>>>> 标记行；"
+                "再在 .gitattributes 中写入 data/progress/*.yaml merge=union"
+                "（zctasks hooks install 会写入），以后的合并就不会冲突",
+            )
+        )
+    return found
+
+
+def parse_file(
+    relative: Path, raw: bytes, *, plain: bool = False
+) -> tuple[list[tuple[Entry, Any, int]], list[Diagnostic]]:
+    """The entries of one progress file, each with its document and index, or its problems.
+
+    With ``plain``, tool-written lines are first read without the schema
+    (``plain_entries``): for a few changed lines that is cheaper than loading pydantic.
+    """
+    from zctasks.files import yamlfile
+    from zctasks.plan import schema
+
+    name = relative.as_posix()
+    markers = conflict_markers(name, raw)
+    if markers:
+        return [], markers
+    fast = LinesDoc.read(name, raw)
+    if fast is not None:
+        read = plain_entries(fast.lines) if plain else None
+        if read is not None:
+            return [(entry, fast, i) for i, entry in enumerate(read)], []
+        payload = "[" + ",".join(line[2:] for _, line in fast.lines) + "]"
+        try:
+            entries, found = schema.validate(fast, list[Entry], payload, labels=FIELD_NAMES)
+        except ValueError:  # not JSON after all (NaN, a 5,000-digit number): YAML locates it
+            entries, found = None, []
+        else:
+            if entries is not None:
+                return [(entry, fast, i) for i, entry in enumerate(entries)], []
+            return [], found
+    doc, found = yamlfile.parse(name, raw)
+    if doc is None or found:
+        return [], found
+    if doc.data is None:
+        return [], []
+    if not isinstance(doc.data, list):
+        return [], [doc.diagnostic((), "type", "进展文件应为条目列表（每行以“- ”开头）")]
+    entries, found = schema.validate(doc, list[Entry])
+    if entries is None:
+        return [], found
+    located = [(entry, doc, i) for i, entry in enumerate(entries)]
+    off_form = line_form_problem(raw.decode("utf-8-sig", errors="replace"))
+    if off_form is not None and entries:
+        line, _ = off_form
+        found = [
+            Diagnostic(
+                name,
+                line,
+                1,
+                "line-form",
+                "进展文件不是每行一条记录的格式，git 按行合并时可能把记录拆散",
+                "每条记录写成一行 - {…}；zctasks 不会向这样的文件追加记录",
+                "warning",
+            )
+        ]
+    return located, found
+
+
+def check_entry(ledger: Ledger, entry: Entry, doc: Any, i: int | str) -> list[Diagnostic]:
+    """Problems of one entry against the plan (``i`` locates it in ``doc``)."""
+    found: list[Diagnostic] = []
+    task = ledger.tasks.get(entry.task)
+    if task is None:
+        return [doc.diagnostic((i, "task"), "unknown-task", f"没有第 {entry.task} 项任务")]
+    period = ledger.plan.period
+    if not period.start <= entry.date <= period.end:
+        found.append(
+            doc.diagnostic(
+                (i, "date"),
+                "date-outside-period",
+                f"日期 {entry.date} 不在计划期 {period.start} 至 {period.end} 内",
+                "进展日期是进展所截至的那一天；记录时用 --date 指定",
+            )
+        )
+    if entry.at is not None and entry.at.utcoffset() is None:
+        found.append(
+            doc.diagnostic(
+                (i, "at"),
+                "type",
+                f"记录时间 {entry.at.isoformat()} 缺少时区",
+                "写作 2023-07-14T10:30:00.000+08:00",
+            )
+        )
+    if entry.fixes and entry.voids:
+        found.append(
+            doc.diagnostic(
+                (i, "voids"), "fix-and-void", "一条记录不能同时更正（fixes）和撤销（voids）"
+            )
+        )
+    if entry.voids:
+        return found + _check_withdrawal(entry, doc, i)
+    if entry.status is None:
+        found.append(
+            doc.diagnostic((i,), "missing-field", "缺少字段 “status”（状态）", "补上该字段")
+        )
+    if not entry.note.strip():
+        found.append(doc.diagnostic((i, "note"), "empty", "进展情况（note）不能为空"))
+    if entry.by not in task.units() or entry.by not in ledger.units:
+        found += _check_reporter(ledger, task, entry, doc, i)
+    found += _check_values(task, entry, doc, i)
+    return found
+
+
+def _check_withdrawal(entry: Entry, doc: Any, i: int | str) -> list[Diagnostic]:
+    found = []
+    if not entry.reason.strip():
+        found.append(doc.diagnostic((i, "voids"), "empty", "撤销记录须写明原因（reason）"))
+    carried = [
+        name
+        for name in ("status", "note", "values", "source", "next", "problems", "forced", "fixes")
+        if getattr(entry, name)
+    ]
+    if carried:
+        names = "、".join(FIELD_NAMES[name] for name in carried)
+        found.append(
+            doc.diagnostic(
+                (i, carried[0]),
+                "void-with-report",
+                f"撤销记录不应带有进展内容（{names}）",
+                "要改正一条记录用 zctasks progress fix；撤销记录只写 voids 和 reason",
+                key=True,
+            )
+        )
+    return found
+
+
+def _check_values(task: Task, entry: Entry, doc: Any, i: int | str) -> list[Diagnostic]:
+    found: list[Diagnostic] = []
+    if not entry.values:
+        return found
+    targets = {t.id: t for t in task.targets}
+    for target_id, value in entry.values.items():
+        target = targets.get(target_id)
+        if target is None:
+            hint = (
+                f"任务 {task.id} 的指标：{'、'.join(sorted(targets))}"
+                if targets
+                else f"任务 {task.id} 没有量化指标"
+            )
+            found.append(
+                doc.diagnostic(
+                    (i, "values", target_id),
+                    "unknown-target",
+                    f"指标 {target_id} 不属于任务 {task.id}",
+                    hint,
+                    key=True,
+                )
+            )
+            continue
+        problem = number_problem(value)
+        if problem is not None:
+            found.append(
+                doc.diagnostic((i, "values", target_id), "number", f"指标 {target_id} 的{problem}")
+            )
+        elif value < 0 and not target.change:
+            found.append(
+                doc.diagnostic(
+                    (i, "values", target_id),
+                    "range",
+                    f"指标 {target_id} 的数值不能为负：{value}",
+                    "只有增长率、变化量类指标（change: true）可以为负",
+                )
+            )
+    return found
+
+
+def _check_reporter(
+    ledger: Ledger, task: Task, entry: Entry, doc: Any, i: int | str
+) -> list[Diagnostic]:
+    if entry.by not in ledger.units:
+        return [
+            doc.diagnostic(
+                (i, "by"), "unknown-unit", f"未知单位“{entry.by}”", "单位名称用简称，如 区发改局"
+            )
+        ]
+    if entry.by in task.units() or entry.forced.strip():
+        return []
+    named = "、".join(u for u in task.units() if u in ledger.units) or "无"
+    return [
+        doc.diagnostic(
+            (i, "by"),
+            "unit-not-on-task",
+            f"{entry.by} 不是任务 {task.id} 的责任单位",
+            f"该任务的单位：{named}；确需代报时用 --force 并说明原因",
+        )
+    ]
+
+
+def load_entry(values: dict[str, Any]) -> Entry:
+    """An entry from a line already validated when its file was indexed: no schema pass."""
+    raw_at = values.get("at")
+    return Entry(
+        id=values["id"],
+        task=values["task"],
+        date=date.fromisoformat(values["date"]),
+        by=values["by"],
+        status=values.get("status"),
+        note=values.get("note", ""),
+        values=dict(values.get("values", {})),
+        source=values.get("source", ""),
+        next=values.get("next", ""),
+        problems=values.get("problems", ""),
+        forced=values.get("forced", ""),
+        at=datetime.fromisoformat(raw_at) if raw_at else None,
+        fixes=values.get("fixes", ""),
+        voids=values.get("voids", ""),
+        reason=values.get("reason", ""),
+    )

@@ -1,0 +1,477 @@
+"""Turning what a user or a department sends into entries, and appending them to the log.
+
+Reports, corrections (``fixes``) and withdrawals (``voids``) are drafted here, checked
+against the plan, and appended in one transaction (``writer.update``) that re-reads the
+month files under the lock: an id taken meanwhile, an entry corrected meanwhile, or the
+same report recorded meanwhile is seen there, not only before.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import secrets
+from collections.abc import Callable
+from dataclasses import dataclass, field, replace
+from datetime import date, datetime
+from pathlib import Path
+from typing import Any
+
+from zctasks.files.errors import Diagnostic, LedgerInvalid, UsageError, ZctasksError
+from zctasks.files.limits import size_problem
+from zctasks.files.root import PROGRESS_DIR
+from zctasks.files.writer import DEFAULT_LOCK_TIMEOUT, Transaction, update
+from zctasks.files.yamlfile import Located, YamlDoc
+from zctasks.log.figures import BadNumber, parse_number
+from zctasks.log.progress import (
+    FIELD_NAMES,
+    HEADER,
+    LinesDoc,
+    check_entry,
+    entry_line,
+    entry_record,
+    line_form_problem,
+    month_file,
+    parse_file,
+)
+from zctasks.log.store import Progress, report_key
+from zctasks.plan.ledger import Ledger
+from zctasks.plan.models import Entry
+
+WARN_ABOVE = 1.5
+"""A figure above this multiple of its target is recorded with a warning to check it."""
+
+
+def new_id(day: date, task_id: int) -> str:
+    return f"{day.isoformat()}-{task_id}-{secrets.token_hex(3)}"
+
+
+def recorded_at() -> datetime:
+    """Now, with the local UTC offset, to the millisecond."""
+    now = datetime.now().astimezone()
+    return now.replace(microsecond=now.microsecond // 1000 * 1000)
+
+
+def parse_values(pairs: list[str]) -> dict[str, Any]:
+    """``["7.1=12.3", "7.2=5"]`` → ``{"7.1": 12.3, "7.2": 5}``; every figure strictly."""
+    values: dict[str, Any] = {}
+    for pair in pairs:
+        target_id, sep, text = pair.partition("=")
+        target_id = target_id.strip()
+        if not sep or not target_id:
+            raise UsageError(f"指标值“{pair}”应写成 指标编号=数值", "例如 --value 7.1=12.3")
+        if target_id in values:
+            raise UsageError(
+                f"指标 {target_id} 给了两次数值",
+                "每个指标只写一次 --value；改正已记录的数值用 progress fix",
+            )
+        try:
+            values[target_id] = parse_number(text)
+        except BadNumber as exc:
+            raise UsageError(f"指标 {target_id} 的{exc.message}", exc.hint) from None
+    return values
+
+
+def draft_entry(ledger: Ledger, fields: dict[str, Any], today: date) -> Entry:
+    """One entry from command-line fields, every problem reported at once (exit 2)."""
+    doc = YamlDoc("命令行", [dict(fields)])
+    entries, problems = validated(ledger, doc, today)
+    if problems or not entries:
+        raise UsageError(
+            "进展记录无效：" + "；".join(d.message for d in problems), _first_hint(problems)
+        )
+    return entries[0]
+
+
+def _first_hint(problems: list[Diagnostic]) -> str:
+    return next((d.hint for d in problems if d.hint), "")
+
+
+def validated(ledger: Ledger, doc: YamlDoc, today: date) -> tuple[list[Entry], list[Diagnostic]]:
+    """The rows of ``doc`` as entries stamped with the moment of recording, or every
+    problem located in ``doc``."""
+    from zctasks.plan import schema
+
+    for i, row in enumerate(doc.data):
+        if not isinstance(row, dict):
+            continue
+        if isinstance(row.get("by"), str):  # any spelling of a unit; an unknown one is reported
+            with contextlib.suppress(UsageError):
+                row["by"] = ledger.resolve_unit(row["by"])
+        if "id" not in row:
+            task, day = row.get("task"), row.get("date")
+            if isinstance(day, str) and _is_day(day) and isinstance(task, int):
+                row["id"] = new_id(date.fromisoformat(day), task)
+            else:
+                row["id"] = "new"  # the schema reports the task or date
+            doc.values.setdefault((i, "id"), doc.values.get((i,), (1, 1)))
+    at = recorded_at()
+    stamped: list[Entry] = []
+    problems: list[Diagnostic] = []
+    for i, row in enumerate(doc.data):
+        if not isinstance(row, dict):
+            problems.append(doc.diagnostic((i,), "type", "每条进展应为映射（字段: 值）"))
+            continue
+        entry, found = schema.validate(_Row(doc, i), Entry, labels=FIELD_NAMES)
+        if entry is None:  # the schema's problems, and what can still be checked of the row
+            problems += found + _raw_problems(ledger, row, doc, i)
+            continue
+        problems += [d for d in check_entry(ledger, entry, doc, i) if d.severity == "error"]
+        if entry.date > today:
+            problems.append(
+                doc.diagnostic(
+                    (i, "date"),
+                    "future-date",
+                    f"日期 {entry.date} 晚于今天（{today}）",
+                    "进展只能报到今天为止；日期写进展所截至的那一天",
+                )
+            )
+        stamped.append(replace(entry, at=at))
+    return stamped, problems
+
+
+class _Row(Located):
+    """One row of a document, located in it: each row is validated on its own, so that one
+    row's problem never hides another's."""
+
+    def __init__(self, doc: YamlDoc, index: int) -> None:
+        self.doc, self.index = doc, index
+        self.path = doc.path
+        self.data = doc.data[index]
+
+    def where(self, loc: tuple[str | int, ...], *, key: bool = False) -> tuple[int, int]:
+        return self.doc.where((self.index, *loc), key=key)
+
+    def diagnostic(
+        self,
+        loc: tuple[str | int, ...],
+        code: str,
+        message: str,
+        hint: str = "",
+        *,
+        key: bool = False,
+        severity: str = "error",
+    ) -> Diagnostic:
+        return self.doc.diagnostic(
+            (self.index, *loc), code, message, hint, key=key, severity=severity
+        )
+
+
+def _raw_problems(ledger: Ledger, row: dict[str, Any], doc: YamlDoc, i: int) -> list[Diagnostic]:
+    """The plan's checks on a row the schema refused: its task, unit and targets, where
+    they are of the right type, so that all of a row's problems come out at once."""
+    task = ledger.tasks.get(row["task"]) if isinstance(row.get("task"), int) else None
+    found = []
+    if isinstance(row.get("task"), int) and task is None:
+        found.append(doc.diagnostic((i, "task"), "unknown-task", f"没有第 {row['task']} 项任务"))
+    unit = row.get("by")
+    if isinstance(unit, str) and unit not in ledger.units:
+        found.append(
+            doc.diagnostic(
+                (i, "by"), "unknown-unit", f"未知单位“{unit}”", "单位名称用简称，如 区发改局"
+            )
+        )
+    values = row.get("values")
+    if task is not None and isinstance(values, dict):
+        known = {t.id for t in task.targets}
+        for target_id in values:
+            if target_id not in known:
+                found.append(
+                    doc.diagnostic(
+                        (i, "values", target_id),
+                        "unknown-target",
+                        f"指标 {target_id} 不属于任务 {task.id}",
+                        key=True,
+                    )
+                )
+    return found
+
+
+def _is_day(value: Any) -> bool:
+    try:
+        date.fromisoformat(value)
+    except (TypeError, ValueError):
+        return False
+    return True
+
+
+def find_open(progress: Progress, reference: str) -> Entry:
+    """The entry a user names (its full id, or the random part at its end) that can still
+    be corrected or withdrawn; otherwise a message that says what became of it."""
+    reference = reference.strip()
+    entry = progress.find(reference)
+    if entry is None:
+        suffix = "-" + reference
+        matches = [entry_id for entry_id in progress.ids if entry_id.endswith(suffix)]
+        if len(matches) > 1:
+            raise UsageError(
+                f"编号“{reference}”对应 {len(matches)} 条记录：{'、'.join(matches)}",
+                "请写完整的编号",
+            )
+        if not matches:
+            raise UsageError(
+                f"没有编号为“{reference}”的进展记录", "用 zctasks progress log 查看记录的编号"
+            )
+        entry = progress.find(matches[0])
+        assert entry is not None
+    if entry.voids:
+        raise UsageError(f"条目 {entry.id} 是一条撤销记录，不能再更正或撤销")
+    later = progress.replacements(entry.id)
+    if later:
+        last = later[-1]
+        if last.voids:
+            raise UsageError(f"条目 {entry.id} 已被撤销（{last.id}，原因：{last.reason}）")
+        raise UsageError(
+            f"条目 {entry.id} 已被 {last.id} 更正",
+            f"要再改，请更正最新的记录：progress fix {last.id}",
+        )
+    return entry
+
+
+def draft_fix(
+    ledger: Ledger,
+    original: Entry,
+    given: dict[str, Any],
+    drop: list[str],
+    reason: str,
+    today: date,
+) -> Entry:
+    """A correction: ``original`` with the fields the user gave, replacing it."""
+    values = dict(original.values)
+    for target_id in drop:
+        if target_id not in values:
+            raise UsageError(f"原记录没有指标 {target_id} 的数值，无法删去")
+        del values[target_id]
+    values.update(given.pop("values", {}))
+    fields: dict[str, Any] = {
+        "task": original.task,
+        "date": original.date.isoformat(),
+        "by": original.by,
+        "status": original.status,
+        "note": original.note,
+        "source": original.source,
+        "next": original.next,
+        "problems": original.problems,
+        "forced": original.forced,
+        **given,
+        "values": values,
+        "fixes": original.id,
+        "reason": reason,
+    }
+    entry = draft_entry(ledger, fields, today)
+    if _content(entry) == _content(original):
+        raise UsageError(
+            f"更正后的内容与条目 {original.id} 完全相同，没有记录",
+            "用 --value、--note、--date 等给出要改的内容",
+        )
+    return entry
+
+
+def _content(entry: Entry) -> dict[str, Any]:
+    record = entry_record(entry)
+    for name in ("id", "at", "fixes", "reason"):
+        record.pop(name, None)
+    return record
+
+
+def draft_void(original: Entry, reason: str) -> Entry:
+    """A withdrawal of ``original``; it lands in the same month file."""
+    if not reason.strip():
+        raise UsageError("撤销需要写明原因", "例如 --reason 数值填错，已重新报送")
+    return Entry(
+        id=new_id(original.date, original.task),
+        task=original.task,
+        date=original.date,
+        by=original.by,
+        voids=original.id,
+        reason=reason,
+        at=recorded_at(),
+    )
+
+
+def warnings(ledger: Ledger, progress: Progress, entry: Entry) -> list[str]:
+    """What to double-check in a new report: a figure far above its target, or a cumulative
+    figure below the last one reported."""
+    from zctasks.log.figures import number
+
+    task = ledger.tasks[entry.task]
+    found = []
+    for target in task.targets:
+        if target.id not in entry.values:
+            continue
+        value = entry.values[target.id]
+        goal = target.max if target.op == "between" and target.max is not None else target.value
+        if goal > 0 and value > goal * WARN_ABOVE:
+            found.append(
+                f"指标 {target.id} 填报 {number(value)}{target.unit}，是目标{number(goal)}{target.unit}的"
+                f"{value / goal * 100:.0f}%，请核对数值和单位"
+            )
+        if not target.accrues:
+            continue
+        earlier = [
+            e
+            for e in progress.of_task(task.id, entry.date)
+            if target.id in e.values and e.id != entry.fixes
+        ]
+        if earlier and value < earlier[-1].values[target.id]:
+            last = earlier[-1]
+            found.append(
+                f"累计指标 {target.id} 填报 {number(value)}，低于 {last.date} 报送的 "
+                f"{number(last.values[target.id])}；累计指标应填年初至今的累计数"
+            )
+    return found
+
+
+@dataclass
+class Recorded:
+    """What one append did."""
+
+    added: list[Entry] = field(default_factory=list)
+    skipped: list[tuple[Entry, Entry]] = field(default_factory=list)
+    """Reports not recorded because an identical one was already there: (new, existing)."""
+    lines: dict[Path, list[str]] = field(default_factory=dict)
+    """The lines appended, by month file (relative to the ledger root)."""
+
+    @property
+    def files(self) -> list[Path]:
+        return sorted(self.lines)
+
+
+class Duplicate(ZctasksError):
+    pass
+
+
+def append(
+    root: Path,
+    entries: list[Entry],
+    *,
+    skip_identical: bool = False,
+    timeout: float = DEFAULT_LOCK_TIMEOUT,
+    then: Callable[[Recorded], object] | None = None,
+) -> Recorded:
+    """Append ``entries`` to their month files in one transaction, all or none.
+
+    An entry whose report is already recorded is refused (``Duplicate``), or skipped and
+    counted with ``skip_identical``; a correction or withdrawal of an entry that was
+    corrected or withdrawn meanwhile is refused. ``then`` runs on the result before the
+    lock is released.
+    """
+    folder = root / PROGRESS_DIR
+
+    def build(tx: Transaction) -> Recorded:
+        return _plan(tx, entries, skip_identical)
+
+    return update(folder, build, timeout, then=then)
+
+
+class _Files:
+    """The month files as the transaction reads them, parsed once each."""
+
+    def __init__(self, tx: Transaction) -> None:
+        self.tx = tx
+        self.parsed: dict[str, list[Entry]] = {}
+        self.blank: set[str] = set()
+        """Files with no entry in them, whatever their form (``[]``, ``~``): rewritten whole."""
+
+    def entries(self, name: str) -> list[Entry]:
+        if name not in self.parsed:
+            raw = self.tx.read(name) or b""
+            too_large = size_problem((PROGRESS_DIR / name).as_posix(), raw)
+            if too_large is not None:
+                raise LedgerInvalid([too_large])
+            self.parsed[name] = _existing(PROGRESS_DIR / name, raw)
+            if not self.parsed[name] and LinesDoc.read(name, raw) is None:
+                self.blank.add(name)
+        return self.parsed[name]
+
+    def replacements(self, entry_id: str) -> list[Entry]:
+        """Corrections and withdrawals of ``entry_id`` in any month file."""
+        needle = entry_id.encode()
+        found = []
+        for name in self.tx.names("*.yaml"):
+            if needle in (self.tx.read(name) or b""):
+                found += [e for e in self.entries(name) if e.replaces() == entry_id]
+        return found
+
+    def find(self, entry_id: str) -> Entry | None:
+        guess = f"{entry_id[:7]}.yaml"
+        names = [guess] if guess in self.tx.names("*.yaml") else []
+        names += [n for n in self.tx.names("*.yaml") if n != guess]
+        for name in names:
+            if entry_id.encode() in (self.tx.read(name) or b""):
+                for entry in self.entries(name):
+                    if entry.id == entry_id:
+                        return entry
+        return None
+
+
+def _existing(relative: Path, raw: bytes) -> list[Entry]:
+    """The entries of a month file that may be appended to. A file with entries that are
+    not one to a line is refused untouched: appending to it could not merge safely."""
+    entries, problems = parse_file(relative, raw)
+    errors = [d for d in problems if d.severity == "error"]
+    if errors:
+        raise LedgerInvalid(errors)
+    if entries and LinesDoc.read(relative.as_posix(), raw) is None:
+        off_form = line_form_problem(raw.decode("utf-8-sig", errors="replace"))
+        if off_form is not None:
+            line, content = off_form
+            raise ZctasksError(
+                f"{relative.as_posix()} 第 {line} 行不是每行一条记录的格式（{content[:40]}），"
+                "为免 git 合并时拆散记录，没有向该文件追加",
+                "把每条记录写成一行 - {…} 后重试；zctasks check 会列出所有问题",
+            )
+    return [entry for entry, _, _ in entries]
+
+
+def _plan(tx: Transaction, entries: list[Entry], skip_identical: bool) -> Recorded:
+    files = _Files(tx)
+    result = Recorded()
+    for entry in entries:
+        relative = month_file(entry.date)
+        present = files.entries(relative.name)
+        if not entry.voids:
+            same = _identical(files, present + result.added, entry)
+            if same is not None:
+                if not skip_identical:
+                    raise Duplicate(
+                        f"相同的进展已经记录过（编号 {same.id}），没有重复记录",
+                        f"要改正那条记录用 zctasks progress fix {same.id}",
+                    )
+                result.skipped.append((entry, same))
+                continue
+        if any(e.id == entry.id for e in present) or any(e.id == entry.id for e in result.added):
+            raise ZctasksError(f"条目编号 {entry.id} 已存在于 {relative.as_posix()}")
+        if entry.replaces():
+            _still_open(files, entry)
+        result.added.append(entry)
+        result.lines.setdefault(relative, []).append(entry_line(entry))
+    for relative, lines in result.lines.items():
+        old = tx.read(relative.name)
+        text = old.decode("utf-8-sig") if old and relative.name not in files.blank else HEADER
+        if text and not text.endswith("\n"):
+            text += "\n"
+        tx.write(relative.name, (text + "".join(lines)).encode("utf-8"))
+    return result
+
+
+def _still_open(files: _Files, entry: Entry) -> None:
+    target_id = entry.replaces()
+    original = files.find(target_id)
+    if original is None:
+        raise ZctasksError(f"要更正或撤销的条目 {target_id} 不存在")
+    later = [e for e in files.replacements(target_id) if e.id != entry.id]
+    if later:
+        raise ZctasksError(
+            f"条目 {target_id} 刚刚已被 {later[-1].id} {'撤销' if later[-1].voids else '更正'}",
+            "用 zctasks progress log 查看最新的记录后再操作",
+        )
+
+
+def _identical(files: _Files, present: list[Entry], entry: Entry) -> Entry | None:
+    key = report_key(entry)
+    for candidate in present:
+        if candidate.voids or candidate.id == entry.fixes or report_key(candidate) != key:
+            continue
+        if not files.replacements(candidate.id):
+            return candidate
+    return None

@@ -1,0 +1,464 @@
+"""The progress log as compact columns of numbers, one index per month file.
+
+A month file is parsed and checked once; what lights and cross-checks need of it — task,
+date, moment recorded, status, kind, the figures, hashes of the id, of the entry it
+replaces and of the report's content, and where each entry's line starts — is kept as
+typed arrays (the ``array`` module), which the cache stores as raw bytes behind a JSON
+header and loads without parsing. Nothing in that form can run code. A month file that
+changed is parsed again; the others are loaded as they were.
+
+``Progress`` puts the files' indexes together: which entries are in force (nothing
+corrected or withdrew them), in (date, moment recorded) order per task, and the checks
+across files (ids, corrections, identical reports, falling cumulative figures) run on the
+hashes. Whole entries — notes and all — are read back from their lines only when a
+command shows them.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+from array import array
+from bisect import bisect_right
+from collections import defaultdict
+from dataclasses import dataclass
+from datetime import date, datetime
+from pathlib import Path
+
+from zctasks.files.errors import Diagnostic
+from zctasks.plan.ledger import Ledger
+from zctasks.plan.models import Entry, Number
+
+STATUSES: tuple[str | None, ...] = (None, "未启动", "推进中", "已完成", "受阻")
+_STATUS_CODE = {name: code for code, name in enumerate(STATUSES)}
+REPORT, FIX, VOID = 0, 1, 2
+_MAGIC = b"ZCIX1\n"
+_COLUMNS = (
+    ("task", "i"),
+    ("day", "i"),
+    ("at", "d"),
+    ("status", "b"),
+    ("kind", "b"),
+    ("keyh", "I"),
+    ("line", "i"),
+    ("offset", "q"),
+    ("vstart", "i"),
+    ("vtarget", "H"),
+    ("vvalue", "d"),
+    ("vint", "b"),
+)
+
+
+def digest(text: str) -> int:
+    """A stable 32-bit checksum of a report's content: equal reports have equal ones; equal
+    checksums are confirmed on the whole reports before two are called the same."""
+    from zlib import crc32
+
+    return crc32(text.encode("utf-8"))
+
+
+def report_key(entry: Entry) -> str:
+    """What makes two reports the same report: task, unit, date, figures and note."""
+    values = ";".join(f"{k}={float(v)!r}" for k, v in sorted(entry.values.items()))
+    return f"{entry.task}\x1f{entry.by}\x1f{entry.date.toordinal()}\x1f{values}\x1f{entry.note}"
+
+
+class FileIndex:
+    """The columns of one month file, and its own problems."""
+
+    def __init__(self, path: str, lines: bool) -> None:
+        self.path = path
+        self.lines = lines
+        """True when every entry is one JSON line (read back by its offset); otherwise the
+        file is parsed again to read an entry back."""
+        self.targets: list[str] = []
+        self.diagnostics: list[Diagnostic] = []
+        self.ids: list[str] = []
+        self.replaces: list[str] = []
+        """The id each entry corrects or withdraws, or "" (ids are kept whole: no hash can
+        mistake one entry for another)."""
+        for name, code in _COLUMNS:
+            setattr(self, name, array(code))
+        self.vstart.append(0)
+
+    task: array[int]
+    day: array[int]
+    at: array[float]
+    status: array[int]
+    kind: array[int]
+    keyh: array[int]
+    line: array[int]
+    offset: array[int]
+    vstart: array[int]
+    vtarget: array[int]
+    vvalue: array[float]
+    vint: array[int]
+
+    def __len__(self) -> int:
+        return self.count
+
+    @property
+    def count(self) -> int:
+        return len(self.line)
+
+    def release(self) -> None:
+        """Drop the columns once ``Progress`` holds them; lines and offsets stay."""
+        for name, code in _COLUMNS:
+            if name not in ("line", "offset"):
+                setattr(self, name, array(code))
+        self.ids = []
+        self.replaces = []
+
+    def extend(self, entries: list[Entry], lines: list[int], offsets: list[int]) -> None:
+        """Add entries, with the line each stands on and the byte offset of that line."""
+        codes = {target_id: n for n, target_id in enumerate(self.targets)}
+        vtarget, vvalue, vint, vstart = [], [], [], []
+        count = len(self.vvalue)
+        for entry in entries:
+            for target_id, value in entry.values.items():
+                code = codes.get(target_id)
+                if code is None:
+                    code = codes[target_id] = len(self.targets)
+                    self.targets.append(target_id)
+                vtarget.append(code)
+                vvalue.append(float(value))
+                vint.append(isinstance(value, int))
+            count += len(entry.values)
+            vstart.append(count)
+        self.task.extend([e.task for e in entries])
+        self.day.extend([e.date.toordinal() for e in entries])
+        self.at.extend([e.at.timestamp() if e.at is not None else math.nan for e in entries])
+        self.status.extend([_STATUS_CODE.get(e.status, 0) for e in entries])
+        self.kind.extend([VOID if e.voids else FIX if e.fixes else REPORT for e in entries])
+        self.ids.extend([e.id for e in entries])
+        self.replaces.extend([e.fixes or e.voids for e in entries])
+        self.keyh.extend([0 if e.voids else digest(report_key(e)) for e in entries])
+        self.line.extend(lines)
+        self.offset.extend(offsets)
+        self.vtarget.extend(vtarget)
+        self.vvalue.extend(vvalue)
+        self.vint.extend(vint)
+        self.vstart.extend(vstart)
+
+    def to_bytes(self) -> bytes:
+        header = {
+            "path": self.path,
+            "lines": self.lines,
+            "targets": self.targets,
+            "diagnostics": [list(d) for d in self.diagnostics],
+            "sizes": [len(getattr(self, name)) for name, _ in _COLUMNS],
+        }
+        ids = "\n".join(self.ids).encode("utf-8")
+        replaces = "\n".join(self.replaces).encode("utf-8")
+        header["text"] = [len(ids), len(replaces)]
+        head = json.dumps(header, ensure_ascii=False).encode("utf-8")
+        parts = [_MAGIC, len(head).to_bytes(8, "little"), head, ids, replaces]
+        parts += [getattr(self, name).tobytes() for name, _ in _COLUMNS]
+        return b"".join(parts)
+
+    @classmethod
+    def from_bytes(cls, data: bytes) -> FileIndex | None:
+        """The index stored by ``to_bytes``, or None for anything else."""
+        if not data.startswith(_MAGIC):
+            return None
+        try:
+            start = len(_MAGIC) + 8
+            size = int.from_bytes(data[len(_MAGIC) : start], "little")
+            header = json.loads(data[start : start + size])
+            index = cls(str(header["path"]), bool(header["lines"]))
+            index.targets = [str(t) for t in header["targets"]]
+            index.diagnostics = [Diagnostic(*d) for d in header["diagnostics"]]
+            position = start + size
+            lengths = header["text"]
+            ids = data[position : position + lengths[0]].decode("utf-8")
+            position += lengths[0]
+            replaces = data[position : position + lengths[1]].decode("utf-8")
+            position += lengths[1]
+            count = header["sizes"][0]
+            index.ids = ids.split("\n") if count else []
+            index.replaces = replaces.split("\n") if count else []
+            if len(index.ids) != count or len(index.replaces) != count:
+                return None
+            for (name, code), count in zip(_COLUMNS, header["sizes"], strict=True):
+                column = array(code)
+                end = position + count * column.itemsize
+                column.frombytes(data[position:end])
+                if len(column) != count:
+                    return None
+                setattr(index, name, column)
+                position = end
+            return index if position == len(data) else None
+        except (ValueError, KeyError, TypeError, IndexError):
+            return None
+
+
+def index_file(relative: Path, raw: bytes, ledger: Ledger, plain: bool = False) -> FileIndex:
+    """Parse and check one month file against the plan: its index and its own problems
+    (``plain``: try reading its lines without the schema first, see ``parse_file``)."""
+    from zctasks.log.progress import LinesDoc, check_entry, month_name, parse_file
+
+    name = relative.as_posix()
+    located, diagnostics = parse_file(relative, raw, plain=plain)
+    lines = bool(located) and isinstance(located[0][1], LinesDoc)
+    index = FileIndex(name, lines)
+    month = relative.name
+    year_month = _year_month(month)
+    numbers: list[int] = []
+    for entry, doc, i in located:
+        diagnostics += check_entry(ledger, entry, doc, i)
+        if (entry.date.year, entry.date.month) != year_month:
+            diagnostics.append(
+                doc.diagnostic(
+                    (i, "date"),
+                    "wrong-month",
+                    f"条目 {entry.id} 的日期 {entry.date} 不属于 {month}",
+                    f"应记在 data/progress/{month_name(entry.date)}",
+                )
+            )
+        numbers.append(doc.lines[i][0] if lines else doc.where((i,))[0])
+    if lines:
+        starts = _line_starts(raw)
+        offsets = [starts[number - 1] for number in numbers]
+    else:
+        offsets = [-1] * len(numbers)
+    index.extend([entry for entry, _, _ in located], numbers, offsets)
+    index.diagnostics = diagnostics
+    return index
+
+
+def _year_month(name: str) -> tuple[int, int] | None:
+    """(2023, 7) for 2023-07.yaml; None for a name that is no month."""
+    stem = name.removesuffix(".yaml")
+    year, _, month = stem.partition("-")
+    if year.isdigit() and month.isdigit():
+        return int(year), int(month)
+    return None
+
+
+def _line_starts(raw: bytes) -> list[int]:
+    starts = [0]
+    position = raw.find(b"\n")
+    while position != -1:
+        starts.append(position + 1)
+        position = raw.find(b"\n", position + 1)
+    return starts
+
+
+@dataclass(frozen=True)
+class Figure:
+    value: Number
+    day: date
+
+
+class Progress:
+    """Every month file's index together: the log, what is in force, checks across files."""
+
+    def __init__(self, root: Path, files: list[FileIndex]) -> None:
+        self.root = root
+        self.files = files
+        self.targets: list[str] = []
+        target_code: dict[str, int] = {}
+        self.file_of = array("H")
+        self.local = array("i")
+        self.file_start: list[int] = []
+        self.task = array("i")
+        self.day = array("i")
+        self.at = array("d")
+        self.status = array("b")
+        self.kind = array("b")
+        self.ids: list[str] = []
+        self.keyh = array("I")
+        self.replaced: dict[str, list[int]] = defaultdict(list)
+        """Entry id → the corrections and withdrawals that name it."""
+        self.vstart = array("i", [0])
+        self.vtarget = array("H")
+        self.vvalue = array("d")
+        self.vint = array("b")
+        for number, index in enumerate(files):
+            codes = []
+            for target_id in index.targets:
+                if target_id not in target_code:
+                    target_code[target_id] = len(self.targets)
+                    self.targets.append(target_id)
+                codes.append(target_code[target_id])
+            start = len(self.file_of)
+            count = len(index)
+            for name in ("task", "day", "at", "status", "kind", "keyh", "ids"):
+                getattr(self, name).extend(getattr(index, name))
+            for local, target_id in enumerate(index.replaces):
+                if target_id:
+                    self.replaced[target_id].append(start + local)
+            base = len(self.vvalue)
+            self.vstart.extend(base + s for s in index.vstart[1:])
+            self.vtarget.extend(codes[c] for c in index.vtarget)
+            self.vvalue.extend(index.vvalue)
+            self.vint.extend(index.vint)
+            self.file_start.append(start)
+            self.file_of.extend([number] * count)
+            self.local.extend(range(count))
+            index.release()  # only where each line starts is still needed of it
+        self.target_code = target_code
+        by_task: dict[int, list[int]] = defaultdict(list)
+        replaced, kinds, tasks = self.replaced, self.kind, self.task
+        for i, entry_id in enumerate(self.ids):
+            if kinds[i] != VOID and entry_id not in replaced:
+                by_task[tasks[i]].append(i)
+        self._tasks: dict[int, array[int]] = {}
+        self._days: dict[int, array[int]] = {}
+        day = self.day
+        for task_id, found in by_task.items():
+            found.sort(key=self._sort_key)
+            self._tasks[task_id] = array("i", found)
+            self._days[task_id] = array("i", [day[i] for i in found])
+        del by_task
+        self._order: list[int] | None = None
+        self._read: dict[int, Entry] = {}
+
+    def _sort_key(self, i: int) -> tuple[int, float, int]:
+        at = self.at[i]
+        return (self.day[i], -math.inf if at != at else at, i)
+
+    def __len__(self) -> int:
+        return len(self.task)
+
+    @property
+    def order(self) -> list[int]:
+        """Every entry, in (date, moment recorded, file order) order."""
+        if self._order is None:
+            self._order = sorted(range(len(self.task)), key=self._sort_key)
+        return self._order
+
+    # ---------------------------------------------------------------- compact questions
+
+    def in_force(self, i: int) -> bool:
+        return self.kind[i] != VOID and self.ids[i] not in self.replaced
+
+    def task_indexes(self, task_id: int, until: date | None = None) -> list[int]:
+        """The reports in force on a task, in order, up to ``until``."""
+        found = self._tasks.get(task_id)
+        if not found:
+            return []
+        if until is None:
+            return found.tolist()
+        return found[: bisect_right(self._days[task_id], until.toordinal())].tolist()
+
+    def values_of(self, i: int) -> dict[str, Number]:
+        values: dict[str, Number] = {}
+        for k in range(self.vstart[i], self.vstart[i + 1]):
+            value = self.vvalue[k]
+            values[self.targets[self.vtarget[k]]] = int(value) if self.vint[k] else value
+        return values
+
+    def figures(
+        self, task_id: int, until: date | None = None, wanted: set[str] | None = None
+    ) -> dict[str, Figure]:
+        """Each target's latest figure in force on the task, with its date (reading back
+        from the latest report until every ``wanted`` target has one)."""
+        found: dict[str, Figure] = {}
+        for i in reversed(self.task_indexes(task_id, until)):
+            for target_id, value in self.values_of(i).items():
+                if target_id not in found:
+                    found[target_id] = Figure(value, date.fromordinal(self.day[i]))
+            if wanted is not None and len(found) >= len(wanted) and wanted <= found.keys():
+                break
+        return found
+
+    def dated_after(self, task_id: int, start: date | None, until: date) -> list[int]:
+        """The reports in force dated after ``start`` up to ``until``."""
+        found = self.task_indexes(task_id, until)
+        if start is None:
+            return found
+        return [i for i in found if self.day[i] > start.toordinal()]
+
+    def recorded_on(self, i: int) -> date:
+        """The day an entry reached the ledger: its ``at``, or its date for entries from 0.1."""
+        at = self.at[i]
+        if at != at:
+            return date.fromordinal(self.day[i])
+        return datetime.fromtimestamp(at).astimezone().date()
+
+    # ---------------------------------------------------------------- whole entries
+
+    def entry(self, i: int) -> Entry:
+        """The whole entry, read back from its line (or its file) and kept."""
+        if i not in self._read:
+            index = self.files[self.file_of[i]]
+            self._read.update(self._read_file(self.file_of[i], index, [self.local[i]]))
+        return self._read[i]
+
+    def _read_file(self, number: int, index: FileIndex, locals_: list[int]) -> dict[int, Entry]:
+        from zctasks.log.progress import parse_file, read_entry_line
+
+        first = self.file_start[number]
+        path = self.root / index.path
+        with open(path, "rb") as handle:
+            if index.lines:
+                found = {}
+                for local in locals_:
+                    handle.seek(index.offset[local])
+                    found[first + local] = read_entry_line(handle.readline())
+            else:
+                located, _ = parse_file(Path(index.path), handle.read())
+                found = {first + local: located[local][0] for local in locals_}
+        for i, entry in found.items():
+            if entry.id != self.ids[i]:
+                from zctasks.files.errors import ZctasksError
+
+                raise ZctasksError(f"{index.path} 在读取过程中被改动", "请重新运行该命令")
+        return found
+
+    def entries_at(self, indexes: list[int]) -> list[Entry]:
+        """Whole entries for many indexes, each file read once."""
+        wanted: dict[int, list[int]] = defaultdict(list)
+        for i in indexes:
+            if i not in self._read:
+                wanted[self.file_of[i]].append(self.local[i])
+        for number, locals_ in wanted.items():
+            self._read.update(self._read_file(number, self.files[number], locals_))
+        return [self._read[i] for i in indexes]
+
+    def of_task(self, task_id: int, until: date | None = None) -> list[Entry]:
+        return self.entries_at(self.task_indexes(task_id, until))
+
+    @property
+    def entries(self) -> list[Entry]:
+        """The reports in force, in order (read back whole)."""
+        return self.entries_at([i for i in self.order if self.in_force(i)])
+
+    @property
+    def recorded(self) -> list[Entry]:
+        """The whole log: reports, corrections and withdrawals, in order."""
+        return self.entries_at(self.order)
+
+    def find(self, entry_id: str) -> Entry | None:
+        i = self.index_of_id(entry_id)
+        return None if i is None else self.entry(i)
+
+    def index_of_id(self, entry_id: str) -> int | None:
+        try:
+            return self.ids.index(entry_id)
+        except ValueError:
+            return None
+
+    def replacements(self, entry_id: str) -> list[Entry]:
+        """The corrections and withdrawals that name ``entry_id``, in order."""
+        found = sorted(self.replaced.get(entry_id, []), key=self._sort_key)
+        return self.entries_at(found)
+
+    # ---------------------------------------------------------------- checks across files
+
+    def diagnostics(self) -> list[Diagnostic]:
+        return [d for index in self.files for d in index.diagnostics]
+
+    def locate(self, i: int, *loc: str) -> tuple[str, int, int]:
+        """The file, line and column of a field of entry ``i``."""
+        from zctasks.log.progress import column_in
+
+        index = self.files[self.file_of[i]]
+        line = index.line[self.local[i]]
+        if not index.lines:
+            return index.path, line, 1
+        with open(self.root / index.path, "rb") as handle:
+            handle.seek(index.offset[self.local[i]])
+            text = handle.readline().decode("utf-8").rstrip("\n")
+        return index.path, line, column_in(text, loc)
