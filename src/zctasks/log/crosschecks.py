@@ -160,29 +160,34 @@ def _replaced_twice(progress: Progress) -> list[Diagnostic]:
 
 
 def _duplicate_reports(progress: Progress) -> list[Diagnostic]:
+    """Reports in force that say exactly the same (``report_key``), found by their checksum
+    and confirmed on the whole reports; each is named with the first one like it."""
     from zctasks.log.store import report_key
 
     found = []
-    seen: dict[int, int] = {}
+    seen: dict[int, list[int]] = {}
     for i in progress.order:
         if not progress.in_force(i):
             continue
-        h = progress.keyh[i]
-        if h in seen and report_key(progress.entry(seen[h])) == report_key(progress.entry(i)):
-            entry = progress.entry(i)
-            found.append(
-                _diagnostic(
-                    progress,
-                    i,
-                    ("id",),
-                    "duplicate-report",
-                    f"条目 {entry.id} 与 {progress.entry(seen[h]).id} 的内容完全相同",
-                    f"同一份报送记了两次；用 zctasks progress void {entry.id} --reason 重复 撤销一条",
-                    "warning",
+        earlier = seen.setdefault(progress.keyh[i], [])
+        if earlier:
+            key = report_key(progress.entry(i))
+            same = next((j for j in earlier if report_key(progress.entry(j)) == key), None)
+            if same is not None:
+                entry = progress.entry(i)
+                found.append(
+                    _diagnostic(
+                        progress,
+                        i,
+                        ("id",),
+                        "duplicate-report",
+                        f"条目 {entry.id} 与 {progress.entry(same).id} 的内容完全相同",
+                        f"同一份报送记了两次；用 zctasks progress void {entry.id} --reason 重复 撤销一条",
+                        "warning",
+                    )
                 )
-            )
-        else:
-            seen.setdefault(h, i)
+                continue
+        earlier.append(i)
     return found
 
 

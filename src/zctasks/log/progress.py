@@ -13,16 +13,18 @@ views and documents use; the whole log stays readable as the audit trail.
 from __future__ import annotations
 
 import json
-import math
 import re
 from datetime import date, datetime
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from zctasks.files.errors import Diagnostic
 from zctasks.files.root import PROGRESS_DIR
 from zctasks.files.yamlfile import Located
-from zctasks.log.figures import number_problem
+
+if TYPE_CHECKING:
+    from zctasks.log.lines import AnyEntry
+from zctasks.log.figures import LIMIT, number_problem
 from zctasks.plan.ledger import Ledger
 from zctasks.plan.models import Entry, Task
 
@@ -188,10 +190,43 @@ class LinesDoc(Located):
         return cls(path, lines)
 
     def where(self, loc: tuple[str | int, ...], *, key: bool = False) -> tuple[int, int]:
-        if not loc or not isinstance(loc[0], int) or loc[0] >= len(self.lines):
-            return (1, 1)
-        number, line = self.lines[loc[0]]
-        return (number, column_in(line, tuple(str(p) for p in loc[1:]), key=key))
+        return where_in(self.lines, loc, key=key)
+
+
+class BlockDoc(Located):
+    """The entry lines of a file read as one block (``lines.read_block``): their text is
+    split out of the file's bytes only when a problem must be located."""
+
+    def __init__(self, path: str, raw: bytes, start: int, first: int) -> None:
+        self.path = path
+        self._raw = raw
+        self._start = start
+        self._first = first
+        self._lines: list[tuple[int, str]] | None = None
+
+    @property
+    def data(self) -> list[Any]:
+        return [_loads(line[2:]) for _, line in self.lines]
+
+    @property
+    def lines(self) -> list[tuple[int, str]]:
+        if self._lines is None:
+            text = self._raw[self._start :].decode("utf-8").rstrip("\n")
+            self._lines = [(self._first + k, line) for k, line in enumerate(text.split("\n"))]
+        return self._lines
+
+    def where(self, loc: tuple[str | int, ...], *, key: bool = False) -> tuple[int, int]:
+        return where_in(self.lines, loc, key=key)
+
+
+def where_in(
+    lines: list[tuple[int, str]], loc: tuple[str | int, ...], *, key: bool = False
+) -> tuple[int, int]:
+    """The line and column of ``loc`` (entry index, then field names) among one-line entries."""
+    if not loc or not isinstance(loc[0], int) or loc[0] >= len(lines):
+        return (1, 1)
+    number, line = lines[loc[0]]
+    return (number, column_in(line, tuple(str(p) for p in loc[1:]), key=key))
 
 
 def column_in(line: str, loc: tuple[str, ...], *, key: bool = False) -> int:
@@ -206,54 +241,13 @@ def column_in(line: str, loc: tuple[str, ...], *, key: bool = False) -> int:
     return column + 1
 
 
-_TEXT_FIELDS = ("note", "source", "next", "problems", "forced", "fixes", "voids", "reason")
-_FIELDS = frozenset(("id", "task", "date", "by", "status", "values", "at", *_TEXT_FIELDS))
-_STATUSES = frozenset(("未启动", "推进中", "已完成", "受阻"))
-_DAY = re.compile(r"\d{4}-\d{2}-\d{2}\Z")
-_MOMENT = re.compile(r"\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(?:\.\d{1,6})?(?:Z|[+-]\d{2}:\d{2})\Z")
-
-
 def plain_entries(lines: list[tuple[int, str]]) -> list[Entry] | None:
-    """The entries of tool-written lines, read without the schema when every field is
-    exactly as the tool writes it; None as soon as anything is not, and the schema then
-    judges the file (and locates its problems). Accepts only what the strict schema accepts,
-    so that a month file's changes are read without loading pydantic."""
-    entries = []
-    for _, line in lines:
-        try:
-            record = json.loads(line[2:])
-        except (ValueError, RecursionError):
-            return None
-        if not (
-            isinstance(record, dict)
-            and _FIELDS.issuperset(record)
-            and isinstance(record.get("id"), str)
-            and type(record.get("task")) is int
-            and isinstance(record.get("by"), str)
-            and isinstance(record.get("date"), str)
-            and _DAY.match(record["date"])
-            and record.get("status", "推进中") in _STATUSES
-            and all(isinstance(record.get(name, ""), str) for name in _TEXT_FIELDS)
-            and _plain_values(record.get("values", {}))
-            and (
-                "at" not in record
-                or (isinstance(record["at"], str) and _MOMENT.match(record["at"]))
-            )
-        ):
-            return None
-        try:
-            entries.append(load_entry(record))
-        except ValueError:  # 2023-02-30 and the like
-            return None
-    return entries
+    """The entries of tool-written lines read without the schema (``lines.line_entries``),
+    as ``Entry`` objects; None where the schema must judge."""
+    from zctasks.log.lines import line_entries
 
-
-def _plain_values(values: Any) -> bool:
-    return isinstance(values, dict) and all(
-        isinstance(key, str)
-        and (type(value) is int or (type(value) is float and math.isfinite(value)))
-        for key, value in values.items()
-    )
+    read = line_entries(lines)
+    return None if read is None else [line.entry() for line in read]
 
 
 def read_entry_line(raw: bytes) -> Entry:
@@ -352,7 +346,7 @@ def parse_file(
     return located, found
 
 
-def check_entry(ledger: Ledger, entry: Entry, doc: Any, i: int | str) -> list[Diagnostic]:
+def check_entry(ledger: Ledger, entry: AnyEntry, doc: Any, i: int | str) -> list[Diagnostic]:
     """Problems of one entry against the plan (``i`` locates it in ``doc``)."""
     found: list[Diagnostic] = []
     task = ledger.tasks.get(entry.task)
@@ -368,12 +362,13 @@ def check_entry(ledger: Ledger, entry: Entry, doc: Any, i: int | str) -> list[Di
                 "进展日期是进展所截至的那一天；记录时用 --date 指定",
             )
         )
-    if entry.at is not None and entry.at.utcoffset() is None:
+    at = entry.at
+    if at is not None and at.utcoffset() is None:
         found.append(
             doc.diagnostic(
                 (i, "at"),
                 "type",
-                f"记录时间 {entry.at.isoformat()} 缺少时区",
+                f"记录时间 {at.isoformat()} 缺少时区",
                 "写作 2023-07-14T10:30:00.000+08:00",
             )
         )
@@ -391,13 +386,14 @@ def check_entry(ledger: Ledger, entry: Entry, doc: Any, i: int | str) -> list[Di
         )
     if not entry.note.strip():
         found.append(doc.diagnostic((i, "note"), "empty", "进展情况（note）不能为空"))
-    if entry.by not in task.units() or entry.by not in ledger.units:
+    if entry.by not in ledger.reporters(task.id):
         found += _check_reporter(ledger, task, entry, doc, i)
-    found += _check_values(task, entry, doc, i)
+    if entry.values:
+        found += _check_values(ledger, task, entry, doc, i)
     return found
 
 
-def _check_withdrawal(entry: Entry, doc: Any, i: int | str) -> list[Diagnostic]:
+def _check_withdrawal(entry: AnyEntry, doc: Any, i: int | str) -> list[Diagnostic]:
     found = []
     if not entry.reason.strip():
         found.append(doc.diagnostic((i, "voids"), "empty", "撤销记录须写明原因（reason）"))
@@ -420,11 +416,11 @@ def _check_withdrawal(entry: Entry, doc: Any, i: int | str) -> list[Diagnostic]:
     return found
 
 
-def _check_values(task: Task, entry: Entry, doc: Any, i: int | str) -> list[Diagnostic]:
+def _check_values(
+    ledger: Ledger, task: Task, entry: AnyEntry, doc: Any, i: int | str
+) -> list[Diagnostic]:
     found: list[Diagnostic] = []
-    if not entry.values:
-        return found
-    targets = {t.id: t for t in task.targets}
+    targets = ledger.targets_of(task.id)
     for target_id, value in entry.values.items():
         target = targets.get(target_id)
         if target is None:
@@ -443,7 +439,7 @@ def _check_values(task: Task, entry: Entry, doc: Any, i: int | str) -> list[Diag
                 )
             )
             continue
-        problem = number_problem(value)
+        problem = None if -LIMIT < value < LIMIT else number_problem(value)  # NaN goes on
         if problem is not None:
             found.append(
                 doc.diagnostic((i, "values", target_id), "number", f"指标 {target_id} 的{problem}")
@@ -461,7 +457,7 @@ def _check_values(task: Task, entry: Entry, doc: Any, i: int | str) -> list[Diag
 
 
 def _check_reporter(
-    ledger: Ledger, task: Task, entry: Entry, doc: Any, i: int | str
+    ledger: Ledger, task: Task, entry: AnyEntry, doc: Any, i: int | str
 ) -> list[Diagnostic]:
     if entry.by not in ledger.units:
         return [

@@ -44,6 +44,8 @@ class Ledger:
     """Every accepted spelling of a unit (short name, full name, alias) → its short name."""
     key: str = ""
     """The cache key of exactly the file contents this ledger was checked from."""
+    _reporters: dict[int, frozenset[str]] = field(default_factory=dict, repr=False, compare=False)
+    _targets: dict[int, dict[str, Target]] = field(default_factory=dict, repr=False, compare=False)
 
     def __post_init__(self) -> None:
         if not self.names:
@@ -51,6 +53,24 @@ class Ledger:
 
     def chapter_of(self, task: Task) -> Chapter:
         return self.chapters[task.chapter]
+
+    def reporters(self, task_id: int) -> frozenset[str]:
+        """The units of task ``task_id`` that are units of the ledger: who may report on it
+        without a reason (kept, as it is asked for every entry read)."""
+        found = self._reporters.get(task_id)
+        if found is None:
+            task = self.tasks[task_id]
+            found = self._reporters[task_id] = frozenset(
+                unit for unit in task.units() if unit in self.units
+            )
+        return found
+
+    def targets_of(self, task_id: int) -> dict[str, Target]:
+        """Task ``task_id``'s targets by id (kept, as it is asked for every entry read)."""
+        found = self._targets.get(task_id)
+        if found is None:
+            found = self._targets[task_id] = {t.id: t for t in self.tasks[task_id].targets}
+        return found
 
     def resolve_unit(self, name: str) -> str:
         """The short name of the unit ``name`` means, or a usage error with suggestions."""
