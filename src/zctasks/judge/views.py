@@ -16,9 +16,11 @@ if TYPE_CHECKING:
 
 CHINESE_NUMERALS = "一二三四五六七八九十"
 # What a terminal would act on instead of showing: C0 and C1 controls, DEL, the bidi
-# overrides and isolates that reorder a line, and the Unicode line separators.
-_UNSEEN = re.compile("[\x00-\x1f\x7f-\x9f\u061c\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069]")
-_UNSEEN_BUT_NEWLINE = re.compile(
+# overrides and isolates that reorder a line, and the Unicode line separators. None of
+# them is printable (str.isprintable), so printable text, nearly all of it, skips the
+# patterns, which are compiled when first needed.
+_UNSEEN = "[\x00-\x1f\x7f-\x9f\u061c\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069]"
+_UNSEEN_BUT_NEWLINE = (
     "[\x00-\x09\x0b-\x1f\x7f-\x9f\u061c\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069]"
 )
 _NAMED_ESCAPES = {"\n": "\\n", "\t": "\\t", "\r": "\\r"}
@@ -29,7 +31,9 @@ def visible(text: str, *, newlines: bool = False) -> str:
     """Text for a terminal: every control character shown as an escape (\\x1b, \\n, \\u202e),
     so that user text can neither drive the terminal nor break a table. ``newlines`` keeps
     line breaks, for prose printed outside a table. JSON and CSV keep the exact text."""
-    pattern = _UNSEEN_BUT_NEWLINE if newlines else _UNSEEN
+    if text.isprintable():
+        return text
+    pattern = re.compile(_UNSEEN_BUT_NEWLINE if newlines else _UNSEEN)  # re caches it
     if pattern.search(text) is None:
         return text
     return pattern.sub(_escape, text)

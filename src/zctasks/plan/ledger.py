@@ -29,7 +29,7 @@ ROLE_NAMES: dict[Role, str] = {"lead": "牵头", "cooperate": "配合", "respons
 _PREFIXES = ("淄博市", "淄川区", "淄川")
 
 
-@dataclass
+@dataclass(eq=False, repr=False)  # compared and shown by identity: saves generating both
 class Ledger:
     root: Path
     plan: Plan

@@ -9,9 +9,9 @@ this module free of imports that would slow every start.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import FrozenInstanceError, dataclass, field
 from datetime import date, datetime
-from typing import Literal
+from typing import TYPE_CHECKING, Any, ClassVar, Literal
 
 Op = Literal[">=", ">", "<=", "<", "=", "~", "between"]
 Role = Literal["lead", "cooperate", "responsible"]
@@ -26,8 +26,70 @@ ROLES: tuple[Role, ...] = ("lead", "cooperate", "responsible")
 MODEL_CONFIG = {"extra": "forbid", "use_attribute_docstrings": True}
 
 
-@dataclass(frozen=True)
-class Period:
+class _Value:
+    """What ``@dataclass(frozen=True)`` would generate for every class below, written once.
+
+    Generating it (``dataclass`` compiles each method with ``exec``) for ten classes at
+    every start made importing this module cost as much as a third of what ``zctasks
+    list`` adds to Typer's own start. Here are equality, hashing and repr by fields, and
+    immutability: a field is set once, by ``__init__`` (or by pydantic, which sets fields
+    without ``__setattr__``), and never again. The classes are declared with ``record``,
+    which type checkers read as ``dataclass(frozen=True)``; at run time it asks
+    ``dataclass`` for ``__init__`` alone."""
+
+    __slots__ = ()
+    __dataclass_fields__: ClassVar[dict[str, Any]]
+
+    def _values(self) -> tuple[Any, ...]:
+        return tuple(getattr(self, name) for name in self.__dataclass_fields__)
+
+    def __eq__(self, other: object) -> bool:
+        if other.__class__ is not self.__class__:
+            return NotImplemented
+        return self._values() == other._values()
+
+    def __hash__(self) -> int:
+        return hash(self._values())
+
+    def __repr__(self) -> str:
+        shown = ", ".join(f"{name}={getattr(self, name)!r}" for name in self.__dataclass_fields__)
+        return f"{self.__class__.__qualname__}({shown})"
+
+    def __setattr__(self, name: str, value: Any) -> None:
+        try:
+            values = object.__getattribute__(self, "__dict__")
+        except AttributeError:  # a slotted class: a slot not yet set raises
+            try:
+                object.__getattribute__(self, name)
+            except AttributeError:
+                object.__setattr__(self, name, value)
+                return
+        else:
+            if name not in values:
+                values[name] = value
+                return
+        raise FrozenInstanceError(f"cannot assign to field {name!r}")
+
+    def __delattr__(self, name: str) -> None:
+        raise FrozenInstanceError(f"cannot delete field {name!r}")
+
+
+if TYPE_CHECKING:
+    from dataclasses import dataclass as record
+else:
+
+    def record(cls=None, /, *, frozen=True, slots=False):
+        """``dataclass(frozen=True)`` as far as type checkers see; at run time only
+        ``__init__`` is generated, and ``_Value`` gives the rest."""
+
+        def wrap(cls):
+            return dataclass(cls, eq=False, repr=False, slots=slots)
+
+        return wrap if cls is None else wrap(cls)
+
+
+@record(frozen=True)
+class Period(_Value):
     __pydantic_config__ = MODEL_CONFIG
 
     start: date
@@ -36,8 +98,8 @@ class Period:
     """Last day of the plan period; the default deadline of every task."""
 
 
-@dataclass(frozen=True)
-class Plan:
+@record(frozen=True)
+class Plan(_Value):
     __pydantic_config__ = MODEL_CONFIG
 
     title: str
@@ -60,8 +122,8 @@ class Plan:
     """The paragraph before the first chapter."""
 
 
-@dataclass(frozen=True)
-class Chapter:
+@record(frozen=True)
+class Chapter(_Value):
     __pydantic_config__ = MODEL_CONFIG
 
     id: int
@@ -70,8 +132,8 @@ class Chapter:
     """Chapter heading without its number."""
 
 
-@dataclass(frozen=True)
-class Target:
+@record(frozen=True)
+class Target(_Value):
     __pydantic_config__ = MODEL_CONFIG
 
     id: str
@@ -100,8 +162,8 @@ class Target:
     """True for a change or growth rate (同比增长12%): a reported value may be negative."""
 
 
-@dataclass(frozen=True)
-class Task:
+@record(frozen=True)
+class Task(_Value):
     __pydantic_config__ = MODEL_CONFIG
 
     id: int
@@ -139,8 +201,8 @@ class Task:
         return None
 
 
-@dataclass(frozen=True)
-class Unit:
+@record(frozen=True)
+class Unit(_Value):
     __pydantic_config__ = MODEL_CONFIG
 
     kind: UnitKind
@@ -154,8 +216,8 @@ class Unit:
 Status = Literal["未启动", "推进中", "已完成", "受阻"]
 
 
-@dataclass(frozen=True, slots=True)
-class Entry:
+@record(frozen=True, slots=True)
+class Entry(_Value):
     """One line of data/progress/YYYY-MM.yaml: a report, a correction or a withdrawal.
 
     The log is append-only. A correction (``fixes``) is a whole new report that replaces an
@@ -205,8 +267,8 @@ class Entry:
         return self.fixes or self.voids
 
 
-@dataclass(frozen=True)
-class ScheduleSettings:
+@record(frozen=True)
+class ScheduleSettings(_Value):
     """Traffic-light rules; see README "Schedule and lights"."""
 
     __pydantic_config__ = MODEL_CONFIG
@@ -225,8 +287,8 @@ class ScheduleSettings:
 Cycle = Literal["weekly", "semi-monthly", "monthly"]
 
 
-@dataclass(frozen=True)
-class ReportingSettings:
+@record(frozen=True)
+class ReportingSettings(_Value):
     """When units report: the cycle, its due day and the first due date (报送周期)."""
 
     __pydantic_config__ = MODEL_CONFIG
@@ -242,8 +304,8 @@ class ReportingSettings:
     the date of issue)."""
 
 
-@dataclass(frozen=True)
-class ReportSettings:
+@record(frozen=True)
+class ReportSettings(_Value):
     """Who issues the documents and how they are headed; see README "Reports"."""
 
     __pydantic_config__ = MODEL_CONFIG
