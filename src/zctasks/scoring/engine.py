@@ -491,7 +491,7 @@ def _indicator_lines(
                     "indicator",
                     points,
                     what,
-                    f"{arithmetic}，得{points}分" if not arithmetic.endswith("分") else arithmetic,
+                    arithmetic,
                     span.name,
                     refs["tasks"],  # type: ignore[arg-type]
                     refs["targets"],  # type: ignore[arg-type]

@@ -267,3 +267,10 @@ def _check(file: ScoringFile, doc: YamlDoc, ledger: Ledger, rules: Rules) -> lis
                     f"分值 {record.points} 超出规则“{manual_rule.id}”允许的范围 {low}—{high}",
                 )
     return found
+
+
+def check_scoring(ledger: Ledger, root: Path) -> list[Diagnostic]:
+    """The problems of the rules and of the register of issued score sheets, for ``check``."""
+    from zctasks.scoring.register import check_register
+
+    return read_rules(ledger, root)[1] + check_register(ledger, root)
