@@ -15,9 +15,11 @@ COPIED = (
     "data/tasks.yaml",
     "data/departments.yaml",
     "data/config.yaml",
+    "data/scoring.yaml",
     "schema/tasks.schema.json",
     "schema/departments.schema.json",
     "schema/config.schema.json",
+    "schema/scoring.schema.json",
 )
 
 

@@ -809,7 +809,7 @@ def _event_lines(
                 if event.points is not None
                 else f"{event.count}次×{_signed(each)}"
             )
-            if raw < 0 and factor != 1:
+            if raw < 0 and factor != 1 and rule.series_factor:
                 arithmetic += f"×{num(factor)}（{series}扣分加倍）"
                 raw *= factor
             points = ctx.round(raw)

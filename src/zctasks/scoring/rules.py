@@ -246,6 +246,8 @@ class EventRule:
     """The most points this rule gives or takes from a unit in a period."""
     range: tuple[Number, Number] | None = None
     """manual: the points a record may give (扣5—10分: [-10, -5])."""
+    series_factor: bool = True
+    """Whether a series' ``deduction_factor`` multiplies this rule's deductions."""
 
 
 @dataclass(frozen=True)
