@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import calendar as _days
 from collections import defaultdict
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date, timedelta
 from decimal import Decimal
 
@@ -280,8 +280,12 @@ def _measure(ctx: Context, ind: Indicator, unit: str, day: date) -> Measured | N
                 return Measured(None, f"{term.target}未报数", [])
             parts.append(found)
         value = q(sum(p.value for p in parts), 4)
-        text = "＋".join(p.text for p in parts).replace("＋（-", "−（").replace("＋-", "−")
-        text = f"{text}＝{num(value)}" if len(parts) > 1 else text
+        text = "；".join(p.text for p in parts)
+        if len(parts) > 1:
+            summed = num(parts[0].value) + "".join(
+                f"＋{num(p.value)}" if p.value >= 0 else num(p.value) for p in parts[1:]
+            )
+            text += f"；合计{summed}＝{num(value)}"
         return Measured(value, text, [r for p in parts for r in p.readings])
     targets = [
         (task, target)
@@ -588,7 +592,7 @@ def _events(ctx: Context, unit: str) -> list[Event]:
     found: list[Event] = []
     for rule in ctx.file.events:
         kind = canonical(rule.on)
-        tasks = scope(ctx.ledger, unit, rule.roles)
+        tasks = scope(ctx.ledger, unit, rule.roles, rule.tasks)
         if kind in ("report-late", "report-missing"):
             found += _report_events(ctx, rule, kind, tasks)
         elif kind in ("light-red", "light-yellow", "repeated-red"):
@@ -710,6 +714,11 @@ def _urge_events(ctx: Context, rule: EventRule, kind: str, unit: str) -> list[Ev
     for slip in ctx.slips:
         if slip.unit != unit:
             continue
+        if rule.tasks:
+            items = tuple(i for i in slip.items if i.task in rule.tasks)
+            if not items:
+                continue
+            slip = replace(slip, items=items)
         if kind == "urge-issued":
             found.append(
                 Event(
@@ -805,7 +814,7 @@ def _event_lines(
             each = float(rule.points)
             raw = event.points if event.points is not None else each * event.count
             arithmetic = (
-                f"{number(event.points)}分（记录）"
+                f"{_signed(event.points)}分（记录）"
                 if event.points is not None
                 else f"{event.count}次×{_signed(each)}"
             )

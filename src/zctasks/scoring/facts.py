@@ -96,8 +96,9 @@ def answers(slip: Slip, reports: dict[int, list[Entry]], as_of: date) -> list[It
 
 @dataclass(frozen=True)
 class Cycle:
-    """One reporting cycle of a task: due on ``due``, answered by the reports dated after
-    ``start`` that arrived by ``judged`` (the day before the next due date, or as-of)."""
+    """One reporting cycle of a task: due on ``due``, answered by the reports dated within it
+    (after ``start``, up to ``due``) that arrived by ``judged`` (the day before the next due
+    date, or as-of)."""
 
     task: int
     due: date
@@ -112,9 +113,11 @@ class Cycle:
 def cycles(
     ledger: Ledger, progress: Progress, task: Task, as_of: date, calendar: Calendar
 ) -> list[Cycle]:
-    """Every cycle of ``task`` whose due date has passed by ``as_of``, as ``status --by
-    unit`` judged it the day before the next due date: answered by a report dated after the
-    previous due date, late by the days its first report arrived after the due date."""
+    """Every cycle of ``task`` whose due date has passed by ``as_of``, judged the day before
+    the next due date: answered by a report dated within the cycle (its figures stand at a
+    day of it), late by the days the first of them arrived after the due date. A report dated
+    after the due date belongs to the next cycle (``status --by unit`` is more lenient about
+    the cycle just due: it counts such a report as a late answer)."""
     found = []
     for n, due in enumerate(calendar.dues):
         if due > as_of:
@@ -124,7 +127,7 @@ def cycles(
         judged = min(as_of, following - timedelta(days=1)) if following else as_of
         answering = [
             i
-            for i in progress.dated_after(task.id, start, judged)
+            for i in progress.dated_after(task.id, start, due)
             if arrival(progress, i) <= judged
         ]
         answering.sort(key=lambda i: (arrival(progress, i), progress.day[i]))

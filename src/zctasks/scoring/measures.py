@@ -56,8 +56,10 @@ def pct(value: float) -> str:
 
 def num(value: float) -> str:
     """A number in arithmetic: at most four decimals, no trailing zeros."""
-    text = f"{value:.4f}".rstrip("0").rstrip(".")
-    return "0" if text in ("-0", "") else text
+    text = f"{abs(value):.4f}".rstrip("0").rstrip(".")
+    if text in ("0", ""):
+        return "0"
+    return f"−{text}" if value < 0 else text
 
 
 @dataclass(frozen=True)

@@ -185,6 +185,9 @@ def _check(file: ScoringFile, doc: YamlDoc, ledger: Ledger, rules: Rules) -> lis
                     )
     for i, event in enumerate(file.events):
         loc = ("events", i)
+        for j, task_id in enumerate(event.tasks):
+            if task_id not in ledger.tasks:
+                problem((*loc, "tasks", j), "unknown-task", f"没有第{task_id}项任务")
         if event.times < 1:
             problem((*loc, "times"), "range", "times 应为正整数")
         if event.grace < 0:

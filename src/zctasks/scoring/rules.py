@@ -235,6 +235,8 @@ class EventRule:
     """Points per event; negative for a deduction."""
     roles: tuple[RoleName, ...] = DEFAULT_ROLES
     """Whose tasks count: lead 牵头, responsible 负责, cooperate 配合."""
+    tasks: tuple[int, ...] = ()
+    """Only these tasks count (default: all); for 催办 rules, only these matters of a slip."""
     per: Per = "cycle"
     """light-red, light-yellow: each cycle end that shows it (cycle), or once per task."""
     times: int = 1
