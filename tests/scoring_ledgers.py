@@ -51,8 +51,19 @@ def departments(units: list[str], kind: str = "其他") -> str:
     return "units:\n" + "".join(f"  {u}: {{kind: {kind}}}\n" for u in units)
 
 
-def entry(task: int, day: str, unit: str, values: dict[str, float], *, at: str | None = None, status: str = "推进中", note: str = "") -> dict[str, Any]:
-    suffix = hashlib.sha256(f"{task}{day}{unit}{sorted(values.items())}{note}".encode()).hexdigest()[:6]
+def entry(
+    task: int,
+    day: str,
+    unit: str,
+    values: dict[str, float],
+    *,
+    at: str | None = None,
+    status: str = "推进中",
+    note: str = "",
+) -> dict[str, Any]:
+    suffix = hashlib.sha256(
+        f"{task}{day}{unit}{sorted(values.items())}{note}".encode()
+    ).hexdigest()[:6]
     return {
         "id": f"{day}-{task}-{suffix}",
         "task": task,
@@ -83,7 +94,9 @@ def write(
         (data / "config.yaml").write_text(textwrap.dedent(config), "utf-8")
     months: dict[str, list[str]] = defaultdict(list)
     for item in entries:
-        line = "- " + json.dumps({k: v for k, v in item.items() if v != {} or k == "values"}, ensure_ascii=False)
+        line = "- " + json.dumps(
+            {k: v for k, v in item.items() if v != {} or k == "values"}, ensure_ascii=False
+        )
         months[item["date"][:7]].append(line)
     for month, lines in months.items():
         (data / "progress" / f"{month}.yaml").write_text(HEADER + "\n".join(lines) + "\n", "utf-8")

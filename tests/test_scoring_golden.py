@@ -70,7 +70,7 @@ indicators:
       - {target: 限上工业性投资增速, use: 差距, minus: 限上投资增速, times: 0.15}
     coefficients: {鹿城区: 1.35, 瑞安市: 1.25, 文成县: 1.0}
 vetoes:
-  - {id: 评先, name: 限上固定资产投资增速未达到42%, on: 指标未达到, targets: ["1.4", "2.4", "3.4"], grade: 不能评先}
+  - {id: 评先, name: 限上固定资产投资增速未达到42%, when: 指标未达到, targets: ["1.4", "2.4", "3.4"], grade: 不能评先}
 grades:
   - {name: 可以评先, min: 0}
   - {name: 不能评先}
@@ -79,7 +79,7 @@ grades:
 
 def test_wenzhou_2013_investment_relative_to_the_best_with_difficulty_coefficients(zc, tmp_path):
     tasks, entries = [], []
-    for n, (unit, (r, g, big_g, l, p, w, margin)) in enumerate(WENZHOU_UNITS.items(), 1):
+    for n, (unit, (r, g, big_g, limit, p, w, margin)) in enumerate(WENZHOU_UNITS.items(), 1):
         tasks.append(
             {
                 "id": n,
@@ -94,7 +94,7 @@ def test_wenzhou_2013_investment_relative_to_the_best_with_difficulty_coefficien
                 ],
             }
         )
-        values = {f"{n}.1": r, f"{n}.2": p, f"{n}.3": g, f"{n}.4": l, f"{n}.5": w}
+        values = {f"{n}.1": r, f"{n}.2": p, f"{n}.3": g, f"{n}.4": limit, f"{n}.5": w}
         entries.append(entry(n, "2013-12-31", unit, values))
     root = write(
         tmp_path / "wenzhou",
@@ -109,13 +109,20 @@ def test_wenzhou_2013_investment_relative_to_the_best_with_difficulty_coefficien
         ("瑞安市", 392.86, 2),
         ("鹿城区", 328.32, 3),
     ]
-    assert [units[u]["grade"] for u in ("文成县", "瑞安市", "鹿城区")] == ["可以评先", "不能评先", "不能评先"]
+    assert [units[u]["grade"] for u in ("文成县", "瑞安市", "鹿城区")] == [
+        "可以评先",
+        "不能评先",
+        "不能评先",
+    ]
     (line,) = units["鹿城区"]["lines"]
     assert line["what"] == (
         "投资率35；（GDP增速9.5−目标9）×1.5＝0.75；（限上生产性投资增速32−限上投资增速30）×0.15＝0.3；"
         "（限上工业性投资增速33−目标5−限上投资增速30）×0.15＝−0.3；合计35＋0.75＋0.3−0.3＝35.75"
     )
-    assert line["arithmetic"] == "35.75×难度系数1.35＝48.2625；序列最优文成县58.8；400×48.2625÷58.8＝328.3163"
+    assert (
+        line["arithmetic"]
+        == "35.75×难度系数1.35＝48.2625；序列最优文成县58.8；400×48.2625÷58.8＝328.3163"
+    )
     assert line["entries"] == [entries[0]["id"]]
     assert units["鹿城区"]["vetoes"][0]["what"] == "1.4 限上投资增速 30%，未达到目标42%"
 
@@ -132,7 +139,12 @@ def test_wenzhou_2013_investment_relative_to_the_best_with_difficulty_coefficien
 def test_linyi_2012_efficacy_coefficient(zc, tmp_path):
     units = ["甲县", "乙县"]
     tasks = [
-        {"id": n, "unit": u, "title": f"{u}工业", "targets": [("工业总资产贡献率", ">=", 12, "%", False)]}
+        {
+            "id": n,
+            "unit": u,
+            "title": f"{u}工业",
+            "targets": [("工业总资产贡献率", ">=", 12, "%", False)],
+        }
         for n, u in enumerate(units, 1)
     ]
     rules = """\
@@ -140,11 +152,19 @@ def test_linyi_2012_efficacy_coefficient(zc, tmp_path):
     indicators:
       - {id: 贡献率, name: 工业总资产贡献率, points: 100, method: 功效系数, satisfied: 12, unacceptable: 6, measure: [{target: 工业总资产贡献率}]}
     """
-    entries = [entry(1, "2012-12-31", "甲县", {"1.1": 5.81}), entry(2, "2012-12-31", "乙县", {"2.1": 12})]
-    root = write(tmp_path / "linyi", plan(2012, "2012-02-01", tasks), departments(units), rules, entries)
+    entries = [
+        entry(1, "2012-12-31", "甲县", {"1.1": 5.81}),
+        entry(2, "2012-12-31", "乙县", {"2.1": 12}),
+    ]
+    root = write(
+        tmp_path / "linyi", plan(2012, "2012-02-01", tasks), departments(units), rules, entries
+    )
     scored = _score(zc, root, "--as-of", "2012-12-31")
     assert scored["甲县"]["total"] == 58.73
-    assert scored["甲县"]["lines"][0]["arithmetic"] == "功效系数＝60＋40×（5.81−6）÷（12−6）＝58.7333；100×58.7333%＝58.7333"
+    assert (
+        scored["甲县"]["lines"][0]["arithmetic"]
+        == "功效系数＝60＋40×（5.81−6）÷（12−6）＝58.7333；100×58.7333%＝58.7333"
+    )
     assert scored["乙县"]["total"] == 100.0
 
 
@@ -178,12 +198,12 @@ series:
   - {name: 有区政府重点工作的单位, units: [区住建局]}
   - {name: 仅有列督事项的单位, units: [区统计局], deduction_factor: 2}
 events:
-  - {id: 未报, name: 未上报重点工作实施情况报告, on: 未报送, points: -10, tasks: [1]}
-  - {id: 无成果, name: 报告不能反映工作实施情况和成果, on: 人工记录, points: -5, range: [-10, -5]}
-  - {id: 会议, name: 未按要求参加会议和调研活动, on: 人工记录, points: -5}
-  - {id: 评价, name: 区政府领导评价, on: 人工记录, points: 0, range: [-20, 0], series_factor: false}
-  - {id: 未反馈, name: 列督事项未上报反馈报告, on: 催办未反馈, points: -10, tasks: [2, 3, 4, 5, 6]}
-  - {id: 无实质, name: 反馈报告无实质性内容, on: 反馈无实质内容, points: -5, tasks: [2, 3, 4, 5, 6]}
+  - {id: 未报, name: 未上报重点工作实施情况报告, when: 未报送, points: -10, tasks: [1]}
+  - {id: 无成果, name: 报告不能反映工作实施情况和成果, when: 人工记录, points: -5, range: [-10, -5]}
+  - {id: 会议, name: 未按要求参加会议和调研活动, when: 人工记录, points: -5}
+  - {id: 评价, name: 区政府领导评价, when: 人工记录, points: 0, range: [-20, 0], series_factor: false}
+  - {id: 未反馈, name: 列督事项未上报反馈报告, when: 催办未反馈, points: -10, tasks: [2, 3, 4, 5, 6]}
+  - {id: 无实质, name: 反馈报告无实质性内容, when: 反馈无实质内容, points: -5, tasks: [2, 3, 4, 5, 6]}
 records:
   - {rule: 无成果, unit: 区住建局, date: 2023-10-20, points: -5, note: 三季度报告不能反映工作成果}
   - {rule: 会议, unit: 区住建局, date: 2023-11-15, count: 2, note: 未参加重点工作推进会和调研活动}
@@ -205,15 +225,32 @@ def _slip(number, unit, issued, due, tasks):
     }
 
 
-def test_district_supervision_deductions_doubled_for_units_with_only_supervised_matters(zc, tmp_path):
+def test_district_supervision_deductions_doubled_for_units_with_only_supervised_matters(
+    zc, tmp_path
+):
     tasks = [
-        {"id": 1, "unit": "区住建局", "title": "区政府重点工作：老旧小区改造", "targets": [("老旧小区改造", ">=", 15, "个", True)]},
+        {
+            "id": 1,
+            "unit": "区住建局",
+            "title": "区政府重点工作：老旧小区改造",
+            "targets": [("老旧小区改造", ">=", 15, "个", True)],
+        },
         *(
-            {"id": n, "unit": "区住建局", "title": f"列督事项{n}", "targets": [("办结件数", ">=", 1, "件", True)]}
+            {
+                "id": n,
+                "unit": "区住建局",
+                "title": f"列督事项{n}",
+                "targets": [("办结件数", ">=", 1, "件", True)],
+            }
             for n in (2, 3, 4)
         ),
         *(
-            {"id": n, "unit": "区统计局", "title": f"列督事项{n}", "targets": [("办结件数", ">=", 1, "件", True)]}
+            {
+                "id": n,
+                "unit": "区统计局",
+                "title": f"列督事项{n}",
+                "targets": [("办结件数", ">=", 1, "件", True)],
+            }
             for n in (5, 6)
         ),
     ]
@@ -292,7 +329,18 @@ def test_district_supervision_deductions_doubled_for_units_with_only_supervised_
 #   total 27 + 18.5 + 16 + 18.5 = 80.00 (of 90)
 # ---------------------------------------------------------------------------------------
 
-COUNTIES = ["瓯海区", "鹿城区", "龙湾区", "乐清市", "瑞安市", "永嘉县", "平阳县", "苍南县", "文成县", "泰顺县"]
+COUNTIES = [
+    "瓯海区",
+    "鹿城区",
+    "龙湾区",
+    "乐清市",
+    "瑞安市",
+    "永嘉县",
+    "平阳县",
+    "苍南县",
+    "文成县",
+    "泰顺县",
+]
 MONTHLY_RANKS = [1, 3, 2, 5, 4, 2, 1, 6, 3, 2, 4, 3]
 QUARTER_RANKS = [2, 4, 1, 3]
 
@@ -359,7 +407,11 @@ def test_wenzhou_2013_rank_based_items_averaged_over_months_and_quarters(zc, tmp
     ]
     assert ouhai["total"] == 80.0
     monthly = ouhai["lines"][0]["arithmetic"]
-    assert monthly.startswith("1月31日：第1名（共10个）；30×（1−5%×0）＝30；2月28日：第3名（共10个）；30×（1−5%×2）＝27；")
-    assert monthly.endswith("；（30＋27＋28.5＋24＋25.5＋28.5＋30＋22.5＋27＋28.5＋25.5＋27）÷12＝27")
+    assert monthly.startswith(
+        "1月31日：第1名（共10个）；30×（1−5%×0）＝30；2月28日：第3名（共10个）；30×（1−5%×2）＝27；"
+    )
+    assert monthly.endswith(
+        "；（30＋27＋28.5＋24＋25.5＋28.5＋30＋22.5＋27＋28.5＋25.5＋27）÷12＝27"
+    )
     assert ouhai["lines"][3]["arithmetic"] == "第4名（共10个）；20−0.5×3＝18.5"
     assert len(ouhai["lines"][0]["entries"]) == 12

@@ -98,7 +98,7 @@ def events(draw, n):
     return EventRule(
         id=f"事件{n}",
         name=f"事件{n}",
-        on=kind,
+        when=kind,
         points=sign * draw(st.sampled_from([0.5, 1, 2, 3])),
         per=draw(st.sampled_from(["cycle", "task"])),
         times=draw(st.integers(min_value=1, max_value=3)),
@@ -141,7 +141,13 @@ def scoring_files(draw):
     )
     series = draw(
         st.sampled_from(
-            [(), (Series("政府部门", kinds=("政府工作部门",), deduction_factor=2), Series("其他", rest=True))]
+            [
+                (),
+                (
+                    Series("政府部门", kinds=("政府工作部门",), deduction_factor=2),
+                    Series("其他", rest=True),
+                ),
+            ]
         )
     )
     return ScoringFile(
@@ -181,7 +187,7 @@ SETTINGS = settings(
 def test_a_better_figure_never_lowers_a_units_score(demo, file, data):
     ledger, progress, slips = demo
     unit = data.draw(st.sampled_from(["区住建局", "区工信局", "区发改局", "区科技局", "区水利局"]))
-    task, target = data.draw(st.sampled_from(_targets(ledger, unit)))
+    _, target = data.draw(st.sampled_from(_targets(ledger, unit)))
     rules = _rules(file)
     value = float(target.value)
     low = data.draw(st.floats(min_value=-0.5, max_value=2.0)) * value
@@ -202,13 +208,19 @@ def test_caps_floors_quotas_and_vetoes_always_hold(demo, file):
         for period in unit.periods:
             for cap in file.caps:
                 covered = sum(
-                    (line.points for line in period.lines if line.rule in cap.rules or line.name == cap.name),
+                    (
+                        line.points
+                        for line in period.lines
+                        if line.rule in cap.rules or line.name == cap.name
+                    ),
                     Decimal(0),
                 )
                 assert abs(covered) <= Decimal(str(cap.max)), (unit.unit, cap)
             for rule in file.events:
                 if rule.max is not None:
-                    mine = sum((line.points for line in period.lines if line.rule == rule.id), Decimal(0))
+                    mine = sum(
+                        (line.points for line in period.lines if line.rule == rule.id), Decimal(0)
+                    )
                     assert abs(mine) <= Decimal(str(rule.max))
             if file.floor is not None:
                 assert period.subtotal >= Decimal(str(file.floor))
@@ -233,7 +245,9 @@ def test_every_point_adds_up_and_rests_on_what_exists(demo, file):
     codes = {s.code for s in slips}
     targets = {t.id for task in ledger.tasks.values() for t in task.targets}
     for unit in sheet.units:
-        total = sum((p.subtotal for p in unit.periods), Decimal(0)) if len(unit.periods) == 1 else None
+        total = (
+            sum((p.subtotal for p in unit.periods), Decimal(0)) if len(unit.periods) == 1 else None
+        )
         if total is not None:
             assert unit.total == total
         else:

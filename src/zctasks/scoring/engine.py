@@ -591,7 +591,7 @@ def _completion_lines(
 def _events(ctx: Context, unit: str) -> list[Event]:
     found: list[Event] = []
     for rule in ctx.file.events:
-        kind = canonical(rule.on)
+        kind = canonical(rule.when)
         tasks = scope(ctx.ledger, unit, rule.roles, rule.tasks)
         if kind in ("report-late", "report-missing"):
             found += _report_events(ctx, rule, kind, tasks)
@@ -804,7 +804,7 @@ def _event_lines(
     lines = []
     for rule in ctx.file.events:
         group = by_rule.get(rule.id, [])
-        if canonical(rule.per) == "task" and canonical(rule.on) in ("light-red", "light-yellow"):
+        if canonical(rule.per) == "task" and canonical(rule.when) in ("light-red", "light-yellow"):
             kept: dict[tuple[int, ...], Event] = {}
             for event in group:
                 kept.setdefault(event.tasks, event)
@@ -915,7 +915,7 @@ def _total(ctx: Context, result: UnitScore) -> None:
 def _vetoes(ctx: Context, unit: str) -> list[VetoHit]:
     hits = []
     for veto in ctx.file.vetoes:
-        kind = canonical(veto.on)
+        kind = canonical(veto.when)
         tasks = scope(ctx.ledger, unit, veto.roles)
         if kind == "task-overdue":
             late = []

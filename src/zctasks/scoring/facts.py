@@ -126,9 +126,7 @@ def cycles(
         following = calendar.dues[n + 1] if n + 1 < len(calendar.dues) else None
         judged = min(as_of, following - timedelta(days=1)) if following else as_of
         answering = [
-            i
-            for i in progress.dated_after(task.id, start, due)
-            if arrival(progress, i) <= judged
+            i for i in progress.dated_after(task.id, start, due) if arrival(progress, i) <= judged
         ]
         answering.sort(key=lambda i: (arrival(progress, i), progress.day[i]))
         arrived = arrival(progress, answering[0]) if answering else None

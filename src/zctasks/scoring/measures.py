@@ -96,7 +96,8 @@ def completion(ledger: Ledger, found: Reading, day: date, pace: bool, cap: Numbe
     )
     paced = pace and elapsed > 0 and (target.accrues or target.base is not None)
     if target.op in ("<=", "<"):
-        allowed = goal * (elapsed if pace and target.accrues and elapsed > 0 else 1.0)
+        paced_cap = pace and target.accrues and 0 < elapsed < 1
+        allowed = goal * q(elapsed * 100, 2) / 100 if paced_cap else goal
         within = actual <= allowed if target.op == "<=" else actual < allowed
         allowed = q(allowed, 4)
         share = 1.0 if within or actual <= 0 else allowed / actual

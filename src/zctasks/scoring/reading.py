@@ -198,7 +198,7 @@ def _check(file: ScoringFile, doc: YamlDoc, ledger: Ledger, rules: Rules) -> lis
             low, high = sorted(event.range)
             if not low <= event.points <= high:
                 problem((*loc, "points"), "range", f"每次的分值 {event.points} 不在 range 内")
-    kinds = {e.id: canonical(e.on) for e in file.events}
+    kinds = {e.id: canonical(e.when) for e in file.events}
     for i, cap in enumerate(file.caps):
         for j, rule in enumerate(cap.rules):
             if rule not in ids or ids[rule][0] == "vetoes":
@@ -233,15 +233,15 @@ def _check(file: ScoringFile, doc: YamlDoc, ledger: Ledger, rules: Rules) -> lis
                 )
         if veto.grade is None and veto.max_grade is None:
             problem(loc, "missing-field", f"一票否决“{veto.id}”要写 grade 或 max_grade")
-        if canonical(veto.on) == "target-missed":
+        if canonical(veto.when) == "target-missed":
             if not veto.targets:
-                problem((*loc, "on"), "missing-field", "target-missed 需要 targets")
+                problem((*loc, "when"), "missing-field", "target-missed 需要 targets")
             for j, target_id in enumerate(veto.targets):
                 if target_id not in targets:
                     problem(
                         (*loc, "targets", j), "unknown-target", f"没有编号为 {target_id} 的指标"
                     )
-    vetoes = {v.id: canonical(v.on) for v in file.vetoes}
+    vetoes = {v.id: canonical(v.when) for v in file.vetoes}
     for i, record in enumerate(file.records):
         loc = ("records", i)
         unit((*loc, "unit"), record.unit)
@@ -250,7 +250,7 @@ def _check(file: ScoringFile, doc: YamlDoc, ledger: Ledger, rules: Rules) -> lis
             problem(
                 (*loc, "rule"),
                 "unknown-rule",
-                f"没有编号为“{record.rule}”的人工记录规则（on: manual）",
+                f"没有编号为“{record.rule}”的人工记录规则（when: manual）",
             )
         if not period.start <= record.date <= period.end:
             problem((*loc, "date"), "range", f"日期 {record.date} 不在计划期内")

@@ -229,7 +229,7 @@ class EventRule:
     """Short, unique name used by caps and in the sheet (逾期报送)."""
     name: str
     """What the sheet calls it."""
-    on: EventKind
+    when: EventKind
     """The event counted (see README 考评)."""
     points: Number
     """Points per event; negative for a deduction."""
@@ -276,7 +276,7 @@ class Veto:
     """Short, unique name."""
     name: str
     """What the sheet says (牵头任务逾期未完成)."""
-    on: VetoKind
+    when: VetoKind
     """task-overdue, red-tasks, target-missed or manual."""
     grade: str | None = None
     """The grade it sets (不达标)."""
