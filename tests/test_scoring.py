@@ -415,3 +415,24 @@ def test_a_unit_with_its_own_sheet_in_markdown(zc, scored):
         "| 1 | 目标任务完成情况 | 第2项 2.1 年度用水总量 3000万立方米，上限8000万立方米，序时允许4646.4万立方米，未超限（进展记录 2023-06-10-2-abc123） | 80×100.00%＝80 | 80.00 |"
         in result.stdout
     )
+
+
+def test_the_hooks_keep_issued_score_sheets_append_only(zc, scored, git_identity):
+    import subprocess
+
+    git(scored, "init", "-q")
+    assert zc("hooks", "install", root=scored).exit_code == 0
+    git(scored, "add", "-A")
+    git(scored, "commit", "-qm", "台账")
+    assert zc("score", "--record", "--as-of", "2023-07-31", root=scored).exit_code == 0
+    git(scored, "add", "-A")
+    git(scored, "commit", "-qm", "登记考评结果")
+    path = scored / "data" / "scores" / "2023.yaml"
+    path.write_text(path.read_text("utf-8").replace('"total": 80.0', '"total": 99.0'), "utf-8")
+    git(scored, "add", "-A")
+    result = subprocess.run(
+        ["git", "-C", str(scored), "commit", "-qm", "改分"], capture_output=True, text=True
+    )
+    assert result.returncode == 1
+    assert "data/scores/2023.yaml：这次提交会修改或删除已记录的考评结果" in result.stderr
+    assert "data/scores/*.yaml merge=union" in (scored / ".gitattributes").read_text("utf-8")

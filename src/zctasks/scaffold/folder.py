@@ -15,7 +15,6 @@ COPIED = (
     "data/tasks.yaml",
     "data/departments.yaml",
     "data/config.yaml",
-    "data/scoring.yaml",
     "schema/tasks.schema.json",
     "schema/departments.schema.json",
     "schema/config.schema.json",
