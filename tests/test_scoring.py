@@ -380,9 +380,10 @@ def test_the_sheet_as_word_and_excel(zc, scored, tmp_path):
     tables = docx.Document(str(out)).tables
     assert [c.text for c in tables[0].rows[1].cells] == ["1", "区水利局", "80.00", "优秀", ""]
     detail = [[c.text for c in row.cells] for row in tables[3].rows]
-    assert detail[0] == ["序号", "考评项目", "依据", "计算", "得分"]
-    assert detail[1][2].endswith("（进展记录 2023-07-20-1-abc123）")
-    assert detail[-1] == ["", "合计", "", "", "67.55"]
+    assert detail[0] == ["序号", "考评项目及依据", "计算", "得分"]
+    assert detail[1][1].startswith("目标任务完成情况：第1项 1.1 新增市级以上创新平台 4家/10家")
+    assert detail[1][1].endswith("（进展记录 2023-07-20-1-abc123）")
+    assert detail[-1] == ["", "合计", "", "67.55"]
     book = tmp_path / "考评结果.xlsx"
     assert (
         zc("score", "--as-of", "2023-07-31", "-f", "xlsx", "-o", str(book), root=scored).exit_code

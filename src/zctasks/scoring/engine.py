@@ -300,9 +300,24 @@ def _measure(ctx: Context, ind: Indicator, unit: str, day: date) -> Measured | N
         for task, target in targets
     ]
     value = q(sum(c.percent for c in done) / len(done), 4)
-    text = "；".join(c.short for c in done) if len(done) > 1 else done[0].text
-    if len(done) > 1:
-        text = f"完成率 {text}；平均{num(value)}%"
+    listed = next(
+        (
+            other
+            for other in ctx.file.indicators
+            if canonical(other.method) == "completion" and not other.every and other is not ind
+        ),
+        None,
+    )
+    if len(done) == 1:
+        text = done[0].text
+    elif listed is not None and not ind.targets and not listed.targets:
+        task_ids = list(dict.fromkeys(c.reading.task.id for c in done))
+        text = (
+            f"{tasks_text(task_ids)}的{len(done)}项指标平均完成率{num(value)}%"
+            f"（各项见“{listed.name}”）"
+        )
+    else:
+        text = "完成率 " + "；".join(c.short for c in done) + f"；平均{num(value)}%"
     return Measured(value, text, [c.reading for c in done], done)
 
 

@@ -38,6 +38,7 @@ def sources(line: Line) -> str:
 def _line_row(line: Line) -> dict[str, Any]:
     return {
         "rule": line.name,
+        "item": line.name if line.kind != "weight" else f"{line.period}得分",
         "kind": KIND_NAMES[line.kind],
         "period": line.period,
         "what": line.what,
@@ -52,6 +53,11 @@ def _line_row(line: Line) -> dict[str, Any]:
 
 def _unit(unit: UnitScore) -> dict[str, Any]:
     lines = [_line_row(line) for line in unit.lines + unit.weighting]
+    weighted = list(unit.weighting)
+    formula = ""
+    if weighted:
+        parts = "＋".join(f"{p.subtotal}×{_share(p.share)}" for p in unit.periods)
+        formula = f"{parts}＝{'＋'.join(str(w.points) for w in weighted)}＝{unit.total}"
     return {
         "unit": unit.unit,
         "series": unit.series,
@@ -60,8 +66,22 @@ def _unit(unit: UnitScore) -> dict[str, Any]:
         "rank": unit.rank,
         "vetoes": [{"name": v.name, "what": v.what} for v in unit.vetoes],
         "lines": lines,
-        "periods": [{"name": p.name, "subtotal": str(p.subtotal)} for p in unit.periods],
+        "periods": [
+            {
+                "name": p.name,
+                "span": f"{p.start.month}月{p.start.day}日至{p.end.month}月{p.end.day}日",
+                "subtotal": str(p.subtotal),
+                "lines": [_line_row(line) for line in p.lines],
+            }
+            for p in unit.periods
+        ],
+        "formula": formula,
     }
+
+
+def _share(share: float) -> str:
+    text = f"{share * 100:.4f}".rstrip("0").rstrip(".")
+    return f"{text}%"
 
 
 def score(ledger: Ledger, sheet: ScoreSheet, unit: str | None = None) -> dict[str, Any]:
