@@ -220,7 +220,7 @@ def test_check_locates_every_problem_of_the_rules(zc, scored):
     result = zc("check", root=scored)
     assert result.exit_code == 1
     assert result.stdout.splitlines() == [
-        'data/scoring.yaml:8:30: error[type]: “when” 的取值 "迟报" 无效，应为 report-late、report-missing、light-red、light-yellow、repeated-red、urge-issued、urge-unanswered、urge-late、answer-empty、task-done、task-early、manual、逾期报送、未报送、红灯、黄灯、连续红灯、被催办、催办未反馈、催办逾期反馈、反馈无实质内容、完成任务、提前完成 或 人工记录',
+        'data/scoring.yaml:8:30: error[type]: “when” 的取值 "迟报" 无效，应为 report-late、report-missing、light-red、light-yellow、repeated-red、urge-issued、urge-unanswered、urge-late、urge-answered、answer-empty、task-done、task-early、manual、逾期报送、未报送、红灯、黄灯、连续红灯、被催办、催办未反馈、催办逾期反馈、催办按时反馈、反馈无实质内容、完成任务、提前完成 或 人工记录',
         "检查未通过：1 个错误，0 个警告。",
     ]
     (scored / "data" / "scoring.yaml").write_text(BAD_RULES.replace("迟报", "逾期报送"), "utf-8")

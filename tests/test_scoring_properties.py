@@ -23,6 +23,7 @@ from zctasks.log.urges import load_register
 from zctasks.scoring.engine import score
 from zctasks.scoring.reading import Rules
 from zctasks.scoring.rules import (
+    Band,
     Cap,
     EventRule,
     Grade,
@@ -47,7 +48,7 @@ def demo(tmp_path_factory):
     return ledger, progress, slips
 
 
-METHODS = st.sampled_from(["completion", "efficacy", "relative", "steps", "rank"])
+METHODS = st.sampled_from(["completion", "efficacy", "relative", "steps", "rank", "bands"])
 EVENT_KINDS = st.sampled_from(
     [
         "report-late",
@@ -58,6 +59,7 @@ EVENT_KINDS = st.sampled_from(
         "urge-issued",
         "urge-unanswered",
         "urge-late",
+        "urge-answered",
         "answer-empty",
         "task-done",
         "task-early",
@@ -77,6 +79,8 @@ def indicators(draw, n):
         extra = {"step": draw(st.sampled_from([0.1, 0.5, 1])), "average_points": points * 0.8}
     if method == "rank":
         extra = draw(st.sampled_from([{"step": 0.5}, {"step_share": 5}]))
+    if method == "bands":
+        extra = {"bands": (Band(points, 90), Band(points * 0.6, 60), Band(0))}
     return Indicator(
         id=f"指标{n}",
         name=f"指标{n}",
@@ -94,7 +98,7 @@ def indicators(draw, n):
 @st.composite
 def events(draw, n):
     kind = draw(EVENT_KINDS)
-    sign = 1 if kind in ("task-done", "task-early") else -1
+    sign = 1 if kind in ("task-done", "task-early", "urge-answered") else -1
     return EventRule(
         id=f"事件{n}",
         name=f"事件{n}",

@@ -413,6 +413,17 @@ def _method_scores(
                     f"序列平均{num(average)}，{word}平均{num(abs(value - average))}；"
                     f"{num(middle)}{'＋' if gap >= 0 else '−'}{num(step)}×{num(abs(gap))}÷{num(per)}＝{num(raw)}{note}",
                 )
+    elif method == "bands":
+        for unit, value in present.items():
+            band = next((b for b in ind.bands if b.min is None or value >= float(b.min)), None)
+            points_of = float(band.points) if band is not None else float(ind.floor)
+            reached = (
+                f"达到{num(float(band.min))}及以上一档"
+                if band is not None and band.min is not None
+                else "在最低一档"
+            )
+            kept, note = _clamp(ind, points_of)
+            found[unit] = Scored(kept, f"{num(value)}，{reached}，得{num(points_of)}分{note}")
     elif method == "rank":
         ordered = sorted(present.values(), reverse=not lower)
         for unit, value in present.items():
@@ -612,7 +623,13 @@ def _events(ctx: Context, unit: str) -> list[Event]:
             found += _report_events(ctx, rule, kind, tasks)
         elif kind in ("light-red", "light-yellow", "repeated-red"):
             found += _light_events(ctx, rule, kind, tasks)
-        elif kind in ("urge-issued", "urge-unanswered", "urge-late", "answer-empty"):
+        elif kind in (
+            "urge-issued",
+            "urge-unanswered",
+            "urge-late",
+            "urge-answered",
+            "answer-empty",
+        ):
             found += _urge_events(ctx, rule, kind, unit)
         elif kind in ("task-done", "task-early"):
             found += _done_events(ctx, rule, kind, tasks)
@@ -757,6 +774,24 @@ def _urge_events(ctx: Context, rule: EventRule, kind: str, unit: str) -> list[Ev
                         1,
                         f"{slip.code}催办的{tasks_text([item.task])}，反馈时限{cn_day(slip.due)}，至{cn_day(ctx.as_of)}未反馈",
                         tasks=(item.task,),
+                        slips=(slip.code,),
+                    )
+                )
+            elif (
+                kind == "urge-answered"
+                and item.answer == "已反馈"
+                and item.day is not None
+                and item.entry is not None
+                and not facts.lacks_substance(ctx.ledger.tasks[item.task], item.entry)
+            ):
+                found.append(
+                    Event(
+                        rule,
+                        item.day,
+                        1,
+                        f"{slip.code}催办的{tasks_text([item.task])}，{cn_day(item.day)}按时反馈",
+                        tasks=(item.task,),
+                        entries=entry,
                         slips=(slip.code,),
                     )
                 )

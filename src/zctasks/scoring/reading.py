@@ -155,6 +155,22 @@ def _check(file: ScoringFile, doc: YamlDoc, ledger: Ledger, rules: Rules) -> lis
                 "missing-field",
                 f"指标“{ind.id}”按排名计分，需要 step 或 step_share 之一",
             )
+        if method == "bands":
+            if not ind.bands:
+                problem((*loc, "method"), "missing-field", f"指标“{ind.id}”分档计分，需要 bands")
+            for j, band in enumerate(ind.bands):
+                last = j == len(ind.bands) - 1
+                if last != (band.min is None):
+                    problem(
+                        (*loc, "bands", j),
+                        "grade-bands",
+                        "最后一档不写 min，其余各档都要写 min",
+                    )
+                above = ind.bands[j - 1].min if j else None
+                if band.min is not None and above is not None and band.min >= above:
+                    problem(
+                        (*loc, "bands", j, "min"), "grade-bands", "各档应从高到低排列，min 逐档减小"
+                    )
         if ind.points <= 0:
             problem((*loc, "points"), "range", f"指标“{ind.id}”的分值应大于 0")
         if ind.cap <= 0:

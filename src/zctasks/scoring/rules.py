@@ -20,11 +20,13 @@ Method = Literal[
     "relative",
     "steps",
     "rank",
+    "bands",
     "完成比例",
     "功效系数",
     "相对最优",
     "对标均值",
     "排名",
+    "分档",
 ]
 EventKind = Literal[
     "report-late",
@@ -35,6 +37,7 @@ EventKind = Literal[
     "urge-issued",
     "urge-unanswered",
     "urge-late",
+    "urge-answered",
     "answer-empty",
     "task-done",
     "task-early",
@@ -47,6 +50,7 @@ EventKind = Literal[
     "被催办",
     "催办未反馈",
     "催办逾期反馈",
+    "催办按时反馈",
     "反馈无实质内容",
     "完成任务",
     "提前完成",
@@ -75,6 +79,7 @@ CANONICAL: dict[str, str] = {
     "相对最优": "relative",
     "对标均值": "steps",
     "排名": "rank",
+    "分档": "bands",
     "逾期报送": "report-late",
     "未报送": "report-missing",
     "红灯": "light-red",
@@ -83,6 +88,7 @@ CANONICAL: dict[str, str] = {
     "被催办": "urge-issued",
     "催办未反馈": "urge-unanswered",
     "催办逾期反馈": "urge-late",
+    "催办按时反馈": "urge-answered",
     "反馈无实质内容": "answer-empty",
     "完成任务": "task-done",
     "提前完成": "task-early",
@@ -166,6 +172,18 @@ class Term:
 
 
 @dataclass(frozen=True)
+class Band:
+    """One step of 分档计分: a measure of at least ``min`` scores ``points``."""
+
+    __pydantic_config__ = MODEL_CONFIG
+
+    points: Number
+    """The points of this step."""
+    min: Number | None = None
+    """The lowest measure that reaches it (含); the last step has none."""
+
+
+@dataclass(frozen=True)
 class Indicator:
     """A weighted indicator (考评指标) scored by one method from the unit's targets."""
 
@@ -178,7 +196,8 @@ class Indicator:
     points: Number
     """Its 分值."""
     method: Method = "completion"
-    """completion 完成比例, efficacy 功效系数, relative 相对最优, steps 对标均值, rank 排名."""
+    """completion 完成比例, efficacy 功效系数, relative 相对最优, steps 对标均值, rank 排名,
+    bands 分档."""
     roles: tuple[RoleName, ...] = DEFAULT_ROLES
     """Which of a unit's tasks count: those it leads (lead 牵头), is solely responsible
     for (responsible 负责) or cooperates on (cooperate 配合)."""
@@ -213,6 +232,8 @@ class Indicator:
     """The indicator never scores less."""
     ceiling: Number | None = None
     """The indicator never scores more (default: its points)."""
+    bands: tuple[Band, ...] = ()
+    """bands: the steps, from the highest down (达到80%的得10分，否则不得分)."""
     every: Every | None = None
     """Score each month or quarter and take the mean (年终按12个月的得分取平均值)."""
     absent: Absent = "average"
