@@ -416,7 +416,9 @@ def test_a_unit_with_its_own_sheet_in_markdown(zc, scored):
         "| 1 | 目标任务完成情况：第2项 2.1 年度用水总量 3000万立方米，上限8000万立方米，序时允许4646.4万立方米，未超限（进展记录 2023-06-10-2-abc123） | 80×100.00%＝80 | 80.00 |"
         in result.stdout
     )
-    assert result.stdout.endswith("|  | 合计 |  | 80.00 |\n\n> 测试区人民政府办公室\n> 2023年7月31日\n")
+    assert result.stdout.endswith(
+        "|  | 合计 |  | 80.00 |\n\n> 测试区人民政府办公室\n> 2023年7月31日\n"
+    )
 
 
 def test_the_hooks_keep_issued_score_sheets_append_only(zc, scored, git_identity):
