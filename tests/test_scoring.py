@@ -440,3 +440,20 @@ def test_the_hooks_keep_issued_score_sheets_append_only(zc, scored, git_identity
     assert result.returncode == 1
     assert "data/scores/2023.yaml：这次提交会修改或删除已记录的考评结果" in result.stderr
     assert "data/scores/*.yaml merge=union" in (scored / ".gitattributes").read_text("utf-8")
+
+
+def test_hostile_rules_are_refused_with_their_place(zc, scored):
+    path = scored / "data" / "scoring.yaml"
+    path.write_text("title: !!python/object:os.system 考评\n", "utf-8")
+    result = zc("check", root=scored)
+    assert result.stdout.splitlines()[0] == (
+        "data/scoring.yaml:1:8: error[unsafe-tag]: 不支持的 YAML 标签 tag:yaml.org,2002:python/object:os.system"
+    )
+    path.write_bytes("title: 考评\n".encode("gbk"))
+    assert "error[encoding]" in zc("check", root=scored).stdout
+    path.write_text(
+        RULES.replace("title: 测试考评办法", 'title: "=HYPERLINK(\\"x\\")\\e[2J"'), "utf-8"
+    )
+    explained = zc("score", "-u", "区水利局", "--explain", "--as-of", "2023-07-31", root=scored)
+    assert '考评办法：=HYPERLINK("x")\\x1b[2J' in explained.stdout
+    assert "\x1b" not in explained.stdout

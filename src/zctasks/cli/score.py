@@ -179,7 +179,9 @@ def score_command(
         sys.stdout.write(_explain(sheet, found))
         change = next((c for c in compared if c.unit == chosen), None)
         if change is not None:
-            sys.stdout.write("\n" + _change_text(change, label) + "\n")
+            from zctasks.judge.views import visible
+
+            sys.stdout.write("\n" + visible(_change_text(change, label), newlines=True) + "\n")
         return
     _summary(sheet, chosen, compared, label)
 
@@ -218,10 +220,11 @@ def _tell_changes(compared: list[Any], label: str) -> None:
         sys.stderr.write(f"与{label}相比，各单位得分没有变化\n")
         return
     sys.stderr.write(f"与{label}相比，{len(compared)}个单位有变化：\n")
+    from zctasks.judge.views import visible
+
     for change in compared:
-        sys.stderr.write(
-            _change_text(change, label).replace(f"与{label}相比：", f"  {change.unit}：", 1) + "\n"
-        )
+        text = _change_text(change, label).replace(f"与{label}相比：", f"  {change.unit}：", 1)
+        sys.stderr.write(visible(text, newlines=True) + "\n")
 
 
 def _summary(sheet: Any, chosen: str | None, compared: list[Any], label: str) -> None:
@@ -318,4 +321,4 @@ def _explain(sheet: Any, unit: Any) -> str:
         effect = f"等次定为{hit.grade}" if hit.grade else f"等次最高为{hit.max_grade}"
         out.append(f"一票否决：{visible(hit.name)}（{visible(hit.what)}），{effect}")
     out.append(f"合计 {unit.total}")
-    return "\n".join(out) + "\n"
+    return visible("\n".join(out), newlines=True) + "\n"
