@@ -18,7 +18,26 @@ def _score(zc, root, *args):
     result = zc("score", "-f", "json", *args, root=root)
     assert result.exit_code == 0, result.stderr
     sheet = json.loads(result.stdout)
+    _cached_rules_are_the_rules(root)
     return {u["unit"]: u for u in sheet["units"]}
+
+
+def _cached_rules_are_the_rules(root):
+    """The rules as the cache gives them back equal the rules validated afresh."""
+    import os
+
+    from zctasks.load.loading import load_ledger
+    from zctasks.scoring.reading import read_rules
+
+    ledger = load_ledger(root)
+    cached, problems = read_rules(ledger, root)
+    os.environ["ZCTASKS_NO_CACHE"] = "1"
+    try:
+        fresh, _ = read_rules(ledger, root)
+    finally:
+        del os.environ["ZCTASKS_NO_CACHE"]
+    assert problems == [] and cached is not None and fresh is not None
+    assert (cached.file, cached.record_lines, cached.units) == (fresh.file, fresh.record_lines, fresh.units)
 
 
 # ---------------------------------------------------------------------------------------

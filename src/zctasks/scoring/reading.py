@@ -48,7 +48,6 @@ def read_rules(ledger: Ledger, root: Path) -> tuple[Rules | None, list[Diagnosti
 
     from zctasks.files import yamlfile
     from zctasks.files.limits import InputTooLarge, read_bounded
-    from zctasks.plan import schema
 
     name = SCORING_FILE.as_posix()
     try:
@@ -59,6 +58,17 @@ def read_rules(ledger: Ledger, root: Path) -> tuple[Rules | None, list[Diagnosti
         return None, [exc.diagnostic()]
     except OSError as exc:
         return None, [Diagnostic(name, 1, 1, "unreadable", f"无法读取文件：{exc.strerror}")]
+    from zctasks.load import cache
+
+    entry = cache.key("scoring", [("plan", ledger.key.encode()), ("", raw)]) if ledger.key else ""
+    stored = cache.load(entry) if entry else None
+    if stored is not None:
+        try:
+            return _from_json(stored, name, hashlib.sha256(raw).hexdigest()), []
+        except (ValueError, KeyError, TypeError):
+            pass  # from another version, or damaged: check again
+    from zctasks.plan import schema
+
     doc, problems = yamlfile.parse(name, raw)
     if doc is None:
         return None, problems
@@ -71,7 +81,66 @@ def read_rules(ledger: Ledger, root: Path) -> tuple[Rules | None, list[Diagnosti
     rules = Rules(value, name, hashlib.sha256(raw).hexdigest())
     rules.record_lines = [doc.where(("records", i))[0] for i in range(len(value.records))]
     problems += _check(value, doc, ledger, rules)
+    if entry and not problems:
+        cache.store(entry, _to_json(rules))
     return (None if any(d.severity == "error" for d in problems) else rules), problems
+
+
+def _to_json(rules: Rules) -> bytes:
+    """The checked rules for the cache (``_from_json`` rebuilds them without pydantic)."""
+    import json
+    from dataclasses import asdict
+
+    record = {
+        "file": asdict(rules.file),
+        "record_lines": rules.record_lines,
+        "units": rules.units,
+    }
+    return json.dumps(record, ensure_ascii=False, default=str).encode("utf-8")
+
+
+def _from_json(data: bytes, path: str, digest: str) -> Rules:
+    import json
+    from datetime import date
+
+    from zctasks.scoring import rules as model
+
+    record = json.loads(data)
+    raw = record["file"]
+
+    def tupled(item: dict[str, Any], *keys: str) -> dict[str, Any]:
+        return {k: (tuple(v) if k in keys and v is not None else v) for k, v in item.items()}
+
+    file = model.ScoringFile(
+        **{
+            **tupled(raw, "assessed"),
+            "series": tuple(model.Series(**tupled(x, "units", "kinds")) for x in raw["series"]),
+            "periods": tuple(
+                model.Period(x["name"], date.fromisoformat(x["end"]), x["weight"])
+                for x in raw["periods"]
+            ),
+            "indicators": tuple(
+                model.Indicator(
+                    **{
+                        **tupled(x, "roles", "tasks", "targets"),
+                        "measure": tuple(model.Term(**t) for t in x["measure"]),
+                        "bands": tuple(model.Band(**b) for b in x["bands"]),
+                    }
+                )
+                for x in raw["indicators"]
+            ),
+            "events": tuple(
+                model.EventRule(**tupled(x, "roles", "tasks", "range")) for x in raw["events"]
+            ),
+            "caps": tuple(model.Cap(**tupled(x, "rules")) for x in raw["caps"]),
+            "vetoes": tuple(model.Veto(**tupled(x, "targets", "roles")) for x in raw["vetoes"]),
+            "grades": tuple(model.Grade(**x) for x in raw["grades"]),
+            "records": tuple(
+                model.Record(**{**x, "date": date.fromisoformat(x["date"])}) for x in raw["records"]
+            ),
+        }
+    )
+    return Rules(file, path, digest, list(record["record_lines"]), dict(record["units"]))
 
 
 def load_rules(ledger: Ledger, root: Path) -> Rules:
