@@ -37,7 +37,11 @@ def _cached_rules_are_the_rules(root):
     finally:
         del os.environ["ZCTASKS_NO_CACHE"]
     assert problems == [] and cached is not None and fresh is not None
-    assert (cached.file, cached.record_lines, cached.units) == (fresh.file, fresh.record_lines, fresh.units)
+    assert (cached.file, cached.record_lines, cached.units) == (
+        fresh.file,
+        fresh.record_lines,
+        fresh.units,
+    )
 
 
 # ---------------------------------------------------------------------------------------
