@@ -24,6 +24,7 @@ STAGES = [
     "log",
     "load",
     "judge",
+    "scoring",
     "documents",
     "intake",
     "importer",

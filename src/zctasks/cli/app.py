@@ -32,6 +32,7 @@ COMMAND_MODULES = {
     "init": "plan",
     "import": "plan",
     "report": "report",
+    "score": "score",
     "progress": "progress",
     "hooks": "hooks",
 }

@@ -55,6 +55,12 @@ def hooks_run(
     root = _repository_root(ctx)
     problems = staged_problems(root)
     result = loading.check(root)
+    if result.ledger is not None:
+        from zctasks.scoring.reading import check_scoring
+
+        result = result._replace(
+            diagnostics=result.diagnostics + check_scoring(result.ledger, root)
+        )
     lines = [f"zctasks（{name}）：提交被拒绝。"] if problems or result.errors else []
     lines += [f"- {problem}" for problem in problems]
     lines += [d.render() for d in result.errors]

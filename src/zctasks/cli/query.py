@@ -286,6 +286,12 @@ def check_ledger(
 
     root = _state(ctx).root()
     result = loading.check(root.path)
+    if result.ledger is not None:
+        from zctasks.scoring.reading import check_scoring
+
+        result = result._replace(
+            diagnostics=result.diagnostics + check_scoring(result.ledger, root.path)
+        )
     errors, warnings = len(result.errors), len(result.warnings)
     from zctasks.load.cache import problems as cache_problems
 
@@ -324,6 +330,7 @@ class SchemaName(StrEnum):
     tasks = "tasks"
     departments = "departments"
     config = "config"
+    scoring = "scoring"
 
 
 @app.command("schema")
@@ -331,11 +338,16 @@ def print_schema(
     name: Annotated[
         SchemaName,
         typer.Argument(
-            help="哪个数据文件：tasks（data/tasks.yaml）或 departments（data/departments.yaml）。"
+            help="哪个数据文件：tasks、departments、config 或 scoring（data/scoring.yaml，考评办法）。"
         ),
     ],
 ) -> None:
     """输出数据文件的 JSON Schema，供编辑器边写边校验。"""
+    if name is SchemaName.scoring:
+        from zctasks.scoring.reading import json_schema as scoring_schema
+
+        print_json(scoring_schema())
+        return
     from zctasks.plan.schema import json_schema
 
     print_json(json_schema(name.value))

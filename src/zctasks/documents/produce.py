@@ -7,13 +7,16 @@ import stat
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
-from typing import Any, Literal, NamedTuple
+from typing import TYPE_CHECKING, Any, Literal, NamedTuple
 
 from zctasks.files.errors import UsageError, ZctasksError
 from zctasks.log.store import Progress
 from zctasks.plan.ledger import Ledger
 
-Kind = Literal["briefing", "ledger", "dept", "urge", "register"]
+if TYPE_CHECKING:
+    from zctasks.scoring.sheet import ScoreSheet
+
+Kind = Literal["briefing", "ledger", "dept", "urge", "register", "score"]
 Format = Literal["md", "docx", "xlsx", "html", "csv", "txt"]
 BINARY_FORMATS = ("docx", "xlsx")
 SHEET_TITLES = {
@@ -22,6 +25,7 @@ SHEET_TITLES = {
     "dept": "任务清单",
     "urge": "催办单",
     "register": "催办登记",
+    "score": "考评结果",
 }
 LANDSCAPE = ("ledger", "register")
 
@@ -105,6 +109,25 @@ def produce(ledger: Ledger, progress: Progress, request: Request) -> Produced:
     return Produced(content, str(context.get("notice", "")))
 
 
+def produce_score(
+    ledger: Ledger,
+    sheet: ScoreSheet,
+    fmt: Format,
+    unit: str | None = None,
+    template: Path | None = None,
+) -> Produced:
+    """The 考评结果 (or one unit's sheet) in the requested format."""
+    from zctasks.documents.reports.score import score
+    from zctasks.files import limits
+
+    context = score(ledger, sheet, unit)
+    request = Request("score", fmt, sheet.as_of, unit=unit, template=template)
+    content = _document(ledger, request, context)
+    if len(content) > limits.MAX_BYTES:
+        raise ZctasksError(f"考评结果过大（{len(content)} 字节，上限 {limits.MAX_BYTES} 字节）")
+    return Produced(content, "")
+
+
 def _document(ledger: Ledger, request: Request, context: dict[str, Any]) -> bytes:
     from zctasks.documents.rendering import render_template
 
@@ -143,6 +166,8 @@ def _document(ledger: Ledger, request: Request, context: dict[str, Any]) -> byte
 def _sheet_heading(context: dict[str, Any]) -> tuple[str, str]:
     """The title row and the as-of row every worksheet starts with."""
     title = str(context.get("title", ""))
+    if context.get("kind") == "score":
+        return title, f"截至{context['as_of']}，按《{context['rules_title']}》"
     as_of = f"截至{context['as_of']}，序时进度{context['elapsed']}"
     if context.get("kind") == "briefing":
         title = f"{context['publication']}第{context['issue']}期：{title}"
@@ -156,6 +181,8 @@ def _sheet_tables(
     """The tables of a document, as worksheets or CSV; the slips of a set as one table."""
     from zctasks.documents.rendering import tables
 
+    if kind == "score":
+        return _score_tables(context)
     if kind != "urge":
         return tables(markdown)
     rows = [["编号", "承办单位", "序号", "任务", "进度", "情况", "反馈时限"]]
@@ -173,6 +200,41 @@ def _sheet_tables(
                 ]
             )
     return [("催办事项", rows)]
+
+
+def _score_tables(context: dict[str, Any]) -> list[tuple[str, list[list[str]]]]:
+    """The scores as one table, every line of points as another (numbers as numbers)."""
+    summary = [["序列", "名次", "单位", "得分", "等次", "备注"]]
+    for series in context["series"]:
+        for row in series["rows"]:
+            summary.append(
+                [
+                    series["name"],
+                    str(row["rank"]),
+                    row["unit"],
+                    row["total"],
+                    row["grade"],
+                    row["note"],
+                ]
+            )
+    lines = [["单位", "序号", "考评项目", "期间", "类别", "依据", "依据记录", "计算", "得分"]]
+    for unit in context["units"]:
+        for n, line in enumerate(unit["lines"], 1):
+            lines.append(
+                [
+                    unit["unit"],
+                    str(n),
+                    line["rule"],
+                    line["period"],
+                    line["kind"],
+                    line["what"],
+                    line["sources"],
+                    line["arithmetic"],
+                    line["value"],
+                ]
+            )
+    found = [("得分明细", lines)]
+    return found if context["single"] else [("考评结果", summary), *found]
 
 
 _NOT_REGULAR = {

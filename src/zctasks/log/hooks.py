@@ -20,13 +20,15 @@ MARKER = "# zctasks hook"
 HOOKS = ("pre-commit", "pre-merge-commit")
 UNION_RULE = "data/progress/*.yaml merge=union"
 URGES_RULE = "data/urges/*.yaml merge=union"
+SCORES_RULE = "data/scores/*.yaml merge=union"
 GITATTRIBUTES = f"""\
 # Two analysts appending progress (or issuing 催办单) merge without conflict:
 # every entry is one line, so a union merge keeps both sides whole.
 {UNION_RULE}
 {URGES_RULE}
+{SCORES_RULE}
 """
-APPEND_ONLY = ("data/progress/", "data/urges/")
+APPEND_ONLY = ("data/progress/", "data/urges/", "data/scores/")
 """The logs whose recorded lines a commit may not edit or delete."""
 IGNORED = (
     "data/progress/.zctasks.lock",
@@ -51,6 +53,7 @@ echo "zctasks 钩子：找不到 zctasks 命令，无法检查这次提交。" >
 echo "请先激活安装了 zctasks 的环境再提交（跳过检查：git commit --no-verify）。" >&2
 exit 1
 """
+_LOGS = {"urges": "催办单", "scores": "考评结果"}
 _CONFLICT = re.compile(r"^(<{7}|={7}|>{7})( |$)")
 
 
@@ -80,7 +83,9 @@ def install(root: Path, force: bool = False) -> list[str]:
         path.write_text(script, "utf-8")
         path.chmod(0o755)
         done.append(f"已安装钩子 {name}")
-    done += _ensure_lines(root / ".gitattributes", GITATTRIBUTES, (UNION_RULE, URGES_RULE))
+    done += _ensure_lines(
+        root / ".gitattributes", GITATTRIBUTES, (UNION_RULE, URGES_RULE, SCORES_RULE)
+    )
     done += _ensure_lines(root / ".gitignore", "", IGNORED)
     return done
 
@@ -148,7 +153,7 @@ def staged_problems(root: Path) -> list[str]:
                 staged.remove(content)
                 continue
             problems.append(
-                f"{path}：这次提交会修改或删除已记录的{'催办单' if 'urges' in path else '进展'}：{content[:60]}"
+                f"{path}：这次提交会修改或删除已记录的{_LOGS.get(path.split('/')[1], '进展')}：{content[:60]}"
                 + ("…" if len(content) > 60 else "")
             )
     if any("已记录的" in p for p in problems):

@@ -18,6 +18,7 @@ COPIED = (
     "schema/tasks.schema.json",
     "schema/departments.schema.json",
     "schema/config.schema.json",
+    "schema/scoring.schema.json",
 )
 
 

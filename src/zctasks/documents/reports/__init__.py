@@ -1,7 +1,8 @@
 """What each document says, as plain data for templates: no rendering here.
 
 One module per document kind — ``briefing`` (工作简报), ``status_ledger`` (台账),
-``notice`` (a unit's notice), ``urge`` (催办单 and their register) — over ``common`` (what
+``notice`` (a unit's notice), ``urge`` (催办单 and their register), ``score`` (考评结果, from
+a score sheet of ``scoring``) — over ``common`` (what
 every document shares) and ``wording`` (how documents say dates, figures and lights).
 Contexts hold only strings, numbers, lists and dicts, so that a user's template, which runs
 sandboxed, can read them and reach nothing else.
