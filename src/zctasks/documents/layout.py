@@ -137,7 +137,7 @@ def text_width(text: str) -> float:
 
 def plain_text(blocks: list[Block]) -> str:
     """The main text as plain lines for a chat group: no Markdown symbols, no tables, no
-    attachments or imprint (they stay in the official document)."""
+    imprint; the list of attachments says that they are in the official document."""
     lines: list[str] = []
     skipped = (
         "masthead-rule",
@@ -147,7 +147,6 @@ def plain_text(blocks: list[Block]) -> str:
         "table",
         "cut",
         "form",
-        "attachments",
     )
     for role, block in parts(blocks):
         if role == "page":
@@ -158,7 +157,10 @@ def plain_text(blocks: list[Block]) -> str:
         if role in skipped:
             continue
         text = block.text.replace("\t", "　")
-        if role == "signature":
+        if role == "attachments":
+            listed = "；".join(line.strip() for line in text.removeprefix("附件：").split("\n"))
+            lines += ["", f"附件（见正式印发的文件，未随本文发送）：{listed}"]
+        elif role == "signature":
             lines += ["", *text.split("\n")]
         elif role == "masthead":
             lines.append(f"【{text}】")

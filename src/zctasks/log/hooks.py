@@ -20,13 +20,15 @@ MARKER = "# zctasks hook"
 HOOKS = ("pre-commit", "pre-merge-commit")
 UNION_RULE = "data/progress/*.yaml merge=union"
 URGES_RULE = "data/urges/*.yaml merge=union"
+BRIEFINGS_RULE = "data/briefings/*.yaml merge=union"
 GITATTRIBUTES = f"""\
-# Two analysts appending progress (or issuing 催办单) merge without conflict:
+# Two analysts appending progress (or issuing 催办单 and briefings) merge without conflict:
 # every entry is one line, so a union merge keeps both sides whole.
 {UNION_RULE}
 {URGES_RULE}
+{BRIEFINGS_RULE}
 """
-APPEND_ONLY = ("data/progress/", "data/urges/")
+APPEND_ONLY = ("data/progress/", "data/urges/", "data/briefings/")
 """The logs whose recorded lines a commit may not edit or delete."""
 IGNORED = (
     "data/progress/.zctasks.lock",
@@ -80,7 +82,9 @@ def install(root: Path, force: bool = False) -> list[str]:
         path.write_text(script, "utf-8")
         path.chmod(0o755)
         done.append(f"已安装钩子 {name}")
-    done += _ensure_lines(root / ".gitattributes", GITATTRIBUTES, (UNION_RULE, URGES_RULE))
+    done += _ensure_lines(
+        root / ".gitattributes", GITATTRIBUTES, (UNION_RULE, URGES_RULE, BRIEFINGS_RULE)
+    )
     done += _ensure_lines(root / ".gitignore", "", IGNORED)
     return done
 
@@ -148,7 +152,7 @@ def staged_problems(root: Path) -> list[str]:
                 staged.remove(content)
                 continue
             problems.append(
-                f"{path}：这次提交会修改或删除已记录的{'催办单' if 'urges' in path else '进展'}：{content[:60]}"
+                f"{path}：这次提交会修改或删除已记录的{_what(path)}：{content[:60]}"
                 + ("…" if len(content) > 60 else "")
             )
     if any("已记录的" in p for p in problems):
@@ -157,3 +161,11 @@ def staged_problems(root: Path) -> list[str]:
             "用 git checkout -- data/progress 恢复被改动的行"
         )
     return problems
+
+
+def _what(path: str) -> str:
+    if path.startswith("data/urges/"):
+        return "催办单"
+    if path.startswith("data/briefings/"):
+        return "简报登记"
+    return "进展"

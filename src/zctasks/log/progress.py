@@ -37,6 +37,7 @@ FIELD_NAMES = {
     "status": "状态",
     "note": "进展情况",
     "values": "指标",
+    "estimates": "预计数",
     "source": "依据",
     "next": "下步计划",
     "problems": "存在问题",
@@ -67,6 +68,8 @@ def entry_record(entry: Entry) -> dict[str, Any]:
         record["status"] = entry.status
         if entry.values:
             record["values"] = entry.values
+        if entry.estimates:
+            record["estimates"] = entry.estimates
         record["note"] = entry.note
         for name in _OPTIONAL:
             if getattr(entry, name):
@@ -90,6 +93,7 @@ def entry_json(entry: Entry) -> dict[str, Any]:
         "by": entry.by,
         "status": entry.status,
         "values": dict(entry.values),
+        "estimates": dict(entry.estimates),
         "note": entry.note,
         "source": entry.source,
         "next": entry.next,
@@ -207,7 +211,9 @@ def column_in(line: str, loc: tuple[str, ...], *, key: bool = False) -> int:
 
 
 _TEXT_FIELDS = ("note", "source", "next", "problems", "forced", "fixes", "voids", "reason")
-_FIELDS = frozenset(("id", "task", "date", "by", "status", "values", "at", *_TEXT_FIELDS))
+_FIELDS = frozenset(
+    ("id", "task", "date", "by", "status", "values", "estimates", "at", *_TEXT_FIELDS)
+)
 _STATUSES = frozenset(("未启动", "推进中", "已完成", "受阻"))
 _DAY = re.compile(r"\d{4}-\d{2}-\d{2}\Z")
 _MOMENT = re.compile(r"\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(?:\.\d{1,6})?(?:Z|[+-]\d{2}:\d{2})\Z")
@@ -235,6 +241,7 @@ def plain_entries(lines: list[tuple[int, str]]) -> list[Entry] | None:
             and record.get("status", "推进中") in _STATUSES
             and all(isinstance(record.get(name, ""), str) for name in _TEXT_FIELDS)
             and _plain_values(record.get("values", {}))
+            and _plain_values(record.get("estimates", {}))
             and (
                 "at" not in record
                 or (isinstance(record["at"], str) and _MOMENT.match(record["at"]))
@@ -394,6 +401,7 @@ def check_entry(ledger: Ledger, entry: Entry, doc: Any, i: int | str) -> list[Di
     if entry.by not in task.units() or entry.by not in ledger.units:
         found += _check_reporter(ledger, task, entry, doc, i)
     found += _check_values(task, entry, doc, i)
+    found += _check_values(task, entry, doc, i, "estimates")
     return found
 
 
@@ -403,7 +411,17 @@ def _check_withdrawal(entry: Entry, doc: Any, i: int | str) -> list[Diagnostic]:
         found.append(doc.diagnostic((i, "voids"), "empty", "撤销记录须写明原因（reason）"))
     carried = [
         name
-        for name in ("status", "note", "values", "source", "next", "problems", "forced", "fixes")
+        for name in (
+            "status",
+            "note",
+            "values",
+            "estimates",
+            "source",
+            "next",
+            "problems",
+            "forced",
+            "fixes",
+        )
         if getattr(entry, name)
     ]
     if carried:
@@ -420,12 +438,17 @@ def _check_withdrawal(entry: Entry, doc: Any, i: int | str) -> list[Diagnostic]:
     return found
 
 
-def _check_values(task: Task, entry: Entry, doc: Any, i: int | str) -> list[Diagnostic]:
+def _check_values(
+    task: Task, entry: Entry, doc: Any, i: int | str, field: str = "values"
+) -> list[Diagnostic]:
+    """The figures of ``values`` (or of ``estimates``): known targets, real numbers, no
+    negative figure where the target cannot be negative."""
     found: list[Diagnostic] = []
-    if not entry.values:
+    figures: dict[str, Any] = getattr(entry, field)
+    if not figures:
         return found
     targets = {t.id: t for t in task.targets}
-    for target_id, value in entry.values.items():
+    for target_id, value in figures.items():
         target = targets.get(target_id)
         if target is None:
             hint = (
@@ -435,7 +458,7 @@ def _check_values(task: Task, entry: Entry, doc: Any, i: int | str) -> list[Diag
             )
             found.append(
                 doc.diagnostic(
-                    (i, "values", target_id),
+                    (i, field, target_id),
                     "unknown-target",
                     f"指标 {target_id} 不属于任务 {task.id}",
                     hint,
@@ -446,12 +469,12 @@ def _check_values(task: Task, entry: Entry, doc: Any, i: int | str) -> list[Diag
         problem = number_problem(value)
         if problem is not None:
             found.append(
-                doc.diagnostic((i, "values", target_id), "number", f"指标 {target_id} 的{problem}")
+                doc.diagnostic((i, field, target_id), "number", f"指标 {target_id} 的{problem}")
             )
         elif value < 0 and not target.change:
             found.append(
                 doc.diagnostic(
-                    (i, "values", target_id),
+                    (i, field, target_id),
                     "range",
                     f"指标 {target_id} 的数值不能为负：{value}",
                     "只有增长率、变化量类指标（change: true）可以为负",
@@ -493,6 +516,7 @@ def load_entry(values: dict[str, Any]) -> Entry:
         status=values.get("status"),
         note=values.get("note", ""),
         values=dict(values.get("values", {})),
+        estimates=dict(values.get("estimates", {})),
         source=values.get("source", ""),
         next=values.get("next", ""),
         problems=values.get("problems", ""),
