@@ -498,14 +498,21 @@ def _requirements(ledger: Ledger, facts: Facts, deadline: date) -> list[str]:
     settings = ledger.report_settings
     by = f"{short_date(deadline, facts.now.as_of.year)}前"
 
-    def own(states: list[TaskState]) -> list[TaskState]:
-        return [s for s in states if issuer in accountable(ledger, s.task)]
-
     def others(states: list[TaskState]) -> list[TaskState]:
+        """Tasks another unit (not a Party one) answers for: it is asked."""
         return [
             s
             for s in states
             if any(u != issuer and not is_party(ledger, u) for u in accountable(ledger, s.task))
+        ]
+
+    def own(states: list[TaskState]) -> list[TaskState]:
+        """The issuing office's tasks that no one else is asked about."""
+        asked = {s.task.id for s in others(states)}
+        return [
+            s
+            for s in states
+            if issuer in accountable(ledger, s.task) and s.task.id not in asked
         ]
 
     red = facts.states("red")
