@@ -468,7 +468,7 @@ def test_word_files_are_chinese_and_carry_no_template_fonts(zc, ledger, tmp_path
     )
     archive = zipfile.ZipFile(out)
     styles = archive.read("word/styles.xml").decode()
-    assert '<w:lang w:val="zh-CN" w:eastAsia="zh-CN" w:bidi="ar-SA"/>' in styles
+    assert '<w:lang w:val="en-US" w:eastAsia="zh-CN" w:bidi="ar-SA"/>' in styles
     for leftover in ("Theme=", "Calibri", "Cambria", "Arial", "Courier", "ＭＳ"):
         assert leftover not in styles, leftover
     fonts = re.findall(r'w:name="([^"]+)"', archive.read("word/fontTable.xml").decode())

@@ -280,7 +280,7 @@ def _font_table(document: Any) -> None:
 
 
 def _chinese_defaults(document: Any) -> None:
-    """Chinese as the document's language, and no font from the template: every style's
+    """Chinese as the document's East Asian language, and no font from the template: every style's
     theme fonts (Calibri, Cambria, the Japanese ones) replaced by the document's own, the
     theme's fonts made the same, and the Word 2010 copy of the styles dropped."""
     from docx.opc.constants import RELATIONSHIP_TYPE as RT
@@ -293,7 +293,9 @@ def _chinese_defaults(document: Any) -> None:
     if language is None:
         language = OxmlElement("w:lang")
         r_pr.append(language)
-    language.set(qn("w:val"), "zh-CN")
+    # as Word on a Chinese system sets it: Chinese text zh-CN, Latin text (digits) en-US,
+    # which keeps 11月 from breaking between its digits
+    language.set(qn("w:val"), "en-US")
     language.set(qn("w:eastAsia"), "zh-CN")
     language.set(qn("w:bidi"), "ar-SA")
     for fonts in styles.iter(qn("w:rFonts")):

@@ -295,6 +295,10 @@ def _best_split(
     return best
 
 
+_FLOORS = {"存在问题": 6.0}
+"""Columns read as sentences however few rows fill them: never narrower than this."""
+
+
 def column_chars(rows: list[list[str]], budget: float) -> list[float]:
     """How many characters wide each column of a table is, within ``budget`` characters.
 
@@ -328,7 +332,7 @@ def column_chars(rows: list[list[str]], budget: float) -> list[float]:
     room = budget - sum(chars)
     start = 6.0 if sum(min(t, 6.0) + 0.6 for t in typical.values()) <= 0.9 * room else 4.0
     for c, value in typical.items():
-        chars[c] = max(min(value, start), heading[c] / 2, 2.0) + 0.6
+        chars[c] = max(min(value, start), heading[c] / 2, 2.0, _FLOORS.get(header[c], 0.0)) + 0.6
 
     def lines(c: int, width: float) -> list[int]:
         return [math.ceil(r[c] / max(width - 0.6, 0.5)) or 1 for r in lengths]

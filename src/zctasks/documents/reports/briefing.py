@@ -73,7 +73,7 @@ MOST_NAMED = 4
 """Tasks named by title for each light in the main text; the rest are counted."""
 TREND_POINTS = 20
 """Tenths of a percentage point the on-schedule share must move to be called a trend."""
-BODY_LINES = 54
+BODY_LINES = 51
 """Lines of main text that three pages hold under the masthead and title, with the
 headings and the list of attachments: what the briefing is cut to fit."""
 
