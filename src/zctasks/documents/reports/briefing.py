@@ -510,9 +510,7 @@ def _requirements(ledger: Ledger, facts: Facts, deadline: date) -> list[str]:
         """The issuing office's tasks that no one else is asked about."""
         asked = {s.task.id for s in others(states)}
         return [
-            s
-            for s in states
-            if issuer in accountable(ledger, s.task) and s.task.id not in asked
+            s for s in states if issuer in accountable(ledger, s.task) and s.task.id not in asked
         ]
 
     red = facts.states("red")
