@@ -107,8 +107,12 @@ def rendered(tmp_path_factory) -> dict[str, list[list[str]]]:
          "--outdir", str(out), *map(str, sources)],
         check=True, capture_output=True, timeout=600,
     )  # fmt: skip
-    pages = {path.stem: [p for p in _pages(out / f"{path.stem}.pdf") if p] for path in sources}
-    pages["urge.md"] = [[markdown]]  # blank pages (before an even 版记 page) left out above
+    pages = {path.stem: _pages(out / f"{path.stem}.pdf") for path in sources}
+    for name in ("briefing", "silent", "dept"):  # a blank page may stand before the 版记's
+        blank = [i for i, page in enumerate(pages[name]) if not page]
+        assert blank in ([], [len(pages[name]) - 2]), (name, blank)
+        pages[name] = [page for page in pages[name] if page]
+    pages["urge.md"] = [[markdown]]
     for path in sources:
         pages[f"{path.stem}.boxes"] = _boxes(out / f"{path.stem}.pdf")  # type: ignore[assignment]
     return pages

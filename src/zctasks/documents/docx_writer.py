@@ -8,8 +8,9 @@ characters fill the 156 mm line in Word, WPS and LibreOffice alike (LibreOffice 
 declared). Title in 22 pt 小标宋, broken into balanced lines at word boundaries; headings
 一、 in 黑体 and （一） in 楷体, kept with what follows; tables in 仿宋 off the line grid with
 repeated header rows and coloured lights; the signature and date placed per GB/T 9704
-7.3.5.2; the imprint (版记) between rules at the end; page numbers "— 1 —" in 4号宋体, right
-on odd pages and left on even ones, starting again for each slip of a set. The file's
+7.3.5.2; the imprint (版记) at the foot of an even last page, between rules as wide as the
+type area; page numbers "— 1 —" in 4号宋体, right on odd pages and left on even ones (none on
+the slips of a set, which are forms). The file's
 properties name the issuing office and the day it was made.
 """
 
@@ -118,7 +119,7 @@ def _style(
     return style
 
 
-def new_document(landscape: bool = False) -> Any:
+def new_document(landscape: bool = False, numbered: bool = True) -> Any:
     document = Document()
     section = document.sections[0]
     section.page_width, section.page_height = Mm(210), Mm(297)
@@ -184,7 +185,8 @@ def new_document(landscape: bool = False) -> Any:
             **none,
         )
         style.paragraph_format.widow_control = False
-    _page_numbers(document)
+    if numbered:
+        _page_numbers(document)
     return document
 
 
@@ -567,11 +569,8 @@ def _title(document: Any, block: Block, style: str, first: bool) -> None:
 
 
 def _new_document(document: Any) -> None:
-    """A new section that numbers its pages from 1: each slip of a set is its own."""
-    section = document.add_section(WD_SECTION.NEW_PAGE)
-    numbering = OxmlElement("w:pgNumType")
-    numbering.set(qn("w:start"), "1")
-    section._sectPr.append(numbering)
+    """A new section on a new page: each slip of a set is its own."""
+    document.add_section(WD_SECTION.NEW_PAGE)
 
 
 def _properties(document: Any, meta: dict[str, str]) -> None:
@@ -593,9 +592,17 @@ def _properties(document: Any, meta: dict[str, str]) -> None:
             del package.rels[rel_id]
 
 
-def docx_bytes(markdown: str, landscape: bool = False, meta: dict[str, str] | None = None) -> bytes:
-    """The document as .docx bytes; see ``layout.py`` for what each Markdown block becomes."""
-    document = new_document(landscape)
+def docx_bytes(
+    markdown: str,
+    landscape: bool = False,
+    meta: dict[str, str] | None = None,
+    numbered: bool = True,
+) -> bytes:
+    """The document as .docx bytes; see ``layout.py`` for what each Markdown block becomes.
+    A set of one-page slips (``numbered`` false) has no page numbers: a form needs none,
+    and numbering each slip from 1 would make LibreOffice put a blank page before every
+    second one (page 1 is a right-hand page)."""
+    document = new_document(landscape, numbered)
     previous = ""
     items = list(parts(blocks(markdown)))
     imprint: list[Block] = []

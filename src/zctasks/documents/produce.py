@@ -212,7 +212,9 @@ def _document(ledger: Ledger, request: Request, context: dict[str, Any]) -> byte
         "subject": ledger.plan.title,
         "issuer": str(context.get("supervisor_signer" if request.kind == "urge" else "signer", "")),
     }
-    return docx_bytes(markdown, landscape=request.kind in LANDSCAPE, meta=meta)
+    return docx_bytes(
+        markdown, landscape=request.kind in LANDSCAPE, meta=meta, numbered=request.kind != "urge"
+    )
 
 
 def _sheet_heading(context: dict[str, Any]) -> tuple[str, str]:
