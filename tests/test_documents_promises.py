@@ -487,6 +487,14 @@ def test_word_files_are_chinese_and_carry_no_template_fonts(zc, ledger, tmp_path
     last = document.sections[-1]
     assert last.start_type == 3  # the 版记 starts on an even page (WD_SECTION.EVEN_PAGE)
     assert last._sectPr.find(qn("w:vAlign")).get(qn("w:val")) == "bottom"
+    assert round((last.page_width - last.left_margin - last.right_margin).mm) == 156
+    rules = [p for p in document.paragraphs if p.style.name == "版记" and not p.text]
+    assert len(rules) == 3  # thick, thin between the two lines, thick
+    for rule in rules:  # as wide as the type area: no indent on either side
+        fmt = rule.paragraph_format
+        assert fmt.left_indent == fmt.right_indent == 0
+        border = rule._p.pPr.find(qn("w:pBdr")).find(qn("w:bottom"))
+        assert border.get(qn("w:sz")) in ("8", "6")
 
 
 def test_spreadsheets_name_the_office_and_no_software(zc, ledger, tmp_path):
@@ -519,3 +527,30 @@ def test_html_puts_the_charts_before_the_imprint_and_keeps_the_margins(zc, ledge
     html = out.read_text("utf-8")
     assert html.index('<section class="charts">') < html.index('<hr class="imprint-rule">')
     assert "@page { size: A4 portrait; margin: 37mm 26mm 35mm 28mm; }" in html
+
+
+def test_a_briefing_register_over_the_size_limit_is_refused(zc, ledger, monkeypatch):
+    from zctasks.load.loading import load_ledger
+    from zctasks.log.briefings import check_briefings
+
+    plan = load_ledger(ledger)
+    folder = ledger / "data" / "briefings"
+    folder.mkdir()
+    (folder / "2023.yaml").write_text("# " + "x" * 200 + "\n", "utf-8")
+    monkeypatch.setattr("zctasks.files.limits.MAX_BYTES", 100)
+    (found,) = check_briefings(plan, ledger)
+    assert (found.path, found.code) == ("data/briefings/2023.yaml", "too-large")
+
+
+def test_an_issue_recorded_meanwhile_is_numbered_past(zc, ledger):
+    """Two colleagues record two weeks at once: the second takes the next number."""
+    from zctasks.log.briefings import Issue, record
+
+    week = Issue(1, date(2023, 7, 31), date(2023, 7, 24), date(2023, 7, 30), date(2023, 7, 30), {})
+    other = Issue(1, date(2023, 8, 7), date(2023, 7, 31), date(2023, 8, 6), date(2023, 8, 6), {})
+    assert record(ledger, week).number == 1
+    with pytest.raises(Exception, match="第1期已登记为2023-07-24至2023-07-30的简报"):
+        record(ledger, other)
+    assert record(ledger, other, renumber=True).number == 2
+    assert record(ledger, week, renumber=True).number == 1  # recorded already: kept
+    assert zc("check", root=ledger).exit_code == 0

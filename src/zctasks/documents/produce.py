@@ -111,7 +111,15 @@ def _briefing(
             {key: tuple(ids) for key, ids in figures["lights"].items()},
             figures["values"],
         )
-        briefings.record(ledger.root, issue)
+        recorded = briefings.record(ledger.root, issue, renumber=request.issue is None)
+        if recorded.number != number:  # another issue was recorded meanwhile: number on
+            register = briefings.load_register(ledger, ledger.root)
+            number = recorded.number
+            previous = briefings.previous_of(register, since, number)
+            context = reports.briefing(
+                ledger, progress, since, until, request.as_of, day, number, previous, due
+            )
+            context.pop("record")
         notes.append(f"已登记简报第{number}期，登记在 data/briefings/")
     elif request.record and same is not None:
         notes.append(f"第{number}期已于{same.dated}登记，沿用原期号，没有重复登记")

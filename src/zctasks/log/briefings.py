@@ -94,8 +94,15 @@ def parse_register(ledger: Ledger, root: Path) -> tuple[list[Issue], list[Diagno
     issues: list[Issue] = []
     problems: list[Diagnostic] = []
     numbers: dict[int, str] = {}
+    from zctasks.files import limits
+
     for relative in register_files(root):
-        found, located = _parse_file(ledger, relative, (root / relative).read_bytes(), numbers)
+        try:
+            raw = limits.read_bounded(root / relative, relative.as_posix())
+        except limits.InputTooLarge as exc:
+            problems.append(exc.diagnostic())
+            continue
+        found, located = _parse_file(ledger, relative, raw, numbers)
         issues += found
         problems += located
     return sorted(issues, key=lambda i: i.number), problems
@@ -254,10 +261,12 @@ def next_number(issues: list[Issue]) -> int:
     return max((i.number for i in issues), default=0) + 1
 
 
-def record(root: Path, issue: Issue, at: datetime | None = None) -> Issue:
+def record(root: Path, issue: Issue, at: datetime | None = None, renumber: bool = False) -> Issue:
     """Append ``issue`` to the register under its lock and return it as recorded. An issue
     already recorded for the same period is kept as it is (its number never changes); a
-    number that another period already has is refused."""
+    number that another period already has is refused — or, with ``renumber`` (a number
+    the user did not choose), the issue takes the next free one, as when a colleague
+    recorded another issue a moment before."""
     from zctasks.files.writer import Transaction, update
     from zctasks.log.recording import recorded_at
 
@@ -274,7 +283,7 @@ def record(root: Path, issue: Issue, at: datetime | None = None) -> Issue:
                 and line.get("until") == issue.until.isoformat()
             ):
                 return _from_record(line)
-            if line.get("issue") == issue.number:
+            if line.get("issue") == issue.number and not renumber:
                 raise UsageError(
                     f"第{issue.number}期已登记为{line.get('since')}至{line.get('until')}的简报",
                     "期号登记后不再改变：不加 --issue 时自动接续上一期",
@@ -286,8 +295,11 @@ def record(root: Path, issue: Issue, at: datetime | None = None) -> Issue:
             text = raw.decode("utf-8-sig") if raw else HEADER
         if not text.endswith("\n"):
             text += "\n"
+        number = issue.number
+        if any(line.get("issue") == number for line in existing):
+            number = max(int(line["issue"]) for line in existing) + 1
         recorded = Issue(
-            issue.number,
+            number,
             issue.dated,
             issue.since,
             issue.until,
