@@ -487,7 +487,7 @@ def test_word_files_are_chinese_and_carry_no_template_fonts(zc, ledger, tmp_path
     last = document.sections[-1]
     assert last.start_type == 3  # the 版记 starts on an even page (WD_SECTION.EVEN_PAGE)
     assert last._sectPr.find(qn("w:vAlign")).get(qn("w:val")) == "bottom"
-    assert round((last.page_width - last.left_margin - last.right_margin).mm) == 156
+    assert round((last.page_width - last.left_margin - last.right_margin) / 36000) == 156  # mm
     rules = [p for p in document.paragraphs if p.style.name == "版记" and not p.text]
     assert len(rules) == 3  # thick, thin between the two lines, thick
     for rule in rules:  # as wide as the type area: no indent on either side
