@@ -159,11 +159,12 @@ def test_install_writes_the_union_rule_where_it_is_missing(zc, git_ledger):
     result = zc("hooks", "install", root=git_ledger)
     assert result.stdout == (
         "已在 .gitattributes 中写入 data/progress/*.yaml merge=union、data/urges/*.yaml merge=union、"
-        "data/scores/*.yaml merge=union\n"
+        "data/scores/*.yaml merge=union、data/briefings/*.yaml merge=union\n"
     )
     assert (git_ledger / ".gitattributes").read_text("utf-8") == (
         "*.txt text\ndata/progress/*.yaml merge=union\ndata/urges/*.yaml merge=union\n"
         "data/scores/*.yaml merge=union\n"
+        "data/briefings/*.yaml merge=union\n"
     )
 
 

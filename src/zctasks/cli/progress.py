@@ -57,6 +57,14 @@ ValuesOption = Annotated[
         show_default=False,
     ),
 ]
+EstimatesOption = Annotated[
+    list[str] | None,
+    typer.Option(
+        "--estimate",
+        help="单位给出的预计数（预计、预估），如 7.1=30：单独记录，不计入完成情况；可重复。",
+        show_default=False,
+    ),
+]
 CommitOption = Annotated[
     bool,
     typer.Option("--commit", help="写入后用 git 提交，只提交本次写入的记录。"),
@@ -88,6 +96,7 @@ def progress_add(
     ] = None,
     status: Annotated[str, typer.Option("--status", "-s", help=STATUS_HELP)] = "推进中",
     values: ValuesOption = None,
+    estimates: EstimatesOption = None,
     source: Annotated[str, typer.Option("--source", help="依据：文号、会议、链接等。")] = "",
     next_steps: Annotated[str, typer.Option("--next", help="下步计划。")] = "",
     problems: Annotated[str, typer.Option("--problems", help="存在问题。")] = "",
@@ -108,6 +117,7 @@ def progress_add(
         "by": by,
         "status": status,
         "values": parse_values(values or []),
+        "estimates": parse_values(estimates or [], "--estimate"),
         "note": note,
         "source": source,
         "next": next_steps,
@@ -147,6 +157,7 @@ def progress_fix(
         str | None, typer.Option("--status", "-s", help=STATUS_HELP, show_default=False)
     ] = None,
     values: ValuesOption = None,
+    estimates: EstimatesOption = None,
     drop: Annotated[
         list[str] | None,
         typer.Option(
@@ -193,6 +204,8 @@ def progress_fix(
     }
     if values:
         given["values"] = parse_values(values)
+    if estimates:
+        given["estimates"] = parse_values(estimates, "--estimate")
     entry = draft_fix(ledger, original, given, drop or [], reason, date.today())
     _record(
         root,

@@ -41,50 +41,128 @@ class Request:
     unit: str | None = None
     template: Path | None = None
     record: bool = False
-    """urge: record the slips in the register (issue them); without it, a preview."""
+    """urge: record the slips in the register (issue them); briefing: record the issue in
+    the briefing register; without it, a preview."""
+    day: date | None = None
+    """The day the document is dated (成文日期); default: the as-of date."""
 
 
 def context_for(ledger: Ledger, progress: Progress, request: Request) -> dict[str, Any]:
     from zctasks.documents import reports
+    from zctasks.documents.workdays import deadline
 
+    day = request.day or request.as_of
+    due = deadline(day, ledger.report_settings.urge_days)
+    notes = [due.warning] if due.warning and request.kind in ("briefing", "dept") else []
     if request.kind == "briefing":
-        if request.since is None or request.until is None:
-            raise UsageError("简报需要时间范围", "用 --week 2023-W30，或 --since 和 --until")
-        if request.until < request.since:
-            raise UsageError("--until 早于 --since")
-        return reports.briefing(
-            ledger, progress, request.since, request.until, request.as_of, request.issue
-        )
-    if request.kind == "ledger":
-        return reports.status_ledger(ledger, progress, request.as_of)
-    if request.kind == "dept":
+        context = _briefing(ledger, progress, request, day, due.day, notes)
+    elif request.kind == "ledger":
+        context = reports.status_ledger(ledger, progress, request.as_of, day)
+    elif request.kind == "dept":
         if request.unit is None:
             raise UsageError("dept 需要指定单位", "例如 zctasks report dept 区发改局")
-        return reports.department(ledger, progress, request.unit, request.as_of)
+        context = reports.department(ledger, progress, request.unit, request.as_of, day, due.day)
+    else:
+        context = _urge(ledger, progress, request, day, notes)
+    context["notice"] = "\n".join(notes)
+    return context
+
+
+def _briefing(
+    ledger: Ledger,
+    progress: Progress,
+    request: Request,
+    day: date,
+    due: date,
+    notes: list[str],
+) -> dict[str, Any]:
+    """The briefing, numbered and compared through the briefing register; recorded there
+    with ``--record``."""
+    from zctasks.documents import reports
+    from zctasks.log import briefings
+
+    since, until = request.since, request.until
+    if since is None or until is None:
+        raise UsageError("简报需要时间范围", "用 --week 2023-W30，或 --since 和 --until")
+    if until < since:
+        raise UsageError("--until 早于 --since")
+    register = briefings.load_register(ledger, ledger.root)
+    same = briefings.same_period(register, since, until)
+    if same is not None and request.issue is not None and request.issue != same.number:
+        raise UsageError(
+            f"这一期简报（{since}至{until}）已登记为第{same.number}期，期号不再改变",
+            "去掉 --issue 即按登记的期号重印",
+        )
+    number = request.issue or (same.number if same else briefings.next_number(register))
+    taken = next((i for i in register if i.number == number and i is not same), None)
+    if taken is not None:
+        raise UsageError(
+            f"第{number}期已登记为{taken.since}至{taken.until}的简报",
+            "期号登记后不再改变：不加 --issue 时自动接续上一期",
+        )
+    previous = briefings.previous_of(register, since, same.number if same else None)
+    context = reports.briefing(
+        ledger, progress, since, until, request.as_of, day, number, previous, due
+    )
+    figures = context.pop("record")
+    if request.record and same is None:
+        issue = briefings.Issue(
+            number,
+            day,
+            since,
+            until,
+            request.as_of,
+            {key: tuple(ids) for key, ids in figures["lights"].items()},
+            figures["values"],
+        )
+        recorded = briefings.record(ledger.root, issue, renumber=request.issue is None)
+        if recorded.number != number:  # another issue was recorded meanwhile: number on
+            register = briefings.load_register(ledger, ledger.root)
+            number = recorded.number
+            previous = briefings.previous_of(register, since, number)
+            context = reports.briefing(
+                ledger, progress, since, until, request.as_of, day, number, previous, due
+            )
+            context.pop("record")
+        notes.append(f"已登记简报第{number}期，登记在 data/briefings/")
+    elif request.record and same is not None:
+        notes.append(f"第{number}期已于{same.dated}登记，沿用原期号，没有重复登记")
+    elif same is None:
+        notes.append(f"预览：简报尚未登记；确认后加 --record 登记为第{number}期")
+    return context
+
+
+def _urge(
+    ledger: Ledger, progress: Progress, request: Request, day: date, notes: list[str]
+) -> dict[str, Any]:
+    """催办单 (previewed, or issued into the register with ``--record``), or the register."""
+    from zctasks.documents import reports
     from zctasks.log import urges
 
     register = urges.load_register(ledger, ledger.root)
     if request.kind == "register":
-        return reports.register(ledger, progress, register, request.as_of, request.unit)
-    drafts = reports.drafts(ledger, progress, request.as_of, request.unit)
-    before = {(s.issued.year, s.number) for s in register}
+        return reports.register(ledger, progress, register, request.as_of, day, request.unit)
+    drafts, found = reports.drafts(ledger, progress, request.as_of, request.unit, day)
+    notes += found
+    before = {(s.by, s.issued.year, s.number) for s in register}
     if request.record and drafts:
-        slips = urges.issue(ledger.root, drafts, ledger.report_settings.urge_code)
+        slips = urges.issue(ledger.root, drafts, reports.prefixes(ledger))
         register = urges.load_register(ledger, ledger.root)
     else:
         slips = [urges.issued_on(register, d.unit, d.issued) or d for d in drafts]
-    context = reports.urge(ledger, progress, request.as_of, slips, register, request.unit)
-    new = [s.code for s in slips if s.number and (s.issued.year, s.number) not in before]
+    context = reports.urge(ledger, progress, request.as_of, day, slips, register, request.unit)
+    new = [s.code for s in slips if s.number and (s.by, s.issued.year, s.number) not in before]
     if request.record:
         kept = len(slips) - len(new)
-        context["notice"] = (
+        notes.insert(
+            0,
             f"已签发催办单{len(new)}张"
             + (f"（{new[0]}）" if len(new) == 1 else f"（{new[0]}至{new[-1]}）" if new else "")
             + (f"；{kept}张当日已签发，沿用原编号" if kept else "")
-            + "，登记在 data/urges/"
+            + "，登记在 data/urges/",
         )
     elif any(not s.number for s in slips):
-        context["notice"] = "预览：催办单尚未编号、登记；确认后加 --record 签发"
+        notes.insert(0, "预览：催办单尚未编号、登记；确认后加 --record 签发")
     return context
 
 
@@ -152,15 +230,22 @@ def _document(ledger: Ledger, request: Request, context: dict[str, Any]) -> byte
         found = _sheet_tables(request.kind, context, markdown)
         if request.fmt == "csv":
             return sheets.csv_text(found).encode("utf-8")
-        return sheets.xlsx_bytes(found, _sheet_heading(context), SHEET_TITLES[request.kind])
+        return sheets.xlsx_bytes(
+            found,
+            _sheet_heading(context),
+            SHEET_TITLES[request.kind],
+            str(context.get("supervisor_signer" if request.kind == "urge" else "signer", "")),
+        )
     from zctasks.documents.docx_writer import docx_bytes
 
     meta = {
         "title": str(context.get("title", "")),
         "subject": ledger.plan.title,
-        "issuer": str(context.get("supervisor" if request.kind == "urge" else "issuer", "")),
+        "issuer": str(context.get("supervisor_signer" if request.kind == "urge" else "signer", "")),
     }
-    return docx_bytes(markdown, landscape=request.kind in LANDSCAPE, meta=meta)
+    return docx_bytes(
+        markdown, landscape=request.kind in LANDSCAPE, meta=meta, numbered=request.kind != "urge"
+    )
 
 
 def _sheet_heading(context: dict[str, Any]) -> tuple[str, str]:

@@ -224,9 +224,11 @@ def check(root: Path) -> CheckResult:
         return result
     ledger = result.ledger
     ledger.key = plan_key(contents)
+    from zctasks.log.briefings import check_briefings
     from zctasks.log.urges import check_urges
 
     indexes, found = _indexes(ledger)
     found += crosschecks.check(Progress(root, indexes), ledger)
     found += check_urges(ledger, root)
+    found += check_briefings(ledger, root)
     return CheckResult(ledger, result.diagnostics + found)

@@ -21,14 +21,17 @@ HOOKS = ("pre-commit", "pre-merge-commit")
 UNION_RULE = "data/progress/*.yaml merge=union"
 URGES_RULE = "data/urges/*.yaml merge=union"
 SCORES_RULE = "data/scores/*.yaml merge=union"
+BRIEFINGS_RULE = "data/briefings/*.yaml merge=union"
 GITATTRIBUTES = f"""\
-# Two analysts appending progress (or issuing 催办单) merge without conflict:
+# Two analysts appending progress (or issuing 催办单, briefings and scores) merge without
+# conflict:
 # every entry is one line, so a union merge keeps both sides whole.
 {UNION_RULE}
 {URGES_RULE}
 {SCORES_RULE}
+{BRIEFINGS_RULE}
 """
-APPEND_ONLY = ("data/progress/", "data/urges/", "data/scores/")
+APPEND_ONLY = ("data/progress/", "data/urges/", "data/scores/", "data/briefings/")
 """The logs whose recorded lines a commit may not edit or delete."""
 IGNORED = (
     "data/progress/.zctasks.lock",
@@ -53,7 +56,6 @@ echo "zctasks 钩子：找不到 zctasks 命令，无法检查这次提交。" >
 echo "请先激活安装了 zctasks 的环境再提交（跳过检查：git commit --no-verify）。" >&2
 exit 1
 """
-_LOGS = {"urges": "催办单", "scores": "考评结果"}
 _CONFLICT = re.compile(r"^(<{7}|={7}|>{7})( |$)")
 
 
@@ -84,7 +86,9 @@ def install(root: Path, force: bool = False) -> list[str]:
         path.chmod(0o755)
         done.append(f"已安装钩子 {name}")
     done += _ensure_lines(
-        root / ".gitattributes", GITATTRIBUTES, (UNION_RULE, URGES_RULE, SCORES_RULE)
+        root / ".gitattributes",
+        GITATTRIBUTES,
+        (UNION_RULE, URGES_RULE, SCORES_RULE, BRIEFINGS_RULE),
     )
     done += _ensure_lines(root / ".gitignore", "", IGNORED)
     return done
@@ -153,7 +157,7 @@ def staged_problems(root: Path) -> list[str]:
                 staged.remove(content)
                 continue
             problems.append(
-                f"{path}：这次提交会修改或删除已记录的{_LOGS.get(path.split('/')[1], '进展')}：{content[:60]}"
+                f"{path}：这次提交会修改或删除已记录的{_what(path)}：{content[:60]}"
                 + ("…" if len(content) > 60 else "")
             )
     if any("已记录的" in p for p in problems):
@@ -162,3 +166,13 @@ def staged_problems(root: Path) -> list[str]:
             "用 git checkout -- data/progress 恢复被改动的行"
         )
     return problems
+
+
+def _what(path: str) -> str:
+    if path.startswith("data/urges/"):
+        return "催办单"
+    if path.startswith("data/briefings/"):
+        return "简报登记"
+    if path.startswith("data/scores/"):
+        return "考评结果"
+    return "进展"

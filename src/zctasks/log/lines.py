@@ -40,6 +40,7 @@ class EntryLine(msgspec.Struct, forbid_unknown_fields=True, omit_defaults=True):
     status: Literal["未启动", "推进中", "已完成", "受阻"] | None = None
     note: str = ""
     values: dict[str, int | float] = {}
+    estimates: dict[str, int | float] = {}
     source: str = ""
     next: str = ""
     problems: str = ""
@@ -62,6 +63,7 @@ class EntryLine(msgspec.Struct, forbid_unknown_fields=True, omit_defaults=True):
             status=self.status,
             note=self.note,
             values=dict(self.values),
+            estimates=dict(self.estimates),
             source=self.source,
             next=self.next,
             problems=self.problems,

@@ -39,6 +39,7 @@ FIELD_NAMES = {
     "status": "状态",
     "note": "进展情况",
     "values": "指标",
+    "estimates": "预计数",
     "source": "依据",
     "next": "下步计划",
     "problems": "存在问题",
@@ -69,6 +70,8 @@ def entry_record(entry: Entry) -> dict[str, Any]:
         record["status"] = entry.status
         if entry.values:
             record["values"] = entry.values
+        if entry.estimates:
+            record["estimates"] = entry.estimates
         record["note"] = entry.note
         for name in _OPTIONAL:
             if getattr(entry, name):
@@ -92,6 +95,7 @@ def entry_json(entry: Entry) -> dict[str, Any]:
         "by": entry.by,
         "status": entry.status,
         "values": dict(entry.values),
+        "estimates": dict(entry.estimates),
         "note": entry.note,
         "source": entry.source,
         "next": entry.next,
@@ -390,6 +394,8 @@ def check_entry(ledger: Ledger, entry: AnyEntry, doc: Any, i: int | str) -> list
         found += _check_reporter(ledger, task, entry, doc, i)
     if entry.values:
         found += _check_values(ledger, task, entry, doc, i)
+    if entry.estimates:
+        found += _check_values(ledger, task, entry, doc, i, "estimates")
     return found
 
 
@@ -399,7 +405,17 @@ def _check_withdrawal(entry: AnyEntry, doc: Any, i: int | str) -> list[Diagnosti
         found.append(doc.diagnostic((i, "voids"), "empty", "撤销记录须写明原因（reason）"))
     carried = [
         name
-        for name in ("status", "note", "values", "source", "next", "problems", "forced", "fixes")
+        for name in (
+            "status",
+            "note",
+            "values",
+            "estimates",
+            "source",
+            "next",
+            "problems",
+            "forced",
+            "fixes",
+        )
         if getattr(entry, name)
     ]
     if carried:
@@ -417,11 +433,14 @@ def _check_withdrawal(entry: AnyEntry, doc: Any, i: int | str) -> list[Diagnosti
 
 
 def _check_values(
-    ledger: Ledger, task: Task, entry: AnyEntry, doc: Any, i: int | str
+    ledger: Ledger, task: Task, entry: AnyEntry, doc: Any, i: int | str, field: str = "values"
 ) -> list[Diagnostic]:
+    """The figures of ``values`` (or of ``estimates``): known targets, real numbers, no
+    negative figure where the target cannot be negative."""
     found: list[Diagnostic] = []
+    figures: dict[str, Any] = getattr(entry, field)
     targets = ledger.targets_of(task.id)
-    for target_id, value in entry.values.items():
+    for target_id, value in figures.items():
         target = targets.get(target_id)
         if target is None:
             hint = (
@@ -431,7 +450,7 @@ def _check_values(
             )
             found.append(
                 doc.diagnostic(
-                    (i, "values", target_id),
+                    (i, field, target_id),
                     "unknown-target",
                     f"指标 {target_id} 不属于任务 {task.id}",
                     hint,
@@ -442,12 +461,12 @@ def _check_values(
         problem = None if -LIMIT < value < LIMIT else number_problem(value)  # NaN goes on
         if problem is not None:
             found.append(
-                doc.diagnostic((i, "values", target_id), "number", f"指标 {target_id} 的{problem}")
+                doc.diagnostic((i, field, target_id), "number", f"指标 {target_id} 的{problem}")
             )
         elif value < 0 and not target.change:
             found.append(
                 doc.diagnostic(
-                    (i, "values", target_id),
+                    (i, field, target_id),
                     "range",
                     f"指标 {target_id} 的数值不能为负：{value}",
                     "只有增长率、变化量类指标（change: true）可以为负",
@@ -489,6 +508,7 @@ def load_entry(values: dict[str, Any]) -> Entry:
         status=values.get("status"),
         note=values.get("note", ""),
         values=dict(values.get("values", {})),
+        estimates=dict(values.get("estimates", {})),
         source=values.get("source", ""),
         next=values.get("next", ""),
         problems=values.get("problems", ""),

@@ -51,18 +51,18 @@ def recorded_at() -> datetime:
     return now.replace(microsecond=now.microsecond // 1000 * 1000)
 
 
-def parse_values(pairs: list[str]) -> dict[str, Any]:
+def parse_values(pairs: list[str], option: str = "--value") -> dict[str, Any]:
     """``["7.1=12.3", "7.2=5"]`` → ``{"7.1": 12.3, "7.2": 5}``; every figure strictly."""
     values: dict[str, Any] = {}
     for pair in pairs:
         target_id, sep, text = pair.partition("=")
         target_id = target_id.strip()
         if not sep or not target_id:
-            raise UsageError(f"指标值“{pair}”应写成 指标编号=数值", "例如 --value 7.1=12.3")
+            raise UsageError(f"指标值“{pair}”应写成 指标编号=数值", f"例如 {option} 7.1=12.3")
         if target_id in values:
             raise UsageError(
                 f"指标 {target_id} 给了两次数值",
-                "每个指标只写一次 --value；改正已记录的数值用 progress fix",
+                f"每个指标只写一次 {option}；改正已记录的数值用 progress fix",
             )
         try:
             values[target_id] = parse_number(text)
@@ -242,6 +242,8 @@ def draft_fix(
             raise UsageError(f"原记录没有指标 {target_id} 的数值，无法删去")
         del values[target_id]
     values.update(given.pop("values", {}))
+    estimates = {k: v for k, v in original.estimates.items() if k not in drop}
+    estimates.update(given.pop("estimates", {}))
     fields: dict[str, Any] = {
         "task": original.task,
         "date": original.date.isoformat(),
@@ -254,6 +256,7 @@ def draft_fix(
         "forced": original.forced,
         **given,
         "values": values,
+        "estimates": estimates,
         "fixes": original.id,
         "reason": reason,
     }

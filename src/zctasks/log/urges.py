@@ -4,8 +4,10 @@ number, and by when it must answer.
 ``data/urges/2023.yaml`` holds the slips issued in 2023, one JSON object a line after
 ``- `` (a YAML flow mapping), appended under the folder's lock like progress, so that git's
 ``merge=union`` keeps both sides of a merge and a slip's lines are never interleaved. A
-slip's number is the next free number of its year, given once and never changed; the
-record keeps what the slip said when it was issued, so a reprint says the same. Whether a
+slip's number is the next free number of its year among the slips its office signed
+(a bureau and the office that urges Party units number their own), given once and never
+changed; the record keeps what the slip said when it was issued, so a reprint says the
+same. Whether a
 unit answered is not written anywhere: it is derived from its later progress reports.
 """
 
@@ -134,7 +136,7 @@ def _parse_file(ledger: Ledger, relative: Path, raw: bytes) -> tuple[list[Slip],
         problem(1, "encoding", "催办登记文件不是 UTF-8 编码")
         return [], problems
     slips: list[Slip] = []
-    numbers: dict[int, int] = {}
+    numbers: dict[tuple[str, int], int] = {}
     for line_number, line in enumerate(text.split("\n"), 1):
         stripped = line.strip()
         if not stripped or stripped.startswith("#"):
@@ -168,15 +170,15 @@ def _parse_file(ledger: Ledger, relative: Path, raw: bytes) -> tuple[list[Slip],
                 f"{slip.code} 的签发日期 {slip.issued} 不属于 {relative.name}",
                 f"应记在 {year_file(slip.issued.year).as_posix()}",
             )
-        if slip.number in numbers:
+        if (slip.by, slip.number) in numbers:
             problem(
                 line_number,
                 "duplicate-number",
-                f"编号 {slip.code} 与第 {numbers[slip.number]} 行重复",
+                f"编号 {slip.code} 与第 {numbers[(slip.by, slip.number)]} 行重复",
                 "两处各自签发了同号的催办单（如两个分支合并）：保留先签发的一张，"
                 "另一张作废后重新签发",
             )
-        numbers.setdefault(slip.number, line_number)
+        numbers.setdefault((slip.by, slip.number), line_number)
         slips.append(slip)
     return slips, problems
 
@@ -249,10 +251,13 @@ def issued_on(slips: list[Slip], unit: str, day: date) -> Slip | None:
     return found[-1] if found else None
 
 
-def issue(root: Path, drafts: list[Slip], prefix: str, at: datetime | None = None) -> list[Slip]:
-    """Record the drafts (numbered on from the year's highest number) under the register's
-    lock; a unit already urged on the same day keeps the slip it was given. Returns the
-    slips as issued, in the order of the drafts. ``at`` is the moment of issue (now)."""
+def issue(
+    root: Path, drafts: list[Slip], prefix: str | dict[str, str], at: datetime | None = None
+) -> list[Slip]:
+    """Record the drafts (numbered on from the highest number its office gave that year)
+    under the register's lock; a unit already urged on the same day keeps the slip it was
+    given. ``prefix`` is the 机关代字, or one for each signing office. Returns the slips as
+    issued, in the order of the drafts. ``at`` is the moment of issue (now)."""
     from zctasks.files.writer import Transaction, update
     from zctasks.log.recording import recorded_at
 
@@ -274,7 +279,10 @@ def issue(root: Path, drafts: list[Slip], prefix: str, at: datetime | None = Non
             if same:
                 result.append(_from_record(same[-1]))
                 continue
-            number = max((int(r["number"]) for r in existing), default=0) + 1
+            number = (
+                max((int(r["number"]) for r in existing if r.get("by") == draft.by), default=0) + 1
+            )
+            code = prefix if isinstance(prefix, str) else prefix.get(draft.by, "")
             slip = Slip(
                 draft.unit,
                 draft.issued,
@@ -282,7 +290,7 @@ def issue(root: Path, drafts: list[Slip], prefix: str, at: datetime | None = Non
                 draft.by,
                 draft.items,
                 number,
-                code_for(prefix, draft.issued.year, number),
+                code_for(code, draft.issued.year, number),
                 moment,
             )
             if not texts[name].endswith("\n"):

@@ -240,6 +240,10 @@ class Entry(_Value):
     """What was done (required in a report)."""
     values: dict[str, Number] = field(default_factory=dict)
     """Target id → the cumulative actual to date (accruing targets) or the current level."""
+    estimates: dict[str, Number] = field(default_factory=dict)
+    """Target id → a figure the unit gave as an estimate (预计, 预估), such as the year's
+    expected total: kept apart from the actuals and never judged, so never counted as done.
+    Entries written before 0.3 have none."""
     source: str = ""
     """Evidence: document number, meeting, link."""
     next: str = ""
@@ -322,3 +326,15 @@ class ReportSettings(_Value):
     """Days a unit gets to answer a 催办单."""
     urge_code: str = ""
     """机关代字 of 催办单 numbers: 川发改催 gives 川发改催〔2023〕7号 (default 催办〔2023〕7号)."""
+    signer: str = ""
+    """The name the issuer signs with (发文机关署名, 印发机关), and the supervisor too when it
+    is the issuer; default: the office's full_name in departments.yaml, else as written."""
+    contact: str = ""
+    """联系人 printed on 催办单."""
+    phone: str = ""
+    """联系电话 printed on 催办单."""
+    party_supervisor: str = ""
+    """Office that urges Party units (kind 党委部门), e.g. 区委督查室. Empty: no 催办单 goes to
+    a Party unit; its items are put to the leaders (提请区领导协调) in the briefing."""
+    party_urge_code: str = ""
+    """机关代字 of the 催办单 the party_supervisor issues (default: urge_code)."""

@@ -51,7 +51,7 @@ COORDINATOR = "区发改局"
 def populate(root: Path, ledger: Ledger) -> tuple[int, int]:
     """Append the demo progress to the ledger at ``root`` and issue the demo's 催办单;
     returns how many entries and slips."""
-    from zctasks.documents.reports import drafts
+    from zctasks.documents.reports import drafts, prefixes
     from zctasks.load.loading import load_progress
     from zctasks.log.recording import append
     from zctasks.log.urges import issue
@@ -62,9 +62,9 @@ def populate(root: Path, ledger: Ledger) -> tuple[int, int]:
     progress = load_progress(ledger)
     slips = 0
     for day in URGED_ON:
-        found = drafts(ledger, progress, day, None)
+        found, _ = drafts(ledger, progress, day, None, day)
         at = datetime.combine(day, time(9, 0), CHINA)
-        slips += len(issue(root, found, ledger.report_settings.urge_code, at))
+        slips += len(issue(root, found, prefixes(ledger), at))
     return len(entries), slips
 
 

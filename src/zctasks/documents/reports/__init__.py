@@ -8,10 +8,10 @@ Contexts hold only strings, numbers, lists and dicts, so that a user's template,
 sandboxed, can read them and reach nothing else.
 """
 
-from zctasks.documents.reports.briefing import briefing, iso_week, issue_number
+from zctasks.documents.reports.briefing import briefing, iso_week
 from zctasks.documents.reports.notice import department
 from zctasks.documents.reports.status_ledger import status_ledger
-from zctasks.documents.reports.urge import drafts, register, urge
+from zctasks.documents.reports.urge import drafts, prefixes, register, urge
 
 KINDS = ("briefing", "ledger", "dept", "urge", "register")
 
@@ -21,7 +21,7 @@ __all__ = [
     "department",
     "drafts",
     "iso_week",
-    "issue_number",
+    "prefixes",
     "register",
     "status_ledger",
     "urge",
