@@ -36,6 +36,15 @@ from zctasks.documents.reports.wording import (
     task_numbers,
     unit_order,
 )
+from zctasks.judge.cycles import Calendar
+from zctasks.judge.history import (
+    CHANGE_NAMES,
+    Change,
+    change_kind,
+    checkpoints,
+    light_history,
+    streaks,
+)
 from zctasks.judge.schedule import (
     LIGHT_NAMES,
     LIGHTS,
@@ -54,6 +63,8 @@ BEHIND: tuple[Light, ...] = ("yellow", "red")
 FEWEST_HIGHLIGHTS = 3
 MOST_HIGHLIGHTS = 6
 MOST_PROBLEMS = 4
+PERSISTENT_CYCLES = 3
+"""A task red at the end of this many reporting cycles in a row is named as such."""
 BODY_LINES = 54
 """Lines of main text that three pages hold under the masthead and title, with the
 headings and the list of attachments: what the briefing is cut to fit."""
@@ -90,7 +101,7 @@ def briefing(
     lagging = _listed(ledger, now, as_of)
     problems, problem_rows = _problems(ledger, now, since, until)
     overview = _overview(ledger, now, before, previous_end, in_period)
-    changes = _changes(ledger, now, before, previous_end)
+    changes = _changes(ledger, progress, now, before, previous_end)
     requirements = _requirements(ledger, now, before, deadline)
     headings = ["一、总体情况", "二、本期主要进展", "三、需要关注的问题", "四、下步工作要求"]
     highlights, attention, said = _fit(
@@ -180,36 +191,19 @@ def _overview(
     return [first, second]
 
 
-def _changes(ledger: Ledger, now: StatusReport, before: StatusReport, previous_end: date) -> str:
-    """与上期相比: newly done, newly behind, worse, recovered, newly unreported."""
-    then = {s.task.id: s.light for s in before.states}
+def _changes(
+    ledger: Ledger, progress: Progress, now: StatusReport, before: StatusReport, previous_end: date
+) -> str:
+    """与上期相比: newly done, newly behind, worse, better, recovered, first and resumed
+    reports, newly unreported (the kinds of change of the light history), then the tasks red
+    at the end of each of the last three reporting cycles."""
     then_states = {s.task.id: s for s in before.states}
-    groups: dict[str, list[TaskState]] = {
-        "first": [],
-        "done": [],
-        "behind": [],
-        "worse": [],
-        "recovered": [],
-        "silent": [],
-        "resumed": [],
-    }
+    groups: dict[Change, list[TaskState]] = {kind: [] for kind in CHANGE_NAMES}
     for state in now.states:
-        old, new = then[state.task.id], state.light
-        if new == old:
-            continue
-        if new == "done":
-            groups["done"].append(state)
-        elif new in BEHIND and old in ("done", "green", "grey"):
-            groups["behind"].append(state)
-        elif new == "red" and old == "yellow":
-            groups["worse"].append(state)
-        elif new == "green" and old in BEHIND:
-            groups["recovered"].append(state)
-        elif new == "grey":
-            groups["silent"].append(state)
-        elif old == "grey" and new == "green":
-            previous = then_states[state.task.id].latest
-            groups["resumed" if previous is not None else "first"].append(state)
+        old = then_states[state.task.id]
+        kind = change_kind(old.light, state.light, old.latest is not None)
+        if kind is not None:
+            groups[kind].append(state)
     parts = []
     if groups["done"]:
         done = groups["done"]
@@ -219,22 +213,45 @@ def _changes(ledger: Ledger, now: StatusReport, before: StatusReport, previous_e
             if len(done) <= 3
             else f"新完成{len(done)}项（{_numbers(done)}）"
         )
-    if groups["behind"]:
-        parts.append(f"新增滞后{len(groups['behind'])}项（{_numbers(groups['behind'])}）")
-    if groups["worse"]:
-        parts.append(f"由滞后转为严重滞后{len(groups['worse'])}项（{_numbers(groups['worse'])}）")
-    if groups["recovered"]:
-        parts.append(f"恢复序时进度{len(groups['recovered'])}项（{_numbers(groups['recovered'])}）")
-    if groups["first"]:
-        parts.append(f"首次报送{len(groups['first'])}项（{_numbers(groups['first'])}）")
-    if groups["resumed"]:
-        parts.append(f"恢复报送{len(groups['resumed'])}项（{_numbers(groups['resumed'])}）")
-    if groups["silent"]:
-        parts.append(f"新增未报送{len(groups['silent'])}项（{_numbers(groups['silent'])}）")
+    listed: tuple[Change, ...] = (
+        "behind",
+        "worse",
+        "better",
+        "recovered",
+        "first",
+        "resumed",
+        "silent",
+    )
+    for kind in listed:
+        if groups[kind]:
+            name = "由滞后转为严重滞后" if kind == "worse" else CHANGE_NAMES[kind]
+            parts.append(f"{name}{len(groups[kind])}项（{_numbers(groups[kind])}）")
+    stuck = _red_for_cycles(ledger, progress, now, PERSISTENT_CYCLES)
     head = f"与上期（截至{short_date(previous_end, now.as_of.year)}）相比，"
+    tail = (
+        f"连续{PERSISTENT_CYCLES}个报送周期严重滞后{len(stuck)}项（{_numbers(stuck)}）。"
+        if stuck
+        else ""
+    )
     if not parts:
-        return head + "各项任务的进度等级没有变化。"
-    return head + "；".join(parts) + "。"
+        return head + "各项任务的进度等级没有变化。" + tail
+    return head + "；".join(parts) + "。" + tail
+
+
+def _red_for_cycles(
+    ledger: Ledger, progress: Progress, now: StatusReport, cycles: int
+) -> list[TaskState]:
+    """Tasks red now and at the ends of the last ``cycles`` reporting cycles (from the
+    light history)."""
+    red = [s for s in now.states if s.light == "red"]
+    days = checkpoints(ledger, now.as_of)
+    ends = days if days[-1] in Calendar.of(ledger).dues else days[:-1]
+    if not red or len(ends) < cycles:
+        return []
+    points = sorted({*ends[-cycles:], now.as_of})
+    history = light_history(ledger, progress, [s.task for s in red], points)
+    stuck = {t.task.id for t in streaks(history, "red", len(points))}
+    return [s for s in red if s.task.id in stuck]
 
 
 def _numbers(states: list[TaskState]) -> str:
