@@ -153,6 +153,13 @@ def report_command(
             show_default=False,
         ),
     ] = None,
+    charts: Annotated[
+        bool,
+        typer.Option(
+            "--charts",
+            help="简报、台账：附上图表（分章、分牵头单位的灯色，主要指标完成情况）；docx、xlsx、html。",
+        ),
+    ] = False,
     template: Annotated[
         Path | None,
         typer.Option(
@@ -200,7 +207,9 @@ def report_command(
         from zctasks.judge.schedule import default_as_of
 
         day = end if end is not None else default_as_of(ledger)
-    request = Request(kind.value, fmt.value, day, start, end, issue, chosen_unit, template, record)
+    request = Request(
+        kind.value, fmt.value, day, start, end, issue, chosen_unit, template, record, charts
+    )
     produced = produce(ledger, state.progress(ledger), request)
     if output is None:
         sys.stdout.write(produced.content.decode("utf-8"))

@@ -38,6 +38,13 @@ class Request:
     template: Path | None = None
     record: bool = False
     """urge: record the slips in the register (issue them); without it, a preview."""
+    charts: bool = False
+    """briefing and ledger: add the charts (lights by chapter and unit, completion of the
+    main targets) — a 附图 page in Word, a sheet in Excel, SVG in HTML."""
+
+
+CHART_KINDS = ("briefing", "ledger")
+CHART_FORMATS = ("docx", "xlsx", "html")
 
 
 def context_for(ledger: Ledger, progress: Progress, request: Request) -> dict[str, Any]:
@@ -96,13 +103,45 @@ def produce(ledger: Ledger, progress: Progress, request: Request) -> Produced:
     from zctasks.files import limits
 
     context = context_for(ledger, progress, request)
+    charts = _charts(ledger, progress, request) if request.charts else []
+    if charts and request.fmt == "html":
+        from markupsafe import Markup
+
+        from zctasks.documents.plots import svg
+
+        context = {**context, "figures": [(c.title, Markup(svg(c))) for c in charts]}
     content = _document(ledger, request, context)
+    if charts and request.fmt == "docx":
+        from zctasks.documents.attach import attach_docx
+
+        content = attach_docx(content, charts)
+    elif charts and request.fmt == "xlsx":
+        from zctasks.documents.attach import attach_xlsx
+
+        content = attach_xlsx(content, charts)
     if len(content) > limits.MAX_BYTES:
         raise ZctasksError(
             f"报告过大（{len(content)} 字节，上限 {limits.MAX_BYTES} 字节）",
             "台账文件、批量文件、模板和报告都不能超过 64 MiB；请检查模板",
         )
     return Produced(content, str(context.get("notice", "")))
+
+
+def _charts(ledger: Ledger, progress: Progress, request: Request) -> list[Any]:
+    from zctasks.documents.plots import status_charts
+    from zctasks.judge.schedule import status_report
+
+    if request.kind not in CHART_KINDS:
+        raise UsageError(
+            f"--charts 只用于简报和台账（briefing、ledger），report {request.kind} 不用它"
+        )
+    if request.fmt not in CHART_FORMATS:
+        raise UsageError(
+            f"--charts 用于 docx、xlsx、html 格式，{request.fmt} 格式放不下图表",
+            "例如 -f docx -o 简报.docx --charts",
+        )
+    report = status_report(ledger, progress, list(ledger.tasks.values()), request.as_of)
+    return status_charts(ledger, report)
 
 
 def _document(ledger: Ledger, request: Request, context: dict[str, Any]) -> bytes:
