@@ -28,6 +28,7 @@ STAGES = [
     "intake",
     "importer",
     "scaffold",
+    "site",
     "cli",
 ]
 
