@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import io
 import os
+import re
 from dataclasses import dataclass
 from datetime import date
 from typing import TYPE_CHECKING, Any
@@ -156,7 +157,8 @@ def svg(chart: Chart) -> str:
     chart.figure.savefig(buffer, format="svg", metadata={"Date": None, "Creator": None})
     text = buffer.getvalue()
     start = text.index("<svg")
-    return text[start:].replace(
+    text = re.sub(r"\s*<metadata>.*?</metadata>", "", text[start:], flags=re.S)
+    return text.replace(
         "<svg ", f'<svg role="img" aria-label="{_attr(chart.title)}" class="chart" ', 1
     )
 

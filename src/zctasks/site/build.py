@@ -44,6 +44,8 @@ SHORT: dict[Light, str] = {
     "red": "严重",
     "grey": "未报",
 }
+CELL_CLASSES: dict[Light, str] = {"done": "d", "green": "g", "yellow": "y", "red": "r", "grey": "n"}
+"""Board cells are many (tasks × months): short class names keep the page small."""
 TREND_WEEKS = 53
 """The overview's trend shows at most this many weeks, the latest."""
 READ_ONLY = "本地只读浏览：本服务只读取台账文件，从不写入；台账有改动时页面自动重建。"
@@ -356,6 +358,7 @@ def board(site: Site, by_unit: bool) -> dict[str, Any]:
         "now_at": f"{(as_of.day - 0.5) / days_in * 100:.1f}",
         "groups": groups,
         "by_unit": by_unit,
+        "cell_class": CELL_CLASSES,
     }
 
 
@@ -396,7 +399,7 @@ def _entry_rows(site: Site, task: Task, base: str) -> list[dict[str, Any]]:
                 "date": entry.date.isoformat(),
                 "by": site.unit_link(entry.by, base),
                 "status": entry.status or "",
-                "values": "；".join(f"{k}={number(v)}" for k, v in entry.values.items()),
+                "figures": "；".join(f"{k}={number(v)}" for k, v in entry.values.items()),
                 "note": entry.note,
                 "source": entry.source,
                 "next": entry.next,
