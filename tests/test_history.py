@@ -99,8 +99,7 @@ def test_the_briefing_names_tasks_red_for_three_cycles(zc, history_ledger):
     result = zc("report", "briefing", "--week", "2023-W39", root=history_ledger)
     assert result.exit_code == 0, result.stderr
     assert (
-        "与上期（截至9月24日）相比，新增未报送1项（第1项）。"
-        "连续3个报送周期严重滞后1项（第2项）。"
+        "与上期（截至9月24日）相比，新增未报送1项（第1项）。连续3个报送周期严重滞后1项（第2项）。"
     ) in result.stdout
     # a week earlier task 2 has been red at two cycle ends only
     earlier = zc("report", "briefing", "--week", "2023-W34", root=history_ledger).stdout

@@ -7,7 +7,7 @@ from datetime import date
 
 import pytest
 
-from tests.conftest import DEPARTMENTS, TASKS
+from conftest import DEPARTMENTS, TASKS
 from zctasks.judge.schedule import elapsed_share, target_state
 from zctasks.plan.models import Milestone, ScheduleSettings, Target
 
