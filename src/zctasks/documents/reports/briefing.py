@@ -65,7 +65,7 @@ MOST_HIGHLIGHTS = 6
 MOST_PROBLEMS = 4
 PERSISTENT_CYCLES = 3
 """A task red at the end of this many reporting cycles in a row is named as such."""
-BODY_LINES = 54
+BODY_LINES = 53
 """Lines of main text that three pages hold under the masthead and title, with the
 headings and the list of attachments: what the briefing is cut to fit."""
 
