@@ -29,6 +29,7 @@ STAGES = [
     "intake",
     "importer",
     "scaffold",
+    "site",
     "cli",
 ]
 

@@ -28,6 +28,8 @@ COMMAND_MODULES = {
     "check": "query",
     "schema": "query",
     "status": "status",
+    "site": "site",
+    "serve": "site",
     "template": "template",
     "init": "plan",
     "import": "plan",

@@ -163,6 +163,13 @@ def report_command(
             show_default=False,
         ),
     ] = None,
+    charts: Annotated[
+        bool,
+        typer.Option(
+            "--charts",
+            help="简报、台账：附上图表（分章、分牵头单位的灯色，主要指标完成情况）；docx、xlsx、html。",
+        ),
+    ] = False,
     template: Annotated[
         Path | None,
         typer.Option(
@@ -219,7 +226,7 @@ def report_command(
             "文件的日期是成文（印发）的那一天，不能早于它所截至的日期",
         )
     request = Request(
-        kind.value, fmt.value, day, start, end, issue, chosen_unit, template, record, signed
+        kind.value, fmt.value, day, start, end, issue, chosen_unit, template, record, signed, charts
     )
     produced = produce(ledger, state.progress(ledger), request)
     if output is None:

@@ -131,7 +131,9 @@ def html_body(markdown: str, landscape: bool = False, before_imprint: str = "") 
 def html_document(root: Path, markdown: str, context: dict[str, Any]) -> str:
     """The page, through the ``report.html.j2`` template (which a ledger may override)."""
     charts = []
-    if context.get("kind") in CHART_KINDS:
+    if context.get("figures"):  # drawn with matplotlib (report --charts)
+        charts = list(context["figures"])
+    elif context.get("kind") in CHART_KINDS:
         charts = [
             (title, Markup(stacked_bars(rows, context["light_names"])))
             for title, rows in (

@@ -45,6 +45,13 @@ class Request:
     the briefing register; without it, a preview."""
     day: date | None = None
     """The day the document is dated (成文日期); default: the as-of date."""
+    charts: bool = False
+    """briefing and ledger: add the charts (lights by chapter and unit, completion of the
+    main targets) — a 附图 page in Word, a sheet in Excel, SVG in HTML."""
+
+
+CHART_KINDS = ("briefing", "ledger")
+CHART_FORMATS = ("docx", "xlsx", "html")
 
 
 def context_for(ledger: Ledger, progress: Progress, request: Request) -> dict[str, Any]:
@@ -178,7 +185,22 @@ def produce(ledger: Ledger, progress: Progress, request: Request) -> Produced:
     from zctasks.files import limits
 
     context = context_for(ledger, progress, request)
+    charts = _charts(ledger, progress, request) if request.charts else []
+    if charts and request.fmt == "html":
+        from markupsafe import Markup
+
+        from zctasks.documents.plots import svg
+
+        context = {**context, "figures": [(c.title, Markup(svg(c))) for c in charts]}
     content = _document(ledger, request, context)
+    if charts and request.fmt == "docx":
+        from zctasks.documents.attach import attach_docx
+
+        content = attach_docx(content, charts)
+    elif charts and request.fmt == "xlsx":
+        from zctasks.documents.attach import attach_xlsx
+
+        content = attach_xlsx(content, charts)
     if len(content) > limits.MAX_BYTES:
         raise ZctasksError(
             f"报告过大（{len(content)} 字节，上限 {limits.MAX_BYTES} 字节）",
@@ -204,6 +226,23 @@ def produce_score(
     if len(content) > limits.MAX_BYTES:
         raise ZctasksError(f"考评结果过大（{len(content)} 字节，上限 {limits.MAX_BYTES} 字节）")
     return Produced(content, "")
+
+
+def _charts(ledger: Ledger, progress: Progress, request: Request) -> list[Any]:
+    from zctasks.documents.plots import status_charts
+    from zctasks.judge.schedule import status_report
+
+    if request.kind not in CHART_KINDS:
+        raise UsageError(
+            f"--charts 只用于简报和台账（briefing、ledger），report {request.kind} 不用它"
+        )
+    if request.fmt not in CHART_FORMATS:
+        raise UsageError(
+            f"--charts 用于 docx、xlsx、html 格式，{request.fmt} 格式放不下图表",
+            "例如 -f docx -o 简报.docx --charts",
+        )
+    report = status_report(ledger, progress, list(ledger.tasks.values()), request.as_of)
+    return status_charts(ledger, report)
 
 
 def _document(ledger: Ledger, request: Request, context: dict[str, Any]) -> bytes:

@@ -11,7 +11,7 @@ from zctasks.plan.models import ROLES
 
 if TYPE_CHECKING:
     from zctasks.plan.ledger import Ledger
-    from zctasks.plan.models import Role, Target, Task
+    from zctasks.plan.models import Milestone, Role, Target, Task
     from zctasks.plan.queries import ChapterCount, UnitCount
 
 CHINESE_NUMERALS = "一二三四五六七八九十"
@@ -97,6 +97,7 @@ def task_json(ledger: Ledger, task: Task) -> dict[str, Any]:
         "leaders": list(task.leaders),
         "due": (task.due or ledger.plan.period.end).isoformat(),
         "targets": [target_json(t) for t in task.targets],
+        "milestones": [milestone_json(m) for m in task.milestones],
     }
 
 
@@ -113,7 +114,12 @@ def target_json(target: Target) -> dict[str, Any]:
         "quote": target.quote,
         "base": target.base,
         "change": target.change,
+        "milestones": [milestone_json(m) for m in target.milestones],
     }
+
+
+def milestone_json(milestone: Milestone) -> dict[str, Any]:
+    return {"by": milestone.by.isoformat(), "value": milestone.value, "text": milestone.text}
 
 
 def unit_json(row: UnitCount, ledger: Ledger) -> dict[str, Any]:

@@ -6,13 +6,14 @@ Every problem is collected and located; nothing stops at the first one.
 from __future__ import annotations
 
 import difflib
+from datetime import date
 from pathlib import Path
 from typing import Any
 
 from zctasks.files.errors import Diagnostic
 from zctasks.files.root import CONFIG_FILE, DEPARTMENTS_FILE, TASKS_FILE
 from zctasks.plan.ledger import ROLE_NAMES, CheckResult, Ledger, normal_name
-from zctasks.plan.models import ROLES, Role, Task
+from zctasks.plan.models import ROLES, Milestone, Role, Target, Task
 from zctasks.plan.schema import ConfigFile, DepartmentsFile, TasksFile
 
 
@@ -251,10 +252,26 @@ def _check_tasks(tasks_file: TasksFile, doc: Any, departments: DepartmentsFile) 
                     f"任务 {task.id} 的期限 {task.due} 不在计划期内",
                 )
             )
+        found += _check_milestones(
+            task.milestones,
+            doc,
+            (*at, "milestones"),
+            plan.period.start,
+            task.due or plan.period.end,
+            None,
+        )
         role_problems = _check_roles(task, doc, at, known, placeholders)
         found += role_problems or _check_attribution(task, doc, at, short_names)
         for j, target in enumerate(task.targets):
             found += _check_target(task, target, doc, (*at, "targets", j), target_ids)
+            found += _check_milestones(
+                target.milestones,
+                doc,
+                (*at, "targets", j, "milestones"),
+                plan.period.start,
+                task.due or plan.period.end,
+                target,
+            )
     return found
 
 
@@ -387,4 +404,84 @@ def _check_target(
                 "quote 应逐字摘自任务正文",
             )
         )
+    return found
+
+
+def _check_milestones(
+    milestones: tuple[Milestone, ...],
+    doc: Any,
+    at: tuple[str | int, ...],
+    start: date,
+    due: date,
+    target: Target | None,
+) -> list[Diagnostic]:
+    """Nodes lie in the plan period by the task's deadline, in date order; a target's node
+    has a figure, a task's node says what is due; a cumulative plan never falls."""
+    found: list[Diagnostic] = []
+    owner = f"指标 {target.id} " if target is not None else "任务"
+    previous: Milestone | None = None
+    for k, milestone in enumerate(milestones):
+        where = (*at, k)
+        if not start <= milestone.by <= due:
+            found.append(
+                doc.diagnostic(
+                    (*where, "by"),
+                    "milestone-outside-period",
+                    f"{owner}的节点 {milestone.by} 不在计划期内或晚于完成期限 {due}",
+                )
+            )
+        if previous is not None and milestone.by <= previous.by:
+            found.append(
+                doc.diagnostic(
+                    (*where, "by"),
+                    "milestone-order",
+                    f"{owner}的节点 {milestone.by} 不晚于前一个节点 {previous.by}",
+                    "节点按日期先后排列，每个日期只写一次",
+                )
+            )
+        if target is not None and milestone.value is None:
+            found.append(
+                doc.diagnostic(
+                    where,
+                    "milestone-value",
+                    f"指标 {target.id} 的节点 {milestone.by} 缺少计划数值 value",
+                    "例如 {by: 2023-09-30, value: 15}；只有文字的节点写在任务的 milestones 下",
+                )
+            )
+        if target is None and milestone.value is not None:
+            found.append(
+                doc.diagnostic(
+                    (*where, "value"),
+                    "milestone-value",
+                    f"任务的节点 {milestone.by} 不应有数值 value",
+                    "计划数值写在对应指标的 milestones 下",
+                )
+            )
+        if target is None and not milestone.text.strip():
+            found.append(
+                doc.diagnostic(
+                    where,
+                    "milestone-value",
+                    f"任务的节点 {milestone.by} 缺少说明 text",
+                    "例如 {by: 2023-09-30, text: 三季度末完成主体工程}",
+                )
+            )
+        if (
+            target is not None
+            and target.accrues
+            and previous is not None
+            and previous.value is not None
+            and milestone.value is not None
+            and milestone.value < previous.value
+        ):
+            found.append(
+                doc.diagnostic(
+                    (*where, "value"),
+                    "milestone-value",
+                    f"指标 {target.id} 是累计指标，节点 {milestone.by} 的计划数 {milestone.value:g} "
+                    f"小于前一节点的 {previous.value:g}",
+                    "累计指标的计划数按日期只增不减",
+                )
+            )
+        previous = milestone
     return found

@@ -8,12 +8,13 @@ from collections import Counter
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
-from typing import NamedTuple
+from typing import Any, NamedTuple
 
 from zctasks.files.errors import Diagnostic, UsageError
 from zctasks.plan.models import (
     ROLES,
     Chapter,
+    Milestone,
     Period,
     Plan,
     ReportingSettings,
@@ -190,7 +191,11 @@ def ledger_from_json(data: bytes, root: Path) -> Ledger:
         for role in ("lead", "cooperate", "responsible", "leaders"):
             task[role] = tuple(task.get(role, ()))
         task["due"] = day(task["due"])
-        task["targets"] = tuple(Target(**t) for t in task["targets"])
+        task["milestones"] = _milestones(task.get("milestones", ()))
+        task["targets"] = tuple(
+            Target(**{**t, "milestones": _milestones(t.get("milestones", ()))})
+            for t in task["targets"]
+        )
         tasks[task["id"]] = Task(**task)
     reporting = record["reporting"]
     reporting["first_due"] = day(reporting["first_due"])
@@ -209,4 +214,10 @@ def ledger_from_json(data: bytes, root: Path) -> Ledger:
         reporting=ReportingSettings(**reporting),
         names=record["names"],
         key=record["key"],
+    )
+
+
+def _milestones(records: list[dict[str, Any]] | tuple[()]) -> tuple[Milestone, ...]:
+    return tuple(
+        Milestone(date.fromisoformat(m["by"]), m.get("value"), m.get("text", "")) for m in records
     )

@@ -133,6 +133,22 @@ class Chapter(_Value):
 
 
 @record(frozen=True)
+class Milestone(_Value):
+    """A node of the plan (节点, 倒排工期): what must stand by a date."""
+
+    __pydantic_config__ = MODEL_CONFIG
+
+    by: date
+    """The date by which it is due (6月底前 is 2023-06-30)."""
+    value: Number | None = None
+    """On a target: the figure planned by that date, in the target's own unit — cumulative
+    for an accruing target, the level for a level or rate, the ceiling used so far for a cap.
+    Monthly planned values are milestones at month ends."""
+    text: str = ""
+    """What is to be done by then (三季度末完成主体工程), as the plan words it."""
+
+
+@record(frozen=True)
 class Target(_Value):
     __pydantic_config__ = MODEL_CONFIG
 
@@ -160,6 +176,10 @@ class Target(_Value):
     from the base is held against the time-proportional schedule (序时进度)."""
     change: bool = False
     """True for a change or growth rate (同比增长12%): a reported value may be negative."""
+    milestones: tuple[Milestone, ...] = ()
+    """The planned trajectory (节点, monthly planned values), in date order, each with a
+    value. Where given, the target is judged against the latest milestone passed instead of
+    the straight 序时进度 line: nothing planned before a date means nothing is owed before it."""
 
 
 @record(frozen=True)
@@ -190,6 +210,10 @@ class Task(_Value):
     """Deadline when it is not the end of the plan period."""
     targets: tuple[Target, ...] = ()
     """Quantitative targets."""
+    milestones: tuple[Milestone, ...] = ()
+    """The task's own nodes (节点) in date order, each with its text: what is to be done by
+    when, for tasks judged by their reports' status (a task not started before its first
+    node is not behind)."""
 
     def units(self) -> tuple[str, ...]:
         return self.lead + self.cooperate + self.responsible

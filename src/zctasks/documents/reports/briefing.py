@@ -52,6 +52,15 @@ from zctasks.documents.reports.wording import (
     task_elapsed,
     unit_order,
 )
+from zctasks.judge.cycles import Calendar
+from zctasks.judge.history import (
+    CHANGE_NAMES,
+    Change,
+    change_kind,
+    checkpoints,
+    light_history,
+    streaks,
+)
 from zctasks.judge.schedule import (
     StatusReport,
     TargetState,
@@ -73,6 +82,8 @@ MOST_NAMED = 4
 """Tasks named by title for each light in the main text; the rest are counted."""
 TREND_POINTS = 20
 """Tenths of a percentage point the on-schedule share must move to be called a trend."""
+PERSISTENT_CYCLES = 3
+"""A task red at the end of this many reporting cycles in a row is named as such."""
 BODY_LINES = 51
 """Lines of main text that three pages hold under the masthead and title, with the
 headings and the list of attachments: what the briefing is cut to fit."""
@@ -157,7 +168,7 @@ def briefing(
     in_period = [e for e in progress.entries if since <= e.date <= min(until, as_of)]
     problems, problem_rows = _problems(ledger, facts, since, until)
     overview = _overview(ledger, facts, in_period)
-    changes = _changes(progress, facts)
+    changes = _changes(ledger, progress, facts)
     requirements = _requirements(ledger, facts, deadline)
     headings = ["一、总体情况", "二、本期主要进展", "三、需要关注的问题", "四、下步工作要求"]
     highlights, attention, said = _fit(
@@ -257,51 +268,71 @@ def _overview(ledger: Ledger, facts: Facts, in_period: list[Entry]) -> list[str]
     return [first, second]
 
 
-def _changes(progress: Progress, facts: Facts) -> str:
-    """与上期相比: newly done, newly behind, worse, recovered, first and resumed reports,
-    newly unreported — tasks named by a few titles, counted, never listed by number. Empty
-    in a first issue."""
+def _changes(ledger: Ledger, progress: Progress, facts: Facts) -> str:
+    """与上期相比: the kinds of change of the light history (newly done, newly behind,
+    worse, better, recovered, first and resumed reports, newly unreported, reopened) — tasks
+    named by a few titles, counted, never listed by number — then the tasks red at the end
+    of each of the last three reporting cycles. Empty in a first issue."""
     previous = facts.previous
     if previous is None:
         return ""
-    groups: dict[str, list[TaskState]] = {
-        key: [] for key in ("done", "behind", "worse", "recovered", "first", "resumed", "silent")
-    }
+    order: tuple[Change, ...] = (
+        "done",
+        "behind",
+        "worse",
+        "better",
+        "recovered",
+        "first",
+        "resumed",
+        "silent",
+        "reopened",
+    )
+    groups: dict[Change, list[TaskState]] = {kind: [] for kind in order}
     for state in facts.now.states:
         old, new = facts.then.get(state.task.id), facts.light[state.task.id]
         if old is None or new == old:
             continue
-        if new == "done":
-            groups["done"].append(state)
-        elif new in BEHIND and old in ("done", "green", "grey", UNASSIGNED):
-            groups["behind"].append(state)
-        elif new == "red" and old == "yellow":
-            groups["worse"].append(state)
-        elif new == "green" and old in BEHIND:
-            groups["recovered"].append(state)
-        elif new == "grey":
-            groups["silent"].append(state)
-        elif old in ("grey", UNASSIGNED) and new == "green":
-            reported = progress.task_indexes(state.task.id, previous.as_of)
-            groups["resumed" if reported else "first"].append(state)
-    words = {
-        "done": "新完成",
-        "behind": "新增滞后",
-        "worse": "由滞后转为严重滞后",
-        "recovered": "恢复序时进度",
-        "first": "首次报送",
-        "resumed": "恢复报送",
-        "silent": "新增未报送",
-    }
+        reported = bool(progress.task_indexes(state.task.id, previous.as_of))
+        kind = change_kind(
+            "grey" if old == UNASSIGNED else old,  # type: ignore[arg-type]
+            "grey" if new == UNASSIGNED else new,  # type: ignore[arg-type]
+            reported,
+        )
+        if kind is not None:
+            groups[kind].append(state)
     parts = [
-        f"{words[key]}{len(states)}项（{titles_phrase([s.task.title for s in states])}）"
-        for key, states in groups.items()
+        f"{'由滞后转为严重滞后' if kind == 'worse' else CHANGE_NAMES[kind]}{len(states)}项"
+        f"（{titles_phrase([s.task.title for s in states])}）"
+        for kind, states in groups.items()
         if states
     ]
+    stuck = _red_for_cycles(ledger, progress, facts.now, PERSISTENT_CYCLES)
+    tail = (
+        f"连续{PERSISTENT_CYCLES}个报送周期严重滞后{len(stuck)}项"
+        f"（{titles_phrase([s.task.title for s in stuck])}）。"
+        if stuck
+        else ""
+    )
     head = f"与上期（第{previous.number}期，截至{short_date(previous.as_of, facts.now.as_of.year)}）相比，"
     if not parts:
-        return head + "各项任务的进度等级没有变化。"
-    return head + "；".join(parts) + "。"
+        return head + "各项任务的进度等级没有变化。" + tail
+    return head + "；".join(parts) + "。" + tail
+
+
+def _red_for_cycles(
+    ledger: Ledger, progress: Progress, now: StatusReport, cycles: int
+) -> list[TaskState]:
+    """Tasks red now and at the ends of the last ``cycles`` reporting cycles (from the
+    light history)."""
+    red = [s for s in now.states if s.light == "red"]
+    days = checkpoints(ledger, now.as_of)
+    ends = days if days[-1] in Calendar.of(ledger).dues else days[:-1]
+    if not red or len(ends) < cycles:
+        return []
+    points = sorted({*ends[-cycles:], now.as_of})
+    history = light_history(ledger, progress, [s.task for s in red], points)
+    stuck = {t.task.id for t in streaks(history, "red", len(points))}
+    return [s for s in red if s.task.id in stuck]
 
 
 def _highlights(

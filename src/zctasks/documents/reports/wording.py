@@ -172,6 +172,9 @@ def figure(state: TargetState, elapsed: float) -> str:
     制造业技改投资20.1亿元，完成年计划的80.4%，低于序时进度2.9个百分点."""
     target = state.target
     head = f"{target.name}{amount(state.actual, target.unit)}"
+    line = "序时进度"
+    if state.planned is not None:  # held against its milestones (节点), not the straight line
+        elapsed, line = state.planned, "计划进度"
     if target.op in ("<=", "<"):
         if not target.accrues or state.share is None:
             return f"{head}，上限{goal(target)}" + ("，已超限" if state.light == "red" else "")
@@ -181,7 +184,7 @@ def figure(state: TargetState, elapsed: float) -> str:
         if state.light == "done":
             return text
         gap = state.share - elapsed
-        return text + (f"，超出序时进度{points(gap)}" if gap > 0 else "，在序时进度以内")
+        return text + (f"，超出{line}{points(gap)}" if gap > 0 else f"，在{line}以内")
     if state.share is None:
         text = f"{target.name}为{amount(state.actual, target.unit)}，目标{goal(target)}"
         return text + ("，已达到" if state.light == "done" else "")
@@ -193,8 +196,8 @@ def figure(state: TargetState, elapsed: float) -> str:
         return text + ("，已完成年度目标" if target.accrues else "，已达到目标")
     gap = state.share - elapsed
     if gap >= 0:
-        return text + f"，超序时进度{points(gap)}"
-    return text + f"，低于序时进度{points(gap)}"
+        return text + f"，超{line}{points(gap)}"
+    return text + f"，低于{line}{points(gap)}"
 
 
 def target_line(
