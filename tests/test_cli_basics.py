@@ -78,6 +78,7 @@ def test_every_command_has_help_and_is_in_the_readme(zc):
         "init",
         "import",
         "report",
+        "urge",
         "progress",
         "hooks",
     ]
@@ -93,6 +94,7 @@ def test_every_command_has_help_and_is_in_the_readme(zc):
         "progress import",
         "progress log",
         "progress void",
+        "urge void",
     ]
     for name in commands:
         result = zc(*name.split(), "--help")

@@ -32,6 +32,7 @@ COMMAND_MODULES = {
     "init": "plan",
     "import": "plan",
     "report": "report",
+    "urge": "urge",
     "progress": "progress",
     "hooks": "hooks",
 }

@@ -33,7 +33,7 @@ def hooks_install(
         bool, typer.Option("--force", help="覆盖已有的其他钩子（原文件另存为 .orig）。")
     ] = False,
 ) -> None:
-    """在本仓库安装 pre-commit 和 pre-merge-commit 钩子，并设置进展文件按行合并（每个克隆都要运行一次）。"""
+    """在本仓库安装检查钩子（提交、合并、变基、推送），并设置记录文件按行合并、LF 换行（每个克隆都要运行一次）。"""
     from zctasks.log.hooks import install
 
     done = install(_repository_root(ctx), force)
@@ -42,22 +42,25 @@ def hooks_install(
 
 @hooks_app.command("run")
 def hooks_run(
-    ctx: typer.Context,
-    name: Annotated[str, typer.Argument(help="钩子名：pre-commit 或 pre-merge-commit。")],
+    name: Annotated[
+        str,
+        typer.Argument(
+            help="钩子名：pre-commit、pre-merge-commit、pre-applypatch、post-merge、post-rewrite 或 pre-push。"
+        ),
+    ],
+    arguments: Annotated[
+        list[str] | None, typer.Argument(help="git 传给钩子的参数。", show_default=False)
+    ] = None,
 ) -> None:
-    """由 git 钩子调用：检查暂存的改动（只追加进展、无冲突标记）和整个台账。"""
+    """由 git 钩子调用：检查要提交的改动（记录只追加、无冲突标记、无临时文件）和仓库中的台账；合并、变基之后和推送之前检查历史。"""
+    from pathlib import Path
+
     from zctasks.files.errors import UsageError
-    from zctasks.load import loading
-    from zctasks.log.hooks import HOOKS, staged_problems
+    from zctasks.log.hooks import CHECKS_HISTORY, HOOKS, run
 
     if name not in HOOKS:
         raise UsageError(f"未知钩子“{name}”", "可用：" + "、".join(HOOKS))
-    root = _repository_root(ctx)
-    problems = staged_problems(root)
-    result = loading.check(root)
-    lines = [f"zctasks（{name}）：提交被拒绝。"] if problems or result.errors else []
-    lines += [f"- {problem}" for problem in problems]
-    lines += [d.render() for d in result.errors]
-    if lines:
-        sys.stderr.write("\n".join(lines) + "\n")
-        raise typer.Exit(1)
+    stdin = sys.stdin.read() if name in CHECKS_HISTORY and name != "post-merge" else ""
+    code = run(name, stdin, Path.cwd())
+    if code:
+        raise typer.Exit(code)

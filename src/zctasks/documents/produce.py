@@ -7,7 +7,7 @@ import stat
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
-from typing import Any, Literal, NamedTuple
+from typing import Any, Literal
 
 from zctasks.files.errors import UsageError, ZctasksError
 from zctasks.log.store import Progress
@@ -63,49 +63,117 @@ def context_for(ledger: Ledger, progress: Progress, request: Request) -> dict[st
     if request.kind == "register":
         return reports.register(ledger, progress, register, request.as_of, request.unit)
     drafts = reports.drafts(ledger, progress, request.as_of, request.unit)
-    before = {(s.issued.year, s.number) for s in register}
-    if request.record and drafts:
-        slips = urges.issue(ledger.root, drafts, ledger.report_settings.urge_code)
-        register = urges.load_register(ledger, ledger.root)
-    else:
-        slips = [urges.issued_on(register, d.unit, d.issued) or d for d in drafts]
+    slips = [urges.issued_on(register, d.unit, d.issued) or d for d in drafts]
     context = reports.urge(ledger, progress, request.as_of, slips, register, request.unit)
-    new = [s.code for s in slips if s.number and (s.issued.year, s.number) not in before]
     if request.record:
-        kept = len(slips) - len(new)
-        context["notice"] = (
-            f"已签发催办单{len(new)}张"
-            + (f"（{new[0]}）" if len(new) == 1 else f"（{new[0]}至{new[-1]}）" if new else "")
-            + (f"；{kept}张当日已签发，沿用原编号" if kept else "")
-            + "，登记在 data/urges/"
-        )
+        context["notice"] = _issued_notice(slips, register)
     elif any(not s.number for s in slips):
         context["notice"] = "预览：催办单尚未编号、登记；确认后加 --record 签发"
     return context
 
 
-class Produced(NamedTuple):
-    content: bytes
-    """The document in the requested format (text formats as UTF-8)."""
-    notice: str
-    """What the command did besides (a preview, slips issued), for standard error."""
+def _issued_notice(slips: list[Any], before: list[Any]) -> str:
+    earlier = {(s.issued.year, s.number, s.moment) for s in before}
+    new = [s.code for s in slips if s.number and (s.issued.year, s.number, s.moment) not in earlier]
+    kept = len(slips) - len(new)
+    return (
+        f"已签发催办单{len(new)}张"
+        + (f"（{new[0]}）" if len(new) == 1 else f"（{new[0]}至{new[-1]}）" if new else "")
+        + (f"；{kept}张当日已签发，沿用原编号" if kept else "")
+        + "，登记在 data/urges/"
+    )
 
 
-def produce(ledger: Ledger, progress: Progress, request: Request) -> Produced:
-    """The finished document in the requested format, at most the one size limit."""
+class Output:
+    """Where a document goes: the file ``-o`` names, or standard output."""
+
+    def __init__(self, path: Path | None, stream: Any = None) -> None:
+        self.path = path
+        self.stream = stream
+        self.created = False
+
+    def check(self) -> None:
+        """Refuse a place that is no place for a report before anything is made."""
+        if self.path is not None:
+            _refuse_place(self.path)
+
+    def write(self, content: bytes) -> None:
+        if self.path is None:
+            self.stream.write(content.decode("utf-8"))
+            self.stream.flush()
+            return
+        existed = self.path.exists()
+        write_output(self.path, content)
+        self.created = self.created or not existed
+
+    def retract(self) -> str:
+        """Take back a document whose slips could not be recorded, as far as that can be
+        done; says what became of it."""
+        if self.path is None:
+            return "已输出的催办单编号无效，不要发出"
+        if self.created:
+            self.path.unlink(missing_ok=True)
+            return f"已删去刚生成的 {self.path}（其中的编号无效，不要发出）"
+        return f"{self.path} 中的编号无效，不要发出"
+
+
+def produce(ledger: Ledger, progress: Progress, request: Request, output: Output) -> str:
+    """Make the document in the requested format (at most the one size limit) and write it
+    to ``output``; returns what the command did besides (a preview, slips issued). Issued
+    slips are written first and recorded after, under the register's lock: a slip is
+    recorded only if its document was written, and a document whose slips could not be
+    recorded is taken back."""
+    output.check()
+    if request.kind == "urge" and request.record:
+        notice = _issue(ledger, progress, request, output)
+        if notice is not None:
+            return notice
+    context = context_for(ledger, progress, request)
+    output.write(_document(ledger, request, context))
+    return str(context.get("notice", ""))
+
+
+def _issue(ledger: Ledger, progress: Progress, request: Request, output: Output) -> str | None:
+    """Issue the slips the day calls for, delivering their document before recording them;
+    None when there is nothing to issue."""
+    from zctasks.documents import reports
+    from zctasks.log import urges
+
+    before = urges.load_register(ledger, ledger.root)
+    drafts = reports.drafts(ledger, progress, request.as_of, request.unit)
+    if not drafts:
+        return None
+    notices: list[str] = []
+
+    def deliver(slips: list[urges.Slip], register: list[urges.Slip]) -> None:
+        context = reports.urge(ledger, progress, request.as_of, slips, register, request.unit)
+        output.write(_document(ledger, request, context))
+        notices.append(_issued_notice(slips, before))
+
+    try:
+        urges.issue(ledger, drafts, ledger.report_settings.urge_code, deliver)
+    except ZctasksError as exc:
+        if not notices:
+            raise
+        raise ZctasksError(
+            f"催办单没有登记：{exc.message}", output.retract() + "；排除原因后重新签发"
+        ) from None
+    return notices[-1]
+
+
+def _document(ledger: Ledger, request: Request, context: dict[str, Any]) -> bytes:
     from zctasks.files import limits
 
-    context = context_for(ledger, progress, request)
-    content = _document(ledger, request, context)
+    content = _made(ledger, request, context)
     if len(content) > limits.MAX_BYTES:
         raise ZctasksError(
             f"报告过大（{len(content)} 字节，上限 {limits.MAX_BYTES} 字节）",
             "台账文件、批量文件、模板和报告都不能超过 64 MiB；请检查模板",
         )
-    return Produced(content, str(context.get("notice", "")))
+    return content
 
 
-def _document(ledger: Ledger, request: Request, context: dict[str, Any]) -> bytes:
+def _made(ledger: Ledger, request: Request, context: dict[str, Any]) -> bytes:
     from zctasks.documents.rendering import render_template
 
     markdown = render_template(ledger.root, f"{request.kind}.md.j2", context, request.template)
@@ -192,6 +260,15 @@ def write_output(path: Path, content: bytes) -> None:
     """
     from zctasks.files.writer import atomic_write
 
+    target = _refuse_place(path)
+    try:
+        atomic_write(target, content)
+    except OSError as exc:
+        raise ZctasksError(f"无法写入 {path}：{exc.strerror or exc}") from None
+
+
+def _refuse_place(path: Path) -> Path:
+    """The resolved place for a report at ``path``, or a UsageError saying why it is none."""
     if path.is_dir():
         raise UsageError(f"输出路径 {path} 是一个目录", "请给出文件名，如 -o 简报.docx")
     if not path.parent.is_dir():
@@ -203,10 +280,7 @@ def write_output(path: Path, content: bytes) -> None:
             "报告不能写进任何台账的 data/ 或 git 的 .git 目录；请写到别处，如 -o 简报.docx",
         )
     _refuse_unless_replaceable(path)
-    try:
-        atomic_write(target, content)
-    except OSError as exc:
-        raise ZctasksError(f"无法写入 {path}：{exc.strerror or exc}") from None
+    return target
 
 
 def output_folder(folder: Path) -> None:

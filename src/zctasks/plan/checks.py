@@ -104,6 +104,16 @@ def _check_config(config: ConfigFile, doc: Any, plan: Any) -> list[Diagnostic]:
                 f"首次报送截止日 {reporting.first_due} 应在印发日 {plan.issued} 与计划期末 {plan.period.end} 之间",
             )
         )
+    urge_days = config.reports.urge_days
+    if not 1 <= urge_days <= 366:
+        found.append(
+            doc.diagnostic(
+                ("reports", "urge_days"),
+                "range",
+                f"催办单反馈时限 urge_days 应为 1 至 366 天，实际为 {urge_days}",
+                "反馈时限是签发日之后的天数，如 7",
+            )
+        )
     if config.schedule.stale_days is not None:
         found.append(
             doc.diagnostic(

@@ -63,7 +63,7 @@ def populate(root: Path, ledger: Ledger) -> tuple[int, int]:
     for day in URGED_ON:
         found = drafts(ledger, progress, day, None)
         at = datetime.combine(day, time(9, 0), CHINA)
-        slips += len(issue(root, found, ledger.report_settings.urge_code, at))
+        slips += len(issue(ledger, found, ledger.report_settings.urge_code, at=at))
     return len(entries), slips
 
 

@@ -118,7 +118,7 @@ def _earlier(ledger: Ledger, progress: Progress, slip: Slip, register: list[Slip
     reports = {task: progress.of_task(task) for task in slip.tasks}
     unanswered: list[tuple[Slip, list[int]]] = []
     for old in register:
-        if old.unit != slip.unit or old.issued >= slip.issued:
+        if old.unit != slip.unit or old.issued >= slip.issued or old.voided:
             continue
         _, _, missing = answered(old, reports, slip.issued)
         again = sorted(set(missing) & set(slip.tasks))
@@ -161,7 +161,9 @@ def register(
         state, day, missing = answered(slip, reports, as_of)
         year = as_of.year
         text: str = state
-        if day is not None and state in ("已反馈", "逾期反馈"):
+        if state == "已作废":
+            text = f"已作废（{slip.voided}）"
+        elif day is not None and state in ("已反馈", "逾期反馈"):
             text = f"{state}（{short_date(day, year)}）"
         elif missing and state == "部分反馈":
             text = f"部分反馈，{task_numbers(missing)}未反馈"
@@ -184,6 +186,7 @@ def register(
             "unit": unit or "",
             "rows": rows,
             "open": len(open_rows),
+            "voided": sum(1 for r in rows if str(r["answer"]).startswith("已作废")),
             "late": sum(1 for r in rows if str(r["answer"]).startswith("逾期未反馈")),
         }
     )
