@@ -99,8 +99,9 @@ def test_a_rerun_after_a_failed_commit_commits_the_entry(zc, git_ledger):
     assert rerun.exit_code == 0, rerun.stderr
     (entry,) = _log(zc, git_ledger)
     assert rerun.stdout.startswith(f"相同的进展已经记录过（编号 {entry['id']}），尚未提交；已提交 ")
-    assert git(git_ledger, "log", "-1", "--format=%(trailers:key=Entry,valueonly)").strip() == (
-        entry["id"]
+    assert (
+        git(git_ledger, "log", "-1", "--format=%(trailers:key=Entry,valueonly)").strip()
+        == (entry["id"])
     )
     assert git(git_ledger, "status", "--porcelain") == ""
     again = add(zc, git_ledger, "7", "区工信局", "2023-07-14", "技改", "--commit")
@@ -116,7 +117,10 @@ def test_an_import_rerun_commits_what_the_interrupted_one_left(zc, git_ledger, t
     assert zc("progress", "import", str(sheet), root=git_ledger).exit_code == 0  # no --commit
     result = zc("progress", "import", str(sheet), "--commit", root=git_ledger)
     assert result.exit_code == 0, result.stderr
-    assert "已导入 0 条进展；跳过 1 条已记录过的相同报送（其中 1 条尚未提交，已一并提交）" in result.stdout
+    assert (
+        "已导入 0 条进展；跳过 1 条已记录过的相同报送（其中 1 条尚未提交，已一并提交）"
+        in result.stdout
+    )
     assert git(git_ledger, "status", "--porcelain") == ""
 
 
@@ -204,7 +208,7 @@ def test_a_revert_that_removes_an_entry_is_found_in_the_history(zc, appended):
     result = zc("check", "--history", root=appended)
     assert result.exit_code == 1
     assert (
-        f"{JULY}:1:1: error[history]: 提交 {revert}（Revert \"进展: 任务7 区工信局 2023-07-14\"）"
+        f'{JULY}:1:1: error[history]: 提交 {revert}（Revert "进展: 任务7 区工信局 2023-07-14"）'
         "改动、删除或调换了已记录的行\n"
     ) in result.stdout
     assert zc("check", root=appended).exit_code == 0  # without --history: the files are valid
@@ -234,7 +238,9 @@ def test_a_cherry_pick_that_edits_an_entry_is_refused_at_push(zc, appended, tmp_
     pushed = run_git(appended, "push", "-q", "origin", "HEAD:refs/heads/main")
     assert pushed.returncode == 1
     assert "zctasks（pre-push）：历史中有提交改动了已记录的行，记录只能追加：" in pushed.stderr
-    assert "（绕过钩子改数）改动、删除或调换了已记录的行：data/progress/2023-07.yaml" in pushed.stderr
+    assert (
+        "（绕过钩子改数）改动、删除或调换了已记录的行：data/progress/2023-07.yaml" in pushed.stderr
+    )
 
 
 def test_a_merge_that_keeps_only_one_side_is_reported_after_it(zc, appended):
@@ -294,9 +300,10 @@ def test_a_month_file_saved_with_crlf_is_refused_not_rewritten(zc, appended):
     path.write_bytes(crlf)
     result = zc("check", root=appended)
     assert result.exit_code == 1
-    assert result.stdout.startswith(
-        f"{JULY}:1:"
-    ) and "error[line-ending]: 文件使用了 Windows 换行（CRLF）或含有回车符" in result.stdout
+    assert (
+        result.stdout.startswith(f"{JULY}:1:")
+        and "error[line-ending]: 文件使用了 Windows 换行（CRLF）或含有回车符" in result.stdout
+    )
     assert add(zc, appended, "7", "区工信局", "2023-07-20", "丙").exit_code == 1
     assert path.read_bytes() == crlf
     git(appended, "add", JULY)  # text eol=lf: git stores it in LF, the hook still refuses

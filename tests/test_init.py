@@ -24,7 +24,9 @@ def test_init_makes_a_checked_git_ledger(zc, tmp_path):
     ):
         assert (root / relative).read_bytes() == (REPO / relative).read_bytes()
     assert [
-        line for line in (root / ".gitattributes").read_text("utf-8").splitlines() if line[:1] != "#"
+        line
+        for line in (root / ".gitattributes").read_text("utf-8").splitlines()
+        if line[:1] != "#"
     ] == [
         "data/progress/*.yaml merge=union",
         "data/urges/*.yaml merge=union",

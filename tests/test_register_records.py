@@ -109,7 +109,10 @@ def test_a_slip_is_voided_and_reissued_as_records(zc, ledger):
     assert lines[3]["items"] == lines[0]["items"] and lines[3]["due"] == lines[0]["due"]
     assert zc("check", root=ledger).exit_code == 0
     register = zc("report", "register", "--as-of", "2023-08-01", root=ledger).stdout
-    assert "| 测督催〔2023〕1号 | 区科技局 | 7月31日 | 第1项 | 8月7日 | 已作废（发错了单位） |" in register
+    assert (
+        "| 测督催〔2023〕1号 | 区科技局 | 7月31日 | 第1项 | 8月7日 | 已作废（发错了单位） |"
+        in register
+    )
     assert "| 测督催〔2023〕3号 | 区科技局 | 7月31日 | 第1项 | 8月7日 | 未反馈 |" in register
     assert "共签发催办单3张，作废1张，尚未反馈或部分反馈2张" in register
     reprint = zc("report", "urge", "区科技局", "--as-of", "2023-07-31", root=ledger).stdout

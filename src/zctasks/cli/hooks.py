@@ -56,7 +56,7 @@ def hooks_run(
     from pathlib import Path
 
     from zctasks.files.errors import UsageError
-    from zctasks.log.hooks import CHECKS_HISTORY, HOOKS, run
+    from zctasks.log.hooks import CHECKS_HISTORY, HOOKS
 
     if name not in HOOKS:
         raise UsageError(f"未知钩子“{name}”", "可用：" + "、".join(HOOKS))
@@ -64,3 +64,47 @@ def hooks_run(
     code = run(name, stdin, Path.cwd())
     if code:
         raise typer.Exit(code)
+
+
+def run(name: str, stdin: str, cwd: Path) -> int:
+    """What a hook does, in the repository being worked on (never $ZCTASKS_ROOT)."""
+    from zctasks.files import gitops
+    from zctasks.files.errors import UsageError, ZctasksError
+    from zctasks.load import loading
+    from zctasks.log.hooks import (
+        CHECKS_STAGED,
+        LOG_PATHSPECS,
+        history_message,
+        history_problems,
+        ledger_prefixes,
+        merge_rule_problems,
+        revisions_of,
+        staged_problems,
+    )
+
+    top = gitops.toplevel(cwd)
+    if top is None:
+        raise UsageError("不在 git 仓库中，钩子无事可查")
+    if name in CHECKS_STAGED:
+        lines = []
+        for prefix in ledger_prefixes(top):
+            lines += [f"- {p}" for p in staged_problems(top, prefix)]
+            try:
+                result = loading.check(top / prefix)
+            except ZctasksError as exc:
+                lines.append(f"- {exc.message}" + (f"（{exc.hint}）" if exc.hint else ""))
+                continue
+            lines += [d.render() for d in result.errors + merge_rule_problems(top / prefix)]
+        if lines:
+            sys.stderr.write(f"zctasks（{name}）：提交被拒绝。\n" + "\n".join(lines) + "\n")
+            return 1
+        return 0
+    rewrites = [
+        rewrite
+        for revisions in revisions_of(top, name, stdin)
+        for rewrite in history_problems(top, revisions, LOG_PATHSPECS)
+    ]
+    if rewrites:
+        sys.stderr.write(history_message(name, rewrites) + "\n")
+        return 1
+    return 0

@@ -19,7 +19,6 @@ committed — wherever its ledgers lie in it — never a ledger named by ``ZCTAS
 from __future__ import annotations
 
 import re
-import sys
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -338,35 +337,7 @@ def history_message(name: str, rewrites: list[Rewrite]) -> str:
     return "\n".join(lines)
 
 
-def run(name: str, stdin: str, cwd: Path) -> int:
-    """What a hook does, in the repository being worked on (never $ZCTASKS_ROOT)."""
-    from zctasks.load import loading
-
-    top = gitops.toplevel(cwd)
-    if top is None:
-        raise UsageError("不在 git 仓库中，钩子无事可查")
-    if name in CHECKS_STAGED:
-        lines = []
-        for prefix in ledger_prefixes(top):
-            lines += [f"- {p}" for p in staged_problems(top, prefix)]
-            result = loading.check(top / prefix)
-            lines += [d.render() for d in result.errors + merge_rule_problems(top / prefix)]
-        if lines:
-            sys.stderr.write(f"zctasks（{name}）：提交被拒绝。\n" + "\n".join(lines) + "\n")
-            return 1
-        return 0
-    rewrites = [
-        rewrite
-        for revisions in _revisions(top, name, stdin)
-        for rewrite in history_problems(top, revisions, LOG_PATHSPECS)
-    ]
-    if rewrites:
-        sys.stderr.write(history_message(name, rewrites) + "\n")
-        return 1
-    return 0
-
-
-def _revisions(top: Path, name: str, stdin: str) -> list[list[str]]:
+def revisions_of(top: Path, name: str, stdin: str) -> list[list[str]]:
     """The commits a history hook is about, as ``git log`` arguments (one list a range)."""
     if name == "post-merge":
         before = gitops.verify(top, "ORIG_HEAD")

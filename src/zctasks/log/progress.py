@@ -465,12 +465,24 @@ def parse_file(
     return located, found
 
 
+_UNNAMEABLE = re.compile("[\\s\x00-\x1f\x7f-\x9f\u200b-\u200f\u202a-\u202e\u2060-\u2069\ufeff]")
+
+
 def check_entry(ledger: Ledger, entry: Entry, doc: Any, i: int | str) -> list[Diagnostic]:
     """Problems of one entry against the plan (``i`` locates it in ``doc``)."""
     found: list[Diagnostic] = []
+    if not entry.id or _UNNAMEABLE.search(entry.id):
+        found.append(
+            doc.diagnostic(
+                (i, "id"),
+                "entry-id",
+                f"条目编号“{entry.id}”不能为空，也不能含空白或控制字符",
+                "编号由 zctasks 生成；手工追加的记录也应写成 2023-07-14-7-5d0e9a 的形式",
+            )
+        )
     task = ledger.tasks.get(entry.task)
     if task is None:
-        return [doc.diagnostic((i, "task"), "unknown-task", f"没有第 {entry.task} 项任务")]
+        return [*found, doc.diagnostic((i, "task"), "unknown-task", f"没有第 {entry.task} 项任务")]
     period = ledger.plan.period
     if not period.start <= entry.date <= period.end:
         found.append(
