@@ -149,3 +149,57 @@ def test_a_console_that_cannot_show_chinese_neither_crashes_nor_skips_the_commit
         ["git", "-C", str(git_ledger), "log", "-1", "--format=%s"], capture_output=True, text=True
     )
     assert log.stdout == "进展: 任务7 区工信局 2023-07-14\n"
+
+
+def test_init_into_an_empty_folder_where_rename_cannot_replace_it(zc, tmp_path, monkeypatch):
+    """Windows: renaming a folder onto an existing (even empty) folder fails."""
+    real = Path.rename
+
+    def windows_rename(self, target):
+        if Path(target).exists():
+            raise FileExistsError(errno.EEXIST, "当文件已存在时，无法创建该文件。", str(target))
+        return real(self, target)
+
+    monkeypatch.setattr(Path, "rename", windows_rename)
+    target = tmp_path / "台账"
+    target.mkdir()
+    result = zc("init", str(target))
+    assert result.exit_code == 0, result.stderr
+    assert (target / "data" / "tasks.yaml").is_file()
+
+
+def test_hooks_and_rules_are_written_with_lf_where_text_files_get_crlf(zc, tmp_path, monkeypatch):
+    """Windows: a text file written without newline="\\n" gets CRLF line ends, and a hook
+    script with CRLF does not run (``/bin/sh^M``)."""
+    real = Path.write_text
+
+    def windows_write_text(self, data, encoding=None, errors=None, newline=None):
+        if newline is None:
+            data = data.replace("\n", "\r\n")
+        return real(self, data, encoding, errors, newline="")
+
+    monkeypatch.setattr(Path, "write_text", windows_write_text)
+    root = tmp_path / "台账"
+    assert zc("init", str(root)).exit_code == 0
+    for path in [*(root / ".git" / "hooks").glob("p*"), root / ".gitattributes", root / ".gitignore"]:
+        if path.suffix != ".sample":
+            assert b"\r" not in path.read_bytes(), path
+
+
+def test_a_path_too_long_for_windows_is_a_message(zc, make_ledger, monkeypatch):
+    """Windows: a path beyond MAX_PATH fails with ENAMETOOLONG (WinError 206)."""
+    import tempfile
+
+    root = make_ledger()
+
+    def too_long(*args, **kwargs):
+        raise OSError(errno.ENAMETOOLONG, "文件名或扩展名太长。")
+
+    monkeypatch.setattr(tempfile, "mkstemp", too_long)
+    result = zc(*ADD, root=root)
+    assert (result.exit_code, result.stderr) == (
+        1,
+        "错误：写入进展记录失败：文件名或扩展名太长。\n"
+        "提示：原有文件没有改动；请检查磁盘空间和目录权限后重试\n",
+    )
+    assert not (root / JULY).exists()

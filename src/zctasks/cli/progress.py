@@ -16,6 +16,7 @@ from zctasks.cli.app import (
 )
 from zctasks.cli.output import TableFormat, print_rows
 from zctasks.files.errors import UsageError
+from zctasks.judge.views import visible
 from zctasks.plan.ledger import Ledger
 
 progress_app = typer.Typer(
@@ -272,7 +273,10 @@ def _record(
                 else ""
             )
             said.append(
-                f"{what}：任务{entry.task} {entry.by} {entry.date}（编号 {entry.id}{target}）\n"
+                visible(
+                    f"{what}：任务{entry.task} {entry.by} {entry.date}（编号 {entry.id}{target}）"
+                )
+                + "\n"
             )
         pending: dict[Path, list[str]] = {}
         if commit and result.skipped:
