@@ -174,3 +174,43 @@ def test_progress_add_prints_what_it_recorded_escaped(zc, make_ledger):
     assert "\x1b" not in result.stdout + result.stderr
     (line,) = (root / JULY).read_text("utf-8").splitlines()[1:]
     assert json.loads(line[2:])["forced"] == "代\x1b[2J报"  # stored exactly
+
+
+def test_the_key_count_that_skips_the_exact_reading_agrees_with_what_is_written(make_ledger):
+    """A month file is read twice only when its ``": `` count differs from the keys its
+    entries hold: that count must be what ``entry_line`` writes, for every kind of entry."""
+    from dataclasses import replace
+
+    from zctasks.load.loading import load_ledger
+    from zctasks.log.progress import entry_line, written_keys
+    from zctasks.scaffold.demo import demo_entries
+
+    entries = demo_entries(load_ledger(make_ledger()))[:200]
+    entries += [
+        replace(
+            entries[0],
+            id="f",
+            fixes=entries[0].id,
+            reason="改",
+            source="文",
+            next="下",
+            problems="难",
+            forced="代",
+            at=None,
+        ),
+        replace(
+            entries[1],
+            id="v",
+            voids=entries[1].id,
+            reason="撤",
+            status=None,
+            note="",
+            values={},
+            source="",
+            next="",
+            problems="",
+            forced="",
+        ),
+    ]
+    for entry in entries:
+        assert entry_line(entry).count('": ') == written_keys([entry]), entry

@@ -181,7 +181,11 @@ def test_hooks_and_rules_are_written_with_lf_where_text_files_get_crlf(zc, tmp_p
     monkeypatch.setattr(Path, "write_text", windows_write_text)
     root = tmp_path / "台账"
     assert zc("init", str(root)).exit_code == 0
-    for path in [*(root / ".git" / "hooks").glob("p*"), root / ".gitattributes", root / ".gitignore"]:
+    for path in [
+        *(root / ".git" / "hooks").glob("p*"),
+        root / ".gitattributes",
+        root / ".gitignore",
+    ]:
         if path.suffix != ".sample":
             assert b"\r" not in path.read_bytes(), path
 
