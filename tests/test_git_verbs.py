@@ -319,3 +319,25 @@ def test_a_month_file_moved_into_a_sub_folder_is_refused(zc, appended):
         "data/progress/old/2023-07.yaml:1:1: error[misplaced]: 进展文件在子文件夹中，其中的内容不会被读取\n"
     )
     assert zc("status", root=appended).exit_code == 1
+
+
+def test_a_rebase_that_drops_an_entrys_commit_is_reported(zc, git_ledger):
+    assert add(zc, git_ledger, "7", "区工信局", "2023-07-10", "七月", "--commit").exit_code == 0
+    assert add(zc, git_ledger, "7", "区工信局", "2023-08-10", "八月", "--commit").exit_code == 0
+    result = run_git(
+        git_ledger, "-c", "sequence.editor=sed -i 1d", "rebase", "-q", "-i", "HEAD~2"
+    )  # drops July's commit; the rewritten history is consistent in itself
+    assert result.returncode == 0, result.stderr
+    assert "zctasks（post-rewrite）" in result.stderr
+    assert "（变基前后的分支）删除或移走了记录文件：data/progress/2023-07.yaml" in result.stderr
+
+
+def test_a_reset_pushed_over_a_shared_branch_is_refused(zc, appended, tmp_path):
+    remote = tmp_path / "远端.git"
+    git(tmp_path, "init", "-q", "--bare", str(remote))
+    git(appended, "remote", "add", "origin", str(remote))
+    assert run_git(appended, "push", "-q", "origin", "HEAD:refs/heads/main").returncode == 0
+    git(appended, "reset", "-q", "--hard", "HEAD~1")
+    pushed = run_git(appended, "push", "-q", "--force", "origin", "HEAD:refs/heads/main")
+    assert pushed.returncode == 1
+    assert "（要推送的分支）丢掉了原有的记录行：data/progress/2023-07.yaml" in pushed.stderr

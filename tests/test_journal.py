@@ -163,3 +163,23 @@ def test_a_journal_names_only_month_files_of_its_folder(ledger):
     ):
         writer.finish_interrupted(folder)
     assert (ledger / "data" / "tasks.yaml").read_bytes() == tasks
+
+
+def test_a_journal_that_is_a_pipe_or_a_folder_is_refused_without_waiting(zc, ledger):
+    """A FIFO in the journal's place would block every command on open()."""
+    journal = ledger / JOURNAL
+    os.mkfifo(journal)
+    result = zc("status", root=ledger)
+    assert result.exit_code == 1
+    assert "不是本台账写入时留下的日志（不是普通文件）" in result.stderr
+    journal.unlink()
+    journal.mkdir()
+    assert "（不是普通文件）" in zc("check", root=ledger).stderr
+
+
+def test_a_folder_named_like_a_temporary_does_not_stop_writes(zc, ledger):
+    (ledger / PROGRESS / ".tmp-别人的文件夹").mkdir()
+    result = zc("progress", "add", "1", "--by", "区科技局", "--date", "2023-07-20", "--note", "新",
+                root=ledger)  # fmt: skip
+    assert result.exit_code == 0, result.stderr
+    assert (ledger / PROGRESS / ".tmp-别人的文件夹").is_dir()

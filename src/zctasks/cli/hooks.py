@@ -61,12 +61,12 @@ def hooks_run(
     if name not in HOOKS:
         raise UsageError(f"未知钩子“{name}”", "可用：" + "、".join(HOOKS))
     stdin = sys.stdin.read() if name in CHECKS_HISTORY and name != "post-merge" else ""
-    code = run(name, stdin, Path.cwd())
+    code = run(name, stdin, Path.cwd(), arguments or [])
     if code:
         raise typer.Exit(code)
 
 
-def run(name: str, stdin: str, cwd: Path) -> int:
+def run(name: str, stdin: str, cwd: Path, arguments: list[str]) -> int:
     """What a hook does, in the repository being worked on (never $ZCTASKS_ROOT)."""
     from zctasks.files import gitops
     from zctasks.files.errors import UsageError, ZctasksError
@@ -80,6 +80,8 @@ def run(name: str, stdin: str, cwd: Path) -> int:
         merge_rule_problems,
         revisions_of,
         staged_problems,
+        tip_problems,
+        tips_of,
     )
 
     top = gitops.toplevel(cwd)
@@ -103,6 +105,11 @@ def run(name: str, stdin: str, cwd: Path) -> int:
         rewrite
         for revisions in revisions_of(top, name, stdin)
         for rewrite in history_problems(top, revisions, LOG_PATHSPECS)
+    ]
+    rewrites += [
+        rewrite
+        for old, new, why in tips_of(top, name, stdin, arguments)
+        for rewrite in tip_problems(top, old, new, why)
     ]
     if rewrites:
         sys.stderr.write(history_message(name, rewrites) + "\n")

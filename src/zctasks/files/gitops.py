@@ -396,3 +396,17 @@ def attributes(root: Path, attribute: str, paths: list[str]) -> dict[str, str]:
         return dict.fromkeys(paths, "unspecified")
     parts = result.stdout.decode("utf-8", errors="surrogateescape").split("\0")
     return {parts[i]: parts[i + 2] for i in range(0, len(parts) - 2, 3)}
+
+
+def tree_blobs(root: Path, commit: str) -> dict[str, str]:
+    """Every file of a commit (repository paths) and its blob."""
+    result = _git(root, "ls-tree", "-r", "-z", "--full-tree", commit)
+    if result.returncode != 0:
+        raise GitError(f"git ls-tree 失败：{_err(result)}")
+    found = {}
+    for record in result.stdout.decode("utf-8", errors="surrogateescape").split("\0"):
+        meta, _, path = record.partition("\t")
+        fields = meta.split()
+        if len(fields) == 3 and fields[1] == "blob":
+            found[path] = fields[2]
+    return found

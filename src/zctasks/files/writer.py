@@ -263,6 +263,8 @@ def _shown(path: Path) -> str:
 def _read_journal(folder: Path, journal: Path) -> list[dict[str, Any]]:
     """The files a journal names, if it is this folder's own and whole; else ForeignJournal."""
     try:
+        if not stat.S_ISREG(journal.lstat().st_mode):  # a FIFO would hang every command
+            raise ForeignJournal(folder, "不是普通文件")
         with open(journal, "rb") as handle:
             raw = handle.read(MAX_JOURNAL_BYTES + 1)
     except OSError as exc:
@@ -336,7 +338,8 @@ def _drop(folder: Path, journal: Path) -> None:
         return
     journal.unlink(missing_ok=True)
     for stray in folder.glob(TEMP_PREFIX + "*"):
-        stray.unlink(missing_ok=True)
+        if stray.is_symlink() or stray.is_file():  # a folder of that name is not ours
+            stray.unlink(missing_ok=True)
     _fsync_folder(folder)
 
 

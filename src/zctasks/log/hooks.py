@@ -288,6 +288,29 @@ def history_problems(root: Path, revisions: list[str], pathspecs: tuple[str, ...
     return found
 
 
+_LOG_FILE = re.compile(r"(?:^|/)data/(?:progress|urges)/[^/]+\.ya?ml\Z")
+
+
+def tip_problems(root: Path, old: str, new: str, why: str) -> list[Rewrite]:
+    """What ``new`` lost of the logs ``old`` held: a rebase that dropped an entry's commit,
+    a reset pushed over a shared branch. Each recorded line of ``old`` must still be in the
+    same file at ``new`` (anywhere: a merge may interleave)."""
+    before = {p: b for p, b in gitops.tree_blobs(root, old).items() if _LOG_FILE.search(p)}
+    if not before:
+        return []
+    after = gitops.tree_blobs(root, new)
+    contents = gitops.blobs(root, [*before.values(), *(after.get(p, "") for p in before)])
+    found = []
+    for path, blob in sorted(before.items()):
+        if path not in after:
+            found.append(Rewrite(new, why, path, "删除或移走了记录文件"))
+            continue
+        kept = set(_recorded(contents.get(after[path], b"")))
+        if any(line not in kept for line in _recorded(contents.get(blob, b""))):
+            found.append(Rewrite(new, why, path, "丢掉了原有的记录行"))
+    return found
+
+
 def _subsequence(old: list[bytes], new: list[bytes]) -> bool:
     remaining = iter(new)
     return all(line in remaining for line in old)
@@ -346,12 +369,34 @@ def revisions_of(top: Path, name: str, stdin: str) -> list[list[str]]:
         new = [line.split()[1] for line in stdin.splitlines() if len(line.split()) >= 2]
         return [["--no-walk=unsorted", *new]] if new else []
     ranges: list[list[str]] = []
-    for line in stdin.splitlines():  # pre-push: local-ref local-sha remote-ref remote-sha
+    for local, remote in pushed(top, stdin):
+        ranges.append([f"{remote}..{local}"] if remote else [local, "--not", "--remotes"])
+    return ranges
+
+
+def pushed(top: Path, stdin: str) -> list[tuple[str, str]]:
+    """pre-push: each (local commit, remote commit known here or "") about to be pushed."""
+    found = []
+    for line in stdin.splitlines():  # local-ref local-sha remote-ref remote-sha
         parts = line.split()
         if len(parts) < 4 or not parts[1].strip("0"):
             continue  # a branch being deleted
-        if parts[3].strip("0") and gitops.verify(top, parts[3]):
-            ranges.append([f"{parts[3]}..{parts[1]}"])
-        else:
-            ranges.append([parts[1], "--not", "--remotes"])
-    return ranges
+        remote = parts[3] if parts[3].strip("0") and gitops.verify(top, parts[3]) else ""
+        found.append((parts[1], remote))
+    return found
+
+
+def tips_of(top: Path, name: str, stdin: str, arguments: list[str]) -> list[tuple[str, str, str]]:
+    """The (old, new, why) tips whose logs a history hook compares whole: each rewritten
+    commit with what replaced it, the branch before and after a rebase (which may have
+    dropped a commit), the remote branch and what is pushed over it."""
+    if name == "post-rewrite":
+        pairs = [line.split()[:2] for line in stdin.splitlines() if len(line.split()) >= 2]
+        tips = [(old, new, "改写后的提交") for old, new in pairs]
+        before = gitops.verify(top, "ORIG_HEAD") if arguments[:1] == ["rebase"] else None
+        if before and gitops.has_head(top):
+            tips.append((before, "HEAD", "变基前后的分支"))
+        return tips
+    if name == "pre-push":
+        return [(remote, local, "要推送的分支") for local, remote in pushed(top, stdin) if remote]
+    return []
