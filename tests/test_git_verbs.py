@@ -329,7 +329,7 @@ def test_a_rebase_that_drops_an_entrys_commit_is_reported(zc, git_ledger):
     )  # drops July's commit; the rewritten history is consistent in itself
     assert result.returncode == 0, result.stderr
     assert "zctasks（post-rewrite）" in result.stderr
-    assert "（变基前后的分支）删除或移走了记录文件：data/progress/2023-07.yaml" in result.stderr
+    assert "变基后的分支删除或移走了记录文件：data/progress/2023-07.yaml" in result.stderr
 
 
 def test_a_reset_pushed_over_a_shared_branch_is_refused(zc, appended, tmp_path):
@@ -340,4 +340,19 @@ def test_a_reset_pushed_over_a_shared_branch_is_refused(zc, appended, tmp_path):
     git(appended, "reset", "-q", "--hard", "HEAD~1")
     pushed = run_git(appended, "push", "-q", "--force", "origin", "HEAD:refs/heads/main")
     assert pushed.returncode == 1
-    assert "（要推送的分支）丢掉了原有的记录行：data/progress/2023-07.yaml" in pushed.stderr
+    assert "要推送的分支丢掉了原有的记录行：data/progress/2023-07.yaml" in pushed.stderr
+
+
+def test_a_conflicted_merge_resolved_by_dropping_the_other_side_is_refused(zc, git_ledger):
+    (git_ledger / ".gitattributes").write_text("", "utf-8")  # no union rule: a conflict
+    git(git_ledger, "commit", "-q", "--no-verify", "-am", "去掉合并规则")
+    git(git_ledger, "checkout", "-q", "-b", "同事")
+    add(zc, git_ledger, "8", "区发改局", "2023-07-15", "同事的", "--commit")
+    git(git_ledger, "checkout", "-q", "-")
+    add(zc, git_ledger, "7", "区工信局", "2023-07-14", "我的", "--commit")
+    assert run_git(git_ledger, "merge", "-q", "--no-edit", "同事").returncode == 1
+    git(git_ledger, "checkout", "--ours", "--", JULY)  # "resolved" by keeping only ours
+    git(git_ledger, "add", JULY)
+    result = run_git(git_ledger, "commit", "-q", "--no-edit")
+    assert result.returncode == 1
+    assert f"合并结果丢掉了原有的记录行：{JULY}" in result.stderr

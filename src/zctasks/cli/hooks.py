@@ -97,6 +97,10 @@ def run(name: str, stdin: str, cwd: Path, arguments: list[str]) -> int:
                 lines.append(f"- {exc.message}" + (f"（{exc.hint}）" if exc.hint else ""))
                 continue
             lines += [d.render() for d in result.errors + merge_rule_problems(top / prefix)]
+        merging = gitops.verify(top, "MERGE_HEAD")
+        tree = gitops.index_tree(top) if merging else None
+        if merging and tree:  # a merge resolved by hand may drop the other side's lines
+            lines += [f"- {r.text()}" for r in tip_problems(top, merging, tree, "合并结果")]
         if lines:
             sys.stderr.write(f"zctasks（{name}）：提交被拒绝。\n" + "\n".join(lines) + "\n")
             return 1

@@ -410,3 +410,9 @@ def tree_blobs(root: Path, commit: str) -> dict[str, str]:
         if len(fields) == 3 and fields[1] == "blob":
             found[path] = fields[2]
     return found
+
+
+def index_tree(root: Path) -> str | None:
+    """The tree the index would commit (None while it holds unresolved conflicts)."""
+    result = _git(root, "write-tree")
+    return _out(result) if result.returncode == 0 else None

@@ -254,7 +254,12 @@ class Rewrite:
     path: str
     what: str
 
+    label: str = ""
+    """For a comparison of two tips: what was compared (变基后的分支), instead of a commit."""
+
     def text(self) -> str:
+        if self.label:
+            return f"{self.label}{self.what}：{self.path}"
         return f"提交 {self.commit[:7]}（{self.subject}）{self.what}：{self.path}"
 
 
@@ -291,7 +296,7 @@ def history_problems(root: Path, revisions: list[str], pathspecs: tuple[str, ...
 _LOG_FILE = re.compile(r"(?:^|/)data/(?:progress|urges)/[^/]+\.ya?ml\Z")
 
 
-def tip_problems(root: Path, old: str, new: str, why: str) -> list[Rewrite]:
+def tip_problems(root: Path, old: str, new: str, label: str) -> list[Rewrite]:
     """What ``new`` lost of the logs ``old`` held: a rebase that dropped an entry's commit,
     a reset pushed over a shared branch. Each recorded line of ``old`` must still be in the
     same file at ``new`` (anywhere: a merge may interleave)."""
@@ -303,11 +308,11 @@ def tip_problems(root: Path, old: str, new: str, why: str) -> list[Rewrite]:
     found = []
     for path, blob in sorted(before.items()):
         if path not in after:
-            found.append(Rewrite(new, why, path, "删除或移走了记录文件"))
+            found.append(Rewrite(new, "", path, "删除或移走了记录文件", label))
             continue
         kept = set(_recorded(contents.get(after[path], b"")))
         if any(line not in kept for line in _recorded(contents.get(blob, b""))):
-            found.append(Rewrite(new, why, path, "丢掉了原有的记录行"))
+            found.append(Rewrite(new, "", path, "丢掉了原有的记录行", label))
     return found
 
 
@@ -392,10 +397,10 @@ def tips_of(top: Path, name: str, stdin: str, arguments: list[str]) -> list[tupl
     dropped a commit), the remote branch and what is pushed over it."""
     if name == "post-rewrite":
         pairs = [line.split()[:2] for line in stdin.splitlines() if len(line.split()) >= 2]
-        tips = [(old, new, "改写后的提交") for old, new in pairs]
+        tips = [(old, new, f"改写后的提交 {new[:7]} ") for old, new in pairs]
         before = gitops.verify(top, "ORIG_HEAD") if arguments[:1] == ["rebase"] else None
         if before and gitops.has_head(top):
-            tips.append((before, "HEAD", "变基前后的分支"))
+            tips.append((before, "HEAD", "变基后的分支"))
         return tips
     if name == "pre-push":
         return [(remote, local, "要推送的分支") for local, remote in pushed(top, stdin) if remote]
