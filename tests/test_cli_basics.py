@@ -81,6 +81,7 @@ def test_every_command_has_help_and_is_in_the_readme(zc):
         "import",
         "report",
         "score",
+        "urge",
         "progress",
         "hooks",
     ]
@@ -96,6 +97,7 @@ def test_every_command_has_help_and_is_in_the_readme(zc):
         "progress import",
         "progress log",
         "progress void",
+        "urge void",
     ]
     for name in commands:
         result = zc(*name.split(), "--help")

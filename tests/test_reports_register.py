@@ -138,7 +138,7 @@ def test_the_bundled_ledger_cannot_issue(zc):
         ('{"number": 1, "code": "X1", "unit": "区科技局", "issued": "2022-07-31", "due": "2022-08-07", "by": "区发改局", "items": [{"task": 1, "light": "red", "situation": ""}]}',
          "wrong-year", "X1 的签发日期 2022-07-31 不属于 2023.yaml"),
         ('{"number": 1, "code": "X1", "unit": "区科技局", "issued": "2023-07-31", "due": "2023-07-01", "by": "区发改局", "items": [{"task": 9, "light": "red", "situation": ""}]}',
-         "urge-field", "反馈时限 2023-07-01 早于签发日期 2023-07-31"),
+         "urge-field", "反馈时限 2023-07-01 不晚于签发日期 2023-07-31"),
     ],
 )  # fmt: skip
 def test_check_reports_a_bad_register_line(zc, ledger, line, code, message):
@@ -175,5 +175,5 @@ def test_check_reports_a_number_issued_twice(zc, ledger):
     from zctasks.log.urges import check_urges
 
     (found,) = check_urges(load_ledger(ledger), ledger)
-    assert (found.line, found.code) == (3, "duplicate-number")
-    assert found.message == "编号 测督催〔2023〕1号 与第 2 行重复"
+    assert (found.line, found.code, found.severity) == (3, "duplicate-number", "warning")
+    assert found.message == "编号 测督催〔2023〕1号 与第 2 行重复（区水利局、区科技局各收到一张）"

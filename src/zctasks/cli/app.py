@@ -35,6 +35,7 @@ COMMAND_MODULES = {
     "import": "plan",
     "report": "report",
     "score": "score",
+    "urge": "urge",
     "progress": "progress",
     "hooks": "hooks",
 }

@@ -180,7 +180,7 @@ def report_command(
     ] = None,
 ) -> None:
     """生成报告：工作简报、工作台账、单位通知、催办单、催办登记表；Markdown、Word（公文格式）、Excel、HTML、CSV，简报另有纯文本。"""
-    from zctasks.documents.produce import BINARY_FORMATS, Request, produce, write_output
+    from zctasks.documents.produce import BINARY_FORMATS, Output, Request, produce
 
     if unit is not None and dept is not None and unit != dept:
         raise UsageError(f"单位给了两次：“{unit}”和 --dept “{dept}”", "只写一次")
@@ -228,11 +228,8 @@ def report_command(
     request = Request(
         kind.value, fmt.value, day, start, end, issue, chosen_unit, template, record, signed, charts
     )
-    produced = produce(ledger, state.progress(ledger), request)
-    if output is None:
-        sys.stdout.write(produced.content.decode("utf-8"))
-    else:
-        write_output(output, produced.content)
+    notice = produce(ledger, state.progress(ledger), request, Output(output, sys.stdout))
+    if output is not None:
         sys.stderr.write(f"已生成 {output}\n")
-    if produced.notice:
-        sys.stderr.write(produced.notice + "\n")
+    if notice:
+        sys.stderr.write(notice + "\n")

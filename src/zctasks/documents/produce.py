@@ -112,8 +112,8 @@ def _briefing(
         ledger, progress, since, until, request.as_of, day, number, previous, due
     )
     figures = context.pop("record")
-    if request.record and same is None:
-        issue = briefings.Issue(
+    if request.record and same is None:  # recorded by produce() once the document is written
+        context["issue_record"] = briefings.Issue(
             number,
             day,
             since,
@@ -122,16 +122,6 @@ def _briefing(
             {key: tuple(ids) for key, ids in figures["lights"].items()},
             figures["values"],
         )
-        recorded = briefings.record(ledger.root, issue, renumber=request.issue is None)
-        if recorded.number != number:  # another issue was recorded meanwhile: number on
-            register = briefings.load_register(ledger, ledger.root)
-            number = recorded.number
-            previous = briefings.previous_of(register, since, number)
-            context = reports.briefing(
-                ledger, progress, since, until, request.as_of, day, number, previous, due
-            )
-            context.pop("record")
-        notes.append(f"已登记简报第{number}期，登记在 data/briefings/")
     elif request.record and same is not None:
         notes.append(f"第{number}期已于{same.dated}登记，沿用原期号，没有重复登记")
     elif same is None:
@@ -151,23 +141,10 @@ def _urge(
         return reports.register(ledger, progress, register, request.as_of, day, request.unit)
     drafts, found = reports.drafts(ledger, progress, request.as_of, request.unit, day)
     notes += found
-    before = {(s.by, s.issued.year, s.number) for s in register}
-    if request.record and drafts:
-        slips = urges.issue(ledger.root, drafts, reports.prefixes(ledger))
-        register = urges.load_register(ledger, ledger.root)
-    else:
-        slips = [urges.issued_on(register, d.unit, d.issued) or d for d in drafts]
+    slips = [urges.issued_on(register, d.unit, d.issued) or d for d in drafts]
     context = reports.urge(ledger, progress, request.as_of, day, slips, register, request.unit)
-    new = [s.code for s in slips if s.number and (s.by, s.issued.year, s.number) not in before]
-    if request.record:
-        kept = len(slips) - len(new)
-        notes.insert(
-            0,
-            f"已签发催办单{len(new)}张"
-            + (f"（{new[0]}）" if len(new) == 1 else f"（{new[0]}至{new[-1]}）" if new else "")
-            + (f"；{kept}张当日已签发，沿用原编号" if kept else "")
-            + "，登记在 data/urges/",
-        )
+    if request.record:  # nothing to issue (_issue handles the rest)
+        notes.insert(0, _issued_notice(slips, register))
     elif any(not s.number for s in slips):
         notes.insert(0, "预览：催办单尚未编号、登记；确认后加 --record 签发")
     return context
@@ -180,33 +157,122 @@ class Produced(NamedTuple):
     """What the command did besides (a preview, slips issued), for standard error."""
 
 
-def produce(ledger: Ledger, progress: Progress, request: Request) -> Produced:
-    """The finished document in the requested format, at most the one size limit."""
-    from zctasks.files import limits
+def _issued_notice(slips: list[Any], before: list[Any]) -> str:
+    earlier = {(s.by, s.issued.year, s.number, s.moment) for s in before}
+    new = [
+        s.code
+        for s in slips
+        if s.number and (s.by, s.issued.year, s.number, s.moment) not in earlier
+    ]
+    kept = len(slips) - len(new)
+    return (
+        f"已签发催办单{len(new)}张"
+        + (f"（{new[0]}）" if len(new) == 1 else f"（{new[0]}至{new[-1]}）" if new else "")
+        + (f"；{kept}张当日已签发，沿用原编号" if kept else "")
+        + "，登记在 data/urges/"
+    )
 
+
+class Output:
+    """Where a document goes: the file ``-o`` names, or standard output."""
+
+    def __init__(self, path: Path | None, stream: Any = None) -> None:
+        self.path = path
+        self.stream = stream
+        self.created = False
+
+    def check(self) -> None:
+        """Refuse a place that is no place for a report before anything is made."""
+        if self.path is not None:
+            _refuse_place(self.path)
+
+    def write(self, content: bytes) -> None:
+        if self.path is None:
+            self.stream.write(content.decode("utf-8"))
+            self.stream.flush()
+            return
+        existed = self.path.exists()
+        write_output(self.path, content)
+        self.created = self.created or not existed
+
+    def retract(self) -> str:
+        """Take back a document whose slips could not be recorded, as far as that can be
+        done; says what became of it."""
+        if self.path is None:
+            return "已输出的催办单编号无效，不要发出"
+        if self.created:
+            self.path.unlink(missing_ok=True)
+            return f"已删去刚生成的 {self.path}（其中的编号无效，不要发出）"
+        return f"{self.path} 中的编号无效，不要发出"
+
+
+def produce(ledger: Ledger, progress: Progress, request: Request, output: Output) -> str:
+    """Make the document in the requested format (at most the one size limit) and write it
+    to ``output``; returns what the command did besides (a preview, slips issued, an issue
+    recorded). Nothing is recorded unless its document was written: issued slips are
+    written and then recorded under the register's lock, and a document whose slips could
+    not be recorded is taken back; a briefing is recorded once it is written."""
+    output.check()
+    if request.kind == "urge" and request.record:
+        notice = _issue(ledger, progress, request, output)
+        if notice is not None:
+            return notice
     context = context_for(ledger, progress, request)
-    charts = _charts(ledger, progress, request) if request.charts else []
-    if charts and request.fmt == "html":
-        from markupsafe import Markup
+    issue = context.pop("issue_record", None)
+    output.write(_document(ledger, progress, request, context))
+    notice = str(context.get("notice", ""))
+    if issue is not None:
+        notice = _record_briefing(ledger, progress, request, output, issue, notice)
+    return notice
 
-        from zctasks.documents.plots import svg
 
-        context = {**context, "figures": [(c.title, Markup(svg(c))) for c in charts]}
-    content = _document(ledger, request, context)
-    if charts and request.fmt == "docx":
-        from zctasks.documents.attach import attach_docx
+def _record_briefing(
+    ledger: Ledger, progress: Progress, request: Request, output: Output, issue: Any, notice: str
+) -> str:
+    """Record a briefing just written. If another issue took its number meanwhile, it is
+    recorded under the next one and written again with that number."""
+    from dataclasses import replace as replaced
 
-        content = attach_docx(content, charts)
-    elif charts and request.fmt == "xlsx":
-        from zctasks.documents.attach import attach_xlsx
+    from zctasks.log import briefings
 
-        content = attach_xlsx(content, charts)
-    if len(content) > limits.MAX_BYTES:
+    recorded = briefings.record(ledger.root, issue, renumber=request.issue is None)
+    if recorded.number != issue.number:
+        again = context_for(ledger, progress, replaced(request, issue=recorded.number))
+        again.pop("issue_record", None)
+        output.write(_document(ledger, progress, request, again))
+        notice = str(again.get("notice", ""))
+    done = f"已登记简报第{recorded.number}期，登记在 data/briefings/"
+    lines = [line for line in notice.split("\n") if line and not line.startswith("预览：简报")]
+    return "\n".join([*lines, done])
+
+
+def _issue(ledger: Ledger, progress: Progress, request: Request, output: Output) -> str | None:
+    """Issue the slips the day calls for, delivering their document before recording them;
+    None when there is nothing to issue."""
+    from zctasks.documents import reports
+    from zctasks.log import urges
+
+    day = request.day or request.as_of
+    before = urges.load_register(ledger, ledger.root)
+    drafts, notes = reports.drafts(ledger, progress, request.as_of, request.unit, day)
+    if not drafts:
+        return None
+    notices: list[str] = []
+
+    def deliver(slips: list[urges.Slip], register: list[urges.Slip]) -> None:
+        context = reports.urge(ledger, progress, request.as_of, day, slips, register, request.unit)
+        output.write(_document(ledger, progress, request, context))
+        notices.append(_issued_notice(slips, before))
+
+    try:
+        urges.issue(ledger, drafts, reports.prefixes(ledger), deliver)
+    except ZctasksError as exc:
+        if not notices:
+            raise
         raise ZctasksError(
-            f"报告过大（{len(content)} 字节，上限 {limits.MAX_BYTES} 字节）",
-            "台账文件、批量文件、模板和报告都不能超过 64 MiB；请检查模板",
-        )
-    return Produced(content, str(context.get("notice", "")))
+            f"催办单没有登记：{exc.message}", output.retract() + "；排除原因后重新签发"
+        ) from None
+    return "\n".join([notices[-1], *notes])
 
 
 def produce_score(
@@ -222,7 +288,7 @@ def produce_score(
 
     context = score(ledger, sheet, unit)
     request = Request("score", fmt, sheet.as_of, unit=unit, template=template)
-    content = _document(ledger, request, context)
+    content = _made(ledger, request, context)
     if len(content) > limits.MAX_BYTES:
         raise ZctasksError(f"考评结果过大（{len(content)} 字节，上限 {limits.MAX_BYTES} 字节）")
     return Produced(content, "")
@@ -245,7 +311,37 @@ def _charts(ledger: Ledger, progress: Progress, request: Request) -> list[Any]:
     return status_charts(ledger, report)
 
 
-def _document(ledger: Ledger, request: Request, context: dict[str, Any]) -> bytes:
+def _document(
+    ledger: Ledger, progress: Progress, request: Request, context: dict[str, Any]
+) -> bytes:
+    """The document in its format, with its charts where asked, at most the one limit."""
+    from zctasks.files import limits
+
+    charts = _charts(ledger, progress, request) if request.charts else []
+    if charts and request.fmt == "html":
+        from markupsafe import Markup
+
+        from zctasks.documents.plots import svg
+
+        context = {**context, "figures": [(c.title, Markup(svg(c))) for c in charts]}
+    content = _made(ledger, request, context)
+    if charts and request.fmt == "docx":
+        from zctasks.documents.attach import attach_docx
+
+        content = attach_docx(content, charts)
+    elif charts and request.fmt == "xlsx":
+        from zctasks.documents.attach import attach_xlsx
+
+        content = attach_xlsx(content, charts)
+    if len(content) > limits.MAX_BYTES:
+        raise ZctasksError(
+            f"报告过大（{len(content)} 字节，上限 {limits.MAX_BYTES} 字节）",
+            "台账文件、批量文件、模板和报告都不能超过 64 MiB；请检查模板",
+        )
+    return content
+
+
+def _made(ledger: Ledger, request: Request, context: dict[str, Any]) -> bytes:
     from zctasks.documents.rendering import render_template
 
     markdown = render_template(ledger.root, f"{request.kind}.md.j2", context, request.template)
@@ -378,6 +474,15 @@ def write_output(path: Path, content: bytes) -> None:
     """
     from zctasks.files.writer import atomic_write
 
+    target = _refuse_place(path)
+    try:
+        atomic_write(target, content)
+    except OSError as exc:
+        raise ZctasksError(f"无法写入 {path}：{exc.strerror or exc}") from None
+
+
+def _refuse_place(path: Path) -> Path:
+    """The resolved place for a report at ``path``, or a UsageError saying why it is none."""
     if path.is_dir():
         raise UsageError(f"输出路径 {path} 是一个目录", "请给出文件名，如 -o 简报.docx")
     if not path.parent.is_dir():
@@ -389,10 +494,7 @@ def write_output(path: Path, content: bytes) -> None:
             "报告不能写进任何台账的 data/ 或 git 的 .git 目录；请写到别处，如 -o 简报.docx",
         )
     _refuse_unless_replaceable(path)
-    try:
-        atomic_write(target, content)
-    except OSError as exc:
-        raise ZctasksError(f"无法写入 {path}：{exc.strerror or exc}") from None
+    return target
 
 
 def output_folder(folder: Path) -> None:

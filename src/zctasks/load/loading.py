@@ -91,13 +91,13 @@ def _indexes(ledger: Ledger) -> tuple[list[FileIndex], list[Diagnostic]]:
     to it; else parsed and checked again. One file in memory at a time."""
     from zctasks.files import writer
     from zctasks.files.limits import InputTooLarge, read_bounded
-    from zctasks.log.progress import progress_files
+    from zctasks.log.progress import nested_files, progress_files
     from zctasks.log.store import FileIndex, index_file
 
     root = ledger.root
     writer.finish_interrupted(root / PROGRESS_DIR)
     found: dict[Path, FileIndex | None] = {}
-    problems: list[Diagnostic] = []
+    problems: list[Diagnostic] = nested_files(root, PROGRESS_DIR, "进展文件")
     changed = 0
     for relative in progress_files(root):
         name = relative.as_posix()

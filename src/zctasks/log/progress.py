@@ -157,6 +157,133 @@ def _loads(text: str) -> Any:
     return json.loads(text, parse_constant=_refuse, parse_float=_finite, parse_int=_bounded_int)
 
 
+class _DuplicateKey(ValueError):
+    def __init__(self, key: str) -> None:
+        super().__init__(key)
+        self.key = key
+
+
+def _unique(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+    record = dict(pairs)
+    if len(record) != len(pairs):
+        seen: set[str] = set()
+        for key, _ in pairs:
+            if key in seen:
+                raise _DuplicateKey(key)
+            seen.add(key)
+    return record
+
+
+_STRICT = json.JSONDecoder(
+    object_pairs_hook=_unique,
+    parse_constant=_refuse,
+    parse_float=_finite,
+    parse_int=_bounded_int,
+)
+_SURROGATE = re.compile(r"[\ud800-\udfff]")
+_ESCAPED_SURROGATE = re.compile(rb"\\u[dD][89a-fA-F]")
+
+
+def json_record(text: str) -> tuple[Any, str]:
+    """One line's JSON value read strictly — no repeated key, no NaN, no lone surrogate
+    (``\\ud800``, which no file can hold as text) — or why it cannot be read."""
+    try:
+        value = _STRICT.decode(text)
+    except _DuplicateKey as exc:
+        return None, f"键“{exc.key}”重复"
+    except RecursionError:
+        return None, "嵌套过深"
+    except ValueError as exc:
+        return None, str(exc)
+    if "\\u" in text and _SURROGATE.search(json.dumps(value, ensure_ascii=False)):
+        return None, "含有单独的 Unicode 代理项转义（如 \\ud800），不是文字"
+    return value, ""
+
+
+def line_problems(
+    path: str, lines: list[tuple[int, str]], raw: bytes, entries: list[Entry]
+) -> list[Diagnostic]:
+    """Repeated keys and lone surrogate escapes in tool-form lines, which a JSON parser
+    would silently read (the last value wins) or pass on to break every later command.
+    Each key of a line is written ``"key": ``: when the file holds exactly as many of those
+    as its entries have keys, no key can be repeated, and the exact reading is skipped."""
+    keys = raw.count(b'": ')
+    expected = written_keys(entries)
+    if not _ESCAPED_SURROGATE.search(raw) and keys == expected:
+        return []
+    found = []
+    for number, line in lines:
+        _, why = json_record(line[2:])
+        if why:
+            found.append(Diagnostic(path, number, 1, "yaml-syntax", f"无法读取这一行：{why}"))
+    return found
+
+
+def written_keys(entries: list[Entry]) -> int:
+    """How many keys ``entry_line`` writes for ``entries``, figures included (counted
+    without building the records: this runs on every month file that is parsed)."""
+    return sum(
+        (
+            6
+            if e.voids
+            else 6
+            + (len(e.values) + 1 if e.values else 0)
+            + bool(e.source)
+            + bool(e.next)
+            + bool(e.problems)
+            + bool(e.forced)
+            + bool(e.fixes)
+            + bool(e.reason)
+        )
+        + (e.at is not None)
+        for e in entries
+    )
+
+
+def crlf_problem(path: str, text: str) -> Diagnostic | None:
+    """A log saved with Windows line ends (CRLF) is refused, never rewritten: normalising
+    it would change every recorded line."""
+    position = text.find("\r")
+    if position == -1:
+        return None
+    line = text.count("\n", 0, position) + 1
+    return Diagnostic(
+        path,
+        line,
+        position - (text.rfind("\n", 0, position) + 1) + 1,
+        "line-ending",
+        "文件使用了 Windows 换行（CRLF）或含有回车符：zctasks 只读写 LF 换行的记录文件",
+        "用 git checkout -- 该文件 恢复提交时的内容，或用编辑器另存为 LF（Unix）换行；"
+        ".gitattributes 中的 text eol=lf（zctasks hooks install 会写入）让 git 始终取出 LF",
+    )
+
+
+def nested_files(root: Path, folder: Path, what: str) -> list[Diagnostic]:
+    """Files in sub-folders of a log folder: never read, so refused rather than ignored."""
+    base = root / folder
+    if not base.is_dir():
+        return []
+    found = []
+    for child in sorted(base.iterdir()):
+        if child.name.startswith(".") or not child.is_dir():
+            continue
+        for path in sorted(child.rglob("*")):
+            if path.is_file() and not any(p.startswith(".") for p in path.relative_to(base).parts):
+                name = path.relative_to(root).as_posix()
+                found.append(
+                    Diagnostic(
+                        name,
+                        1,
+                        1,
+                        "misplaced",
+                        f"{what}在子文件夹中，其中的内容不会被读取",
+                        f"移回 {folder.as_posix()}/（git mv {name} {folder.as_posix()}/），"
+                        "同名文件已存在时把记录行移过去",
+                    )
+                )
+    return found
+
+
 class LinesDoc(Located):
     """A progress file written by the tool: one JSON object a line after ``- ``.
 
@@ -308,21 +435,30 @@ def parse_file(
     markers = conflict_markers(name, raw)
     if markers:
         return [], markers
+    if b"\r" in raw:
+        crlf = crlf_problem(name, raw.decode("utf-8-sig", errors="replace"))
+        assert crlf is not None
+        return [], [crlf]
     fast = LinesDoc.read(name, raw)
     if fast is not None:
         read = plain_entries(fast.lines) if plain else None
+        if read is None:
+            payload = "[" + ",".join(line[2:] for _, line in fast.lines) + "]"
+            try:
+                read, found = schema.validate(fast, list[Entry], payload, labels=FIELD_NAMES)
+            except ValueError:  # not JSON after all (NaN, a 5,000-digit number): YAML says
+                read, found = None, []
+                if _ESCAPED_SURROGATE.search(raw):  # …but it cannot say where this is
+                    return [], line_problems(name, fast.lines, raw, [])
+            else:
+                if read is None:
+                    return [], found
         if read is not None:
+            found = line_problems(name, fast.lines, raw, read)
+            if found:
+                return [], found
             return [(entry, fast, i) for i, entry in enumerate(read)], []
-        payload = "[" + ",".join(line[2:] for _, line in fast.lines) + "]"
-        try:
-            entries, found = schema.validate(fast, list[Entry], payload, labels=FIELD_NAMES)
-        except ValueError:  # not JSON after all (NaN, a 5,000-digit number): YAML locates it
-            entries, found = None, []
-        else:
-            if entries is not None:
-                return [(entry, fast, i) for i, entry in enumerate(entries)], []
-            return [], found
-    doc, found = yamlfile.parse(name, raw)
+    doc, found = yamlfile.parse(name, raw, strict_numbers=True)
     if doc is None or found:
         return [], found
     if doc.data is None:
@@ -350,12 +486,24 @@ def parse_file(
     return located, found
 
 
+_UNNAMEABLE = re.compile("[\\s\x00-\x1f\x7f-\x9f\u200b-\u200f\u202a-\u202e\u2060-\u2069\ufeff]")
+
+
 def check_entry(ledger: Ledger, entry: AnyEntry, doc: Any, i: int | str) -> list[Diagnostic]:
     """Problems of one entry against the plan (``i`` locates it in ``doc``)."""
     found: list[Diagnostic] = []
+    if not entry.id or _UNNAMEABLE.search(entry.id):
+        found.append(
+            doc.diagnostic(
+                (i, "id"),
+                "entry-id",
+                f"条目编号“{entry.id}”不能为空，也不能含空白或控制字符",
+                "编号由 zctasks 生成；手工追加的记录也应写成 2023-07-14-7-5d0e9a 的形式",
+            )
+        )
     task = ledger.tasks.get(entry.task)
     if task is None:
-        return [doc.diagnostic((i, "task"), "unknown-task", f"没有第 {entry.task} 项任务")]
+        return [*found, doc.diagnostic((i, "task"), "unknown-task", f"没有第 {entry.task} 项任务")]
     period = ledger.plan.period
     if not period.start <= entry.date <= period.end:
         found.append(

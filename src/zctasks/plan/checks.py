@@ -6,6 +6,7 @@ Every problem is collected and located; nothing stops at the first one.
 from __future__ import annotations
 
 import difflib
+import re
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -15,6 +16,7 @@ from zctasks.files.root import CONFIG_FILE, DEPARTMENTS_FILE, TASKS_FILE
 from zctasks.plan.ledger import ROLE_NAMES, CheckResult, Ledger, normal_name
 from zctasks.plan.models import ROLES, Milestone, Role, Target, Task
 from zctasks.plan.schema import ConfigFile, DepartmentsFile, TasksFile
+from zctasks.plan.zones import ZONE_HINT, plan_zone
 
 
 def check_contents(root: Path, contents: dict[Path, bytes | None]) -> CheckResult:
@@ -105,6 +107,20 @@ def _check_config(config: ConfigFile, doc: Any, plan: Any) -> list[Diagnostic]:
                 f"首次报送截止日 {reporting.first_due} 应在印发日 {plan.issued} 与计划期末 {plan.period.end} 之间",
             )
         )
+    try:
+        plan_zone(reporting.time_zone)
+    except ValueError as exc:
+        found.append(doc.diagnostic(("reporting", "time_zone"), "range", str(exc), ZONE_HINT))
+    urge_days = config.reports.urge_days
+    if not 1 <= urge_days <= 366:
+        found.append(
+            doc.diagnostic(
+                ("reports", "urge_days"),
+                "range",
+                f"催办单反馈时限 urge_days 应为 1 至 366 天，实际为 {urge_days}",
+                "反馈时限是签发日之后的天数，如 7",
+            )
+        )
     if config.schedule.stale_days is not None:
         found.append(
             doc.diagnostic(
@@ -153,6 +169,11 @@ def _check_required(
     return found
 
 
+_CONTROL = re.compile("[\x00-\x1f\x7f-\x9f\u200b-\u200f\u202a-\u202e\u2060-\u2069\ufeff]")
+"""Characters that drive a terminal or reorder text: a unit's name becomes file names,
+sheet cells and messages, so it may hold none."""
+
+
 def _check_departments(departments: DepartmentsFile, doc: Any) -> list[Diagnostic]:
     found: list[Diagnostic] = []
     owner: dict[str, str] = {}
@@ -160,6 +181,18 @@ def _check_departments(departments: DepartmentsFile, doc: Any) -> list[Diagnosti
         for i, spelling in enumerate((short, unit.full_name, *unit.aliases)):
             if not spelling:
                 continue
+            control = _CONTROL.search(spelling)
+            if control is not None:
+                where = ("units", short) if i < 2 else ("units", short, "aliases", i - 2)
+                found.append(
+                    doc.diagnostic(
+                        (*where, "full_name") if i == 1 else where,
+                        "control-character",
+                        f"单位名称含有控制字符（{control.group()}）：{spelling}",
+                        "删去这个字符；单位名称会用在文件名、表格和提示中",
+                        key=(i == 0),
+                    )
+                )
             spelling = normal_name(spelling)
             if spelling in owner and owner[spelling] != short:
                 loc = ("units", short, "aliases", i - 2) if i >= 2 else ("units", short)

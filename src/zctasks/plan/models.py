@@ -330,6 +330,9 @@ class ReportingSettings(_Value):
     first_due: date | None = None
     """The first due date after the plan was issued (default: the first due day on or after
     the date of issue)."""
+    time_zone: str = "Asia/Shanghai"
+    """The plan's time zone (an IANA name): a report's lateness is counted by the day it
+    reached the ledger there, whatever the zone of the machine that asks."""
 
 
 @record(frozen=True)

@@ -64,7 +64,7 @@ def populate(root: Path, ledger: Ledger) -> tuple[int, int]:
     for day in URGED_ON:
         found, _ = drafts(ledger, progress, day, None, day)
         at = datetime.combine(day, time(9, 0), CHINA)
-        slips += len(issue(root, found, prefixes(ledger), at))
+        slips += len(issue(ledger, found, prefixes(ledger), at=at))
     return len(entries), slips
 
 

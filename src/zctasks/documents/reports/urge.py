@@ -201,7 +201,7 @@ def _earlier(ledger: Ledger, progress: Progress, slip: Slip, register: list[Slip
     reports = {task: progress.of_task(task) for task in slip.tasks}
     unanswered: list[tuple[Slip, list[int]]] = []
     for old in register:
-        if old.unit != slip.unit or old.issued >= slip.issued:
+        if old.unit != slip.unit or old.issued >= slip.issued or old.voided:
             continue
         _, _, missing = answered(old, reports, slip.issued)
         again = sorted(set(missing) & set(slip.tasks))
@@ -247,7 +247,9 @@ def register(
         year = as_of.year
         late = as_of > slip.due
         text: str = state
-        if answered_on is not None and state in ("已反馈", "逾期反馈"):
+        if state == "已作废":
+            text = f"已作废（{slip.voided}）"
+        elif answered_on is not None and state in ("已反馈", "逾期反馈"):
             text = f"{state}（{short_date(answered_on, year)}）"
         elif missing and state == "部分反馈":
             head = "逾期部分反馈" if late else "部分反馈"
@@ -274,6 +276,7 @@ def register(
             "unit": unit or "",
             "rows": rows,
             "open": len(open_rows),
+            "voided": sum(1 for r in rows if str(r["answer"]).startswith("已作废")),
             "late": sum(1 for r in rows if r["late"]),
         }
     )
