@@ -181,6 +181,7 @@ FIELD_VALUES = {
             5,
         ]
     ),
+    "received": st.sampled_from(["2023-07-16", "2023-02-30", "2023/7/16", "", 20230716, None]),
     "fixes": st.one_of(st.text(max_size=3), st.integers()),
     "extra": st.integers(),
 }

@@ -109,7 +109,7 @@ def test_fix_keeps_what_it_is_not_told_to_change(zc, wrong, monkeypatch):
         ),
         (
             ["fix", "abc123", "--drop-value", "1.2"],
-            "错误：原记录没有指标 1.2 的数值，无法删去\n",
+            "错误：进展记录有 1 处错误，没有记录\n  原记录没有指标 1.2 的数值，无法删去\n",
         ),
         (
             ["void", "abc123", "--reason", " "],
@@ -117,7 +117,8 @@ def test_fix_keeps_what_it_is_not_told_to_change(zc, wrong, monkeypatch):
         ),
         (
             ["fix", "abc123", "-v", "2.1=3"],
-            "错误：进展记录无效：指标 2.1 不属于任务 1\n提示：任务 1 的指标：1.1、1.2\n",
+            "错误：进展记录有 1 处错误，没有记录\n"
+            "  指标 2.1 不属于任务 1\n    提示：任务 1 的指标：1.1、1.2\n",
         ),
     ],
 )
@@ -219,7 +220,7 @@ def test_entries_written_before_at_existed_still_load(zc, make_ledger):
         root,
         "1",
         "--by",
-        "区科技局",
+        "区发改局",  # another unit: not a report that replaces 区科技局's
         "--date",
         "2023-07-14",
         "-v",
@@ -284,8 +285,8 @@ def test_importing_the_same_sheet_twice_skips_what_is_recorded(zc, make_ledger, 
     sheet.write_text(
         "任务序号,单位,日期,进展情况,1.1\n"
         "1,区科技局,2023-07-10,新增平台2家,2\n"
-        '1,区科技局,2023-07-20,新增平台4家,"4"\n'
-        "1,区科技局,2023-07-20,新增平台4家,4\n",
+        '1,区科技局,2023-08-20,新增平台4家,"4"\n'
+        "1,区科技局,2023-08-20,新增平台4家,4\n",
         "utf-8",
     )
     first = zc("progress", "import", str(sheet), root=root)
@@ -409,7 +410,7 @@ def test_a_csv_figure_is_read_strictly_and_located(zc, make_ledger, tmp_path):
     sheet.write_text(
         "任务序号,单位,日期,进展情况,1.1,指标\n"
         '1,区科技局,2023-07-10,甲,"12,3",\n'
-        '1,区科技局,2023-07-11,乙,,"1.2=2,1.1=3"\n',
+        '1,区科技局,2023-08-11,乙,,"1.2=2,1.1=3"\n',
         "utf-8",
     )
     result = zc("progress", "import", str(sheet), root=root)
@@ -436,8 +437,9 @@ def test_a_date_after_today_is_refused(zc, make_ledger):
     result = add(zc, root, "1", "--by", "区科技局", "--date", tomorrow, "--note", "x")
     assert (result.exit_code, result.stderr) == (
         2,
-        f"错误：进展记录无效：日期 {tomorrow} 晚于今天（{date.today()}）\n"
-        "提示：进展只能报到今天为止；日期写进展所截至的那一天\n",
+        "错误：进展记录有 1 处错误，没有记录\n"
+        f"  日期 {tomorrow} 晚于今天（{date.today()}）\n"
+        "    提示：进展只能报到今天为止；日期写进展所截至的那一天\n",
     )
 
 

@@ -32,7 +32,7 @@ def entry_ids(zc, root, *args):
 
 
 def test_commit_takes_exactly_the_lines_this_command_wrote(zc, git_ledger):
-    assert add(zc, git_ledger, "7", "区工信局", "2023-07-10", "先记未提交").exit_code == 0
+    assert add(zc, git_ledger, "7", "区发改局", "2023-07-10", "先记未提交").exit_code == 0
     result = add(zc, git_ledger, "7", "区工信局", "2023-07-14", "再记并提交", "--commit")
     assert result.exit_code == 0, result.stderr
     first, second = entry_ids(zc, git_ledger)

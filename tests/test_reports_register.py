@@ -82,8 +82,8 @@ def test_a_later_report_answers_the_slip(zc, ledger):
     assert "| 测督催〔2023〕1号 | 区科技局 | 7月31日 | 第1项 | 8月7日 | 逾期未反馈 |" in before
     assert "| 测督催〔2023〕2号 | 区水利局 | 7月31日 | 第2项 | 8月7日 | 逾期未反馈 |" in before
     assert "共签发催办单2张，尚未反馈或部分反馈2张，其中逾期未反馈2张。" in before
-    zc("progress", "add", "2", "--by", "区水利局", "--date", "2023-08-03",
-       "--value", "2.1=3300", "--note", "补报", root=ledger)  # fmt: skip
+    zc("progress", "add", "2", "--by", "区水利局", "--date", "2023-08-03", "--received",
+       "2023-08-03", "--value", "2.1=3300", "--note", "补报", root=ledger)  # fmt: skip
     after = zc("report", "register", "--as-of", "2023-08-08", root=ledger).stdout
     assert "| 测督催〔2023〕2号 | 区水利局 | 7月31日 | 第2项 | 8月7日 | 已反馈（8月3日） |" in after
     mine = zc("report", "register", "区水利局", "--as-of", "2023-08-08", root=ledger).stdout

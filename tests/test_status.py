@@ -156,13 +156,14 @@ def test_settings_come_from_the_ledger(zc, reported):
 def test_list_by_light(zc, reported):
     result = zc("list", "--light", "yellow", "--as-of", "2023-07-31", "-f", "csv", root=reported)
     assert result.stdout == (
-        "序号,章,任务,牵头/负责,配合,指标,进度\n1,1,建设创新平台,区科技局,区发改局等,2,滞后\n"
+        "\ufeff序号,章,任务,牵头/负责,配合,指标,进度\n1,1,建设创新平台,区科技局,区发改局等,2,滞后\n"
     )
     tasks = json.loads(zc("list", "--as-of", "2023-08-31", "-f", "json", root=reported).stdout)
     assert [t["light"] for t in tasks] == ["grey", "grey", "grey"]
     assert zc("list", "--light", "purple", root=reported).exit_code == 2
     assert zc("list", "--as-of", "2023-13-01", root=reported).stderr == (
-        "错误：--as-of 的日期“2023-13-01”无效\n提示：日期写作 YYYY-MM-DD，如 2023-07-31\n"
+        "错误：--as-of 的日期“2023-13-01”无效\n"
+        "提示：日期写作 2023-09-30、2023/9/30、2023.9.30 或 2023年9月30日\n"
     )
 
 

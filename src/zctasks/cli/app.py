@@ -125,6 +125,10 @@ def _closed_pipe() -> NoReturn:
 def _report(exc: ZctasksError) -> None:
     """The message, the problems and the hint on stderr; user text in them shown escaped."""
     lines = [f"错误：{visible(exc.message)}"]
+    for message, hint in getattr(exc, "problems", []):
+        lines.append(f"  {visible(message)}")
+        if hint:
+            lines.append(f"    提示：{visible(hint)}")
     if isinstance(exc, LedgerInvalid):
         shown = exc.diagnostics[:MAX_SHOWN_PROBLEMS]
         lines += [diagnostic_text(d) for d in shown]
@@ -212,14 +216,14 @@ class State:
 
 
 def parse_day(text: str, option: str) -> Any:
-    from datetime import date
+    """A day typed in any accepted form (2023-07-31, 2023/7/31, 2023年7月31日)."""
+    from zctasks.log.inputs import DAY_FORMS
+    from zctasks.log.inputs import parse_day as read_day
 
-    try:
-        return date.fromisoformat(text)
-    except ValueError:
-        raise UsageError(
-            f"{option} 的日期“{text}”无效", "日期写作 YYYY-MM-DD，如 2023-07-31"
-        ) from None
+    day = read_day(text)
+    if day is None:
+        raise UsageError(f"{option} 的日期“{text}”无效", f"日期写作 {DAY_FORMS}")
+    return day
 
 
 def as_of_day(ledger: Ledger, text: str) -> Any:

@@ -42,6 +42,7 @@ FIELD_NAMES = {
     "problems": "存在问题",
     "forced": "代报原因",
     "at": "记录时间",
+    "received": "收到日期",
     "fixes": "更正",
     "voids": "撤销",
     "reason": "原因",
@@ -71,6 +72,8 @@ def entry_record(entry: Entry) -> dict[str, Any]:
         for name in _OPTIONAL:
             if getattr(entry, name):
                 record[name] = getattr(entry, name)
+    if entry.received is not None:
+        record["received"] = entry.received.isoformat()
     if entry.at is not None:
         record["at"] = entry.at.isoformat(timespec="milliseconds")
     return record
@@ -96,6 +99,7 @@ def entry_json(entry: Entry) -> dict[str, Any]:
         "problems": entry.problems,
         "forced": entry.forced,
         "at": entry.at.isoformat(timespec="milliseconds") if entry.at else None,
+        "received": entry.received.isoformat() if entry.received else None,
         "fixes": entry.fixes or None,
         "voids": entry.voids or None,
         "reason": entry.reason,
@@ -207,7 +211,9 @@ def column_in(line: str, loc: tuple[str, ...], *, key: bool = False) -> int:
 
 
 _TEXT_FIELDS = ("note", "source", "next", "problems", "forced", "fixes", "voids", "reason")
-_FIELDS = frozenset(("id", "task", "date", "by", "status", "values", "at", *_TEXT_FIELDS))
+_FIELDS = frozenset(
+    ("id", "task", "date", "by", "status", "values", "at", "received", *_TEXT_FIELDS)
+)
 _STATUSES = frozenset(("未启动", "推进中", "已完成", "受阻"))
 _DAY = re.compile(r"\d{4}-\d{2}-\d{2}\Z")
 _MOMENT = re.compile(r"\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(?:\.\d{1,6})?(?:Z|[+-]\d{2}:\d{2})\Z")
@@ -238,6 +244,10 @@ def plain_entries(lines: list[tuple[int, str]]) -> list[Entry] | None:
             and (
                 "at" not in record
                 or (isinstance(record["at"], str) and _MOMENT.match(record["at"]))
+            )
+            and (
+                "received" not in record
+                or (isinstance(record["received"], str) and _DAY.match(record["received"]))
             )
         ):
             return None
@@ -352,8 +362,21 @@ def parse_file(
     return located, found
 
 
-def check_entry(ledger: Ledger, entry: Entry, doc: Any, i: int | str) -> list[Diagnostic]:
-    """Problems of one entry against the plan (``i`` locates it in ``doc``)."""
+WHERE_TYPED = {
+    "cli": {"date": "记录时用 --date 指定", "forced": "确需代报时用 --force 写明代报原因"},
+    "sheet": {"date": "在“日期”列填写", "forced": "确需代报时在表中加“代报原因”列写明原因"},
+    "yaml": {"date": "在 date 中填写", "forced": "确需代报时用 forced 写明代报原因"},
+    "file": {"date": "在 date 中填写", "forced": "确需代报时用 forced 写明代报原因"},
+}
+"""How a hint says to give a field, where the entry was typed: only what exists there."""
+
+
+def check_entry(
+    ledger: Ledger, entry: Entry, doc: Any, i: int | str, how: str = "file"
+) -> list[Diagnostic]:
+    """Problems of one entry against the plan (``i`` locates it in ``doc``; ``how`` says
+    where it was typed: cli, sheet, yaml or file)."""
+    say = WHERE_TYPED.get(how, WHERE_TYPED["file"])
     found: list[Diagnostic] = []
     task = ledger.tasks.get(entry.task)
     if task is None:
@@ -365,7 +388,16 @@ def check_entry(ledger: Ledger, entry: Entry, doc: Any, i: int | str) -> list[Di
                 (i, "date"),
                 "date-outside-period",
                 f"日期 {entry.date} 不在计划期 {period.start} 至 {period.end} 内",
-                "进展日期是进展所截至的那一天；记录时用 --date 指定",
+                f"进展日期是进展所截至的那一天，{say['date']}",
+            )
+        )
+    if entry.received is not None and entry.received < entry.date:
+        found.append(
+            doc.diagnostic(
+                (i, "received"),
+                "received-before-date",
+                f"收到日期 {entry.received} 早于进展所截至的日期 {entry.date}",
+                "日期写进展所截至的那一天，收到日期写单位报来的那一天，不能早于前者",
             )
         )
     if entry.at is not None and entry.at.utcoffset() is None:
@@ -392,7 +424,7 @@ def check_entry(ledger: Ledger, entry: Entry, doc: Any, i: int | str) -> list[Di
     if not entry.note.strip():
         found.append(doc.diagnostic((i, "note"), "empty", "进展情况（note）不能为空"))
     if entry.by not in task.units() or entry.by not in ledger.units:
-        found += _check_reporter(ledger, task, entry, doc, i)
+        found += _check_reporter(ledger, task, entry, doc, i, say["forced"])
     found += _check_values(task, entry, doc, i)
     return found
 
@@ -461,7 +493,7 @@ def _check_values(task: Task, entry: Entry, doc: Any, i: int | str) -> list[Diag
 
 
 def _check_reporter(
-    ledger: Ledger, task: Task, entry: Entry, doc: Any, i: int | str
+    ledger: Ledger, task: Task, entry: Entry, doc: Any, i: int | str, forced_how: str
 ) -> list[Diagnostic]:
     if entry.by not in ledger.units:
         return [
@@ -477,7 +509,7 @@ def _check_reporter(
             (i, "by"),
             "unit-not-on-task",
             f"{entry.by} 不是任务 {task.id} 的责任单位",
-            f"该任务的单位：{named}；确需代报时用 --force 并说明原因",
+            f"该任务的单位：{named}；{forced_how}",
         )
     ]
 
@@ -498,6 +530,7 @@ def load_entry(values: dict[str, Any]) -> Entry:
         problems=values.get("problems", ""),
         forced=values.get("forced", ""),
         at=datetime.fromisoformat(raw_at) if raw_at else None,
+        received=date.fromisoformat(values["received"]) if values.get("received") else None,
         fixes=values.get("fixes", ""),
         voids=values.get("voids", ""),
         reason=values.get("reason", ""),

@@ -19,6 +19,7 @@ from pathlib import Path
 from typing import Any, Literal
 
 from zctasks.files.errors import Diagnostic, LedgerInvalid
+from zctasks.plan.calendar import Calendar
 from zctasks.plan.ledger import Ledger
 from zctasks.plan.models import Entry
 
@@ -325,21 +326,36 @@ def _from_record(record: dict[str, Any]) -> Slip:
 
 
 def answered(
-    slip: Slip, reports: dict[int, list[Entry]], as_of: date
+    slip: Slip,
+    reports: dict[int, list[Entry]],
+    as_of: date,
+    calendar: Calendar | None = None,
 ) -> tuple[Answer, date | None, list[int]]:
-    """How the unit answered by ``as_of``: 已反馈 (when every task on the slip has a later
-    report by the unit), 部分反馈, 未反馈, or late; with the day of the answer and the tasks
-    still unanswered."""
+    """How the slip was answered by ``as_of``: 已反馈 (when every task on the slip has a
+    report that answers it), 部分反馈, 未反馈, or late; with the day of the answer and the
+    tasks still unanswered.
+
+    A report on one of the slip's tasks answers it, whoever sent it, exactly as
+    ``status --by unit`` counts a task reported: when it is dated by ``as_of`` and after
+    the start of the cycle the slip was about (with ``calendar``), and it reached the
+    office on or after the day the slip was issued — or was recorded only after the slip
+    (a sheet received before it and imported later). The day of the answer is the day the
+    report arrived (``received``, else the day it was recorded).
+    """
+    start = None
+    if calendar is not None:
+        due = calendar.last_due(slip.issued)
+        start = calendar.window_start(due) if due is not None else None
     days: list[date] = []
     missing: list[int] = []
     for task in slip.tasks:
         later = [
             e
             for e in reports.get(task, [])
-            if e.by == slip.unit and e.date <= as_of and _after(slip, e)
+            if e.date <= as_of and (start is None or e.date > start) and _after(slip, e)
         ]
         if later:
-            days.append(min(e.date for e in later))
+            days.append(min(e.arrived for e in later))
         else:
             missing.append(task)
     if not missing:
@@ -351,8 +367,10 @@ def answered(
 
 
 def _after(slip: Slip, entry: Entry) -> bool:
-    if entry.date > slip.issued:
+    """Whether ``entry`` came in after the slip was issued."""
+    if entry.received is not None and entry.received >= slip.issued:
         return True
-    if entry.date < slip.issued:
-        return False
-    return entry.at is not None and slip.at is not None and entry.at > slip.at
+    if entry.at is not None and slip.at is not None:
+        return entry.at > slip.at
+    recorded = entry.at.astimezone().date() if entry.at is not None else entry.date
+    return recorded > slip.issued

@@ -189,6 +189,9 @@ class Entry:
     at: datetime | None = None
     """When the entry was recorded, with its UTC offset; absent in entries written by
     zctasks 0.1. The latest report is decided by (date, at)."""
+    received: Day | None = None
+    """The day the unit's report reached the office (``--received``), when that is not the
+    day it was recorded; lateness is counted from it, else from ``at``."""
     fixes: str = ""
     """The id of the entry this correction replaces (zctasks progress fix)."""
     voids: str = ""
@@ -203,6 +206,16 @@ class Entry:
     def replaces(self) -> str:
         """The id this entry corrects or withdraws, or ""."""
         return self.fixes or self.voids
+
+    @property
+    def arrived(self) -> Day:
+        """The day the report reached the office: ``received``, else the day it was recorded
+        (in local time), else — for entries of zctasks 0.1 — its date."""
+        if self.received is not None:
+            return self.received
+        if self.at is not None:
+            return self.at.astimezone().date()
+        return self.date
 
 
 @dataclass(frozen=True)

@@ -19,6 +19,7 @@ from zctasks.documents.reports.wording import (
 from zctasks.judge.schedule import LIGHT_NAMES, status_report
 from zctasks.log.store import Progress
 from zctasks.log.urges import URGED_LIGHTS, Item, Slip, answered
+from zctasks.plan.calendar import Calendar
 from zctasks.plan.ledger import Ledger
 
 
@@ -120,7 +121,7 @@ def _earlier(ledger: Ledger, progress: Progress, slip: Slip, register: list[Slip
     for old in register:
         if old.unit != slip.unit or old.issued >= slip.issued:
             continue
-        _, _, missing = answered(old, reports, slip.issued)
+        _, _, missing = answered(old, reports, slip.issued, Calendar.of(ledger))
         again = sorted(set(missing) & set(slip.tasks))
         if again:
             unanswered.append((old, again))
@@ -153,12 +154,13 @@ def register(
     """催办登记表: every issued slip up to ``as_of`` and how it was answered."""
     report = status_report(ledger, progress, [], as_of)
     context = common(ledger, report, "重点工作任务催办登记表")
+    calendar = Calendar.of(ledger)
     rows = []
     for slip in slips:
         if slip.issued > as_of or (unit is not None and slip.unit != unit):
             continue
         reports = {task: progress.of_task(task) for task in slip.tasks}
-        state, day, missing = answered(slip, reports, as_of)
+        state, day, missing = answered(slip, reports, as_of, calendar)
         year = as_of.year
         text: str = state
         if day is not None and state in ("已反馈", "逾期反馈"):
