@@ -64,7 +64,7 @@ def test_every_command_has_help_and_is_in_the_readme(zc):
     readme = (REPO / "README.md").read_text("utf-8")
     help_text = zc("--help").stdout
     listed = [
-        line.split()[0] for line in help_text.split("Commands:")[1].splitlines() if line.strip()
+        line.split()[0] for line in help_text.split("命令：")[1].splitlines() if line.strip()
     ]
     assert listed == [
         "list",
@@ -97,14 +97,14 @@ def test_every_command_has_help_and_is_in_the_readme(zc):
     for name in commands:
         result = zc(*name.split(), "--help")
         assert result.exit_code == 0
-        assert "Usage: zctasks " + name in result.stdout
+        assert "用法：zctasks " + name in result.stdout
         assert len(result.stdout.split("\n")) > 3
         assert f"zctasks {name}" in readme, name
 
 
 def test_no_arguments_shows_help(zc):
     result = zc()
-    assert "Usage: zctasks" in result.stdout + result.stderr
+    assert "用法：zctasks" in result.stdout + result.stderr
 
 
 def test_completion_of_units_and_tasks(make_ledger):

@@ -131,7 +131,11 @@ def test_a_clone_gets_working_hooks_with_no_machine_paths(zc, git_ledger, tmp_pa
     )
     result = zc("hooks", "install", root=clone)
     assert result.exit_code == 0, result.stderr
-    assert result.stdout == "已安装钩子 pre-commit\n已安装钩子 pre-merge-commit\n"
+    assert result.stdout == (
+        "已安装钩子 pre-commit\n已安装钩子 pre-merge-commit\n"
+        "已设置 git pull 时合并（pull.rebase false），进展文件按行合并\n"
+    )
+    assert git(clone, "config", "--local", "pull.rebase") == "false\n"
     assert zc("hooks", "install", root=clone).stdout == "钩子和合并规则都已就绪，没有改动。\n"
     for name in ("pre-commit", "pre-merge-commit"):
         script = (clone / ".git" / "hooks" / name).read_text("utf-8")

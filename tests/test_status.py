@@ -182,9 +182,19 @@ def test_show_includes_progress(zc, reported):
     assert "1.1   新增市级以上创新平台  ≥10家  累计·力争  4家（2023-07-20，11天前）\n" in text
 
 
-def test_bundled_ledger_has_no_progress_and_everything_is_unreported(zc):
-    report = json.loads(zc("status", "-f", "json").stdout)
-    assert report["counts"] == {"done": 0, "green": 0, "yellow": 0, "red": 0, "grey": 66}
+def test_outside_a_ledger_status_says_so_instead_of_lighting_the_bundled_plan(zc):
+    """Issue 18, item 12: outside a ledger `status` read the bundled plan and said 未报送66项."""
+    refused = (
+        2,
+        "",
+        "错误：没有找到台账：当前目录及其上级目录中没有 data/tasks.yaml，"
+        "随程序附带的 2023 年计划没有进展记录，无法亮灯\n"
+        "提示：进入台账目录再运行，或用 --root 指定台账目录；新建台账用 zctasks init 目录\n",
+    )
+    for args in (["status"], ["status", "--by", "unit"], ["list", "--light", "grey"]):
+        result = zc(*args)
+        assert (result.exit_code, result.stdout, result.stderr) == refused, args
+    assert zc("list", "--chapter", "1").exit_code == 0  # the plan itself is still there to read
 
 
 def test_status_by_unit_says_who_reported_for_the_cycle(zc, reported, monkeypatch):

@@ -14,6 +14,7 @@ from zctasks.cli.app import (
     app,
     parse_day,
 )
+from zctasks.cli.chinese import TASK
 from zctasks.cli.output import TableFormat, print_rows
 from zctasks.files.errors import UsageError
 from zctasks.plan.ledger import Ledger
@@ -486,7 +487,12 @@ def progress_log(
     task_id: Annotated[
         int | None,
         typer.Option(
-            "--task", "-t", help="只看该任务。", show_default=False, autocompletion=_complete_task
+            "--task",
+            "-t",
+            help="只看该任务：7 或 第7项。",
+            show_default=False,
+            autocompletion=_complete_task,
+            click_type=TASK,
         ),
     ] = None,
     dept: Annotated[

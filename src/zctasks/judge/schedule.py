@@ -253,6 +253,10 @@ def task_state(
 
 
 def _combine(task: Task, states: list[TargetState], latest: Entry) -> tuple[Light, str]:
+    """A task's light from its targets' lights; from the reported status only where the
+    task has no numeric target. A task with targets and no figure at all is never lit
+    序时推进 or 已完成 by words alone: it is 未报数, counted with 未报送 (unless its words
+    say it is behind: 受阻 or 未启动 is 滞后)."""
     if states:
         worst = max(states, key=lambda s: _SEVERITY[s.light])
         if worst.light == "done" and len(states) < len(task.targets):
@@ -260,7 +264,10 @@ def _combine(task: Task, states: list[TargetState], latest: Entry) -> tuple[Ligh
             return "green", f"已报指标均已完成，另有{missing}项指标未报数"
         if worst.light == "done":
             return "done", "全部指标已完成"
-        return worst.light, worst.reason
+        reason = worst.reason
+        if worst.reported_on < latest.date:
+            reason += f"（数值为{_day(worst.reported_on)}所报，{_day(latest.date)}的报送未报数）"
+        return worst.light, reason
     status_light: dict[str, Light] = {
         "已完成": "done",
         "推进中": "green",
@@ -270,7 +277,13 @@ def _combine(task: Task, states: list[TargetState], latest: Entry) -> tuple[Ligh
     reason = f"最新状态：{latest.status}（{_day(latest.date)}）"
     if latest.problems:
         reason += f"，存在问题：{latest.problems}"
-    return status_light[latest.status or "推进中"], reason
+    light = status_light[latest.status or "推进中"]
+    if task.targets and light in ("done", "green"):
+        return "grey", (
+            f"未报数：{len(task.targets)}项量化指标均未报送数值，"
+            f"不能按序时进度判断（最近报送为{_day(latest.date)}，状态{latest.status}）"
+        )
+    return light, reason
 
 
 class StatusReport(NamedTuple):

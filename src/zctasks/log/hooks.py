@@ -3,7 +3,8 @@
 ``install`` writes a pre-commit and a pre-merge-commit hook (a merge commit does not run
 pre-commit) that call ``zctasks hooks run`` from the PATH — no machine's paths are written
 into them, so every clone can install the same hooks — and makes sure ``.gitattributes``
-merges month files line by line (``merge=union``). ``staged_problems`` is what the hooks
+merges month files line by line (``merge=union``), and that a plain ``git pull`` merges
+(``pull.rebase false``) instead of stopping to ask how. ``staged_problems`` is what the hooks
 run: a commit may add progress lines, never edit or delete one, and may not carry
 conflict markers.
 """
@@ -33,7 +34,11 @@ IGNORED = (
     "data/progress/.tmp-*",
     "data/.zctasks.lock",
     "data/.tmp-*",
+    "/报送表/",
+    "/收回/",
 )
+"""What git leaves out: the lock and temporaries, and the folders of sheets sent to units
+and returned by them that the manual uses (what counts is recorded in data/progress)."""
 HOOK_SCRIPT = """\
 #!/bin/sh
 {marker} ({name}), written by `zctasks hooks install`.
@@ -82,6 +87,8 @@ def install(root: Path, force: bool = False) -> list[str]:
         done.append(f"已安装钩子 {name}")
     done += _ensure_lines(root / ".gitattributes", GITATTRIBUTES, (UNION_RULE, URGES_RULE))
     done += _ensure_lines(root / ".gitignore", "", IGNORED)
+    if gitops.local_config(root, "pull.rebase", "false"):
+        done.append("已设置 git pull 时合并（pull.rebase false），进展文件按行合并")
     return done
 
 
