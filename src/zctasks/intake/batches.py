@@ -193,7 +193,10 @@ def read_batches(
     if not problems:
         problems += _conflicts(intake.calendar, batch)
     if problems:
-        raise BatchInvalid([p.name for p in files] or [p.name for p in paths], problems)
+        named = [p.name for p in files] + [
+            Path(d.path).name for d in problems if d.code == "not-read"
+        ]
+        raise BatchInvalid(named or [p.name for p in paths], problems)
     if not batch.entries:
         raise ZctasksError(
             "没有可导入的进展" + ("：各文件中的任务都没有填写" if files else ""),

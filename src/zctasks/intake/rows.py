@@ -528,7 +528,7 @@ def _read_reports(
             c.index: c
             for c in columns.values()
             if c.index < len(cells)
-            and text_of(cells[c.index].value) != ""
+            and (text_of(cells[c.index].value) != "" or cells[c.index].formula)
             and c.kind not in ("info", "ignored", "unknown")
         }
         kinds = {c.kind for c in present.values()}
@@ -785,7 +785,8 @@ def _read_blocks(
                     row,
                     task_column,
                     "merged-key",
-                    f"这一行属于另一项任务（{target_id or title}），但任务序号单元格与第{task_id}项合并在一起",
+                    f"这一行属于另一项任务（{target_id if other else title}），"
+                    f"但任务序号单元格与第{task_id}项合并在一起",
                     "取消任务序号单元格的合并，让每项任务的行各有自己的任务序号，再重新导入",
                 )
                 merged = True
