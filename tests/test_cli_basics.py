@@ -235,6 +235,10 @@ def test_wheel_carries_the_plan_and_templates(tmp_path):
         "zctasks/cli/__init__.py",
     ):
         assert packaged in names
+    from zctasks.scaffold.folder import COPIED
+
+    for copied in COPIED:  # issue 18, item 12: init copies schema/ from an installed wheel too
+        assert f"zctasks/_bundled/{copied}" in names, copied
 
 
 def test_bundled_root_prefers_the_packaged_copy(tmp_path, monkeypatch):

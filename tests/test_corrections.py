@@ -542,3 +542,39 @@ def test_check_reports_broken_chains(zc, make_ledger):
         "error[fix-other-task]",
         "warning[replaced-twice]",
     ]
+
+
+def test_the_replaced_twice_warning_goes_once_its_hint_is_followed(zc, make_ledger):
+    """Issue 18, item 12: withdrawing one of two corrections left the warning standing."""
+    root = make_ledger()
+    (root / "data" / "progress").mkdir(parents=True)
+    head = '"task": 1, "date": "2023-07-14", "by": "区科技局"'
+    (root / JULY).write_text(
+        f'- {{"id": "a", {head}, "status": "推进中", "values": {{"1.1": 40}}, "note": "甲"}}\n'
+        f'- {{"id": "b", {head}, "status": "推进中", "values": {{"1.1": 4}}, "note": "甲", "fixes": "a"}}\n'
+        f'- {{"id": "c", {head}, "status": "推进中", "values": {{"1.1": 5}}, "note": "甲", "fixes": "a"}}\n',
+        "utf-8",
+    )
+    assert "warning[replaced-twice]" in zc("check", root=root).stdout
+    assert zc("progress", "void", "c", "--reason", "两个分支各改了一次", root=root).exit_code == 0
+    assert zc("check", root=root).stdout == "检查通过：2 章，3 项任务，3 项指标，3 个单位。\n"
+
+
+def test_a_new_figure_with_the_old_note_that_states_the_old_figure_is_refused(
+    zc, wrong, monkeypatch
+):
+    """Issue 18, item 12: the 台账 showed the corrected figure beside a note with the old one."""
+    (root := wrong).joinpath(JULY).write_text(
+        root.joinpath(JULY).read_text("utf-8").replace('"note": "新增平台"', '"note": "新增平台40家"'),
+        "utf-8",
+    )
+    result = zc("progress", "fix", "abc123", "-v", "1.1=4", root=root)
+    assert (result.exit_code, result.stderr) == (
+        2,
+        "错误：进展记录有 1 处错误，没有记录\n"
+        "  原进展情况“新增平台40家”写的可能是更正前的数值（1.1=40）\n"
+        "    提示：用 --note 同时改正进展情况；确实不必改时加 --keep-note\n",
+    )
+    monkeypatch.setattr("zctasks.log.recording.secrets.token_hex", lambda n: "def456")
+    fixed = zc("progress", "fix", "abc123", "-v", "1.1=4", "--note", "新增平台4家", root=root)
+    assert fixed.exit_code == 0, fixed.stderr

@@ -267,3 +267,14 @@ def test_schema_validates_the_bundled_data():
         data = yaml.safe_load((REPO / "data" / f"{name}.yaml").read_text("utf-8"))
         data = json.loads(json.dumps(data, default=str))  # dates as ISO text, as the schema says
         assert list(Draft202012Validator(schema).iter_errors(data)) == []
+
+
+def test_every_csv_starts_with_the_mark_excel_needs_as_the_reports_do(zc, reported):
+    """Issue 18, item 12: `list -f csv` "for Excel" had no BOM while `report -f csv` had."""
+    report = zc("report", "ledger", "--as-of", "2023-07-31", "-f", "csv", "-o", "t.csv", root=reported)
+    assert report.exit_code == 0
+    from pathlib import Path
+
+    assert Path("t.csv").read_bytes().startswith(b"\xef\xbb\xbf")
+    for args in (["list"], ["depts"], ["chapters"], ["progress", "log"]):
+        assert zc(*args, "-f", "csv", root=reported).stdout.startswith("\ufeff"), args

@@ -313,3 +313,37 @@ def test_a_due_day_that_does_not_fit_the_cycle_is_an_error(zc, make_ledger):
     assert zc("check", root=root).stdout.splitlines()[0] == (
         "data/config.yaml:1:37: error[range]: 报送截止日 25 无效：weekly 周期应填 1—7，即星期几（1 为周一，7 为周日）"
     )
+
+
+def test_a_note_without_figures_never_lights_a_task_with_targets_on_schedule(zc, make_ledger):
+    """Issue 18, item 7: `未报数；未报数` was shown as 序时推进."""
+    root = make_ledger()
+    for task, unit in (("1", "区科技局"), ("3", "区发改局")):
+        result = zc("progress", "add", task, "--by", unit, "--date", "2023-07-20",
+                    "--note", "未报数", root=root)  # fmt: skip
+        assert result.exit_code == 0, result.stderr
+    tasks = json.loads(zc("list", "--as-of", "2023-07-31", "-f", "json", root=root).stdout)
+    lit = {t["id"]: (t["light"], t["reason"]) for t in tasks}
+    assert lit[1] == (
+        "grey",
+        "未报数：2项量化指标均未报送数值，不能按序时进度判断（最近报送为2023年7月20日，状态推进中）",
+    )
+    assert lit[3][0] == "green"  # a task without targets follows its words
+
+
+def test_a_report_without_figures_is_judged_by_the_last_figures_with_their_age(zc, make_ledger):
+    root = make_ledger()
+    zc("progress", "add", "1", "--by", "区科技局", "--date", "2023-07-20", "-v", "1.1=5",
+       "-v", "1.2=2", "--note", "新增平台5家", root=root)  # fmt: skip
+    zc("progress", "add", "1", "--by", "区科技局", "--date", "2023-08-20", "--note", "未报数",
+       root=root)  # fmt: skip  (the next cycle: the July report still stands)
+    (task,) = [
+        t
+        for t in json.loads(zc("list", "--as-of", "2023-08-31", "-f", "json", root=root).stdout)
+        if t["id"] == 1
+    ]
+    assert (task["light"], task["reason"]) == (
+        "yellow",
+        "1.1 新增市级以上创新平台 5/10家，完成50%，序时进度67%，落后17个百分点"
+        "（数值为2023年7月20日所报，2023年8月20日的报送未报数）",
+    )

@@ -117,7 +117,7 @@ _ERRORS: tuple[tuple[re.Pattern[str], str], ...] = (
     (re.compile(r"^No such option: (.+)$"), "没有选项 {0}"),
     (re.compile(rf"^No such command {_QUOTED}\.$"), "没有命令“{0}”"),
     (re.compile(r"^Missing command\.$"), "缺少命令"),
-    (re.compile(r"^Got unexpected extra arguments? \((.*)\)$"), "多余的参数：{0}"),
+    (re.compile(r"^Got unexpected extra argument(?:s|\(s\))? \((.*)\)$"), "多余的参数：{0}"),
     (re.compile(rf"^Option {_QUOTED} requires an argument\.$"), "选项 {0} 后面要写一个值"),
     (re.compile(rf"^Option {_QUOTED} requires (\d+) arguments\.$"), "选项 {0} 后面要写 {1} 个值"),
     (re.compile(rf"^Option {_QUOTED} does not take a value\.$"), "选项 {0} 后面不写值"),
