@@ -66,7 +66,11 @@ def test_usage_errors_are_said_in_chinese(zc, reported):
         ("progress", "add"): "错误：缺少参数 TASK。",
         ("list", "--bogus"): "错误：没有选项 --bogus。",
         ("list", "--as-of"): "错误：选项 --as-of 后面要写一个值。",
-        ("list", "--format", "xml"): "错误：--format（-f）的取值无效：“xml”不是可选的值，可选：table、json、csv、md。",
+        (
+            "list",
+            "--format",
+            "xml",
+        ): "错误：--format（-f）的取值无效：“xml”不是可选的值，可选：table、json、csv、md。",
         ("list", "extra"): "错误：多余的参数：extra。",
         ("nosuch",): "错误：没有命令“nosuch”。",
         ("report", "briefing", "--issue", "x"): "错误：--issue 的取值无效：“x”不是有效的整数。",
@@ -86,7 +90,7 @@ def every_command():
     for group in app.registered_groups:
         names.append([group.name])
         names += [[group.name, c.name] for c in group.typer_instance.registered_commands]
-    return [[]] + names
+    return [[], *names]
 
 
 def test_every_commands_help_is_chinese(zc):

@@ -63,9 +63,7 @@ def test_every_command_has_help_and_is_in_the_readme(zc):
     load_all()
     readme = (REPO / "README.md").read_text("utf-8")
     help_text = zc("--help").stdout
-    listed = [
-        line.split()[0] for line in help_text.split("命令：")[1].splitlines() if line.strip()
-    ]
+    listed = [line.split()[0] for line in help_text.split("命令：")[1].splitlines() if line.strip()]
     assert listed == [
         "list",
         "show",

@@ -565,7 +565,9 @@ def test_a_new_figure_with_the_old_note_that_states_the_old_figure_is_refused(
 ):
     """Issue 18, item 12: the 台账 showed the corrected figure beside a note with the old one."""
     (root := wrong).joinpath(JULY).write_text(
-        root.joinpath(JULY).read_text("utf-8").replace('"note": "新增平台"', '"note": "新增平台40家"'),
+        root.joinpath(JULY)
+        .read_text("utf-8")
+        .replace('"note": "新增平台"', '"note": "新增平台40家"'),
         "utf-8",
     )
     result = zc("progress", "fix", "abc123", "-v", "1.1=4", root=root)

@@ -12,8 +12,9 @@ import shutil
 from datetime import datetime
 from pathlib import Path
 
-from conftest import TASKS
 from openpyxl import Workbook, load_workbook
+
+from conftest import TASKS
 
 FIXTURES = Path(__file__).parent / "fixtures" / "sheets"
 
@@ -72,7 +73,9 @@ def fill(path: Path, cells: dict[str, object]) -> Path:
 # ---------------------------------------------------------------- 1. number and title
 
 
-def test_1_a_running_number_beside_titles_of_other_tasks_is_read_by_title(zc, make_ledger, tmp_path):
+def test_1_a_running_number_beside_titles_of_other_tasks_is_read_by_title(
+    zc, make_ledger, tmp_path
+):
     root = make_ledger()
     path = sheet(
         tmp_path / "区发改局9月.xlsx",
@@ -92,7 +95,9 @@ def test_1_a_running_number_beside_titles_of_other_tasks_is_read_by_title(zc, ma
     ]
 
 
-def test_1_a_task_number_and_a_title_that_disagree_are_refused_naming_both(zc, make_ledger, tmp_path):
+def test_1_a_task_number_and_a_title_that_disagree_are_refused_naming_both(
+    zc, make_ledger, tmp_path
+):
     root = make_ledger()
     path = sheet(
         tmp_path / "区发改局9月.xlsx",
@@ -120,7 +125,9 @@ def test_1_a_title_that_names_no_task_is_refused(zc, make_ledger, tmp_path):
 # ---------------------------------------------------------------- 2. figure columns
 
 
-def test_2_figure_columns_named_after_the_target_and_text_columns_are_kept(zc, make_ledger, tmp_path):
+def test_2_figure_columns_named_after_the_target_and_text_columns_are_kept(
+    zc, make_ledger, tmp_path
+):
     root = make_ledger()
     path = sheet(
         tmp_path / "区科技局9月.xlsx",
@@ -161,7 +168,10 @@ def test_2_a_target_column_in_another_unit_is_refused(zc, make_ledger, tmp_path)
     root = make_ledger()
     path = sheet(
         tmp_path / "区科技局9月.xlsx",
-        [["任务序号", "日期", "新增市级以上创新平台（个）", "进展情况"], [1, "2023-09-20", 6, "甲"]],
+        [
+            ["任务序号", "日期", "新增市级以上创新平台（个）", "进展情况"],
+            [1, "2023-09-20", 6, "甲"],
+        ],
     )
     assert refused(zc, root, path).splitlines()[1] == (
         f"{path}:Sheet1!C2: error[unit-mismatch]: 列“新增市级以上创新平台（个）”的单位“个”与指标的单位“家”不同"
@@ -184,7 +194,11 @@ def test_3_a_corrected_sheet_sent_again_replaces_the_first(zc, make_ledger, tmp_
         "已导入 1 条进展（区科技局）；其中 1 条是重新报送，替代了原来的报送"
     )
     first, second = log(zc, root)
-    assert (second["fixes"], second["reason"], second["values"]) == (first["id"], "重新报送", {"1.1": 5})
+    assert (second["fixes"], second["reason"], second["values"]) == (
+        first["id"],
+        "重新报送",
+        {"1.1": 5},
+    )
     assert [e["note"] for e in log(zc, root, "--effective")] == ["新增平台5家"]
     assert imported(zc, root, path).stdout.splitlines()[-1] == (
         "已导入 0 条进展；跳过 1 条已记录过的相同报送"
@@ -214,7 +228,9 @@ def test_3_check_warns_where_two_reports_of_a_unit_stand_for_one_cycle(zc, make_
 
 def test_4_lateness_is_counted_from_the_day_a_sheet_arrived(zc, make_ledger, tmp_path):
     root = make_ledger()
-    path = fill(template(zc, root, tmp_path / "发出", "区科技局", "2023-09-20"), {"K5": "推进中"})
+    path = fill(
+        template(zc, root, tmp_path / "发出", "区科技局", "2023-09-20"), {"I5": 4, "K5": "甲"}
+    )
     imported(zc, root, "--received", "2023-09-25", path)  # imported the next day, or in 2026
     status = json.loads(
         zc("status", "--by", "unit", "--as-of", "2023-09-30", "-f", "json", root=root).stdout
@@ -234,9 +250,14 @@ def test_5_the_register_and_status_by_unit_agree_unit_by_unit(zc, make_ledger, t
                     "--received", "2023-07-20", "--note", "7月进展", root=root)  # fmt: skip
         assert result.exit_code == 0, result.stderr
     assert zc("report", "urge", "--as-of", "2023-08-28", "--record", root=root).exit_code == 0
-    late = fill(template(zc, root, tmp_path / "发出", "区水利局", "2023-08-20"), {"K5": "8月进展"})
+    late = fill(
+        template(zc, root, tmp_path / "发出", "区水利局", "2023-08-20"),
+        {"I5": 5300, "K5": "8月进展"},
+    )
     imported(zc, root, "--received", "2023-08-30", late)
-    partly = fill(template(zc, root, tmp_path / "发出", "区科技局", "2023-08-20"), {"K5": "8月"})
+    partly = fill(
+        template(zc, root, tmp_path / "发出", "区科技局", "2023-08-20"), {"I5": 4, "K5": "8月"}
+    )
     imported(zc, root, "--received", "2023-09-02", partly)
     as_of = "2023-09-08"
     status = json.loads(
@@ -313,7 +334,10 @@ def test_8_xls_is_read_and_other_files_are_named_with_how_to_save_them(zc, make_
     (folder / "区水利局.et").unlink()
     (folder / "说明.docx").unlink()
     result = imported(zc, root, folder)
-    assert result.stdout.splitlines()[0] == "读取 区发改局9月.xls（区发改局，2 条，序号是行号，按任务名称对应）"
+    assert (
+        result.stdout.splitlines()[0]
+        == "读取 区发改局9月.xls（区发改局，2 条，序号是行号，按任务名称对应）"
+    )
     assert [(e["task"], e["date"], e["values"]) for e in log(zc, root)] == [
         (3, "2023-09-20", {}),
         (1, "2023-09-20", {"1.1": 6}),
@@ -322,7 +346,9 @@ def test_8_xls_is_read_and_other_files_are_named_with_how_to_save_them(zc, make_
 
 def test_11_an_xlsm_workbook_is_read_and_its_macros_never_run(zc, make_ledger, tmp_path):
     root = make_ledger()
-    path = sheet(tmp_path / "区科技局.xlsx", [["任务序号", "日期", "进展情况"], [1, "2023-09-20", "甲"]])
+    path = sheet(
+        tmp_path / "区科技局.xlsx", [["任务序号", "日期", "进展情况"], [1, "2023-09-20", "甲"]]
+    )
     path = path.rename(path.with_suffix(".xlsm"))
     imported(zc, root, path)
     assert log(zc, root)[0]["note"] == "甲"
@@ -446,7 +472,10 @@ def test_11_two_files_that_disagree_about_one_report_are_refused_naming_both(
     folder = tmp_path / "收回"
     folder.mkdir()
     for name, figure in (("区科技局甲.xlsx", 4), ("区科技局乙.xlsx", 5)):
-        sheet(folder / name, [["任务序号", "日期", "1.1", "进展情况"], [1, "2023-09-20", figure, "甲"]])
+        sheet(
+            folder / name,
+            [["任务序号", "日期", "1.1", "进展情况"], [1, "2023-09-20", figure, "甲"]],
+        )
     assert refused(zc, root, folder).splitlines()[1] == (
         f"{folder / '区科技局甲.xlsx'}:Sheet1!A3: error[conflicting-reports]: 区科技局 对第1项"
         "（2023年9月25日截止的报送周期）有两份内容不同的报送：区科技局乙.xlsx:Sheet1!A3 和 区科技局甲.xlsx:Sheet1!A3"

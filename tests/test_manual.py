@@ -112,11 +112,25 @@ def units_send_back(here: Path) -> None:
         back / "区商务局9月份进展.xlsx",
         [
             ["区商务局2023年9月重点任务进展"],
-            ["序号", "任务", "截至日期", "新建改造乡镇商贸中心（个）", "省外到位资金总量（亿元）",
-             "进展情况", "联系电话"],
+            [
+                "序号",
+                "任务",
+                "截至日期",
+                "新建改造乡镇商贸中心（个）",
+                "省外到位资金总量（亿元）",
+                "进展情况",
+                "联系电话",
+            ],
             [1, "促进消费提质扩容", "2023-09-22", 2, None, "新建改造乡镇商贸中心2个", 13800000000],
-            [2, "提升贸易投资合作质量", "2023-09-22", None, 61.5, "省外到位资金61.5亿元",
-             13800000000],
+            [
+                2,
+                "提升贸易投资合作质量",
+                "2023-09-22",
+                None,
+                61.5,
+                "省外到位资金61.5亿元",
+                13800000000,
+            ],
         ],
     )
     shutil.copy(FIXTURES / "区农业农村局9月.xls", back)
@@ -181,14 +195,21 @@ def walk(folder: Path, check: bool) -> list[str]:
             if expected and _EXIT.match(expected[-1]):
                 wanted = int(_EXIT.match(expected[-1]).group(1))  # type: ignore[union-attr]
                 expected = expected[:-1]
-            shown.append(f"$ {command}\n" + "\n".join(lines) + (f"\n（退出码 {code}）" if code else ""))
+            shown.append(
+                f"$ {command}\n" + "\n".join(lines) + (f"\n（退出码 {code}）" if code else "")
+            )
             if not check:
                 sys.stdout.write(shown[-1] + "\n\n")
             if check and code != wanted:
-                problems.append(f"$ {command}\n退出码 {code}，手册写的是 {wanted}：\n" + "\n".join(lines))
+                problems.append(
+                    f"$ {command}\n退出码 {code}，手册写的是 {wanted}：\n" + "\n".join(lines)
+                )
             elif check and expected and not matches(expected, lines):
                 problems.append(
-                    f"$ {command}\n手册写的是：\n" + "\n".join(expected) + "\n实际是：\n" + "\n".join(lines)
+                    f"$ {command}\n手册写的是：\n"
+                    + "\n".join(expected)
+                    + "\n实际是：\n"
+                    + "\n".join(lines)
                 )
     return problems if check else shown
 

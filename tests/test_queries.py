@@ -271,7 +271,9 @@ def test_schema_validates_the_bundled_data():
 
 def test_every_csv_starts_with_the_mark_excel_needs_as_the_reports_do(zc, reported):
     """Issue 18, item 12: `list -f csv` "for Excel" had no BOM while `report -f csv` had."""
-    report = zc("report", "ledger", "--as-of", "2023-07-31", "-f", "csv", "-o", "t.csv", root=reported)
+    report = zc(
+        "report", "ledger", "--as-of", "2023-07-31", "-f", "csv", "-o", "t.csv", root=reported
+    )
     assert report.exit_code == 0
     from pathlib import Path
 

@@ -335,8 +335,9 @@ def test_a_report_without_figures_is_judged_by_the_last_figures_with_their_age(z
     root = make_ledger()
     zc("progress", "add", "1", "--by", "区科技局", "--date", "2023-07-20", "-v", "1.1=5",
        "-v", "1.2=2", "--note", "新增平台5家", root=root)  # fmt: skip
+    # the next cycle: the July report still stands
     zc("progress", "add", "1", "--by", "区科技局", "--date", "2023-08-20", "--note", "未报数",
-       root=root)  # fmt: skip  (the next cycle: the July report still stands)
+       root=root)  # fmt: skip
     (task,) = [
         t
         for t in json.loads(zc("list", "--as-of", "2023-08-31", "-f", "json", root=root).stdout)

@@ -95,15 +95,16 @@ class _Group(TyperGroup):
         from typer._click import exceptions as errors
 
         standalone = kwargs.pop("standalone_mode", True)
+        kwargs["standalone_mode"] = False
         try:
             if not standalone:
-                return super().main(*args, standalone_mode=False, **kwargs)
+                return super().main(*args, **kwargs)
             try:
-                code = super().main(*args, standalone_mode=False, **kwargs)
+                code = super().main(*args, **kwargs)
             except errors.ClickException as exc:
                 _usage_error(exc)
                 sys.exit(exc.exit_code)
-            except (errors.Abort, typer.Abort):
+            except typer.Abort:
                 sys.stderr.write("已中止。\n")
                 sys.exit(1)
             sys.exit(code if isinstance(code, int) else 0)

@@ -68,7 +68,7 @@ def translate_help(text: str) -> str:
     return text
 
 
-class Formatter(click.HelpFormatter):  # type: ignore[misc]
+class Formatter(click.HelpFormatter):
     """click's help formatter with Chinese headings and fixed texts."""
 
     def write_usage(self, prog: str, args: str = "", prefix: str | None = None) -> None:
@@ -99,7 +99,7 @@ def _metavar(found: re.Match[str]) -> str:
     return f"<{_METAVARS.get(found.group(1), '数字')}>"
 
 
-class Context(click.Context):  # type: ignore[misc]
+class Context(click.Context):
     formatter_class = Formatter
 
 
@@ -150,7 +150,7 @@ def _hint(param: Any, ctx: Any) -> str:
         return ""
     if getattr(param, "param_type_name", "") == "argument":
         return str(param.human_readable_name or param.name or "").upper()
-    opts = sorted(param.opts, key=lambda o: (not o.startswith("--"), o))
+    opts = [str(o) for o in sorted(param.opts, key=lambda o: (not o.startswith("--"), o))]
     return opts[0] + (f"（{'、'.join(opts[1:])}）" if len(opts) > 1 else "")
 
 
@@ -186,7 +186,7 @@ def full_stop(text: str) -> str:
 # ---------------------------------------------------------------- values in Chinese
 
 
-class Words(ParamType):  # type: ignore[misc]
+class Words(ParamType):
     """A choice whose values may be typed in English or in Chinese."""
 
     def __init__(self, name: str, words: dict[str, tuple[str, ...]]) -> None:
@@ -207,7 +207,7 @@ class Words(ParamType):  # type: ignore[misc]
 
     def convert(self, value: Any, param: Any, ctx: Any) -> str:
         if isinstance(value, str) and value.strip().casefold() in self.spellings:
-            return self.spellings[value.strip().casefold()]
+            return str(self.spellings[value.strip().casefold()])
         self.fail(f"“{value}”无效，应为 {self.described()}", param, ctx)
 
     def shell_complete(self, ctx: Any, param: Any, incomplete: str) -> list[Any]:
@@ -256,7 +256,7 @@ def chinese_number(text: str) -> int | None:
     return value + (_NUMERALS.index(ones) + 1 if ones else 0)
 
 
-class ChapterType(ParamType):  # type: ignore[misc]
+class ChapterType(ParamType):
     """A chapter: 4, 四, 四、 or 第四章."""
 
     name = "chapter"
@@ -276,7 +276,7 @@ class ChapterType(ParamType):  # type: ignore[misc]
         return number
 
 
-class TaskType(ParamType):  # type: ignore[misc]
+class TaskType(ParamType):
     """A task: 7 or 第7项."""
 
     name = "task"

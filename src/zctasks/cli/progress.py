@@ -84,7 +84,9 @@ def progress_add(
     ctx: typer.Context,
     task: Annotated[
         str,
-        typer.Argument(metavar="TASK", help="任务序号，如 7 或 第7项。", autocompletion=_complete_task),
+        typer.Argument(
+            metavar="TASK", help="任务序号，如 7 或 第7项。", autocompletion=_complete_task
+        ),
     ],
     by: ByOption,
     note: Annotated[
@@ -258,9 +260,7 @@ def progress_fix(
     if values:
         given["values"], bad = parse_values(values, target_units(ledger, original.task))
         found += bad
-    entry = draft_fix(
-        ledger, original, given, drop or [], reason, date.today(), found, keep_note
-    )
+    entry = draft_fix(ledger, original, given, drop or [], reason, date.today(), found, keep_note)
     _record(
         root,
         [entry],

@@ -188,7 +188,9 @@ def read_batches(
             batch.files.append(FileRead(path, reports, unit, untouched, by_title))
     for name in sorted(ignore - ignored):
         batch.warnings.append(
-            Diagnostic("--ignore-column", 1, 1, "unused", f"没有名为“{name}”的列", severity="warning")
+            Diagnostic(
+                "--ignore-column", 1, 1, "unused", f"没有名为“{name}”的列", severity="warning"
+            )
         )
     if not problems:
         problems += _conflicts(intake.calendar, batch)

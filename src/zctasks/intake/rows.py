@@ -88,10 +88,14 @@ LABELS = {
     "values": "指标值",
 }
 _TARGET_ID = re.compile(r"^(\d+\.\d+)(?:\s*(.*))?$")
-_BRACKETED_UNIT = re.compile(r"^(.*?)\s*[（(【\[]\s*(?:单位[:：]\s*)?([^（）()【】\[\]]*?)\s*[）)】\]]$")
+_BRACKETED_UNIT = re.compile(
+    r"^(.*?)\s*[（(【\[]\s*(?:单位[:：]\s*)?([^（）()【】\[\]]*?)\s*[）)】\]]$"
+)
 _PAIRS = re.compile(r"[；;\s]+|[,，](?=\s*[0-9]+\.[0-9]+\s*=)")
 _HEADER_ROWS = 15
-_LEADING_NUMBER = re.compile(r"^(?:第?\s*\d+\s*项|\d+\s*[.、．]|[（(][一二三四五六七八九十\d]+[）)]|[一二三四五六七八九十]+、)\s*")
+_LEADING_NUMBER = re.compile(
+    r"^(?:第?\s*\d+\s*项|\d+\s*[.、．]|[（(][一二三四五六七八九十\d]+[）)]|[一二三四五六七八九十]+、)\s*"
+)
 
 
 def text_of(value: Any) -> str:
@@ -303,13 +307,17 @@ def _settle(
         return [cells[column.index] for _, cells in rows if column.index < len(cells)]
 
     def problem(column: Column, code: str, message: str, hint: str = "") -> None:
-        sheet.diagnostics.append(table.diagnostic(header_row, column.index + 1, code, message, hint))
+        sheet.diagnostics.append(
+            table.diagnostic(header_row, column.index + 1, code, message, hint)
+        )
 
     for column in columns.values():
         filled = [c for c in cells_of(column) if text_of(c.value)]
         if column.kind == "title" and filled and all(parse_task(text_of(c.value)) for c in filled):
             column.kind = "counter" if column.header != "任务" else "task"
-        elif column.kind == "values" and filled and not any("=" in text_of(c.value) for c in filled):
+        elif (
+            column.kind == "values" and filled and not any("=" in text_of(c.value) for c in filled)
+        ):
             column.kind = "info"  # a 指标 column of names, as in the plan
         elif column.kind == "unknown":
             figures = [c for c in filled if _is_figure(c)]
@@ -362,7 +370,7 @@ def _settle(
                 column,
                 "duplicate-column",
                 f"列“{column.header}”与第 {first.index + 1} 列“{first.header}”是同一项内容，不知以哪列为准",
-                f"删去多余的一列，或用 --ignore-column 指明不导入哪一列",
+                "删去多余的一列，或用 --ignore-column 指明不导入哪一列",
             )
         seen.setdefault(key, column)
     for column in columns.values():
@@ -372,7 +380,7 @@ def _settle(
 
 def _is_figure(cell: Cell) -> bool:
     value = cell.value
-    if isinstance(value, bool) or isinstance(value, datetime | date):
+    if isinstance(value, bool | datetime | date):
         return False
     if isinstance(value, int | float):
         return True
@@ -419,7 +427,9 @@ def _unit_of(
     claims: list[tuple[str, str | None, date | None]] = []
     if table.meta.get("kind"):
         due = table.meta.get("due", "")
-        claims.append(("隐藏的说明页", table.meta.get("unit") or None, parse_day(due) if due else None))
+        claims.append(
+            ("隐藏的说明页", table.meta.get("unit") or None, parse_day(due) if due else None)
+        )
     stem = table.path.stem
     named = _FILE_NAME.match(stem)
     if named:
@@ -431,16 +441,14 @@ def _unit_of(
     for _, cells in table.rows[:3]:
         for cell in cells:
             text = text_of(cell.value)
-            unit = _HEADER_UNIT.search(text)
-            due = _HEADER_DUE.search(text)
-            if unit or due:
+            named_unit = _HEADER_UNIT.search(text)
+            named_due = _HEADER_DUE.search(text)
+            if named_unit or named_due:
                 claims.append(
                     (
                         "表头",
-                        _known(ledger, unit.group(1)) if unit else None,
-                        date(int(due.group(1)), int(due.group(2)), int(due.group(3)))
-                        if due
-                        else None,
+                        _known(ledger, named_unit.group(1)) if named_unit else None,
+                        date(*(int(named_due.group(n)) for n in (1, 2, 3))) if named_due else None,
                     )
                 )
                 break
@@ -569,7 +577,9 @@ def _read_reports(
             if kind.startswith("name:"):
                 target = _target_named(intake.ledger, record.get("task"), kind[5:])
                 if target is None:
-                    _problem(sheet, row, column.index, "unknown-target", _not_on_task(record, column))
+                    _problem(
+                        sheet, row, column.index, "unknown-target", _not_on_task(record, column)
+                    )
                     continue
                 name = "value:" + target.id
             else:
@@ -655,7 +665,8 @@ def match_title(ledger: Ledger, text: str) -> Task | None:
     close = [
         t
         for t in ledger.tasks.values()
-        if wanted.startswith(_name(t.title)) or (len(wanted) >= 4 and _name(t.title).startswith(wanted))
+        if wanted.startswith(_name(t.title))
+        or (len(wanted) >= 4 and _name(t.title).startswith(wanted))
     ]
     return close[0] if len(close) == 1 else None
 
@@ -692,7 +703,14 @@ def _place_task(
     if by_title or not number_text:
         if titled is None:
             assert number_column is not None
-            _problem(sheet, row, number_column.index, "missing-field", "缺少任务序号和任务名称", field_name="task")
+            _problem(
+                sheet,
+                row,
+                number_column.index,
+                "missing-field",
+                "缺少任务序号和任务名称",
+                field_name="task",
+            )
             return
         _place(doc, (i, "task"), row, (title_column or number_column).index)  # type: ignore[union-attr]
         record["task"] = titled.id
@@ -777,7 +795,9 @@ def _read_blocks(
             title = text_of(_cell(cells, title_column).value) if title_column is not None else ""
             other = target_id.partition(".")[0] if _TARGET_ID.match(target_id) else ""
             stranger = (other and task_id is not None and other != str(task_id)) or (
-                title and task_id in ledger.tasks and _name(title) != _name(ledger.tasks[task_id].title)
+                title
+                and task_id in ledger.tasks
+                and _name(title) != _name(ledger.tasks[task_id].title)
             )
             if stranger:
                 _problem(
@@ -794,11 +814,11 @@ def _read_blocks(
             continue
         for row, cells in block:
             for name in (*NARRATIVE, "by", "date"):
-                column = by_field.get(name)
-                cell = _cell(cells, column)
-                if column is not None and text_of(cell.value) and name not in record:
-                    _place(doc, (i, name), row, column)
-                    _set(intake, sheet, record, name, cell, row, column)
+                where = by_field.get(name)
+                cell = _cell(cells, where)
+                if where is not None and text_of(cell.value) and name not in record:
+                    _place(doc, (i, name), row, where)
+                    _set(intake, sheet, record, name, cell, row, where)
                     touched = touched or name in NARRATIVE
             value_column = by_field["value"]
             value_cell = _cell(cells, value_column)
@@ -806,7 +826,9 @@ def _read_blocks(
             if text_of(value_cell.value) or value_cell.formula:
                 touched = True
                 if not target_id or target_id == "—":
-                    _problem(sheet, row, value_column, "unknown-target", "这一行没有指标编号，不能填数值")
+                    _problem(
+                        sheet, row, value_column, "unknown-target", "这一行没有指标编号，不能填数值"
+                    )
                     continue
                 _place(doc, (i, "values", target_id), row, value_column)
                 _set(intake, sheet, record, "value:" + target_id, value_cell, row, value_column)
@@ -814,20 +836,26 @@ def _read_blocks(
             sheet.untouched += 1
             continue
         _place(doc, (i, "task"), first_row, task_column)
+        if "note" in by_field and "note" not in record:  # a missing note is named in its cell
+            _place(doc, (i, "note"), first_row, by_field["note"])
         _set(intake, sheet, record, "task", _cell(first_cells, task_column), first_row, task_column)
         title = text_of(_cell(first_cells, title_column).value) if title_column is not None else ""
         number = record.get("task")
-        if title and isinstance(number, int) and number in ledger.tasks:
-            if _name(title) != _name(ledger.tasks[number].title):
-                _problem(
-                    sheet,
-                    first_row,
-                    title_column,  # type: ignore[arg-type]
-                    "task-mismatch",
-                    f"第{number}项“{ledger.tasks[number].title}”与“{title}”不符",
-                    "报送表中的任务栏不要改动；用 zctasks template 重新生成后填写",
-                    field_name="task",
-                )
+        if (
+            title
+            and isinstance(number, int)
+            and number in ledger.tasks
+            and _name(title) != _name(ledger.tasks[number].title)
+        ):
+            _problem(
+                sheet,
+                first_row,
+                title_column,  # type: ignore[arg-type]
+                "task-mismatch",
+                f"第{number}项“{ledger.tasks[number].title}”与“{title}”不符",
+                "报送表中的任务栏不要改动；用 zctasks template 重新生成后填写",
+                field_name="task",
+            )
         _finish(intake, sheet, record, i, first_row, day)
         doc.data.append(record)
 

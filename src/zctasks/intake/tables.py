@@ -180,9 +180,7 @@ def read_xlsx(path: Path, raw: bytes) -> tuple[list[Table], list[Diagnostic]]:
                         isinstance(value, str) and value.startswith("=")
                     ):
                         formulas[(sheet.title, number, column)] = str(value)
-                    cells.append(
-                        Cell(value, "%" in str(getattr(cell, "number_format", "") or ""))
-                    )
+                    cells.append(Cell(value, "%" in str(getattr(cell, "number_format", "") or "")))
                 if any(c.value is not None and str(c.value).strip() for c in cells):
                     real = next((c.row for c in row if getattr(c, "row", None)), None)
                     table.rows.append((real or number, cells))
@@ -257,8 +255,9 @@ def read_xls(path: Path, raw: bytes) -> tuple[list[Table], list[Diagnostic]]:
             sheet = book.sheet_by_index(index)
             if sheet.name == META_SHEET:
                 for r in range(sheet.nrows):
-                    key, value = sheet.cell_value(r, 0), (
-                        sheet.cell_value(r, 1) if sheet.ncols > 1 else ""
+                    key, value = (
+                        sheet.cell_value(r, 0),
+                        (sheet.cell_value(r, 1) if sheet.ncols > 1 else ""),
                     )
                     if key != "":
                         meta[str(key)] = str(value)

@@ -17,10 +17,10 @@ from datetime import date
 from typing import Any
 
 from zctasks.documents.sheets import formula_safe, print_landscape
-from zctasks.plan.calendar import Calendar
 from zctasks.judge.views import role_name, target_goal
 from zctasks.log.figures import number
 from zctasks.log.store import Progress
+from zctasks.plan.calendar import Calendar
 from zctasks.plan.ledger import Ledger
 from zctasks.plan.models import Task
 

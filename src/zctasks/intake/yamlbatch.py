@@ -79,7 +79,10 @@ def _typed(ledger: Ledger, doc: YamlDoc, i: int, row: dict[str, Any]) -> list[Di
             except BadNumber as exc:
                 found.append(
                     doc.diagnostic(
-                        (i, "values", target_id), "number", f"指标 {target_id} 的{exc.message}", exc.hint
+                        (i, "values", target_id),
+                        "number",
+                        f"指标 {target_id} 的{exc.message}",
+                        exc.hint,
                     )
                 )
     return found

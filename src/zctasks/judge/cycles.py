@@ -77,6 +77,8 @@ def unit_status(ledger: Ledger, progress: Progress, as_of: date) -> CycleStatus:
                 day = date.fromordinal(progress.day[found[-1]])
                 last = max(last or day, day)
             answering = progress.dated_after(task_id, start, as_of)
+            if answering and ledger.tasks[task_id].targets and not progress.figures(task_id, as_of):
+                answering = []  # 未报数: words alone, on a task with targets, are not a report
             if answering:
                 reported.append(task_id)
                 first = min(e.arrived for e in progress.entries_at(answering))

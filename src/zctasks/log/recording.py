@@ -21,7 +21,7 @@ from zctasks.files.limits import size_problem
 from zctasks.files.root import PROGRESS_DIR
 from zctasks.files.writer import DEFAULT_LOCK_TIMEOUT, Transaction, update
 from zctasks.files.yamlfile import Located, YamlDoc
-from zctasks.log.figures import BadNumber, parse_number
+from zctasks.log.figures import BadNumber
 from zctasks.log.progress import (
     FIELD_NAMES,
     HEADER,
@@ -329,9 +329,8 @@ def draft_fix(
     if "received" not in given and arrived is not None and str(fields["date"]) > str(arrived):
         del fields["received"]  # moved to a later day than it arrived: it arrives now
     entry = draft_entry(ledger, fields, today, problems)
-    if entry.received is not None and entry.at is not None and entry.received == entry.arrived:
-        if entry.received == entry.at.astimezone().date():
-            entry = replace(entry, received=None)  # arrives the day it is recorded: said by at
+    if entry.at is not None and entry.received == entry.at.astimezone().date():
+        entry = replace(entry, received=None)  # arrives the day it is recorded: said by at
     if _content(entry) == _content(original):
         raise UsageError(
             f"更正后的内容与条目 {original.id} 完全相同，没有记录",
