@@ -220,7 +220,7 @@ def test_control_characters_in_messages_are_shown_escaped(zc, make_ledger):
 
 def test_reports_drop_control_characters(zc, make_ledger):
     root = make_ledger()
-    _add(zc, root, ESCAPES)
+    _add(zc, root, ESCAPES, task="3", by="区发改局")  # no targets: the note is what it reports
     result = zc("report", "briefing", "--since", "2023-07-01", "--until", "2023-07-31", root=root)
     assert result.exit_code == 0, result.stderr
     assert "\\[2J\\]0;标题红\\[31m字反向1m。" in result.stdout

@@ -245,17 +245,18 @@ def _same_cycle(progress: Progress, ledger: Ledger) -> list[Diagnostic]:
     for task_id in ledger.tasks:
         for i in progress.task_indexes(task_id):
             groups[(task_id, calendar.cycle_of(date.fromordinal(progress.day[i])))].append(i)
+    shared = {key: indexes for key, indexes in groups.items() if len(indexes) > 1}
+    wanted = [i for indexes in shared.values() for i in indexes]
+    read = dict(zip(wanted, progress.entries_at(wanted), strict=True))  # each file read once
     found = []
-    for (task_id, due), indexes in groups.items():
-        if len(indexes) < 2:
-            continue
+    for (task_id, due), indexes in shared.items():
         by_unit: dict[str, list[int]] = defaultdict(list)
-        for i, entry in zip(indexes, progress.entries_at(indexes), strict=True):
-            by_unit[entry.by].append(i)
+        for i in indexes:
+            by_unit[read[i].by].append(i)
         for unit, same in by_unit.items():
             if len(same) < 2:
                 continue
-            entries = progress.entries_at(same)
+            entries = [read[i] for i in same]
             ids = "、".join(e.id for e in entries)
             found.append(
                 _diagnostic(

@@ -11,6 +11,7 @@ task and cycle: the calendar is what says which cycle a report is for.
 from __future__ import annotations
 
 import calendar as _days
+from bisect import bisect_left
 from dataclasses import dataclass
 from datetime import date, timedelta
 
@@ -73,7 +74,8 @@ class Calendar:
     def cycle_of(self, day: date) -> date:
         """The due date of the cycle that holds reports dated ``day``: the first due date
         on or after it (the last one for a day after every due date)."""
-        return next((due for due in self.dues if due >= day), self.dues[-1])
+        index = bisect_left(self.dues, day)
+        return self.dues[min(index, len(self.dues) - 1)]
 
     def cycle_end(self, due: date) -> date:
         """The day a cycle's reports stand at (截至): its due date, or the end of the plan
