@@ -82,7 +82,9 @@ def build(folder: Path, entries: int, seed: int) -> dict[str, int]:
     )
     # units report weekly, by Friday, from the start of the period: one report a unit, task
     # and cycle, as zctasks records them
-    (folder / "data" / "config.yaml").write_text("reporting: {cycle: weekly, due_day: 5}\n", "utf-8")
+    (folder / "data" / "config.yaml").write_text(
+        "reporting: {cycle: weekly, due_day: 5}\n", "utf-8"
+    )
     reporting = [t for t in tasks if t.lead or t.responsible]
     pace = {
         t.id: rng.uniform(0.6, 1.2) for t in reporting
