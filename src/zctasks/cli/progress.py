@@ -79,7 +79,7 @@ ReceivedOption = Annotated[
 ]
 
 
-@progress_app.command("add")
+@progress_app.command("add", short_help="记录一条进展（同一单位同一周期的新报送替代旧的）。")
 def progress_add(
     ctx: typer.Context,
     task: Annotated[
@@ -396,7 +396,7 @@ def _warn_about(ledger: Ledger, progress: Any, entry: Any) -> None:
         warn(message)
 
 
-@progress_app.command("import")
+@progress_app.command("import", short_help="导入单位报来的文件或文件夹，整批校验，全部正确才写入。")
 def progress_import(
     ctx: typer.Context,
     paths: Annotated[
