@@ -80,7 +80,9 @@ def build(
             roles["attribution"] = attribution
             targets = tuple(replace(t, id=f"{new_id}.{t.id.split('.')[1]}") for t in task.targets)
             tasks.append(replace(task, id=new_id, targets=targets, **roles))
-    city_plan = replace(plan.plan, title="全市重点工作任务（基准测试）", period=Period(start, end))
+    city_plan = replace(
+        plan.plan, title="全市重点工作任务（基准测试）", issued=start, period=Period(start, end)
+    )
     chapters = [(c.id, c.title) for c in plan.chapters.values()]
     (folder / "data" / "progress").mkdir(parents=True, exist_ok=True)
     (folder / "data" / "tasks.yaml").write_text(
@@ -88,6 +90,11 @@ def build(
     )
     (folder / "data" / "departments.yaml").write_text(
         departments_yaml(units, sorted(plan.placeholders), set()), "utf-8"
+    )
+    # units report weekly, by Friday, from the start of the period: one report a unit, task
+    # and cycle, as zctasks records them
+    (folder / "data" / "config.yaml").write_text(
+        "reporting: {cycle: weekly, due_day: 5}\n", "utf-8"
     )
     reporting = [t for t in tasks if t.lead or t.responsible]
     pace = {

@@ -212,6 +212,7 @@ FIELD_VALUES = {
             5,
         ]
     ),
+    "received": st.sampled_from(["2023-07-16", "2023-02-30", "2023/7/16", "", 20230716, None]),
     "fixes": st.one_of(st.text(max_size=3), st.integers()),
     "extra": st.integers(),
 }
@@ -416,6 +417,7 @@ def test_the_json_reader_accepts_what_the_tool_writes():
         ', "values": {"1.1": 1, "1.1": 2}}',  # a figure given twice
         ', "source": ""}',  # a default written out
         ', "at": "2023-07-03T09:30:00.1234567+08:00"}',  # more decimals than the schema keeps
+        ', "at": "2023-07-03T25:00:00+08:00"}',  # the shape of a time, but none
     ],
 )
 def test_the_json_reader_leaves_lines_it_cannot_vouch_for_to_the_schema(tail):
@@ -424,3 +426,17 @@ def test_the_json_reader_leaves_lines_it_cannot_vouch_for_to_the_schema(tail):
     line = '- {"id": "a", "task": 1, "date": "2023-07-03", "by": "区科技局", "status": "推进中", "note": ":x"}'
     assert read_block(("# 进展记录\n" + line + "\n").encode()) is not None
     assert read_block(("# 进展记录\n" + line[:-1] + tail + "\n").encode()) is None
+
+
+def test_the_json_reader_knows_every_field_an_entry_has():
+    """A field added to Entry must be added to EntryLine too, or the fast reader would
+    refuse every line that has it (and send each such file to the slow schema)."""
+    import dataclasses
+
+    import msgspec
+
+    from zctasks.log.lines import EntryLine
+    from zctasks.plan.models import Entry
+
+    names = [f.encode_name for f in msgspec.structs.fields(EntryLine)]
+    assert names == [f.name for f in dataclasses.fields(Entry)]

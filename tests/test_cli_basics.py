@@ -63,9 +63,7 @@ def test_every_command_has_help_and_is_in_the_readme(zc):
     load_all()
     readme = (REPO / "README.md").read_text("utf-8")
     help_text = zc("--help").stdout
-    listed = [
-        line.split()[0] for line in help_text.split("Commands:")[1].splitlines() if line.strip()
-    ]
+    listed = [line.split()[0] for line in help_text.split("命令：")[1].splitlines() if line.strip()]
     assert listed == [
         "list",
         "show",
@@ -102,14 +100,14 @@ def test_every_command_has_help_and_is_in_the_readme(zc):
     for name in commands:
         result = zc(*name.split(), "--help")
         assert result.exit_code == 0
-        assert "Usage: zctasks " + name in result.stdout
+        assert "用法：zctasks " + name in result.stdout
         assert len(result.stdout.split("\n")) > 3
         assert f"zctasks {name}" in readme, name
 
 
 def test_no_arguments_shows_help(zc):
     result = zc()
-    assert "Usage: zctasks" in result.stdout + result.stderr
+    assert "用法：zctasks" in result.stdout + result.stderr
 
 
 def test_completion_of_units_and_tasks(make_ledger):
@@ -240,6 +238,10 @@ def test_wheel_carries_the_plan_and_templates(tmp_path):
         "zctasks/cli/__init__.py",
     ):
         assert packaged in names
+    from zctasks.scaffold.folder import COPIED
+
+    for copied in COPIED:  # issue 18, item 12: init copies schema/ from an installed wheel too
+        assert f"zctasks/_bundled/{copied}" in names, copied
 
 
 def test_bundled_root_prefers_the_packaged_copy(tmp_path, monkeypatch):

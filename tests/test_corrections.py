@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import json
 import textwrap
-from datetime import date, timedelta
+from datetime import timedelta
 
 import pytest
 
 from conftest import AT, TASKS, git
+from zctasks.plan.zones import plan_today
 
 JULY = "data/progress/2023-07.yaml"
 
@@ -109,7 +110,7 @@ def test_fix_keeps_what_it_is_not_told_to_change(zc, wrong, monkeypatch):
         ),
         (
             ["fix", "abc123", "--drop-value", "1.2"],
-            "错误：原记录没有指标 1.2 的数值，无法删去\n",
+            "错误：进展记录有 1 处错误，没有记录\n  原记录没有指标 1.2 的数值，无法删去\n",
         ),
         (
             ["void", "abc123", "--reason", " "],
@@ -117,7 +118,8 @@ def test_fix_keeps_what_it_is_not_told_to_change(zc, wrong, monkeypatch):
         ),
         (
             ["fix", "abc123", "-v", "2.1=3"],
-            "错误：进展记录无效：指标 2.1 不属于任务 1\n提示：任务 1 的指标：1.1、1.2\n",
+            "错误：进展记录有 1 处错误，没有记录\n"
+            "  指标 2.1 不属于任务 1\n    提示：任务 1 的指标：1.1、1.2\n",
         ),
     ],
 )
@@ -219,7 +221,7 @@ def test_entries_written_before_at_existed_still_load(zc, make_ledger):
         root,
         "1",
         "--by",
-        "区科技局",
+        "区发改局",  # another unit: not a report that replaces 区科技局's
         "--date",
         "2023-07-14",
         "-v",
@@ -284,8 +286,8 @@ def test_importing_the_same_sheet_twice_skips_what_is_recorded(zc, make_ledger, 
     sheet.write_text(
         "任务序号,单位,日期,进展情况,1.1\n"
         "1,区科技局,2023-07-10,新增平台2家,2\n"
-        '1,区科技局,2023-07-20,新增平台4家,"4"\n'
-        "1,区科技局,2023-07-20,新增平台4家,4\n",
+        '1,区科技局,2023-08-20,新增平台4家,"4"\n'
+        "1,区科技局,2023-08-20,新增平台4家,4\n",
         "utf-8",
     )
     first = zc("progress", "import", str(sheet), root=root)
@@ -410,7 +412,7 @@ def test_a_csv_figure_is_read_strictly_and_located(zc, make_ledger, tmp_path):
     sheet.write_text(
         "任务序号,单位,日期,进展情况,1.1,指标\n"
         '1,区科技局,2023-07-10,甲,"12,3",\n'
-        '1,区科技局,2023-07-11,乙,,"1.2=2,1.1=3"\n',
+        '1,区科技局,2023-08-11,乙,,"1.2=2,1.1=3"\n',
         "utf-8",
     )
     result = zc("progress", "import", str(sheet), root=root)
@@ -433,12 +435,14 @@ def test_a_date_after_today_is_refused(zc, make_ledger):
             "period: {start: 2023-01-01, end: 2099-12-31}",
         )
     )
-    tomorrow = (date.today() + timedelta(days=1)).isoformat()
+    today = plan_today("Asia/Shanghai")  # the office's day, whatever the machine's zone
+    tomorrow = (today + timedelta(days=1)).isoformat()
     result = add(zc, root, "1", "--by", "区科技局", "--date", tomorrow, "--note", "x")
     assert (result.exit_code, result.stderr) == (
         2,
-        f"错误：进展记录无效：日期 {tomorrow} 晚于今天（{date.today()}）\n"
-        "提示：进展只能报到今天为止；日期写进展所截至的那一天\n",
+        "错误：进展记录有 1 处错误，没有记录\n"
+        f"  日期 {tomorrow} 晚于今天（{today}）\n"
+        "    提示：进展只能报到今天为止；日期写进展所截至的那一天\n",
     )
 
 
@@ -541,3 +545,41 @@ def test_check_reports_broken_chains(zc, make_ledger):
         "error[fix-other-task]",
         "warning[replaced-twice]",
     ]
+
+
+def test_the_replaced_twice_warning_goes_once_its_hint_is_followed(zc, make_ledger):
+    """Issue 18, item 12: withdrawing one of two corrections left the warning standing."""
+    root = make_ledger()
+    (root / "data" / "progress").mkdir(parents=True)
+    head = '"task": 1, "date": "2023-07-14", "by": "区科技局"'
+    (root / JULY).write_text(
+        f'- {{"id": "a", {head}, "status": "推进中", "values": {{"1.1": 40}}, "note": "甲"}}\n'
+        f'- {{"id": "b", {head}, "status": "推进中", "values": {{"1.1": 4}}, "note": "甲", "fixes": "a"}}\n'
+        f'- {{"id": "c", {head}, "status": "推进中", "values": {{"1.1": 5}}, "note": "甲", "fixes": "a"}}\n',
+        "utf-8",
+    )
+    assert "warning[replaced-twice]" in zc("check", root=root).stdout
+    assert zc("progress", "void", "c", "--reason", "两个分支各改了一次", root=root).exit_code == 0
+    assert zc("check", root=root).stdout == "检查通过：2 章，3 项任务，3 项指标，3 个单位。\n"
+
+
+def test_a_new_figure_with_the_old_note_that_states_the_old_figure_is_refused(
+    zc, wrong, monkeypatch
+):
+    """Issue 18, item 12: the 台账 showed the corrected figure beside a note with the old one."""
+    (root := wrong).joinpath(JULY).write_text(
+        root.joinpath(JULY)
+        .read_text("utf-8")
+        .replace('"note": "新增平台"', '"note": "新增平台40家"'),
+        "utf-8",
+    )
+    result = zc("progress", "fix", "abc123", "-v", "1.1=4", root=root)
+    assert (result.exit_code, result.stderr) == (
+        2,
+        "错误：进展记录有 1 处错误，没有记录\n"
+        "  原进展情况“新增平台40家”写的可能是更正前的数值（1.1=40）\n"
+        "    提示：用 --note 同时改正进展情况；确实不必改时加 --keep-note\n",
+    )
+    monkeypatch.setattr("zctasks.log.recording.secrets.token_hex", lambda n: "def456")
+    fixed = zc("progress", "fix", "abc123", "-v", "1.1=4", "--note", "新增平台4家", root=root)
+    assert fixed.exit_code == 0, fixed.stderr

@@ -14,6 +14,7 @@ from docx import Document
 from docx.oxml.ns import qn
 
 from conftest import REPORTS, TASKS, git
+from zctasks.plan.zones import plan_today
 
 EXTRA_TASKS = """\
   - id: 4
@@ -160,7 +161,7 @@ def test_a_document_is_dated_the_day_it_is_made(zc, ledger):
     slip = _report(zc, ledger, "urge", "--as-of", "2023-09-29", "--date", "2023-09-29").stdout
     assert "请于2023年10月7日前书面反馈区发改局" in slip  # 9月29日 + 7 falls in the holiday
     made = _report(zc, ledger, "briefing", "--week", "2023-W39").stdout
-    today = date.today()
+    today = plan_today("Asia/Shanghai")  # the office's day, whatever the machine's zone
     assert f"\n淄川区发展和改革局\t{today.year}年{today.month}月{today.day}日\n" in made
     early = zc("report", "briefing", "--week", "2023-W39", "--date", "2023-09-29", root=ledger)
     assert early.exit_code == 2
@@ -424,7 +425,7 @@ def test_the_ledger_has_deadlines_and_says_its_title_once(zc, ledger):
 
 def test_the_register_names_tasks_beside_their_numbers(zc, ledger):
     zc("progress", "add", "1", "--by", "区科技局", "--date", "2023-09-20", "--value", "1.1=6",
-       "--note", "补报", root=ledger)  # fmt: skip
+       "--note", "补报", "--received", "2023-09-20", root=ledger)  # fmt: skip
     _report(
         zc, ledger, "urge", "区科技局", "--as-of", "2023-09-10", "--date", "2023-09-11", "--record"
     )
@@ -443,9 +444,10 @@ def test_a_partial_answer_past_its_deadline_is_overdue(zc, ledger):
     plan = load_ledger(ledger)
     progress = load_progress(plan)
     slip = Slip("区科技局", date(2023, 7, 10), date(2023, 7, 17), "区发改局",
-                (Item(1, "grey", ""), Item(3, "grey", "")), 1, "测发改催〔2023〕1号")  # fmt: skip
+                (Item(1, "grey", ""), Item(5, "grey", "")), 1, "测发改催〔2023〕1号")  # fmt: skip
     rows = register_context(plan, progress, [slip], date(2023, 7, 31), date(2023, 7, 31))["rows"]
-    assert rows[0]["answer"] == "逾期部分反馈，第3项未反馈" and rows[0]["late"]
+    # task 1 was reported after the slip, task 5 by nobody (any report on a task answers it)
+    assert rows[0]["answer"] == "逾期部分反馈，第5项未反馈" and rows[0]["late"]
 
 
 # 14. Formats.

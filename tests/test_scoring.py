@@ -280,7 +280,10 @@ def test_recorded_sheets_show_what_a_later_correction_changed(zc, scored, monkey
     entry = "2023-07-20-1-abc123"
     monkeypatch.setattr("zctasks.log.recording.secrets.token_hex", lambda n: "def456")
     assert (
-        zc("progress", "fix", entry, "-v", "1.1=5", "--reason", "看错", root=scored).exit_code == 0
+        zc(
+            "progress", "fix", entry, "-v", "1.1=5", "--keep-note", "--reason", "看错", root=scored
+        ).exit_code
+        == 0
     )
     again = zc("score", "--as-of", "2023-07-31", root=scored)
     assert again.stderr == (
@@ -354,7 +357,15 @@ def test_a_score_from_a_past_commit_is_the_score_first_made(
     monkeypatch.setattr("zctasks.log.recording.secrets.token_hex", lambda n: "def456")
     assert (
         zc(
-            "progress", "fix", "2023-07-20-1-abc123", "-v", "1.1=8", "--reason", "看错", root=scored
+            "progress",
+            "fix",
+            "2023-07-20-1-abc123",
+            "-v",
+            "1.1=8",
+            "--keep-note",
+            "--reason",
+            "看错",
+            root=scored,
         ).exit_code
         == 0
     )

@@ -156,13 +156,14 @@ def test_settings_come_from_the_ledger(zc, reported):
 def test_list_by_light(zc, reported):
     result = zc("list", "--light", "yellow", "--as-of", "2023-07-31", "-f", "csv", root=reported)
     assert result.stdout == (
-        "序号,章,任务,牵头/负责,配合,指标,进度\n1,1,建设创新平台,区科技局,区发改局等,2,滞后\n"
+        "\ufeff序号,章,任务,牵头/负责,配合,指标,进度\n1,1,建设创新平台,区科技局,区发改局等,2,滞后\n"
     )
     tasks = json.loads(zc("list", "--as-of", "2023-08-31", "-f", "json", root=reported).stdout)
     assert [t["light"] for t in tasks] == ["grey", "grey", "grey"]
     assert zc("list", "--light", "purple", root=reported).exit_code == 2
     assert zc("list", "--as-of", "2023-13-01", root=reported).stderr == (
-        "错误：--as-of 的日期“2023-13-01”无效\n提示：日期写作 YYYY-MM-DD，如 2023-07-31\n"
+        "错误：--as-of 的日期“2023-13-01”无效\n"
+        "提示：日期写作 2023-09-30、2023/9/30、2023.9.30 或 2023年9月30日\n"
     )
 
 
@@ -181,9 +182,19 @@ def test_show_includes_progress(zc, reported):
     assert "1.1   新增市级以上创新平台  ≥10家  累计·力争  4家（2023-07-20，11天前）\n" in text
 
 
-def test_bundled_ledger_has_no_progress_and_everything_is_unreported(zc):
-    report = json.loads(zc("status", "-f", "json").stdout)
-    assert report["counts"] == {"done": 0, "green": 0, "yellow": 0, "red": 0, "grey": 66}
+def test_outside_a_ledger_status_says_so_instead_of_lighting_the_bundled_plan(zc):
+    """Issue 18, item 12: outside a ledger `status` read the bundled plan and said 未报送66项."""
+    refused = (
+        2,
+        "",
+        "错误：没有找到台账：当前目录及其上级目录中没有 data/tasks.yaml，"
+        "随程序附带的 2023 年计划没有进展记录，无法亮灯\n"
+        "提示：进入台账目录再运行，或用 --root 指定台账目录；新建台账用 zctasks init 目录\n",
+    )
+    for args in (["status"], ["status", "--by", "unit"], ["list", "--light", "grey"]):
+        result = zc(*args)
+        assert (result.exit_code, result.stdout, result.stderr) == refused, args
+    assert zc("list", "--chapter", "1").exit_code == 0  # the plan itself is still there to read
 
 
 def test_status_by_unit_says_who_reported_for_the_cycle(zc, reported, monkeypatch):
@@ -301,4 +312,39 @@ def test_a_due_day_that_does_not_fit_the_cycle_is_an_error(zc, make_ledger):
     (root / "data" / "config.yaml").write_text("reporting: {cycle: weekly, due_day: 25}\n", "utf-8")
     assert zc("check", root=root).stdout.splitlines()[0] == (
         "data/config.yaml:1:37: error[range]: 报送截止日 25 无效：weekly 周期应填 1—7，即星期几（1 为周一，7 为周日）"
+    )
+
+
+def test_a_note_without_figures_never_lights_a_task_with_targets_on_schedule(zc, make_ledger):
+    """Issue 18, item 7: `未报数；未报数` was shown as 序时推进."""
+    root = make_ledger()
+    for task, unit in (("1", "区科技局"), ("3", "区发改局")):
+        result = zc("progress", "add", task, "--by", unit, "--date", "2023-07-20",
+                    "--note", "未报数", root=root)  # fmt: skip
+        assert result.exit_code == 0, result.stderr
+    tasks = json.loads(zc("list", "--as-of", "2023-07-31", "-f", "json", root=root).stdout)
+    lit = {t["id"]: (t["light"], t["reason"]) for t in tasks}
+    assert lit[1] == (
+        "grey",
+        "未报数：2项量化指标均未报送数值，不能按序时进度判断（最近报送为2023年7月20日，状态推进中）",
+    )
+    assert lit[3][0] == "green"  # a task without targets follows its words
+
+
+def test_a_report_without_figures_is_judged_by_the_last_figures_with_their_age(zc, make_ledger):
+    root = make_ledger()
+    zc("progress", "add", "1", "--by", "区科技局", "--date", "2023-07-20", "-v", "1.1=5",
+       "-v", "1.2=2", "--note", "新增平台5家", root=root)  # fmt: skip
+    # the next cycle: the July report still stands
+    zc("progress", "add", "1", "--by", "区科技局", "--date", "2023-08-20", "--note", "未报数",
+       root=root)  # fmt: skip
+    (task,) = [
+        t
+        for t in json.loads(zc("list", "--as-of", "2023-08-31", "-f", "json", root=root).stdout)
+        if t["id"] == 1
+    ]
+    assert (task["light"], task["reason"]) == (
+        "yellow",
+        "1.1 新增市级以上创新平台 5/10家，完成50%，序时进度67%，落后17个百分点"
+        "（数值为2023年7月20日所报，2023年8月20日的报送未报数）",
     )

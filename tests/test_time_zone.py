@@ -31,7 +31,7 @@ def _ledger(make_ledger, at: str, config: str = JULY_FIRST_DUE):
     (root / "data" / "progress").mkdir(exist_ok=True)
     (root / SEPT).write_text(
         '- {"id": "2023-09-20-1-aaaaaa", "task": 1, "date": "2023-09-20", "by": "区科技局", '
-        f'"status": "推进中", "note": "甲", "at": "{at}"}}\n',
+        f'"status": "推进中", "values": {{"1.1": 4}}, "note": "甲", "at": "{at}"}}\n',
         "utf-8",
     )
     return root

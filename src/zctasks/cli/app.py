@@ -45,13 +45,24 @@ defines it. A command's module is imported only when that command runs (or for h
 
 class _Group(TyperGroup):
     """Loads a command's module when the command is asked for; turns every ZctasksError
-    into a message on stderr and its exit code, and a closed pipe into the quiet end other
-    command-line tools have."""
+    into a message on stderr and its exit code, a usage error into a Chinese one, and a
+    closed pipe into the quiet end other command-line tools have."""
+
+    def make_context(self, *args: Any, **kwargs: Any) -> Any:
+        from zctasks.cli.chinese import Context
+
+        self.context_class = Context
+        return super().make_context(*args, **kwargs)
 
     def get_command(self, ctx: Any, cmd_name: str) -> Any:
+        from zctasks.cli.chinese import use_chinese
+
         if cmd_name not in self.commands and cmd_name in COMMAND_MODULES:
             self._load(COMMAND_MODULES[cmd_name], cmd_name)
-        return super().get_command(ctx, cmd_name)
+        command = super().get_command(ctx, cmd_name)
+        if command is not None:
+            use_chinese(command)
+        return command
 
     def list_commands(self, ctx: Any) -> list[str]:
         for module in dict.fromkeys(COMMAND_MODULES.values()):
@@ -84,8 +95,24 @@ class _Group(TyperGroup):
                 )
 
     def main(self, *args: Any, **kwargs: Any) -> Any:
+        """Run; a usage error (a missing option, a value that is not one) is said here, in
+        Chinese, instead of by the library."""
+        from typer._click import exceptions as errors
+
+        standalone = kwargs.pop("standalone_mode", True)
+        kwargs["standalone_mode"] = False
         try:
-            return super().main(*args, **kwargs)
+            if not standalone:
+                return super().main(*args, **kwargs)
+            try:
+                code = super().main(*args, **kwargs)
+            except errors.ClickException as exc:
+                _usage_error(exc)
+                sys.exit(exc.exit_code)
+            except typer.Abort:
+                sys.stderr.write("已中止。\n")
+                sys.exit(1)
+            sys.exit(code if isinstance(code, int) else 0)
         except BrokenPipeError:
             _closed_pipe()
         finally:
@@ -114,6 +141,22 @@ class _Group(TyperGroup):
             raise typer.Exit(1) from None
 
 
+def _usage_error(exc: Any) -> None:
+    """错误：… and how to get help, for what the user typed wrong."""
+    from typer._click.exceptions import NoArgsIsHelpError
+
+    from zctasks.cli.chinese import full_stop, usage_error
+
+    if isinstance(exc, NoArgsIsHelpError):
+        sys.stderr.write(exc.format_message() + "\n")
+        return
+    lines = [f"错误：{visible(full_stop(usage_error(exc)))}"]
+    ctx = getattr(exc, "ctx", None)
+    if ctx is not None:
+        lines.append(f"提示：运行 {ctx.command_path} -h 查看用法")
+    sys.stderr.write("\n".join(lines) + "\n")
+
+
 def _closed_pipe() -> NoReturn:
     """End as cat or grep do when their reader has gone (``zctasks status | head``): no
     message, killed by SIGPIPE (status 141 in a shell). Everything recorded was written
@@ -130,6 +173,10 @@ def _closed_pipe() -> NoReturn:
 def _report(exc: ZctasksError) -> None:
     """The message, the problems and the hint on stderr; user text in them shown escaped."""
     lines = [f"错误：{visible(exc.message)}"]
+    for message, hint in getattr(exc, "problems", []):
+        lines.append(f"  {visible(message)}")
+        if hint:
+            lines.append(f"    提示：{visible(hint)}")
     if isinstance(exc, LedgerInvalid):
         shown = exc.diagnostics[:MAX_SHOWN_PROBLEMS]
         lines += [diagnostic_text(d) for d in shown]
@@ -197,6 +244,17 @@ class State:
 
         return load_progress(ledger)
 
+    def ledger_with_progress(self) -> Ledger:
+        """The plan of a ledger that records progress: the bundled plan has none, and lights
+        from it would call every task 未报送."""
+        if self.root().bundled:
+            raise UsageError(
+                "没有找到台账：当前目录及其上级目录中没有 data/tasks.yaml，"
+                "随程序附带的 2023 年计划没有进展记录，无法亮灯",
+                "进入台账目录再运行，或用 --root 指定台账目录；新建台账用 zctasks init 目录",
+            )
+        return self.ledger()
+
     def status(self, ledger: Ledger, tasks: list[Any], as_of: str | None) -> Any:
         from zctasks.judge.schedule import default_as_of, status_report
 
@@ -217,14 +275,14 @@ class State:
 
 
 def parse_day(text: str, option: str) -> Any:
-    from datetime import date
+    """A day typed in any accepted form (2023-07-31, 2023/7/31, 2023年7月31日)."""
+    from zctasks.log.inputs import DAY_FORMS
+    from zctasks.log.inputs import parse_day as read_day
 
-    try:
-        return date.fromisoformat(text)
-    except ValueError:
-        raise UsageError(
-            f"{option} 的日期“{text}”无效", "日期写作 YYYY-MM-DD，如 2023-07-31"
-        ) from None
+    day = read_day(text)
+    if day is None:
+        raise UsageError(f"{option} 的日期“{text}”无效", f"日期写作 {DAY_FORMS}")
+    return day
 
 
 def as_of_day(ledger: Ledger, text: str) -> Any:

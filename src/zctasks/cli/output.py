@@ -71,6 +71,7 @@ def print_rows(
 
         from zctasks.documents.sheets import formula_safe
 
+        sys.stdout.write("\ufeff")  # as the reports' CSV: Excel then reads the Chinese
         writer = csv.writer(sys.stdout, lineterminator="\n")
         writer.writerow(headers)
         writer.writerows([formula_safe(cell) for cell in row] for row in rows)

@@ -14,10 +14,12 @@ from zctasks.cli.app import (
     app,
     parse_day,
 )
+from zctasks.cli.chinese import TASK
 from zctasks.cli.output import TableFormat, print_rows
 from zctasks.files.errors import UsageError
 from zctasks.judge.views import visible
 from zctasks.plan.ledger import Ledger
+from zctasks.plan.zones import plan_today
 
 progress_app = typer.Typer(
     help="记录、导入和查看进展报送。",
@@ -77,11 +79,24 @@ ForceOption = Annotated[
 STATUS_HELP = "未启动、推进中、已完成 或 受阻。"
 
 
-@progress_app.command("add")
+ReceivedOption = Annotated[
+    str | None,
+    typer.Option(
+        "--received",
+        help="单位报来的日期（逾期按它计算）；默认为记录的当天。",
+        show_default=False,
+    ),
+]
+
+
+@progress_app.command("add", short_help="记录一条进展（同一单位同一周期的新报送替代旧的）。")
 def progress_add(
     ctx: typer.Context,
-    task_id: Annotated[
-        int, typer.Argument(metavar="TASK", help="任务序号。", autocompletion=_complete_task)
+    task: Annotated[
+        str,
+        typer.Argument(
+            metavar="TASK", help="任务序号，如 7 或 第7项。", autocompletion=_complete_task
+        ),
     ],
     by: ByOption,
     note: Annotated[
@@ -91,10 +106,11 @@ def progress_add(
         str | None,
         typer.Option(
             "--date",
-            help="进展所截至的日期，YYYY-MM-DD；默认今天，不能晚于今天。",
+            help="进展所截至的日期，如 2023-07-14 或 2023年7月14日；默认今天，不能晚于今天。",
             show_default=False,
         ),
     ] = None,
+    received: ReceivedOption = None,
     status: Annotated[str, typer.Option("--status", "-s", help=STATUS_HELP)] = "推进中",
     values: ValuesOption = None,
     estimates: EstimatesOption = None,
@@ -104,31 +120,73 @@ def progress_add(
     force: ForceOption = None,
     commit: CommitOption = False,
 ) -> None:
-    """记录一条进展：先全部校验，再在锁保护下原子写入 data/progress/年-月.yaml；相同的报送不会记两次。"""
-    from datetime import date
+    """记录一条进展：先全部校验，再在锁保护下原子写入 data/progress/年-月.yaml；相同的报送不会记两次，同一单位同一周期的新报送替代旧的（重新报送）。"""
 
-    from zctasks.log.recording import draft_entry, parse_values
+    from zctasks.log.recording import draft_entry, parse_values, target_units
 
     root, ledger = _for_writing(ctx, commit)
+    found: list[tuple[str, str]] = []
+    task_id = _task_number(task, found)
     if force is not None and not force.strip():
-        raise UsageError("--force 需要写明代报原因")
+        found.append(("--force 需要写明代报原因", "例如 --force 牵头单位委托代报"))
+    figures, bad = parse_values(values or [], target_units(ledger, task_id))
+    guessed, more = parse_values(
+        estimates or [], target_units(ledger, task_id), option="--estimate"
+    )
+    bad += more
     fields: dict[str, Any] = {
         "task": task_id,
-        "date": day or date.today().isoformat(),
+        "date": _day_field(day, "--date", found)
+        or (
+            ledger.plan.period.start if day else plan_today(ledger.reporting.time_zone)
+        ).isoformat(),
         "by": by,
         "status": status,
-        "values": parse_values(values or []),
-        "estimates": parse_values(estimates or [], "--estimate"),
+        "values": figures,
+        "estimates": guessed,
         "note": note,
         "source": source,
         "next": next_steps,
         "problems": problems,
         "forced": force or "",
     }
-    entry = draft_entry(ledger, fields, date.today())
+    arrived = _day_field(received, "--received", found)
+    if arrived:
+        fields["received"] = arrived
+    entry = draft_entry(ledger, fields, plan_today(ledger.reporting.time_zone), found + bad)
     progress = _state(ctx).progress(ledger)
-    _record(root, [entry], commit, "进展", [("Task", str(entry.task)), ("Unit", entry.by)])
+    _record(
+        root,
+        [entry],
+        commit,
+        "进展",
+        [("Task", str(entry.task)), ("Unit", entry.by)],
+        ledger=ledger,
+    )
     _warn_about(ledger, progress, entry)
+
+
+def _task_number(text: str, found: list[tuple[str, str]]) -> int | None:
+    """A task as typed (7 or 第7项); a problem is added to ``found``."""
+    from zctasks.log.inputs import parse_task
+
+    number = parse_task(text)
+    if number is None:
+        found.append((f"任务序号“{text}”无效", "写任务的编号，如 7 或 第7项"))
+    return number
+
+
+def _day_field(text: str | None, option: str, found: list[tuple[str, str]]) -> str | None:
+    """A day typed in any of the accepted forms, as YYYY-MM-DD; a problem goes to ``found``."""
+    from zctasks.log.inputs import DAY_FORMS, parse_day
+
+    if text is None:
+        return None
+    day = parse_day(text)
+    if day is None:
+        found.append((f"{option} 的日期“{text}”无效", f"写作 {DAY_FORMS}"))
+        return None
+    return day.isoformat()
 
 
 @progress_app.command("fix")
@@ -175,6 +233,18 @@ def progress_fix(
         str | None, typer.Option("--problems", help="改正存在问题。", show_default=False)
     ] = None,
     force: ForceOption = None,
+    received: Annotated[
+        str | None,
+        typer.Option(
+            "--received",
+            help="改正单位报来的日期（默认沿用原记录）。",
+            show_default=False,
+        ),
+    ] = None,
+    keep_note: Annotated[
+        bool,
+        typer.Option("--keep-note", help="改了数值但进展情况不必改时，保留原文。"),
+    ] = False,
     reason: Annotated[str, typer.Option("--reason", help="为什么更正（可选）。")] = "",
     commit: CommitOption = False,
 ) -> None:
@@ -182,19 +252,20 @@ def progress_fix(
 
     没有给出的内容沿用原记录；--value 只改给出的指标。
     """
-    from datetime import date
 
-    from zctasks.log.recording import draft_fix, find_open, parse_values
+    from zctasks.log.recording import draft_fix, find_open, parse_values, target_units
 
     root, ledger = _for_writing(ctx, commit)
     progress = _state(ctx).progress(ledger)
     original = find_open(progress, entry_id)
+    found: list[tuple[str, str]] = []
     given: dict[str, Any] = {
         name: value
         for name, value in (
             ("by", by),
             ("note", note),
-            ("date", day),
+            ("date", _day_field(day, "--date", found)),
+            ("received", _day_field(received, "--received", found)),
             ("status", status),
             ("source", source),
             ("next", next_steps),
@@ -204,16 +275,30 @@ def progress_fix(
         if value is not None
     }
     if values:
-        given["values"] = parse_values(values)
+        given["values"], bad = parse_values(values, target_units(ledger, original.task))
+        found += bad
     if estimates:
-        given["estimates"] = parse_values(estimates, "--estimate")
-    entry = draft_fix(ledger, original, given, drop or [], reason, date.today())
+        given["estimates"], bad = parse_values(
+            estimates, target_units(ledger, original.task), option="--estimate"
+        )
+        found += bad
+    entry = draft_fix(
+        ledger,
+        original,
+        given,
+        drop or [],
+        reason,
+        plan_today(ledger.reporting.time_zone),
+        found,
+        keep_note,
+    )
     _record(
         root,
         [entry],
         commit,
         "更正",
         [("Task", str(entry.task)), ("Unit", entry.by), ("Fixes", original.id)],
+        ledger=ledger,
     )
     _warn_about(ledger, progress, entry)
 
@@ -246,6 +331,7 @@ def progress_void(
         commit,
         "撤销",
         [("Task", str(entry.task)), ("Unit", entry.by), ("Voids", original.id)],
+        ledger=ledger,
     )
 
 
@@ -268,23 +354,28 @@ def _record(
     verb: str,
     trailers: list[tuple[str, str]],
     source_file: str = "",
+    ledger: Ledger | None = None,
 ) -> Any:
     """Append, say what was written, and with --commit commit exactly those lines before
-    the lock is released (so commits follow the order of the writes). A report that is
-    already recorded but not committed (an interrupted --commit) is committed now."""
+    the lock is released (so commits follow the order of the writes). A unit's later report
+    for the same task and cycle of the ledger's reporting calendar replaces its earlier one. A
+    report that is already recorded but not committed (an interrupted --commit) is committed
+    now."""
     from zctasks.files import gitops
-    from zctasks.log.recording import Duplicate, append, lines_of
+    from zctasks.log.recording import RESENT, Duplicate, append, lines_of
+    from zctasks.plan.calendar import Calendar
 
     def announce_and_commit(result: Any) -> None:
         said = [f"写入 {relative.as_posix()}\n" for relative in result.files]
         if not source_file:
-            (entry,) = result.added
+            entry = result.added[0]
             what = {"进展": "已记录", "更正": "已更正", "撤销": "已撤销"}[verb]
-            target = (
-                f"，{'更正' if entry.fixes else '撤销'} {entry.replaces()}"
-                if entry.replaces()
-                else ""
-            )
+            if entry.reason == RESENT and verb == "进展":
+                target = f"，重新报送，替代 {entry.fixes}"
+            elif entry.replaces():
+                target = f"，{'更正' if entry.fixes else '撤销'} {entry.replaces()}"
+            else:
+                target = ""
             said.append(
                 visible(
                     f"{what}：任务{entry.task} {entry.by} {entry.date}（编号 {entry.id}{target}）"
@@ -306,7 +397,7 @@ def _record(
             subject = f"进展: 导入{len(committed)}条 {units}"
             extra.append(("Entries", str(len(committed))))
         else:
-            (entry,) = result.added
+            entry = result.added[0]
             subject = f"{verb}: 任务{entry.task} {entry.by} {entry.date}"
             extra.append(("Date", entry.date.isoformat()))
         lines = {p: list(v) for p, v in result.lines.items()}
@@ -324,6 +415,7 @@ def _record(
             skip_identical=bool(source_file),
             timeout=_lock_timeout(),
             then=announce_and_commit,
+            calendar=Calendar.of(ledger) if ledger is not None else None,
         )
     except Duplicate as exc:
         if not commit:
@@ -393,7 +485,7 @@ def _warn_about(ledger: Ledger, progress: Any, entry: Any) -> None:
         warn(message)
 
 
-@progress_app.command("import")
+@progress_app.command("import", short_help="导入单位报来的文件或文件夹，整批校验，全部正确才写入。")
 def progress_import(
     ctx: typer.Context,
     paths: Annotated[
@@ -408,21 +500,43 @@ def progress_import(
         str | None,
         typer.Option(
             "--date",
-            help="表中没有“日期”列时，这批进展所截至的日期（报送表默认为其截止日期）。",
+            help="表中没有“日期”列时，这批进展所截至的日期（报送表默认为其报送周期的截止日）。",
+            show_default=False,
+        ),
+    ] = None,
+    received: Annotated[
+        str | None,
+        typer.Option(
+            "--received",
+            help="这批文件报来的日期（逾期按它计算）；默认为导入的当天。",
+            show_default=False,
+        ),
+    ] = None,
+    ignore: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--ignore-column",
+            help="不导入这一列（列名照表头写）；可重复。",
             show_default=False,
         ),
     ] = None,
     commit: CommitOption = False,
 ) -> None:
-    """导入单位报来的进展：多个文件或整个文件夹一次校验，全部正确才写入，否则逐条指出文件、单元格和问题；已记录过的相同报送跳过。"""
-    from datetime import date
+    """导入单位报来的进展：多个文件或整个文件夹一次校验，全部正确才写入，否则逐条指出文件、单元格和问题；已记录过的相同报送跳过，同一单位同一周期的新报送替代旧的（重新报送）。"""
 
     from zctasks.cli.app import warn
     from zctasks.intake.batches import read_batches
+    from zctasks.log.recording import RESENT
 
     root, ledger = _for_writing(ctx, commit)
     default_day = parse_day(day, "--date") if day else None
-    batch = read_batches(ledger, paths, default_day, date.today())
+    arrived = parse_day(received, "--received") if received else None
+    if arrived is not None and arrived > plan_today(ledger.reporting.time_zone):
+        raise UsageError(f"--received 的日期 {arrived} 晚于今天", "写文件报来的那一天")
+    names_ignored = frozenset(name.replace(" ", "") for name in ignore or [])
+    batch = read_batches(
+        ledger, paths, default_day, plan_today(ledger.reporting.time_zone), arrived, names_ignored
+    )
     for warning in batch.warnings:
         warn(warning.render().split(": warning[", 1)[0] + "：" + warning.message)
     for read in batch.files:
@@ -431,7 +545,11 @@ def progress_import(
             details.insert(0, read.unit)
         if read.untouched:
             details.append(f"未填写的任务 {read.untouched} 项不计")
+        if read.by_title:
+            details.append("序号是行号，按任务名称对应")
         sys.stdout.write(f"读取 {read.path.name}（{'，'.join(details)}）\n")
+    for name in sorted(names_ignored):
+        sys.stdout.write(f"按 --ignore-column 没有导入列“{name}”\n")
     names = "、".join(p.name for p in paths)
     result = _record(
         root,
@@ -440,9 +558,14 @@ def progress_import(
         "进展",
         [("Source-File", names)],
         source_file=names,
+        ledger=ledger,
     )
-    units = "、".join(dict.fromkeys(e.by for e in result.added))
-    line = f"已导入 {len(result.added)} 条进展" + (f"（{units}）" if units else "")
+    reports = [e for e in result.added if not e.voids]
+    units = "、".join(dict.fromkeys(e.by for e in reports))
+    line = f"已导入 {len(reports)} 条进展" + (f"（{units}）" if units else "")
+    resent = sum(1 for e in reports if e.reason == RESENT)
+    if resent:
+        line += f"；其中 {resent} 条是重新报送，替代了原来的报送"
     if result.skipped:
         line += f"；跳过 {len(result.skipped)} 条已记录过的相同报送"
         if result.uncommitted:
@@ -456,7 +579,12 @@ def progress_log(
     task_id: Annotated[
         int | None,
         typer.Option(
-            "--task", "-t", help="只看该任务。", show_default=False, autocompletion=_complete_task
+            "--task",
+            "-t",
+            help="只看该任务：7 或 第7项。",
+            show_default=False,
+            autocompletion=_complete_task,
+            click_type=TASK,
         ),
     ] = None,
     dept: Annotated[

@@ -10,8 +10,6 @@ from zctasks.cli.app import (
     AsOfOption,
     CheckFormat,
     FormatOption,
-    Light,
-    Role,
     TextFormat,
     _complete_task,
     _complete_unit,
@@ -20,6 +18,7 @@ from zctasks.cli.app import (
     app,
     warn,
 )
+from zctasks.cli.chinese import CHAPTER, LIGHT, ROLE, TASK
 from zctasks.cli.output import TableFormat, diagnostic_text, print_json, print_rows
 from zctasks.plan.ledger import Ledger
 
@@ -38,17 +37,24 @@ def list_tasks(
         ),
     ] = None,
     role: Annotated[
-        Role | None,
+        str | None,
         typer.Option(
             "--role",
             "-r",
-            help="与 --dept 合用：lead 牵头、cooperate 配合、responsible 负责。",
+            help="与 --dept 合用：牵头（lead）、配合（cooperate）、负责（responsible）。",
             show_default=False,
+            click_type=ROLE,
         ),
     ] = None,
     chapter: Annotated[
         int | None,
-        typer.Option("--chapter", "-c", help="章节编号（一、为 1）。", show_default=False),
+        typer.Option(
+            "--chapter",
+            "-c",
+            help="章节：4、四 或 第四章。",
+            show_default=False,
+            click_type=CHAPTER,
+        ),
     ] = None,
     grep: Annotated[
         str | None,
@@ -60,12 +66,14 @@ def list_tasks(
         ),
     ] = None,
     light: Annotated[
-        Light | None,
+        str | None,
         typer.Option(
             "--light",
             "-l",
-            help="按灯色筛选：done 已完成、green 序时推进、yellow 滞后、red 严重滞后、grey 未报送。",
+            help="按灯色筛选：已完成（done）、序时推进（green，绿）、滞后（yellow，黄）、"
+            "严重滞后（red，红）、未报送（grey，灰）。",
             show_default=False,
+            click_type=LIGHT,
         ),
     ] = None,
     as_of: AsOfOption = None,
@@ -83,13 +91,14 @@ def list_tasks(
     from zctasks.plan.queries import TaskFilter, select_tasks
 
     state = _state(ctx)
-    ledger = state.ledger()
-    wanted = TaskFilter(dept, role.value if role else None, chapter, grep)
+    lit = light is not None or as_of is not None
+    ledger = state.ledger_with_progress() if lit else state.ledger()
+    wanted = TaskFilter(dept, role, chapter, grep)  # type: ignore[arg-type]
     tasks, unit = select_tasks(ledger, wanted)
     states = None
     if light is not None or as_of is not None:
         report = state.status(ledger, tasks, as_of)
-        states = [s for s in report.states if light is None or s.light == light.value]
+        states = [s for s in report.states if light is None or s.light == light]
         tasks = [s.task for s in states]
     headers = ["序号", "章", "任务", "牵头/负责", "配合", "指标"]
     rows = []
@@ -130,7 +139,13 @@ def list_tasks(
 def show_task(
     ctx: typer.Context,
     task_id: Annotated[
-        int, typer.Argument(metavar="ID", help="任务序号。", autocompletion=_complete_task)
+        int,
+        typer.Argument(
+            metavar="ID",
+            help="任务序号：7 或 第7项。",
+            autocompletion=_complete_task,
+            click_type=TASK,
+        ),
     ],
     as_of: AsOfOption = None,
     fmt: Annotated[

@@ -212,14 +212,16 @@ def report_command(
             start, end = iso_week(week)
         except ValueError:
             raise UsageError(f"--week 的周号“{week}”无效", "写作 年-W周，如 2023-W30") from None
-    from datetime import date
 
+    from zctasks.plan.zones import plan_today
+
+    today = plan_today(ledger.reporting.time_zone)
     day = as_of_day(ledger, as_of) if as_of else None
     if day is None:
         from zctasks.judge.schedule import default_as_of
 
-        day = min(end, date.today()) if end is not None else default_as_of(ledger)
-    signed = parse_day(dated, "--date") if dated else date.today()
+        day = min(end, today) if end is not None else default_as_of(ledger, today)
+    signed = parse_day(dated, "--date") if dated else today
     if dated and signed < day:
         raise UsageError(
             f"成文日期 {signed} 早于截至日期 {day}",

@@ -1,7 +1,6 @@
 """`zctasks score`: 考评 — each unit's score, grade and rank, every point explained."""
 
 import sys
-from datetime import date
 from enum import StrEnum
 from pathlib import Path
 from typing import Annotated, Any
@@ -142,7 +141,9 @@ def score_command(
         compared = register.changes(snapshots, sheet)
         label = f"第{previous[0].number}次登记"
     if record:
-        number = register.record(ledger.root, sheet, date.today())
+        from zctasks.plan.zones import plan_today
+
+        number = register.record(ledger.root, sheet, plan_today(ledger.reporting.time_zone))
         sys.stderr.write(
             f"已登记第{number}次考评结果：{len(sheet.units)}个单位，截至{day.isoformat()}，"
             f"写入 data/scores/{day.year}.yaml\n"

@@ -12,17 +12,13 @@ from zctasks.cli.app import (
     _state,
     app,
 )
+from zctasks.cli.chinese import BY, CHAPTER
 from zctasks.cli.output import print_json
 
 
 class StatusFormat(StrEnum):
     table = "table"
     json = "json"
-
-
-class StatusBy(StrEnum):
-    task = "task"
-    unit = "unit"
 
 
 @app.command("status")
@@ -40,15 +36,23 @@ def show_status(
         ),
     ] = None,
     chapter: Annotated[
-        int | None, typer.Option("--chapter", "-c", help="只看该章。", show_default=False)
+        int | None,
+        typer.Option(
+            "--chapter",
+            "-c",
+            help="只看该章：4、四 或 第四章。",
+            show_default=False,
+            click_type=CHAPTER,
+        ),
     ] = None,
     by: Annotated[
-        StatusBy,
+        str,
         typer.Option(
             "--by",
-            help="task：按任务亮灯（默认）；unit：本报送周期哪些单位已报、未报、逾期几天。",
+            help="任务（task）：按任务亮灯（默认）；单位（unit）：本报送周期哪些单位已报、未报、逾期几天。",
+            click_type=BY,
         ),
-    ] = StatusBy.task,
+    ] = "task",
     history: Annotated[
         bool,
         typer.Option(
@@ -61,7 +65,7 @@ def show_status(
     ] = StatusFormat.table,
 ) -> None:
     """按序时进度亮灯：总体、分章、分牵头单位的统计，以及滞后、严重滞后、未报送的任务；--by unit 看各单位的报送情况；--history 看各期灯色的变化。"""
-    if by is StatusBy.unit:
+    if by == "unit":
         from zctasks.files.errors import UsageError
 
         if dept is not None or chapter is not None:
@@ -84,7 +88,7 @@ def show_status(
     from zctasks.plan.queries import TaskFilter, select_tasks
 
     state = _state(ctx)
-    ledger = state.ledger()
+    ledger = state.ledger_with_progress()
     tasks, _ = select_tasks(ledger, TaskFilter(dept=dept, chapter=chapter))
     report = state.status(ledger, tasks, as_of)
     by_chapter = [
@@ -157,7 +161,7 @@ def _by_unit(ctx: typer.Context, as_of: str | None, fmt: StatusFormat) -> None:
     from zctasks.judge.views import id_list, long_date
 
     state = _state(ctx)
-    ledger = state.ledger()
+    ledger = state.ledger_with_progress()
     day = as_of_day(ledger, as_of) if as_of else default_as_of(ledger)
     status = unit_status(ledger, state.progress(ledger), day)
     if fmt is StatusFormat.json:

@@ -69,6 +69,17 @@ def require_repository(root: Path, *, with_commits: bool = False) -> None:
         )
 
 
+def local_config(root: Path, key: str, value: str) -> bool:
+    """Set ``key`` in the repository's own config unless it has a value there; returns
+    whether it was set."""
+    if _git(root, "config", "--local", "--get", key).returncode == 0:
+        return False
+    result = _git(root, "config", "--local", key, value)
+    if result.returncode != 0:
+        raise GitError(f"无法设置 git 配置 {key}：{_err(result)}")
+    return True
+
+
 def git_path(root: Path, name: str) -> Path:
     """A path inside the repository's git folder (hooks, MERGE_HEAD …), as git resolves it."""
     result = _git(root, "rev-parse", "--git-path", name)

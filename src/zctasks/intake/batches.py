@@ -1,8 +1,10 @@
-"""Reading what departments send — YAML lists, CSV and Excel sheets, returned 报送表 — into
-checked progress entries, every file of a set at once.
+"""Reading what departments send — YAML lists, CSV and Excel sheets (.xlsx, .xlsm, .xls),
+returned 报送表 — into checked progress entries, every file of a set at once.
 
-Every problem of every file is reported in one pass, each located in its file (and sheet
-and cell); nothing is returned unless the whole set is valid.
+Every file of a folder is read or named: one that cannot be read (.et, .wps, .pdf …) is an
+error saying how to save it as .xlsx. Every problem of every file is reported in one pass,
+each located in its file (and sheet and cell); nothing is returned unless the whole set is
+valid.
 """
 
 from __future__ import annotations
@@ -12,10 +14,31 @@ from datetime import date
 from pathlib import Path
 
 from zctasks.files.errors import Diagnostic, LedgerInvalid, UsageError, ZctasksError
+from zctasks.files.yamlfile import YamlDoc
+from zctasks.plan.calendar import Calendar
 from zctasks.plan.ledger import Ledger
 from zctasks.plan.models import Entry
 
-SUFFIXES = (".xlsx", ".csv", ".yaml", ".yml")
+SUFFIXES = (".xlsx", ".xlsm", ".xls", ".csv", ".yaml", ".yml")
+NOT_READ = {
+    ".et": "WPS 表格文件",
+    ".ett": "WPS 表格模板",
+    ".wps": "WPS 文字文件",
+    ".ods": "LibreOffice 表格文件",
+    ".xlsb": "Excel 二进制工作簿",
+    ".numbers": "Numbers 表格文件",
+    ".doc": "Word 文件",
+    ".docx": "Word 文件",
+    ".pdf": "PDF 文件",
+    ".txt": "文本文件",
+}
+SAVE_AS = {
+    ".et": "在 WPS 中打开，点“文件 → 另存为”，文件类型选“Excel 工作簿（*.xlsx）”",
+    ".ett": "在 WPS 中打开，点“文件 → 另存为”，文件类型选“Excel 工作簿（*.xlsx）”",
+    ".ods": "在 LibreOffice 中打开，点“文件 → 另存为”，文件类型选“Excel 2007-365（.xlsx）”",
+    ".xlsb": "在 Excel 中打开，点“文件 → 另存为”，文件类型选“Excel 工作簿（*.xlsx）”",
+    ".numbers": "在 Numbers 中点“文件 → 导出为 → Excel”，得到 .xlsx",
+}
 
 
 class BatchInvalid(LedgerInvalid):
@@ -35,6 +58,8 @@ class FileRead:
     reports: int
     unit: str | None = None
     untouched: int = 0
+    by_title: bool = False
+    """Rows placed by their task titles: the sheet's 序号 was a row counter."""
 
 
 @dataclass
@@ -42,84 +67,191 @@ class Batch:
     entries: list[Entry] = field(default_factory=list)
     warnings: list[Diagnostic] = field(default_factory=list)
     files: list[FileRead] = field(default_factory=list)
+    places: list[tuple[str, int, int, str]] = field(default_factory=list)
+    """Where each entry was read: the file, line, column and (in a workbook) cell."""
 
 
-def expand(paths: list[Path]) -> list[Path]:
-    """Files as given; a folder gives its spreadsheets and YAML lists (not Office's ~$ lock
-    files or hidden ones), in name order."""
+def expand(paths: list[Path]) -> tuple[list[Path], list[Diagnostic]]:
+    """The files to read — as given, and a folder's files (not Office's ~$ lock files or
+    hidden ones) in name order — and one problem for every file or folder that will not be
+    read, saying how to save it so that it can be."""
     found: list[Path] = []
+    problems: list[Diagnostic] = []
     for path in paths:
         if path.is_dir():
-            found += sorted(
-                p
-                for p in path.iterdir()
-                if p.suffix.lower() in SUFFIXES
-                and p.is_file()
-                and not p.name.startswith(("~$", ".", "~"))
-            )
+            for child in sorted(path.iterdir()):
+                if child.name.startswith(("~$", ".", "~")):
+                    continue
+                if child.is_dir():
+                    problems.append(
+                        Diagnostic(
+                            str(child),
+                            1,
+                            1,
+                            "not-read",
+                            f"文件夹 {child.name} 中的文件没有读取",
+                            "要导入其中的文件，请把文件夹也写在命令中，或把文件移到上一级",
+                        )
+                    )
+                    continue
+                found.append(child)
         elif path.exists():
             found.append(path)
         else:
             raise UsageError(f"找不到文件 {path}")
-    if not found:
-        raise UsageError("没有找到可导入的文件", "支持 .xlsx、.csv、.yaml")
-    for path in found:
-        if path.suffix.lower() not in SUFFIXES:
-            raise UsageError(
-                f"不支持的文件类型“{path.suffix}”：{path}", "进展可从 .xlsx、.csv 或 .yaml 导入"
+    readable = []
+    for path in dict.fromkeys(found):
+        suffix = path.suffix.lower()
+        if suffix in SUFFIXES:
+            readable.append(path)
+            continue
+        kind = NOT_READ.get(suffix, f"“{path.suffix or '无扩展名'}”文件")
+        problems.append(
+            Diagnostic(
+                str(path),
+                1,
+                1,
+                "not-read",
+                f"{kind}不能导入，没有读取",
+                SAVE_AS.get(suffix)
+                or "进展只能从 .xlsx、.xlsm、.xls、.csv 或 .yaml 文件导入："
+                "表格请另存为 Excel 工作簿（*.xlsx）；其他材料请移出这个文件夹",
             )
-    return list(dict.fromkeys(found))
+        )
+    if not readable and not problems:
+        raise UsageError("没有找到可导入的文件", "支持 .xlsx、.xlsm、.xls、.csv、.yaml")
+    return readable, problems
 
 
-def read_batches(ledger: Ledger, paths: list[Path], default_day: date | None, today: date) -> Batch:
-    """Every report in every file, or every problem in all of them (BatchInvalid)."""
-    from zctasks.intake.rows import read_sheet
-    from zctasks.intake.tables import read_csv, read_xlsx
+def read_batches(
+    ledger: Ledger,
+    paths: list[Path],
+    default_day: date | None,
+    today: date,
+    received: date | None = None,
+    ignore: frozenset[str] = frozenset(),
+) -> Batch:
+    """Every report in every file, or every problem in all of them (BatchInvalid).
+
+    Reports stand at their own dates (a 报送表's at the end of its cycle, or the day it
+    arrived if earlier); ``received`` is the day they arrived. Two reports of one unit on
+    one task for one reporting cycle that say different things are an error naming both.
+    """
+    from zctasks.intake.rows import Intake, read_sheet
+    from zctasks.intake.tables import read_csv, read_xls, read_xlsx
     from zctasks.intake.yamlbatch import read_yaml
     from zctasks.log.recording import validated
+    from zctasks.plan.calendar import Calendar
 
-    files = expand(paths)
+    files, problems = expand(paths)
+    intake = Intake(ledger, Calendar.of(ledger), default_day, received, today, ignore)
     batch = Batch()
-    problems: list[Diagnostic] = []
+    ignored: set[str] = set()
     for path in files:
         raw = _read(path)
         suffix = path.suffix.lower()
         if suffix in (".yaml", ".yml"):
-            doc, found = read_yaml(path, raw)
+            doc, found = read_yaml(ledger, path, raw, received)
             problems += found
             if doc is not None:
-                entries, found = validated(ledger, doc, today)
+                entries, found = validated(ledger, doc, today, how="yaml")
                 problems += found
                 batch.entries += entries
+                batch.places += [_where(doc, i) for i in range(len(entries))]
                 batch.files.append(FileRead(path, len(entries)))
             continue
         if suffix == ".csv":
             table, found = read_csv(path, raw)
             tables = [table] if not found else []
+        elif suffix == ".xls":
+            tables, found = read_xls(path, raw)
         else:
             tables, found = read_xlsx(path, raw)
         problems += found
-        reports, untouched, unit = 0, 0, None
+        reports, untouched, unit, by_title = 0, 0, None, False
         for table in tables:
-            sheet = read_sheet(ledger, table, default_day, today)
+            sheet = read_sheet(intake, table)
             problems += sheet.diagnostics
             batch.warnings += sheet.warnings
-            entries, found = validated(ledger, sheet.doc, today)
+            ignored |= sheet.ignored
+            if sheet.diagnostics and not sheet.doc.data:
+                continue
+            entries, found = validated(ledger, sheet.doc, today, how="sheet")
             problems += found
             batch.entries += entries
+            batch.places += [_where(sheet.doc, i) for i in range(len(entries))]
             reports += len(entries)
             untouched += sheet.untouched
             unit = unit or sheet.unit
+            by_title = by_title or sheet.by_title
         if tables or not found:
-            batch.files.append(FileRead(path, reports, unit, untouched))
+            batch.files.append(FileRead(path, reports, unit, untouched, by_title))
+    for name in sorted(ignore - ignored):
+        batch.warnings.append(
+            Diagnostic(
+                "--ignore-column", 1, 1, "unused", f"没有名为“{name}”的列", severity="warning"
+            )
+        )
+    if not problems:
+        problems += _conflicts(intake.calendar, batch)
     if problems:
-        raise BatchInvalid([p.name for p in files], problems)
+        named = [p.name for p in files] + [
+            Path(d.path).name for d in problems if d.code == "not-read"
+        ]
+        raise BatchInvalid(named or [p.name for p in paths], problems)
     if not batch.entries:
         raise ZctasksError(
             "没有可导入的进展" + ("：各文件中的任务都没有填写" if files else ""),
             "报送表中本期没有进展的任务不计为报送；确认收到的是填好的文件",
         )
     return batch
+
+
+def _where(doc: YamlDoc, i: int) -> tuple[str, int, int, str]:
+    row, column = doc.where((i,))
+    table = getattr(doc, "table", None)
+    if table is not None:
+        return str(table.path), row, column, table.cell_name(row, column)
+    return doc.path, row, column, ""
+
+
+def _shown(place: tuple[str, int, int, str]) -> str:
+    path, row, _, cell = place
+    name = Path(path).name
+    return f"{name}:{cell}" if cell else f"{name} 第 {row} 行"
+
+
+def _conflicts(calendar: Calendar, batch: Batch) -> list[Diagnostic]:
+    """Two reports of one unit on one task for one cycle that say different things: which
+    one stands cannot depend on the order of the files."""
+    from zctasks.log.recording import same_report
+
+    first: dict[tuple[str, int, date], int] = {}
+    found = []
+    for index, entry in enumerate(batch.entries):
+        key = (entry.by, entry.task, calendar.cycle_of(entry.date))
+        if key not in first:
+            first[key] = index
+            continue
+        earlier = batch.entries[first[key]]
+        if same_report(earlier, entry):
+            continue
+        due = key[2]
+        path, row, column, cell = batch.places[index]
+        found.append(
+            Diagnostic(
+                path,
+                row,
+                column,
+                "conflicting-reports",
+                f"{entry.by} 对第{entry.task}项（{due.year}年{due.month}月{due.day}日截止的报送周期）"
+                f"有两份内容不同的报送：{_shown(batch.places[first[key]])} 和 "
+                f"{_shown(batch.places[index])}",
+                "同一单位、同一任务、同一报送周期只能有一份报送：与单位核实后删去其中一份再导入",
+                cell=cell,
+            )
+        )
+    return found
 
 
 def _read(path: Path) -> bytes:

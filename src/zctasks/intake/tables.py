@@ -24,6 +24,9 @@ class Cell:
     """str, int, float, datetime or None, as the file holds it."""
     percent: bool = False
     """A number the sheet shows as a percentage (0.85 shown as 85%)."""
+    formula: str = ""
+    """The formula the cell holds, if any (its value is the result the file saved, or None
+    when the program that wrote it saved none)."""
 
 
 @dataclass
@@ -131,7 +134,9 @@ def _csv_reason(exc: csv.Error) -> str:
 
 
 def read_xlsx(path: Path, raw: bytes) -> tuple[list[Table], list[Diagnostic]]:
-    """Every visible sheet that holds anything, and a template's hidden description."""
+    """Every visible sheet that holds anything, and a template's hidden description (.xlsx
+    and .xlsm alike: macros are never run). A formula is kept with the result the file
+    saved, so that one without a saved result is named, not read as empty."""
     from zctasks.intake.template import META_SHEET
 
     try:
@@ -141,11 +146,12 @@ def read_xlsx(path: Path, raw: bytes) -> tuple[list[Table], list[Diagnostic]]:
     from openpyxl import load_workbook
 
     try:
-        book = load_workbook(io.BytesIO(raw), read_only=True, data_only=True)
+        book = load_workbook(io.BytesIO(raw), read_only=True, data_only=False)
     except Exception as exc:  # openpyxl raises many kinds for a damaged package
         return [], [_unreadable(path, "无法作为 Excel 文件打开", exc)]
     tables: list[Table] = []
     meta: dict[str, str] = {}
+    formulas: dict[tuple[str, int, int], str] = {}
     try:
         for sheet in book.worksheets:
             if sheet.title == META_SHEET:
@@ -156,7 +162,7 @@ def read_xlsx(path: Path, raw: bytes) -> tuple[list[Table], list[Diagnostic]]:
             if getattr(sheet, "sheet_state", "visible") != "visible":
                 continue
             table = Table(path, sheet.title)
-            too_wide = _read_rows(table, sheet)
+            too_wide = _read_rows(table, sheet, formulas)
             if too_wide is not None:
                 return [], [too_wide]
             if table.rows:
@@ -168,6 +174,8 @@ def read_xlsx(path: Path, raw: bytes) -> tuple[list[Table], list[Diagnostic]]:
         return [], [_unreadable(path, where, exc)]
     finally:
         book.close()
+    if formulas:
+        _saved_results(raw, tables, formulas)
     for table in tables:
         table.meta = meta
     return tables, []
@@ -178,10 +186,13 @@ MAX_COLUMNS = 256
 _EMPTY = Cell(None)
 
 
-def _read_rows(table: Table, sheet: Any) -> Diagnostic | None:
+def _read_rows(
+    table: Table, sheet: Any, formulas: dict[tuple[str, int, int], str]
+) -> Diagnostic | None:
     """The sheet's rows into ``table``, each as far as its last cell that holds anything
     and at most ``MAX_COLUMNS`` wide: memory goes with the cells that exist, never with
-    the sheet's stated or padded width. A value beyond the widest column is named."""
+    the sheet's stated or padded width. A value beyond the widest column is named. Formula
+    cells are noted in ``formulas`` (sheet, row, column → the formula)."""
     from openpyxl.utils import get_column_letter
 
     sheet.reset_dimensions()  # some programs write a wrong <dimension>
@@ -206,6 +217,13 @@ def _read_rows(table: Table, sheet: Any) -> Diagnostic | None:
             else Cell(cell.value, "%" in str(getattr(cell, "number_format", "") or ""))
             for cell in row
         ]
+        for column, cell in enumerate(row):
+            value = cell.value
+            if value is not None and (
+                getattr(cell, "data_type", "") == "f"
+                or (isinstance(value, str) and value.startswith("="))
+            ):
+                formulas[(sheet.title, number, column)] = str(value)
         while cells and cells[-1] is _EMPTY:
             cells.pop()
         if not cells:
@@ -241,3 +259,110 @@ def _unreadable(path: Path, what: str, exc: Exception) -> Diagnostic:
         f"{what}：{exc or type(exc).__name__}",
         "请用 Excel 或 WPS 重新另存为 .xlsx",
     )
+
+
+def _saved_results(
+    raw: bytes, tables: list[Table], formulas: dict[tuple[str, int, int], str]
+) -> None:
+    """Replace formula cells by the results the file saved (None where it saved none)."""
+    from openpyxl import load_workbook
+
+    book = load_workbook(io.BytesIO(raw), read_only=True, data_only=True)
+    try:
+        for table in tables:
+            sheet = book[str(table.sheet)]
+            sheet.reset_dimensions()
+            wanted = {row for (name, row, _) in formulas if name == table.sheet}
+            saved = {
+                number: [c.value for c in row]
+                for number, row in enumerate(sheet.iter_rows(max_col=MAX_COLUMNS), 1)
+                if number in wanted
+            }
+            for index, (row_number, cells) in enumerate(table.rows):
+                values = saved.get(row_number, [])
+                table.rows[index] = (
+                    row_number,
+                    [
+                        Cell(
+                            values[column] if column < len(values) else None,
+                            cell.percent,
+                            formulas[(str(table.sheet), row_number, column)],
+                        )
+                        if (str(table.sheet), row_number, column) in formulas
+                        else cell
+                        for column, cell in enumerate(cells)
+                    ],
+                )
+    finally:
+        book.close()
+
+
+def read_xls(path: Path, raw: bytes) -> tuple[list[Table], list[Diagnostic]]:
+    """An Excel 97–2003 workbook (.xls), read with xlrd and its formatting, so that a cell
+    shown as 85% and a date cell are known as such, as in .xlsx."""
+    import xlrd
+
+    from zctasks.intake.template import META_SHEET
+
+    try:
+        book = xlrd.open_workbook(file_contents=raw, formatting_info=True, on_demand=True)
+    except Exception as exc:  # xlrd raises XLRDError, struct errors … for a damaged file
+        return [], [
+            Diagnostic(
+                str(path),
+                1,
+                1,
+                "unreadable",
+                f"无法作为 Excel 97-2003 文件（.xls）打开：{exc or type(exc).__name__}",
+                "请用 Excel 或 WPS 打开后另存为 Excel 工作簿（*.xlsx）",
+            )
+        ]
+    tables: list[Table] = []
+    meta: dict[str, str] = {}
+    try:
+        for index in range(book.nsheets):
+            sheet = book.sheet_by_index(index)
+            if sheet.name == META_SHEET:
+                for r in range(sheet.nrows):
+                    key, value = (
+                        sheet.cell_value(r, 0),
+                        (sheet.cell_value(r, 1) if sheet.ncols > 1 else ""),
+                    )
+                    if key != "":
+                        meta[str(key)] = str(value)
+                continue
+            if sheet.visibility != 0:
+                continue
+            table = Table(path, sheet.name)
+            for r in range(sheet.nrows):
+                cells = [_xls_cell(book, sheet, r, c) for c in range(sheet.ncols)]
+                if any(c.value is not None and str(c.value).strip() for c in cells):
+                    table.rows.append((r + 1, cells))
+            if table.rows:
+                tables.append(table)
+    finally:
+        book.release_resources()
+    for table in tables:
+        table.meta = meta
+    return tables, []
+
+
+def _xls_cell(book: Any, sheet: Any, row: int, column: int) -> Cell:
+    import xlrd
+
+    kind = sheet.cell_type(row, column)
+    value = sheet.cell_value(row, column)
+    if kind in (xlrd.XL_CELL_EMPTY, xlrd.XL_CELL_BLANK):
+        return Cell(None)
+    if kind == xlrd.XL_CELL_DATE:
+        return Cell(xlrd.xldate_as_datetime(value, book.datemode))
+    if kind == xlrd.XL_CELL_BOOLEAN:
+        return Cell(bool(value))
+    if kind == xlrd.XL_CELL_ERROR:
+        return Cell(xlrd.error_text_from_code.get(value, "#错误"))
+    if kind == xlrd.XL_CELL_NUMBER:
+        xf = book.xf_list[sheet.cell_xf_index(row, column)]
+        shown = book.format_map.get(xf.format_key)
+        percent = shown is not None and "%" in shown.format_str
+        return Cell(int(value) if float(value).is_integer() else value, percent)
+    return Cell(value)

@@ -17,10 +17,10 @@ from datetime import date
 from typing import Any
 
 from zctasks.documents.sheets import formula_safe, print_landscape
-from zctasks.judge.cycles import Calendar
 from zctasks.judge.views import role_name, target_goal
 from zctasks.log.figures import number
 from zctasks.log.store import Progress
+from zctasks.plan.calendar import Calendar
 from zctasks.plan.ledger import Ledger
 from zctasks.plan.models import Task
 
@@ -59,6 +59,9 @@ class Cycle:
     start: date | None
     """The previous due date: the cycle holds progress after it."""
     due: date
+    end: date
+    """The day the cycle's reports stand at: its due date, or the end of the plan period
+    for the year-end cycle due after it."""
 
 
 @dataclass(frozen=True)
@@ -76,7 +79,7 @@ def cycle_for(ledger: Ledger, as_of: date) -> Cycle:
     """The cycle a template made on ``as_of`` asks for: the first due date on or after it."""
     calendar = Calendar.of(ledger)
     due = next((d for d in calendar.dues if d >= as_of), calendar.dues[-1])
-    return Cycle(calendar.window_start(due), due)
+    return Cycle(calendar.window_start(due), due, calendar.cycle_end(due))
 
 
 def rows_for(ledger: Ledger, progress: Progress, unit: str, as_of: date) -> list[Row]:
@@ -113,11 +116,12 @@ def file_name(unit: str, cycle: Cycle, suffix: str) -> str:
 
 
 def _period(cycle: Cycle) -> str:
-    due = f"{cycle.due.year}年{cycle.due.month}月{cycle.due.day}日"
+    end = f"{cycle.end.year}年{cycle.end.month}月{cycle.end.day}日"
+    closing = "（年度报送）" if cycle.end < cycle.due else ""
     if cycle.start is None:
-        return f"截至{due}"
+        return f"截至{end}{closing}"
     start = cycle.start
-    return f"{start.year}年{start.month}月{start.day}日后至{due}"
+    return f"{start.year}年{start.month}月{start.day}日后至{end}{closing}"
 
 
 def xlsx_bytes(ledger: Ledger, progress: Progress, unit: str, as_of: date) -> bytes:

@@ -1,14 +1,21 @@
-"""A batch written as YAML: a list of entries with the fields of ``progress add``."""
+"""A batch written as YAML: a list of entries with the fields of ``progress add``, read by
+the one input grammar: ``task: 第7项``, ``date: 2023/9/30``, ``56.2: 85%`` and ``1,200``
+mean what they mean on the command line and in a sheet."""
 
 from __future__ import annotations
 
+from datetime import date
 from pathlib import Path
+from typing import Any
 
 from zctasks.files.errors import Diagnostic
 from zctasks.files.yamlfile import YamlDoc
+from zctasks.plan.ledger import Ledger
 
 
-def read_yaml(path: Path, raw: bytes) -> tuple[YamlDoc | None, list[Diagnostic]]:
+def read_yaml(
+    ledger: Ledger, path: Path, raw: bytes, received: date | None = None
+) -> tuple[YamlDoc | None, list[Diagnostic]]:
     from zctasks.files import yamlfile
 
     doc, problems = yamlfile.parse(str(path), raw, strict_numbers=True)
@@ -16,6 +23,7 @@ def read_yaml(path: Path, raw: bytes) -> tuple[YamlDoc | None, list[Diagnostic]]
         return None, problems
     if not isinstance(doc.data, list) or not doc.data:
         return None, [doc.diagnostic((), "type", "批量文件应为进展条目的列表（每条以“- ”开头）")]
+    found: list[Diagnostic] = []
     for i, row in enumerate(doc.data):
         if not isinstance(row, dict):
             continue
@@ -35,4 +43,46 @@ def read_yaml(path: Path, raw: bytes) -> tuple[YamlDoc | None, list[Diagnostic]]
                     )
                 ]
         row.setdefault("status", "推进中")  # as in progress add and in a sheet
-    return doc, []
+        if received is not None:
+            row.setdefault("received", received.isoformat())
+        found += _typed(ledger, doc, i, row)
+    return (doc, []) if not found else (None, found)
+
+
+def _typed(ledger: Ledger, doc: YamlDoc, i: int, row: dict[str, Any]) -> list[Diagnostic]:
+    """Task, days and figures written as text, read as everywhere else."""
+    from zctasks.log.figures import BadNumber
+    from zctasks.log.inputs import DAY_FORMS, parse_day, parse_figure, parse_task
+    from zctasks.log.recording import target_units
+
+    found = []
+    if isinstance(row.get("task"), str) and parse_task(row["task"]) is not None:
+        row["task"] = parse_task(row["task"])
+    for name in ("date", "received"):
+        value = row.get(name)
+        if isinstance(value, str):
+            day = parse_day(value)
+            if day is None:
+                found.append(
+                    doc.diagnostic((i, name), "type", f"日期“{value}”无效", f"写作 {DAY_FORMS}")
+                )
+            else:
+                row[name] = day.isoformat()
+    values = row.get("values")
+    if isinstance(values, dict):
+        units = target_units(ledger, row.get("task"))
+        for target_id, value in list(values.items()):
+            if not isinstance(value, str):
+                continue
+            try:
+                values[target_id] = parse_figure(value, units.get(str(target_id)))
+            except BadNumber as exc:
+                found.append(
+                    doc.diagnostic(
+                        (i, "values", target_id),
+                        "number",
+                        f"指标 {target_id} 的{exc.message}",
+                        exc.hint,
+                    )
+                )
+    return found

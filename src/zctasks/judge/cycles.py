@@ -9,75 +9,15 @@ date nothing is owed yet.
 
 from __future__ import annotations
 
-import calendar as _days
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta, tzinfo
+from datetime import date
 from typing import Literal
 
 from zctasks.log.store import Progress
+from zctasks.plan.calendar import Calendar, due_on_or_after
 from zctasks.plan.ledger import Ledger
-from zctasks.plan.models import ReportingSettings
 
-
-def _month_end(year: int, month: int) -> int:
-    return _days.monthrange(year, month)[1]
-
-
-def due_on_or_after(settings: ReportingSettings, day: date) -> date:
-    """The first due day of the cycle on or after ``day``."""
-    if settings.cycle == "weekly":
-        return day + timedelta(days=(settings.due_day - day.isoweekday()) % 7)
-    year, month = day.year, day.month
-    while True:
-        end = _month_end(year, month)
-        candidates = [min(settings.due_day, end)]
-        if settings.cycle == "semi-monthly":
-            candidates.append(min(settings.due_day + 15, end))
-        for candidate in candidates:
-            if candidate >= day.day or (year, month) != (day.year, day.month):
-                return date(year, month, candidate)
-        year, month = (year + 1, 1) if month == 12 else (year, month + 1)
-
-
-@dataclass(frozen=True)
-class Calendar:
-    """Every due date of a plan, from the first after its issue to the first after its end."""
-
-    dues: tuple[date, ...]
-    settings: ReportingSettings
-
-    @classmethod
-    def of(cls, ledger: Ledger) -> Calendar:
-        settings = ledger.reporting
-        plan = ledger.plan
-        due = settings.first_due or due_on_or_after(settings, plan.issued)
-        dues = [due]
-        while due <= plan.period.end:
-            due = due_on_or_after(settings, due + timedelta(days=1))
-            dues.append(due)
-        return cls(tuple(dues), settings)
-
-    def last_due(self, as_of: date) -> date | None:
-        """The latest due date on or before ``as_of``; None before the first."""
-        passed = [due for due in self.dues if due <= as_of]
-        return passed[-1] if passed else None
-
-    def next_due(self, as_of: date) -> date | None:
-        return next((due for due in self.dues if due > as_of), None)
-
-    def window_start(self, due: date) -> date | None:
-        """The due date before ``due``: a cycle holds the progress dates after it."""
-        index = self.dues.index(due)
-        return self.dues[index - 1] if index else None
-
-    def describe(self) -> str:
-        """每月25日, 每周五, 每半月（10日、25日）."""
-        settings = self.settings
-        if settings.cycle == "weekly":
-            return f"每周{'一二三四五六日'[settings.due_day - 1]}"
-        if settings.cycle == "semi-monthly":
-            return f"每半月（{settings.due_day}日、{settings.due_day + 15}日或月末）"
-        return "每月月末" if settings.due_day >= 31 else f"每月{settings.due_day}日"
+__all__ = ["Calendar", "CycleStatus", "UnitCycle", "due_on_or_after", "unit_status"]
 
 
 UnitState = Literal["reported", "late", "partial", "missing", "not-due"]
@@ -116,15 +56,6 @@ class CycleStatus:
     units: list[UnitCycle]
 
 
-def _recorded_on(progress: Progress, i: int, zone: tzinfo) -> date:
-    """The day an entry reached the ledger in the plan's time zone (its ``at`` carries the
-    writer's offset); for entries written before 0.2, without ``at``, its date."""
-    at = progress.at[i]
-    if at != at:  # NaN: no moment recorded
-        return date.fromordinal(progress.day[i])
-    return datetime.fromtimestamp(at, zone).date()
-
-
 def unit_status(ledger: Ledger, progress: Progress, as_of: date) -> CycleStatus:
     """For the cycle of the latest due date on or before ``as_of``: which units reported on
     the tasks they lead or are responsible for, which did not, and how late."""
@@ -149,9 +80,11 @@ def unit_status(ledger: Ledger, progress: Progress, as_of: date) -> CycleStatus:
                 day = date.fromordinal(progress.day[found[-1]])
                 last = max(last or day, day)
             answering = progress.dated_after(task_id, start, as_of)
+            if answering and ledger.tasks[task_id].targets and not progress.figures(task_id, as_of):
+                answering = []  # 未报数: words alone, on a task with targets, are not a report
             if answering:
                 reported.append(task_id)
-                first = min(_recorded_on(progress, i, zone) for i in answering)
+                first = min(e.arrived(zone) for e in progress.entries_at(answering))
                 late = max(late, (first - due).days)
             else:
                 missing.append(task_id)

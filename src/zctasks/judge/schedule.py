@@ -320,6 +320,11 @@ def task_state(
 def _combine(
     task: Task, states: list[TargetState], latest: Entry, as_of: date
 ) -> tuple[Light, str]:
+    """A task's light from its targets' lights; from the reported status only where the
+    task has no numeric target. A task with targets and no figure at all is never lit
+    序时推进 or 已完成 by words alone: it is 未报数, counted with 未报送 (unless its words
+    say it is behind: 受阻 or 未启动 is 滞后). A task without targets reported 未启动
+    before its first milestone is on schedule: nothing is due yet (倒排工期)."""
     if states:
         worst = max(states, key=lambda s: _SEVERITY[s.light])
         if worst.light == "done" and len(states) < len(task.targets):
@@ -327,7 +332,10 @@ def _combine(
             return "green", f"已报指标均已完成，另有{missing}项指标未报数"
         if worst.light == "done":
             return "done", "全部指标已完成"
-        return worst.light, worst.reason
+        reason = worst.reason
+        if worst.reported_on < latest.date:
+            reason += f"（数值为{_day(worst.reported_on)}所报，{_day(latest.date)}的报送未报数）"
+        return worst.light, reason
     status_light: dict[str, Light] = {
         "已完成": "done",
         "推进中": "green",
@@ -342,6 +350,11 @@ def _combine(
     if latest.status == "未启动" and first is not None and first.by > as_of:
         light = "green"  # nothing is due before the first node (倒排工期)
         reason += f"，首个节点{_short(first.by)}：{first.text}"
+    if task.targets and light in ("done", "green"):
+        return "grey", (
+            f"未报数：{len(task.targets)}项量化指标均未报送数值，"
+            f"不能按序时进度判断（最近报送为{_day(latest.date)}，状态{latest.status}）"
+        )
     return light, reason
 
 
@@ -380,6 +393,9 @@ def status_report(
 
 
 def default_as_of(ledger: Ledger, today: date | None = None) -> date:
-    """Today, held inside the plan period (a closed plan is seen as at its last day)."""
+    """Today (in the plan's time zone), held inside the plan period (a closed plan is seen
+    as at its last day)."""
+    from zctasks.plan.zones import plan_today
+
     period = ledger.plan.period
-    return min(max(today or date.today(), period.start), period.end)
+    return min(max(today or plan_today(ledger.reporting.time_zone), period.start), period.end)

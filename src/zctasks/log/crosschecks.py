@@ -9,9 +9,12 @@ locate a problem that was found.
 from __future__ import annotations
 
 from collections import defaultdict
+from datetime import date
 from typing import TYPE_CHECKING
 
 from zctasks.files.errors import Diagnostic
+from zctasks.log.store import VOID
+from zctasks.plan.calendar import Calendar
 from zctasks.plan.ledger import Ledger
 
 if TYPE_CHECKING:
@@ -26,7 +29,7 @@ def check(progress: Progress, ledger: Ledger, warnings: bool = True) -> list[Dia
     found += _cycles(progress)
     if warnings:
         found += _replaced_twice(progress) + _duplicate_reports(progress)
-        found += _decreasing(progress, ledger)
+        found += _decreasing(progress, ledger) + _same_cycle(progress, ledger)
     return found
 
 
@@ -177,9 +180,25 @@ def _cycles(progress: Progress) -> list[Diagnostic]:
     return sorted(found, key=lambda d: (d.path, d.line))
 
 
+def _alive(progress: Progress, i: int) -> bool:
+    """Whether a correction or withdrawal still stands: nothing withdrew it, and where it
+    was corrected, its latest correction still stands."""
+    seen = set()
+    while i not in seen:
+        seen.add(i)
+        later = progress.replaced.get(progress.ids[i], [])
+        if not later:
+            return True
+        i = max(later, key=progress._sort_key)
+        if progress.kind[i] == VOID:
+            return False
+    return True
+
+
 def _replaced_twice(progress: Progress) -> list[Diagnostic]:
     found = []
-    for replacers in progress.replaced.values():
+    for all_replacers in progress.replaced.values():
+        replacers = [i for i in all_replacers if _alive(progress, i)]
         if len(replacers) < 2:
             continue
         ordered = sorted(replacers, key=progress._sort_key)
@@ -263,3 +282,41 @@ def _decreasing(progress: Progress, ledger: Ledger) -> list[Diagnostic]:
                     )
                 last[target_id] = (value, i)
     return found
+
+
+def _same_cycle(progress: Progress, ledger: Ledger) -> list[Diagnostic]:
+    """Two reports in force from one unit on one task for one reporting cycle: a report is
+    one per unit, task and cycle, the later replacing the earlier (重新报送). Such pairs come
+    from ledgers written before that rule, or from two clones that each recorded one."""
+    calendar = Calendar.of(ledger)
+    groups: dict[tuple[int, date], list[int]] = defaultdict(list)
+    for task_id in ledger.tasks:
+        for i in progress.task_indexes(task_id):
+            groups[(task_id, calendar.cycle_of(date.fromordinal(progress.day[i])))].append(i)
+    shared = {key: indexes for key, indexes in groups.items() if len(indexes) > 1}
+    wanted = [i for indexes in shared.values() for i in indexes]
+    read = dict(zip(wanted, progress.entries_at(wanted), strict=True))  # each file read once
+    found = []
+    for (task_id, due), indexes in shared.items():
+        by_unit: dict[str, list[int]] = defaultdict(list)
+        for i in indexes:
+            by_unit[read[i].by].append(i)
+        for unit, same in by_unit.items():
+            if len(same) < 2:
+                continue
+            entries = [read[i] for i in same]
+            ids = "、".join(e.id for e in entries)
+            found.append(
+                _diagnostic(
+                    progress,
+                    same[-1],
+                    ("id",),
+                    "same-cycle",
+                    f"{unit} 对第{task_id}项在{due.year}年{due.month}月{due.day}日截止的报送周期有 "
+                    f"{len(same)} 份报送都有效（{ids}）",
+                    "同一单位、同一任务、同一报送周期只应有一份有效报送，后报的替代先报的；"
+                    f"核对后用 zctasks progress void {entries[0].id} --reason 重新报送 撤销较早的一份",
+                    "warning",
+                )
+            )
+    return sorted(found, key=lambda d: (d.path, d.line))

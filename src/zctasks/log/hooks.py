@@ -2,8 +2,9 @@
 
 ``install`` writes hooks that call ``zctasks hooks run`` from the PATH — no machine's paths
 are written into them, so every clone can install the same hooks — and makes sure
-``.gitattributes`` merges the logs line by line (``merge=union``) and keeps them in LF, and
-``.gitignore`` keeps the lock and temporaries out. Before a commit, a merge commit or an
+``.gitattributes`` merges the logs line by line (``merge=union``) and keeps them in LF,
+``.gitignore`` keeps the lock and temporaries out, and a plain ``git pull`` merges
+(``pull.rebase false``) instead of stopping to ask how. Before a commit, a merge commit or an
 applied patch (``pre-commit``, ``pre-merge-commit``, ``pre-applypatch``) the staged change
 may add lines to the logs, never edit or delete one, may carry no conflict markers and no
 temporary, and must leave every ledger in the repository valid. What arrives without those
@@ -53,7 +54,11 @@ IGNORED = (
     *(f"data/{folder}/{name}" for folder in LOG_NAMES for name in (".zctasks.lock", ".tmp-*")),
     "data/.zctasks.lock",
     "data/.tmp-*",
+    "/报送表/",
+    "/收回/",
 )
+"""What git leaves out: the lock and temporaries, and the folders of sheets sent to units
+and returned by them that the manual uses (what counts is recorded in data/progress)."""
 HOOK_SCRIPT = """\
 #!/bin/sh
 {marker} ({name}), written by `zctasks hooks install`.
@@ -103,6 +108,8 @@ def install(root: Path, force: bool = False) -> list[str]:
         done.append(f"已安装钩子 {name}")
     done += _ensure_lines(root / ".gitattributes", GITATTRIBUTES, RULES)
     done += _ensure_lines(root / ".gitignore", "", IGNORED)
+    if gitops.local_config(root, "pull.rebase", "false"):
+        done.append("已设置 git pull 时合并（pull.rebase false），进展文件按行合并")
     return done
 
 

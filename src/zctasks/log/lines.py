@@ -26,6 +26,7 @@ from zctasks.plan.models import Entry
 
 _MOMENT = re.compile(r"\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(?:\.\d{1,6})?(?:Z|[+-]\d{2}:\d{2})\Z")
 _SPACED_COLON = re.compile(rb'"[ \t\r\n]+:')
+Day = date  # for the field named "date", whose name would hide the type in the class
 _TASKS = 2**31
 """Task numbers the index holds; a larger one is left to the schema and its message."""
 
@@ -35,7 +36,7 @@ class EntryLine(msgspec.Struct, forbid_unknown_fields=True, omit_defaults=True):
 
     id: str
     task: int
-    date: date
+    date: Day
     by: str
     status: Literal["未启动", "推进中", "已完成", "受阻"] | None = None
     note: str = ""
@@ -46,6 +47,7 @@ class EntryLine(msgspec.Struct, forbid_unknown_fields=True, omit_defaults=True):
     problems: str = ""
     forced: str = ""
     moment: str | None = msgspec.field(default=None, name="at")
+    received: Day | None = None
     fixes: str = ""
     voids: str = ""
     reason: str = ""
@@ -69,6 +71,7 @@ class EntryLine(msgspec.Struct, forbid_unknown_fields=True, omit_defaults=True):
             problems=self.problems,
             forced=self.forced,
             at=self.at,
+            received=self.received,
             fixes=self.fixes,
             voids=self.voids,
             reason=self.reason,
@@ -136,10 +139,15 @@ def _decode(payload: bytes, count: int) -> list[EntryLine] | None:
         return None
     moment = _MOMENT.match
     for entry in entries:
-        if not -_TASKS < entry.task < _TASKS or (
-            entry.moment is not None and not moment(entry.moment)
-        ):
+        if not -_TASKS < entry.task < _TASKS:
             return None
+        if entry.moment is not None:
+            if not moment(entry.moment):
+                return None
+            try:  # 25:00 has the shape of a time but is none
+                datetime.fromisoformat(entry.moment)
+            except ValueError:
+                return None
     return entries
 
 

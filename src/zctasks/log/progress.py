@@ -45,6 +45,7 @@ FIELD_NAMES = {
     "problems": "存在问题",
     "forced": "代报原因",
     "at": "记录时间",
+    "received": "收到日期",
     "fixes": "更正",
     "voids": "撤销",
     "reason": "原因",
@@ -76,6 +77,8 @@ def entry_record(entry: Entry) -> dict[str, Any]:
         for name in _OPTIONAL:
             if getattr(entry, name):
                 record[name] = getattr(entry, name)
+    if entry.received is not None:
+        record["received"] = entry.received.isoformat()
     if entry.at is not None:
         record["at"] = entry.at.isoformat(timespec="milliseconds")
     return record
@@ -102,6 +105,7 @@ def entry_json(entry: Entry) -> dict[str, Any]:
         "problems": entry.problems,
         "forced": entry.forced,
         "at": entry.at.isoformat(timespec="milliseconds") if entry.at else None,
+        "received": entry.received.isoformat() if entry.received else None,
         "fixes": entry.fixes or None,
         "voids": entry.voids or None,
         "reason": entry.reason,
@@ -228,6 +232,7 @@ def written_keys(entries: list[Entry]) -> int:
             if e.voids
             else 6
             + (len(e.values) + 1 if e.values else 0)
+            + (len(e.estimates) + 1 if e.estimates else 0)
             + bool(e.source)
             + bool(e.next)
             + bool(e.problems)
@@ -236,6 +241,7 @@ def written_keys(entries: list[Entry]) -> int:
             + bool(e.reason)
         )
         + (e.at is not None)
+        + (e.received is not None)
         for e in entries
     )
 
@@ -489,8 +495,21 @@ def parse_file(
 _UNNAMEABLE = re.compile("[\\s\x00-\x1f\x7f-\x9f\u200b-\u200f\u202a-\u202e\u2060-\u2069\ufeff]")
 
 
-def check_entry(ledger: Ledger, entry: AnyEntry, doc: Any, i: int | str) -> list[Diagnostic]:
-    """Problems of one entry against the plan (``i`` locates it in ``doc``)."""
+WHERE_TYPED = {
+    "cli": {"date": "记录时用 --date 指定", "forced": "确需代报时用 --force 写明代报原因"},
+    "sheet": {"date": "在“日期”列填写", "forced": "确需代报时在表中加“代报原因”列写明原因"},
+    "yaml": {"date": "在 date 中填写", "forced": "确需代报时用 forced 写明代报原因"},
+    "file": {"date": "在 date 中填写", "forced": "确需代报时用 forced 写明代报原因"},
+}
+"""How a hint says to give a field, where the entry was typed: only what exists there."""
+
+
+def check_entry(
+    ledger: Ledger, entry: AnyEntry, doc: Any, i: int | str, how: str = "file"
+) -> list[Diagnostic]:
+    """Problems of one entry against the plan (``i`` locates it in ``doc``; ``how`` says
+    where it was typed: cli, sheet, yaml or file)."""
+    say = WHERE_TYPED.get(how, WHERE_TYPED["file"])
     found: list[Diagnostic] = []
     if not entry.id or _UNNAMEABLE.search(entry.id):
         found.append(
@@ -511,7 +530,16 @@ def check_entry(ledger: Ledger, entry: AnyEntry, doc: Any, i: int | str) -> list
                 (i, "date"),
                 "date-outside-period",
                 f"日期 {entry.date} 不在计划期 {period.start} 至 {period.end} 内",
-                "进展日期是进展所截至的那一天；记录时用 --date 指定",
+                f"进展日期是进展所截至的那一天，{say['date']}",
+            )
+        )
+    if entry.received is not None and entry.received < entry.date:
+        found.append(
+            doc.diagnostic(
+                (i, "received"),
+                "received-before-date",
+                f"收到日期 {entry.received} 早于进展所截至的日期 {entry.date}",
+                "日期写进展所截至的那一天，收到日期写单位报来的那一天，不能早于前者",
             )
         )
     at = entry.at
@@ -539,7 +567,7 @@ def check_entry(ledger: Ledger, entry: AnyEntry, doc: Any, i: int | str) -> list
     if not entry.note.strip():
         found.append(doc.diagnostic((i, "note"), "empty", "进展情况（note）不能为空"))
     if entry.by not in ledger.reporters(task.id):
-        found += _check_reporter(ledger, task, entry, doc, i)
+        found += _check_reporter(ledger, task, entry, doc, i, say["forced"])
     if entry.values:
         found += _check_values(ledger, task, entry, doc, i)
     if entry.estimates:
@@ -624,7 +652,7 @@ def _check_values(
 
 
 def _check_reporter(
-    ledger: Ledger, task: Task, entry: AnyEntry, doc: Any, i: int | str
+    ledger: Ledger, task: Task, entry: AnyEntry, doc: Any, i: int | str, forced_how: str
 ) -> list[Diagnostic]:
     if entry.by not in ledger.units:
         return [
@@ -640,7 +668,7 @@ def _check_reporter(
             (i, "by"),
             "unit-not-on-task",
             f"{entry.by} 不是任务 {task.id} 的责任单位",
-            f"该任务的单位：{named}；确需代报时用 --force 并说明原因",
+            f"该任务的单位：{named}；{forced_how}",
         )
     ]
 
@@ -662,6 +690,7 @@ def load_entry(values: dict[str, Any]) -> Entry:
         problems=values.get("problems", ""),
         forced=values.get("forced", ""),
         at=datetime.fromisoformat(raw_at) if raw_at else None,
+        received=date.fromisoformat(values["received"]) if values.get("received") else None,
         fixes=values.get("fixes", ""),
         voids=values.get("voids", ""),
         reason=values.get("reason", ""),

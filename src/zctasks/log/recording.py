@@ -22,7 +22,7 @@ from zctasks.files.limits import size_problem
 from zctasks.files.root import PROGRESS_DIR
 from zctasks.files.writer import DEFAULT_LOCK_TIMEOUT, Transaction, update
 from zctasks.files.yamlfile import Located, YamlDoc
-from zctasks.log.figures import BadNumber, parse_number
+from zctasks.log.figures import BadNumber
 from zctasks.log.progress import (
     FIELD_NAMES,
     HEADER,
@@ -35,6 +35,7 @@ from zctasks.log.progress import (
     parse_file,
 )
 from zctasks.log.store import Progress, report_key
+from zctasks.plan.calendar import Calendar
 from zctasks.plan.ledger import Ledger
 from zctasks.plan.models import Entry
 
@@ -52,44 +53,80 @@ def recorded_at() -> datetime:
     return now.replace(microsecond=now.microsecond // 1000 * 1000)
 
 
-def parse_values(pairs: list[str], option: str = "--value") -> dict[str, Any]:
-    """``["7.1=12.3", "7.2=5"]`` → ``{"7.1": 12.3, "7.2": 5}``; every figure strictly."""
+Problem = tuple[str, str]
+"""A problem with what was typed: the message and a hint, both in Chinese."""
+
+
+def parse_values(
+    pairs: list[str],
+    units: dict[str, str] | None = None,
+    how: str = "cli",
+    option: str = "--value",
+) -> tuple[dict[str, Any], list[Problem]]:
+    """``["7.1=12.3", "56.2=85%"]`` → ``{"7.1": 12.3, "56.2": 85}``, every figure read by the
+    one grammar (``inputs.parse_figure``, with the target's unit from ``units``), and every
+    problem of every pair."""
+    from zctasks.log.inputs import parse_figure
+
+    example = f"例如 {option} 7.1=12.3" if how == "cli" else "例如 7.1=12.3；7.2=4"
     values: dict[str, Any] = {}
+    problems: list[Problem] = []
     for pair in pairs:
         target_id, sep, text = pair.partition("=")
         target_id = target_id.strip()
         if not sep or not target_id:
-            raise UsageError(f"指标值“{pair}”应写成 指标编号=数值", f"例如 {option} 7.1=12.3")
+            problems.append((f"指标值“{pair}”应写成 指标编号=数值", example))
+            continue
         if target_id in values:
-            raise UsageError(
-                f"指标 {target_id} 给了两次数值",
-                f"每个指标只写一次 {option}；改正已记录的数值用 progress fix",
+            problems.append(
+                (
+                    f"指标 {target_id} 给了两次数值",
+                    f"每个指标只写一次 {option}；改正已记录的数值用 progress fix"
+                    if how == "cli"
+                    else "每个指标只写一次",
+                )
             )
+            continue
         try:
-            values[target_id] = parse_number(text)
+            values[target_id] = parse_figure(text, (units or {}).get(target_id))
         except BadNumber as exc:
-            raise UsageError(f"指标 {target_id} 的{exc.message}", exc.hint) from None
-    return values
+            problems.append((f"指标 {target_id} 的{exc.message}", exc.hint))
+    return values, problems
 
 
-def draft_entry(ledger: Ledger, fields: dict[str, Any], today: date) -> Entry:
-    """One entry from command-line fields, every problem reported at once (exit 2)."""
+def target_units(ledger: Ledger, task_id: Any) -> dict[str, str]:
+    """Each target of the task with its unit (none for a task that does not exist)."""
+    task = ledger.tasks.get(task_id) if isinstance(task_id, int) else None
+    return {t.id: t.unit for t in task.targets} if task is not None else {}
+
+
+class Problems(UsageError):
+    """Everything wrong with what was typed, all at once (exit 2)."""
+
+    def __init__(self, what: str, problems: list[Problem]) -> None:
+        super().__init__(f"{what}有 {len(problems)} 处错误，没有记录")
+        self.problems = problems
+
+
+def draft_entry(
+    ledger: Ledger, fields: dict[str, Any], today: date, problems: list[Problem] | None = None
+) -> Entry:
+    """One entry from command-line fields; every problem, those found while reading what was
+    typed (``problems``) and the entry's own, reported at once (exit 2)."""
     doc = YamlDoc("命令行", [dict(fields)])
-    entries, problems = validated(ledger, doc, today)
-    if problems or not entries:
-        raise UsageError(
-            "进展记录无效：" + "；".join(d.message for d in problems), _first_hint(problems)
-        )
+    entries, found = validated(ledger, doc, today, how="cli")
+    every = list(problems or []) + [(d.message, d.hint) for d in found]
+    if every or not entries:
+        raise Problems("进展记录", every)
     return entries[0]
 
 
-def _first_hint(problems: list[Diagnostic]) -> str:
-    return next((d.hint for d in problems if d.hint), "")
-
-
-def validated(ledger: Ledger, doc: YamlDoc, today: date) -> tuple[list[Entry], list[Diagnostic]]:
+def validated(
+    ledger: Ledger, doc: YamlDoc, today: date, how: str = "yaml"
+) -> tuple[list[Entry], list[Diagnostic]]:
     """The rows of ``doc`` as entries stamped with the moment of recording, or every
-    problem located in ``doc``."""
+    problem located in ``doc``. ``how`` says where the rows were typed (cli, sheet, yaml),
+    so that a hint names only what can be written there."""
     from zctasks.plan import schema
 
     for i, row in enumerate(doc.data):
@@ -116,7 +153,9 @@ def validated(ledger: Ledger, doc: YamlDoc, today: date) -> tuple[list[Entry], l
         if entry is None:  # the schema's problems, and what can still be checked of the row
             problems += found + _raw_problems(ledger, row, doc, i)
             continue
-        problems += [d for d in check_entry(ledger, entry, doc, i) if d.severity == "error"]
+        problems += [
+            d for d in check_entry(ledger, entry, doc, i, how=how) if d.severity == "error"
+        ]
         if entry.date > today:
             problems.append(
                 doc.diagnostic(
@@ -124,6 +163,15 @@ def validated(ledger: Ledger, doc: YamlDoc, today: date) -> tuple[list[Entry], l
                     "future-date",
                     f"日期 {entry.date} 晚于今天（{today}）",
                     "进展只能报到今天为止；日期写进展所截至的那一天",
+                )
+            )
+        if entry.received is not None and entry.received > today:
+            problems.append(
+                doc.diagnostic(
+                    (i, "received"),
+                    "future-date",
+                    f"收到日期 {entry.received} 晚于今天（{today}）",
+                    "收到日期写单位报来的那一天",
                 )
             )
         stamped.append(replace(entry, at=at))
@@ -235,16 +283,41 @@ def draft_fix(
     drop: list[str],
     reason: str,
     today: date,
+    problems: list[Problem] | None = None,
+    keep_note: bool = False,
 ) -> Entry:
-    """A correction: ``original`` with the fields the user gave, replacing it."""
+    """A correction: ``original`` with the fields the user gave, replacing it. It arrived
+    when the report it corrects arrived (unless ``received`` is given). A new figure with
+    the old note, where the note states the old figure, is refused unless ``keep_note``:
+    the 台账 would show both."""
+    from zctasks.log.figures import number
+    from zctasks.plan.zones import plan_zone
+
+    zone = plan_zone(ledger.reporting.time_zone)
+    problems = list(problems or [])
     values = dict(original.values)
-    for target_id in drop:
-        if target_id not in values:
-            raise UsageError(f"原记录没有指标 {target_id} 的数值，无法删去")
-        del values[target_id]
-    values.update(given.pop("values", {}))
     estimates = {k: v for k, v in original.estimates.items() if k not in drop}
+    for target_id in drop:
+        if target_id not in values and target_id not in original.estimates:
+            problems.append((f"原记录没有指标 {target_id} 的数值，无法删去", ""))
+        else:
+            values.pop(target_id, None)
+    new_values = given.pop("values", {})
+    changed = {k: values[k] for k, v in new_values.items() if k in values and values[k] != v}
+    values.update(new_values)
+    if "note" not in given and not keep_note:
+        stated = [
+            f"{k}={number(old)}" for k, old in changed.items() if number(old) in original.note
+        ]
+        if stated:
+            problems.append(
+                (
+                    f"原进展情况“{original.note}”写的可能是更正前的数值（{'、'.join(stated)}）",
+                    "用 --note 同时改正进展情况；确实不必改时加 --keep-note",
+                )
+            )
     estimates.update(given.pop("estimates", {}))
+    arrived = original.received or (original.arrived(zone) if original.at else None)
     fields: dict[str, Any] = {
         "task": original.task,
         "date": original.date.isoformat(),
@@ -255,13 +328,18 @@ def draft_fix(
         "next": original.next,
         "problems": original.problems,
         "forced": original.forced,
+        **({"received": arrived.isoformat()} if arrived is not None else {}),
         **given,
         "values": values,
         "estimates": estimates,
         "fixes": original.id,
         "reason": reason,
     }
-    entry = draft_entry(ledger, fields, today)
+    if "received" not in given and arrived is not None and str(fields["date"]) > str(arrived):
+        del fields["received"]  # moved to a later day than it arrived: it arrives now
+    entry = draft_entry(ledger, fields, today, problems)
+    if entry.at is not None and entry.received == entry.at.astimezone(zone).date():
+        entry = replace(entry, received=None)  # arrives the day it is recorded: said by at
     if _content(entry) == _content(original):
         raise UsageError(
             f"更正后的内容与条目 {original.id} 完全相同，没有记录",
@@ -272,7 +350,7 @@ def draft_fix(
 
 def _content(entry: Entry) -> dict[str, Any]:
     record = entry_record(entry)
-    for name in ("id", "at", "fixes", "reason"):
+    for name in ("id", "at", "fixes", "reason", "received"):
         record.pop(name, None)
     return record
 
@@ -387,6 +465,10 @@ def keep_lines(root: Path, lines: dict[Path, list[str]]) -> None:
             atomic_write(path, (text + "".join(missing)).encode("utf-8"))
 
 
+RESENT = "重新报送"
+"""The reason of a correction that a unit's later report for the same task and cycle made."""
+
+
 def append(
     root: Path,
     entries: list[Entry],
@@ -394,18 +476,24 @@ def append(
     skip_identical: bool = False,
     timeout: float = DEFAULT_LOCK_TIMEOUT,
     then: Callable[[Recorded], object] | None = None,
+    calendar: Calendar | None = None,
 ) -> Recorded:
     """Append ``entries`` to their month files in one transaction, all or none.
 
-    An entry whose report is already recorded is refused (``Duplicate``), or skipped and
-    counted with ``skip_identical``; a correction or withdrawal of an entry that was
-    corrected or withdrawn meanwhile is refused. ``then`` runs on the result before the
-    lock is released.
+    A report is what one unit says about one task for one reporting cycle of ``calendar``
+    (without one, for one day). A report the log already holds in force for the same unit,
+    task and cycle, saying the same, is refused (``Duplicate``), or skipped and counted with
+    ``skip_identical``; one saying something else is replaced: the new report is recorded
+    as its correction with the reason 重新报送 (and any further report of that unit, task
+    and cycle still in force is withdrawn), so two never stand side by side. A correction
+    or withdrawal of an entry that was corrected or withdrawn meanwhile is refused. All of
+    this is decided under the lock, on the month files as they are then. ``then`` runs on
+    the result before the lock is released.
     """
     folder = root / PROGRESS_DIR
 
     def build(tx: Transaction) -> Recorded:
-        return _plan(tx, entries, skip_identical)
+        return _plan(tx, entries, skip_identical, calendar)
 
     return update(folder, build, timeout, then=then)
 
@@ -470,13 +558,50 @@ def _existing(relative: Path, raw: bytes) -> list[Entry]:
     return [entry for entry, _, _ in entries]
 
 
-def _plan(tx: Transaction, entries: list[Entry], skip_identical: bool) -> Recorded:
+def _plan(
+    tx: Transaction, entries: list[Entry], skip_identical: bool, calendar: Calendar | None
+) -> Recorded:
     files = _Files(tx)
     result = Recorded()
     for entry in entries:
         relative = month_file(entry.date)
         present = files.entries(relative.name)
-        if not entry.voids:
+        withdrawn: list[Entry] = []
+        if not entry.voids and not entry.fixes:
+            standing = _standing(files, result, entry, calendar)
+            same = next((e for e in standing if same_report(e, entry)), None)
+            if same is not None:
+                if not skip_identical:
+                    raise Duplicate(
+                        f"相同的进展已经记录过（编号 {same.id}），没有重复记录",
+                        f"要改正那条记录用 zctasks progress fix {same.id}",
+                        same,
+                    )
+                result.skipped.append((entry, same))
+                continue
+            if standing:
+                latest = standing[-1]
+                if entry.date < latest.date:
+                    raise ZctasksError(
+                        f"{entry.by} 对第{entry.task}项本报送周期已有 {latest.date} 的报送"
+                        f"（编号 {latest.id}），{entry.date} 的报送早于它，没有记录",
+                        "同一单位、同一任务、同一报送周期只保留最新的一份报送；"
+                        f"要改正那份报送用 zctasks progress fix {latest.id}",
+                    )
+                entry = replace(entry, fixes=latest.id, reason=RESENT)
+                withdrawn = [
+                    Entry(
+                        id=new_id(old.date, old.task),
+                        task=old.task,
+                        date=old.date,
+                        by=old.by,
+                        voids=old.id,
+                        reason=f"{RESENT}，由 {entry.id} 替代",
+                        at=entry.at,
+                    )
+                    for old in standing[:-1]
+                ]
+        elif not entry.voids:
             same = _identical(files, present + result.added, entry)
             if same is not None:
                 if not skip_identical:
@@ -489,17 +614,82 @@ def _plan(tx: Transaction, entries: list[Entry], skip_identical: bool) -> Record
                 continue
         if any(e.id == entry.id for e in present) or any(e.id == entry.id for e in result.added):
             raise ZctasksError(f"条目编号 {entry.id} 已存在于 {relative.as_posix()}")
-        if entry.replaces():
+        if entry.replaces() and entry.reason != RESENT:
             _still_open(files, entry)
-        result.added.append(entry)
-        result.lines.setdefault(relative, []).append(entry_line(entry))
+        for item in (entry, *withdrawn):
+            result.added.append(item)
+            result.lines.setdefault(month_file(item.date), []).append(entry_line(item))
     for relative, lines in result.lines.items():
         old = tx.read(relative.name)
+        if relative.name not in files.parsed and old:
+            files.entries(relative.name)  # a withdrawal's month is checked before appending
         text = old.decode("utf-8-sig") if old and relative.name not in files.blank else HEADER
         if text and not text.endswith("\n"):
             text += "\n"
         tx.write(relative.name, (text + "".join(lines)).encode("utf-8"))
     return result
+
+
+def same_report(one: Entry, other: Entry) -> bool:
+    """Whether two reports of one unit, task and cycle say the same: status, figures, note,
+    evidence, next steps, problems (the day they stand at may differ)."""
+    return _said(one) == _said(other)
+
+
+def _said(entry: Entry) -> tuple[Any, ...]:
+    values = tuple(sorted((k, float(v)) for k, v in entry.values.items()))
+    return (
+        entry.task,
+        entry.by,
+        entry.status,
+        values,
+        entry.note,
+        entry.source,
+        entry.next,
+        entry.problems,
+        entry.forced,
+    )
+
+
+def _standing(
+    files: _Files, result: Recorded, entry: Entry, calendar: Calendar | None
+) -> list[Entry]:
+    """The reports in force from ``entry``'s unit on its task for its cycle, by (date, at)."""
+    if calendar is None:
+        names = [month_file(entry.date).name]
+
+        def cycle(day: date) -> date:
+            return day
+    else:
+        due = calendar.cycle_of(entry.date)
+        start = calendar.window_start(due)
+        end = calendar.cycle_end(due)
+        first = f"{start:%Y-%m}.yaml" if start is not None else ""
+        names = [n for n in files.tx.names("*.yaml") if first <= n <= f"{end:%Y-%m}.yaml"]
+        cycle = calendar.cycle_of
+    key = cycle(entry.date)
+    pending = {e.replaces() for e in result.added if e.replaces()}
+    found = [
+        e
+        for name in names
+        for e in files.entries(name)
+        if e.task == entry.task and e.by == entry.by and not e.voids and cycle(e.date) == key
+    ]
+    found += [
+        e
+        for e in result.added
+        if e.task == entry.task and e.by == entry.by and not e.voids and cycle(e.date) == key
+    ]
+    standing = [
+        e
+        for e in found
+        if e.id not in pending and not any(r.id != e.id for r in files.replacements(e.id))
+    ]
+    return sorted(standing, key=_moment)
+
+
+def _moment(entry: Entry) -> tuple[date, float]:
+    return (entry.date, entry.at.timestamp() if entry.at is not None else float("-inf"))
 
 
 def _still_open(files: _Files, entry: Entry) -> None:

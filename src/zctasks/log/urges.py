@@ -17,13 +17,14 @@ import json
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
-from datetime import date, datetime
+from datetime import date, datetime, tzinfo
 from pathlib import Path
 from typing import Any, Literal
 
 from zctasks.files.errors import Diagnostic, LedgerInvalid, UsageError, ZctasksError
+from zctasks.plan.calendar import Calendar
 from zctasks.plan.ledger import Ledger
-from zctasks.plan.models import Entry
+from zctasks.plan.models import CHINA, Entry
 
 URGES_DIR = Path("data/urges")
 HEADER = "# 催办单登记：由 zctasks 追加写入，每行一张催办单；请勿手工修改、删除或调整顺序。\n"
@@ -623,23 +624,39 @@ def _stage(ledger: Ledger, tx: Any, texts: dict[str, str]) -> None:
 
 
 def answered(
-    slip: Slip, reports: dict[int, list[Entry]], as_of: date
+    slip: Slip,
+    reports: dict[int, list[Entry]],
+    as_of: date,
+    calendar: Calendar | None = None,
 ) -> tuple[Answer, date | None, list[int]]:
-    """How the unit answered by ``as_of``: 已反馈 (when every task on the slip has a later
-    report by the unit), 部分反馈, 未反馈, or late; with the day of the answer and the tasks
-    still unanswered. A voided slip asks for nothing (已作废)."""
-    if slip.voided:
+    """How the slip was answered by ``as_of``: 已反馈 (when every task on the slip has a
+    report that answers it), 部分反馈, 未反馈, or late; with the day of the answer and the
+    tasks still unanswered.
+
+    A report on one of the slip's tasks answers it, whoever sent it, exactly as
+    ``status --by unit`` counts a task reported: when it is dated by ``as_of`` and after
+    the start of the cycle the slip was about (with ``calendar``), and it reached the
+    office on or after the day the slip was issued — or was recorded only after the slip
+    (a sheet received before it and imported later). The day of the answer is the day the
+    report arrived (``received``, else the day it was recorded).
+    """
+    if slip.voided:  # a voided slip asks for nothing
         return "已作废", None, []
+    start = None
+    if calendar is not None:
+        due = calendar.last_due(slip.issued)
+        start = calendar.window_start(due) if due is not None else None
+    zone = calendar.zone if calendar is not None else CHINA
     days: list[date] = []
     missing: list[int] = []
     for task in slip.tasks:
         later = [
             e
             for e in reports.get(task, [])
-            if e.by == slip.unit and e.date <= as_of and _after(slip, e)
+            if e.date <= as_of and (start is None or e.date > start) and _after(slip, e, zone)
         ]
         if later:
-            days.append(min(e.date for e in later))
+            days.append(min(e.arrived(zone) for e in later))
         else:
             missing.append(task)
     if not missing:
@@ -650,9 +667,11 @@ def answered(
     return ("逾期未反馈" if as_of > slip.due else "未反馈"), None, missing
 
 
-def _after(slip: Slip, entry: Entry) -> bool:
-    if entry.date > slip.issued:
+def _after(slip: Slip, entry: Entry, zone: tzinfo) -> bool:
+    """Whether ``entry`` came in after the slip was issued (days in the plan's ``zone``)."""
+    if entry.received is not None and entry.received >= slip.issued:
         return True
-    if entry.date < slip.issued:
-        return False
-    return entry.at is not None and slip.at is not None and entry.at > slip.at
+    if entry.at is not None and slip.at is not None:
+        return entry.at > slip.at
+    recorded = entry.at.astimezone(zone).date() if entry.at is not None else entry.date
+    return recorded > slip.issued

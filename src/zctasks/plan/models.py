@@ -10,7 +10,7 @@ this module free of imports that would slow every start.
 from __future__ import annotations
 
 from dataclasses import FrozenInstanceError, dataclass, field
-from datetime import date, datetime
+from datetime import date, datetime, timedelta, timezone, tzinfo
 from typing import TYPE_CHECKING, Any, ClassVar, Literal
 
 Op = Literal[">=", ">", "<=", "<", "=", "~", "between"]
@@ -24,6 +24,8 @@ Day = date  # for fields named "date", whose name would hide the type in a slott
 ROLES: tuple[Role, ...] = ("lead", "cooperate", "responsible")
 
 MODEL_CONFIG = {"extra": "forbid", "use_attribute_docstrings": True}
+CHINA = timezone(timedelta(hours=8), "Asia/Shanghai")
+"""The default time zone of a plan (``reporting.time_zone``): UTC+8 all year."""
 
 
 class _Value:
@@ -279,6 +281,9 @@ class Entry(_Value):
     at: datetime | None = None
     """When the entry was recorded, with its UTC offset; absent in entries written by
     zctasks 0.1. The latest report is decided by (date, at)."""
+    received: Day | None = None
+    """The day the unit's report reached the office (``--received``), when that is not the
+    day it was recorded; lateness is counted from it, else from ``at``."""
     fixes: str = ""
     """The id of the entry this correction replaces (zctasks progress fix)."""
     voids: str = ""
@@ -293,6 +298,16 @@ class Entry(_Value):
     def replaces(self) -> str:
         """The id this entry corrects or withdraws, or ""."""
         return self.fixes or self.voids
+
+    def arrived(self, zone: tzinfo = CHINA) -> Day:
+        """The day the report reached the office: ``received``, else the day it was recorded
+        in the plan's time zone ``zone`` (``at`` keeps the writer's offset), else — for
+        entries of zctasks 0.1 — its date."""
+        if self.received is not None:
+            return self.received
+        if self.at is not None:
+            return self.at.astimezone(zone).date()
+        return self.date
 
 
 @record(frozen=True)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import timedelta, timezone, tzinfo
+from datetime import date, timedelta, timezone, tzinfo
 
 ZONE_HINT = "写 IANA 时区名，如 Asia/Shanghai；Windows 上需安装 tzdata（pip install tzdata）"
 
@@ -19,3 +19,12 @@ def plan_zone(name: str) -> tzinfo:
         if name == "Asia/Shanghai":
             return timezone(timedelta(hours=8), "Asia/Shanghai")
         raise ValueError(f"未知时区“{name}”") from None
+
+
+def plan_today(name: str) -> date:
+    """Today in the plan's time zone ``name``: the office's day, which is what dates typed
+    by people (a report's date, the day it arrived, a document's date) are measured
+    against, whatever the zone of the machine."""
+    from datetime import datetime
+
+    return datetime.now(plan_zone(name)).date()

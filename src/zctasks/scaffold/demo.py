@@ -3,7 +3,9 @@
 
 Each task gets a pace (slow, lagging, on schedule, ahead) and a reporting rhythm: every
 Friday, every other Friday, or once a month by the 25th, from the week the plan was issued
-to the end of October, so that every week has reports for a briefing. A few units stop
+to the end of October, so that every week has reports for a briefing (a unit's later
+report in the same monthly cycle is recorded as its 重新报送, replacing the earlier one,
+as the tool records any unit's report). A few units stop
 reporting after August and a few never report. Figures grow with the year at the task's
 pace; the status and the note say what the figures say: 已完成 when every target is met,
 受阻 with the obstacle named when a slow task falls behind, 推进中 otherwise.
@@ -55,9 +57,10 @@ def populate(root: Path, ledger: Ledger) -> tuple[int, int]:
     from zctasks.load.loading import load_progress
     from zctasks.log.recording import append
     from zctasks.log.urges import issue
+    from zctasks.plan.calendar import Calendar
 
     entries = demo_entries(ledger)
-    append(root, entries)
+    append(root, entries, calendar=Calendar.of(ledger))  # a later report in a cycle: 重新报送
     _scoring_rules(root)
     progress = load_progress(ledger)
     slips = 0

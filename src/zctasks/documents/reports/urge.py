@@ -37,7 +37,9 @@ from zctasks.documents.workdays import deadline
 from zctasks.judge.schedule import LIGHT_NAMES, status_report
 from zctasks.log.store import Progress
 from zctasks.log.urges import URGED_LIGHTS, Item, Slip, answered
+from zctasks.plan.calendar import Calendar
 from zctasks.plan.ledger import Ledger
+from zctasks.plan.models import Entry
 
 GRADES = ("蓝色", "黄色", "红色")
 """三色督办: the grade of a unit's first, second, and third and later slip."""
@@ -198,12 +200,12 @@ def _sheet(
 def _earlier(ledger: Ledger, progress: Progress, slip: Slip, register: list[Slip]) -> str:
     """其中第7、8、9项已于10月20日催办（川发改催〔2023〕13号）未反馈，第7、9项已是第3次催办:
     the latest earlier slip to the same unit about these tasks that went unanswered."""
-    reports = {task: progress.of_task(task) for task in slip.tasks}
+    reports = _reports(ledger, progress, slip.tasks, slip.issued)
     unanswered: list[tuple[Slip, list[int]]] = []
     for old in register:
         if old.unit != slip.unit or old.issued >= slip.issued or old.voided:
             continue
-        _, _, missing = answered(old, reports, slip.issued)
+        _, _, missing = answered(old, reports, slip.issued, Calendar.of(ledger))
         again = sorted(set(missing) & set(slip.tasks))
         if again:
             unanswered.append((old, again))
@@ -226,6 +228,19 @@ def _earlier(ledger: Ledger, progress: Progress, slip: Slip, register: list[Slip
     return text
 
 
+def _reports(
+    ledger: Ledger, progress: Progress, tasks: tuple[int, ...], as_of: date
+) -> dict[int, list[Entry]]:
+    """The reports that can answer a slip, as ``status --by unit`` counts them: on a task
+    with targets, words alone are 未报数 until some figure has been reported."""
+    return {
+        task: []
+        if ledger.tasks[task].targets and not progress.figures(task, as_of)
+        else progress.of_task(task)
+        for task in tasks
+    }
+
+
 def register(
     ledger: Ledger,
     progress: Progress,
@@ -238,12 +253,13 @@ def register(
     answered; an answer still incomplete after the deadline is marked overdue."""
     report = status_report(ledger, progress, [], as_of)
     context = common(ledger, report, "重点工作任务催办登记表", day)
+    calendar = Calendar.of(ledger)
     rows = []
     for slip in slips:
         if slip.issued > as_of or (unit is not None and slip.unit != unit):
             continue
-        reports = {task: progress.of_task(task) for task in slip.tasks}
-        state, answered_on, missing = answered(slip, reports, as_of)
+        reports = _reports(ledger, progress, slip.tasks, as_of)
+        state, answered_on, missing = answered(slip, reports, as_of, calendar)
         year = as_of.year
         late = as_of > slip.due
         text: str = state
