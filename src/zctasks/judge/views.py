@@ -93,6 +93,8 @@ def task_json(ledger: Ledger, task: Task) -> dict[str, Any]:
         "leaders": list(task.leaders),
         "due": (task.due or ledger.plan.period.end).isoformat(),
         "targets": [target_json(t) for t in task.targets],
+        "measures": list(task.measures),
+        "section": task.section,
     }
 
 
