@@ -47,6 +47,8 @@ def test_dry_run_shows_what_would_be_imported(zc, tmp_path):
         "     指标：引进培养人才≥121名",
         "新单位：市住建局、市人社局、市财政局、市科技局",
         "泛指用语（不作为单位）：各有关单位、各区、县级市、各区、县级市政府",
+        "未能归入 1 处（请对照原文补录）：",
+        "  第5行：（一）这一段不属于任何任务。",
     ]
     assert not (tmp_path / "data").exists()
 

@@ -203,6 +203,9 @@ class _Finder:
         self.left_out: list[tuple[int, str, str]] = []
         self.chapter_leaders: dict[int, list[str]] = {}
         self.sections: dict[int, str] = {}
+        self.section_lines: dict[int, tuple[int, str, int]] = {}
+        self.all_sections: list[tuple[int, str, int]] = []
+        self.used_sections: set[tuple[int, str, int]] = set()
         self.unknown_labels: dict[str, int] = {}
 
     # ------------------------------------------------------------ the whole document
@@ -285,6 +288,11 @@ class _Finder:
         unplaced = [
             (line, text) for line, text, item, at in self.unplaced if item or at >= body_start
         ]
+        unplaced += [  # a sub-heading with no task under it
+            (line, text)
+            for line, text, at in self.all_sections
+            if at >= body_start and (line, text, at) not in self.used_sections
+        ]
         head = self.lines[:body_start]
         return Structure(
             head,
@@ -345,11 +353,9 @@ class _Finder:
 
     def _chapter(self, number: int, title: str, line: int) -> None:
         names = heading_leaders(title)
-        found = trailing_bracket(title)
-        if found is not None and found[0] > 0 and leaders(found[1]):
-            title = title[: found[0]].rstrip()
-        title = title.strip()
+        title = title.strip()  # verbatim, with the leaders it names
         self.sections = {}
+        self.section_lines = {}
         self.current = None
         for i, (_, known, _line, _position) in enumerate(self.chapters):
             if known == title:
@@ -365,7 +371,10 @@ class _Finder:
 
     def _section(self, level: int, line: Line) -> None:
         self.sections = {k: v for k, v in self.sections.items() if k < level}
+        self.section_lines = {k: v for k, v in self.section_lines.items() if k < level}
         self.sections[level] = line.text
+        self.section_lines[level] = (line.number, line.text, self.at)
+        self.all_sections.append((line.number, line.text, self.at))
         self.current = None
 
     def _chapter_for_item(self, has_chapters: bool, line: int) -> int | None:
@@ -382,6 +391,9 @@ class _Finder:
         draft = Draft(number, chapter, line, body, lines=[line], position=self.at)
         draft.chapter_leaders = self.chapter_leaders.get(chapter, [])
         draft.section = " ".join(self.sections[k] for k in sorted(self.sections))
+        for section in self.section_lines.values():
+            self.used_sections.add(section)
+            draft.lines.append(section[0])
         self.drafts.append(draft)
         self.counts["items"] += 1
         return draft
@@ -451,17 +463,19 @@ class _Finder:
         ):
             run.append(self.lines[end].text)
             end += 1
+        # the header is as long as makes the lines after it align best (莲都: 分类 序号 事项
+        # 责任单位 牵头单位, and 发展目标 after them is the first category, not a column)
+        sample = [
+            line.text
+            for line in self.lines[index + len(run) : index + len(run) + 40]
+            if line.cells is None and not _CHAPTER.match(line.text)
+        ]
         best: tuple[float, int, list[Column | None]] | None = None
         for size in range(len(run), 2, -1):
             columns = header_columns(run[:size], self.columns)
             if columns is None:
                 continue
-            sample = [
-                line.text
-                for line in self.lines[index + size : index + size + 40]
-                if line.cells is None
-            ]
-            cost = alignment(sample, columns)[1] / max(1, len(sample))
+            cost = alignment(run[size:] + sample, columns)[1] + 2.0 * (len(run) - size)
             if best is None or cost < best[0] - 1e-9:
                 best = (cost, size, columns)
         if best is None:
