@@ -57,6 +57,15 @@ def _double_quoted(text: str) -> str:
     return dumped.rstrip("\n").removesuffix("\n...")
 
 
+def _comment(text: str) -> str:
+    """Text that stays one line of a YAML comment: a character YAML would refuse or read as a
+    line break is written as its escape."""
+    return "".join(
+        char if char.isprintable() else f"\\u{ord(char):04x}" if ord(char) > 0xFF else f"\\x{ord(char):02x}"
+        for char in text
+    )
+
+
 def flow(values: tuple[str, ...] | list[str]) -> str:
     return "[" + ", ".join(scalar(v) for v in values) + "]"
 
@@ -66,7 +75,7 @@ def tasks_yaml(
 ) -> str:
     lines = [
         "# yaml-language-server: $schema=../schema/tasks.schema.json",
-        *(f"# {h}" for h in header),
+        *(f"# {_comment(h)}" for h in header),
     ]
     lines.append("plan:")
     lines.append(f"  title: {scalar(plan.title)}")
