@@ -30,7 +30,7 @@ _ISSUER = re.compile(
     r"[\u4e00-\u9fa5]{0,20}(?:人民政府办公室|人民政府办公厅|人民政府|政府办公室|办公室|办公厅|委员会|管委会|国务院)"
 )
 _ISSUER_BEFORE = re.compile(
-    r"^(.+?(?:人民政府办公室|人民政府办公厅|人民政府|办公室|办公厅|委员会|国务院))关于"
+    r"^(.*?(?:人民政府办公室|人民政府办公厅|人民政府|办公室|办公厅|委员会|国务院))关于"
 )
 _SPAM = re.compile(r"\s*[-_|｜–—]\s*[^-_|｜–—《》“”]{2,20}$")
 _TITLE_WORDS = re.compile(r"通知|方案|分解|任务|计划|要点|意见|清单|安排|分工|目标|工作")
@@ -107,12 +107,12 @@ def plan_of(
     doc_number = ""
     for text in [t for t in texts if len(t) <= 40]:
         if m := _DOC_NUMBER.search(text):
-            doc_number = _squeeze(m.group(0))
+            doc_number = re.sub(r"\s", "", m.group(0))
             break
     if not doc_number:
         for name in ("文号", "发文字号", "文件编号"):
             if (value := fields.get(name)) and (m := _DOC_NUMBER.search(value)):
-                doc_number = _squeeze(m.group(0))
+                doc_number = re.sub(r"\s", "", m.group(0))
                 break
     cited_years = [int(m.group(1)) for t in texts for m in _DOC_NUMBER.finditer(t)]
     issued = next((d for t in texts if _alone_date(t) and (d := day(t))), None)
@@ -126,7 +126,7 @@ def plan_of(
     title, notice_title, issuer, title_at = "", "", "", -1
     joined = _joined_titles(texts)
     for i, text in joined:
-        if not (text.endswith("知") and "关于" in text):
+        if "关于" not in text or not re.search(r"(?:通\s*知|意见|决定|方案|批复|函)$", text):
             continue
         notice_title = _squeeze(text)
         if m := _NOTICE.search(notice_title):

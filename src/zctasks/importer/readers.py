@@ -11,6 +11,7 @@ from __future__ import annotations
 import csv
 import io
 from pathlib import Path
+from typing import Any
 
 from zctasks.files.limits import checked_zip
 from zctasks.importer.text import ImportProblem, Line
@@ -98,13 +99,36 @@ def _docx_lines(path: Path, raw: bytes, max_unpacked: int) -> list[Line]:
                 Line(len(lines) + 1, "".join(t.text or "" for t in element.iter(qn("w:t"))))
             )
         elif element.tag == qn("w:tbl"):
-            for row in element.iter(qn("w:tr")):
-                cells = [
-                    "".join(t.text or "" for t in cell.iter(qn("w:t")))
-                    for cell in row.iter(qn("w:tc"))
-                ]
+            for cells in _docx_rows(element, qn):
                 lines.append(Line(len(lines) + 1, "\t".join(cells), cells))
     return lines
+
+
+def _docx_rows(table: Any, qn: Any) -> list[list[str]]:
+    """A Word table's rows on its grid: a cell spanning columns (gridSpan) fills each of them,
+    and a cell merged over rows (vMerge) is carried down into every row it covers."""
+    rows: list[list[str]] = []
+    above: dict[int, str] = {}
+    for row in table.iterchildren(qn("w:tr")):
+        cells: list[str] = []
+        for cell in row.iterchildren(qn("w:tc")):
+            text = "".join(t.text or "" for t in cell.iter(qn("w:t")))
+            span, merged = 1, False
+            properties = cell.find(qn("w:tcPr"))
+            if properties is not None:
+                grid = properties.find(qn("w:gridSpan"))
+                if grid is not None and str(grid.get(qn("w:val")) or "1").isdigit():
+                    span = max(1, min(64, int(grid.get(qn("w:val")))))
+                vmerge = properties.find(qn("w:vMerge"))
+                merged = vmerge is not None and vmerge.get(qn("w:val")) in (None, "continue")
+            column = len(cells)
+            if merged and not text:
+                text = above.get(column, "")
+            for offset in range(span):
+                above[column + offset] = text
+                cells.append(text)
+        rows.append(cells)
+    return rows
 
 
 def _xlsx_lines(path: Path, raw: bytes, max_unpacked: int) -> list[Line]:
@@ -113,7 +137,7 @@ def _xlsx_lines(path: Path, raw: bytes, max_unpacked: int) -> list[Line]:
     from openpyxl import load_workbook
 
     try:
-        workbook = load_workbook(io.BytesIO(raw), read_only=True, data_only=True)
+        workbook = load_workbook(io.BytesIO(raw), data_only=True)
     except Exception as exc:  # openpyxl raises several kinds for a damaged package
         raise ImportProblem(
             f"{path} 无法作为 .xlsx 打开：{exc or type(exc).__name__}",
@@ -122,8 +146,14 @@ def _xlsx_lines(path: Path, raw: bytes, max_unpacked: int) -> list[Line]:
     try:
         for sheet in workbook.worksheets:
             lines: list[Line] = []
-            for number, row in enumerate(sheet.iter_rows(values_only=True), 1):
-                cells = ["" if value is None else _cell_text(value) for value in row]
+            merged = _merged_values(sheet)
+            for number, row in enumerate(sheet.iter_rows(), 1):
+                cells = [
+                    _cell_text(value)
+                    if (value := merged.get((cell.row, cell.column), cell.value)) is not None
+                    else ""
+                    for cell in row
+                ]
                 while cells and not cells[-1].strip():
                     cells.pop()
                 if cells:
@@ -133,6 +163,18 @@ def _xlsx_lines(path: Path, raw: bytes, max_unpacked: int) -> list[Line]:
         return []
     finally:
         workbook.close()
+
+
+def _merged_values(sheet: Any) -> dict[tuple[int, int], object]:
+    """Every cell of a merged range holds the range's value (a 类别 cell over three rows is
+    the category of each), keyed by (row, column)."""
+    values: dict[tuple[int, int], object] = {}
+    for cells in sheet.merged_cells.ranges:
+        value = sheet.cell(cells.min_row, cells.min_col).value
+        for row in range(cells.min_row, cells.max_row + 1):
+            for column in range(cells.min_col, cells.max_col + 1):
+                values[(row, column)] = value
+    return values
 
 
 def _cell_text(value: object) -> str:
