@@ -279,7 +279,13 @@ def test_two_commands_make_a_new_years_ledger(zc, tmp_path):
     assert "淄川" not in departments and "区发改局" not in departments
     assert "  市科技局: {kind: 政府工作部门}  # 由 zctasks import 推断类别，请核对" in departments
     units = json.loads(zc("depts", "-f", "json", root=root).stdout)
-    assert sorted(u["name"] for u in units) == ["市住建局", "市发改局", "市工信局", "市科技局", "市财政局"]
+    assert sorted(u["name"] for u in units) == [
+        "市住建局",
+        "市发改局",
+        "市工信局",
+        "市科技局",
+        "市财政局",
+    ]
     tasks = json.loads(zc("list", "--dept", "市科技局", "-f", "json", root=root).stdout)
     assert [t["id"] for t in tasks] == [1, 2]
 

@@ -62,7 +62,9 @@ def _corpus(result: ImportResult) -> dict[int, list[str]]:
         for line in lines:
             claim(line, *texts)
     for chapter_id, lines in result.chapter_lines.items():
-        names = [name for task in result.tasks if task.chapter == chapter_id for name in task.leaders]
+        names = [
+            name for task in result.tasks if task.chapter == chapter_id for name in task.leaders
+        ]
         for line in lines:
             claim(line, chapters[chapter_id], *names)
     for line, text in result.unparsed:

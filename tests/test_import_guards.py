@@ -88,7 +88,9 @@ def test_an_import_that_check_would_reject_writes_nothing(zc, tmp_path):
     task would have one unit in two roles, which check rejects."""
     root = tmp_path / "ledger"
     source = tmp_path / "plan.txt"
-    source.write_text("某区2024年重点任务\n一、章\n1. 任务。内容。（区发改局牵头，区工信局配合）\n", "utf-8")
+    source.write_text(
+        "某区2024年重点任务\n一、章\n1. 任务。内容。（区发改局牵头，区工信局配合）\n", "utf-8"
+    )
     assert zc("import", str(source), "--into", str(root)).exit_code == 0
     departments = root / "data" / "departments.yaml"
     departments.write_text(
@@ -98,7 +100,9 @@ def test_an_import_that_check_would_reject_writes_nothing(zc, tmp_path):
         "utf-8",
     )
     tasks = (root / "data" / "tasks.yaml").read_bytes()
-    source.write_text("某区2024年重点任务\n一、章\n1. 任务。内容。（发改局牵头，区发改局配合）\n", "utf-8")
+    source.write_text(
+        "某区2024年重点任务\n一、章\n1. 任务。内容。（发改局牵头，区发改局配合）\n", "utf-8"
+    )
     result = zc("import", str(source), "--into", str(root))
     assert result.exit_code == 1
     assert "error[role-conflict]: 任务 1 中“区发改局”同时是牵头和配合单位" in result.stderr

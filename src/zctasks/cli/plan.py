@@ -59,14 +59,16 @@ def import_command(
     ] = False,
     year: Annotated[
         int | None,
-        typer.Option("--year", help="计划年度（文件中没有写明年份时必须指定）。", min=1900, max=2200),
+        typer.Option(
+            "--year", help="计划年度（文件中没有写明年份时必须指定）。", min=1900, max=2200
+        ),
     ] = None,
     columns: Annotated[
         str | None,
         typer.Option(
             "--columns",
             metavar="表头=含义,…",
-            help="指明表头或标签的含义，如 \"落实措施=measures,分管县领导=leaders\"；"
+            help='指明表头或标签的含义，如 "落实措施=measures,分管县领导=leaders"；'
             "含义：task text measures lead cooperate responsible leaders due person category number"
             "（也可写 任务 正文 措施 牵头 配合 负责 领导 时限 责任人 类别 序号）。",
         ),

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping
-from typing import Literal
+from typing import Literal, cast
 
 from zctasks.files.errors import UsageError
 from zctasks.plan.attribution import label_field
@@ -91,7 +91,9 @@ def column_of(header: str, overrides: Mapping[str, Column] | None = None) -> Col
     if _SCORE.fullmatch(name):
         return "score"
     field = label_field(name)
-    if field is not None and re.search(r"单位|部门|科室|处室|领导|时限|时间|节点|期限|措施|举措|责任人|负责人|联系人", name):
+    if field is not None and re.search(
+        r"单位|部门|科室|处室|领导|时限|时间|节点|期限|措施|举措|责任人|负责人|联系人", name
+    ):
         if field == "division":
             return "text"
         return field
@@ -112,20 +114,30 @@ def parse_columns(text: str) -> dict[str, Column]:
         if len(pieces) != 2 or not pieces[0] or not pieces[1]:
             raise UsageError(
                 f"--columns 中的“{part.strip()}”看不懂",
-                "写成 表头=含义，用逗号分开，如 --columns \"落实措施=measures,分管县领导=leaders\"",
+                '写成 表头=含义，用逗号分开，如 --columns "落实措施=measures,分管县领导=leaders"',
             )
         name, value = re.sub(r"\s", "", pieces[0]), pieces[1].strip()
-        column = value if value in COLUMNS else _CHINESE.get(value)
+        column = cast(Column, value) if value in COLUMNS else _CHINESE.get(value)
         if column is None:
             raise UsageError(
                 f"--columns 中“{name}”的含义“{value}”不是可用的含义",
-                "可用：" + "、".join(COLUMNS) + "（或 牵头、配合、负责、领导、时限、措施、任务、正文、类别、序号、责任人）",
+                "可用："
+                + "、".join(COLUMNS)
+                + "（或 牵头、配合、负责、领导、时限、措施、任务、正文、类别、序号、责任人）",
             )
-        found[name] = column  # type: ignore[assignment]
+        found[name] = column
     return found
 
 
 def label_overrides(columns: Mapping[str, Column]) -> dict[str, LabelField]:
     """The part of a --columns mapping that a labelled line of prose can use."""
-    fields: tuple[str, ...] = ("lead", "cooperate", "responsible", "leaders", "due", "person", "measures")
+    fields: tuple[str, ...] = (
+        "lead",
+        "cooperate",
+        "responsible",
+        "leaders",
+        "due",
+        "person",
+        "measures",
+    )
     return {name: column for name, column in columns.items() if column in fields}  # type: ignore[misc]

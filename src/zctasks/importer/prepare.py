@@ -94,15 +94,15 @@ def prepare(lines: list[Line]) -> tuple[list[Line], list[tuple[int, str]]]:
             texts = flattened(clean(line.text))
         for raw in texts:
             text = clean(raw)
-            cells = bar_cells(text)
-            if cells is not None:
-                values = [cell for cell in cells if cell]
+            bars = bar_cells(text)
+            if bars is not None:
+                values = [cell for cell in bars if cell]
                 if not values:
                     skipped.append((line.number, text))  # a line of the table's rules
                     continue
                 if len(values) == 1:
                     text = values[0]
-                elif _metadata_row(cells):
+                elif _metadata_row(bars):
                     skipped.append((line.number, text))
                     continue
                 else:
@@ -153,7 +153,9 @@ _FIELDS = {
 
 
 _FIELD_AT = re.compile(
-    "(" + "|".join(r"\s*".join(name) for name in sorted(_FIELDS, key=len, reverse=True)) + r")\s*[:：]?"
+    "("
+    + "|".join(r"\s*".join(name) for name in sorted(_FIELDS, key=len, reverse=True))
+    + r")\s*[:：]?"
 )
 
 

@@ -67,6 +67,7 @@ _LEADER_HEADING = re.compile(
     rf"^(?P<name>[\u4e00-\u9fa5](?:\s?[\u4e00-\u9fa5]){{1,2}}?)(?:{_POST})(?:同志)?(?:牵头|负责|分管|联系)"
 )
 
+_SAYS_RESPONSIBLE = re.compile(r"责任|负责|承办|实施|落实|主管")
 UNIT_CELLS = ("lead", "cooperate", "responsible", "leaders", "due", "person")
 
 
@@ -280,7 +281,7 @@ class _Finder:
         for label, line in self.unknown_labels.items():
             notes.append(
                 f"第{line}行的标签“{label}”含义不明，这些行列在未能归入的文字中"
-                f"（可用 --columns \"{label}=…\" 指明）"
+                f'（可用 --columns "{label}=…" 指明）'
             )
         for draft in self.drafts:
             draft.chapter = ids[draft.chapter]
@@ -449,9 +450,11 @@ class _Finder:
             columns = header_columns(cells, self.columns)
             if columns is not None:
                 self._start_table([line])
+                self._header_notes(cells, columns)
                 return self._cell_table(index + 1, columns, cells)
         if line.cells is None and (columns := spaced_header(line.text, self.columns)):
             self._start_table([line])
+            self._header_notes(line.text.split(), columns)
             return self._spaced_table(index + 1, columns, line.text.split())
         run: list[str] = []
         end = index
@@ -482,7 +485,23 @@ class _Finder:
             return None
         _, size, columns = best
         self._start_table(self.lines[index : index + size])
+        self._header_notes(run[:size], columns)
         return self._line_table(index + size, columns, run[:size])
+
+    def _header_notes(self, cells: list[str], columns: list[Column | None]) -> None:
+        """Say how header words that name no role, or nothing known, were read."""
+        for cell, column in zip(cells, columns, strict=False):
+            name = re.sub(r"\s", "", cell)
+            if not name or name in self.columns:
+                continue
+            if column is None:
+                note = f'表头“{name}”含义不明，其内容写入任务正文（可用 --columns "{name}=…" 指明）'
+            elif column == "responsible" and not _SAYS_RESPONSIBLE.search(name):
+                note = f'表头“{name}”没有说明是牵头还是配合，按负责单位读取（可用 --columns "{name}=lead" 等指明）'
+            else:
+                continue
+            if note not in self.notes:
+                self.notes.append(note)
 
     def _start_table(self, header: list[Line]) -> None:
         self.counts["tables"] += 1
@@ -506,6 +525,7 @@ class _Finder:
             again = header_columns(cells, self.columns)
             if again is not None:
                 columns, headers = again, cells
+                self._header_notes(cells, columns)
                 self.left_out.append((line.number, line.text, "表头"))
                 continue
             if len(values) == 1 and not values[0].strip().isdigit():
@@ -547,8 +567,8 @@ class _Finder:
         number = row.lines[0] if row.lines else 0
         if "category" in row.cells:
             category = "".join(row.cells["category"])
-            chapter = self.chapters[self.chapter_at][1] if self.chapters else None
-            if category != chapter:
+            title = self.chapters[self.chapter_at][1] if self.chapters else None
+            if category != title:
                 self._chapter(len(self.chapters) + 1, category, number)
         body = "".join(row.cells.get("task", []))
         numbers = [n for n in row.cells.get("number", []) if n.isdigit()]
@@ -595,15 +615,15 @@ class _Finder:
                 break
             end += 1
         segment: list[Line] = []
-        for line in [*self.lines[index:end], None]:
-            heading = line is not None and (m := _CHAPTER.match(line.text)) and _heading(m.group(2))
-            if line is not None and not heading:
-                segment.append(line)
+        for item in [*self.lines[index:end], None]:
+            heading = item is not None and (m := _CHAPTER.match(item.text)) and _heading(m.group(2))
+            if item is not None and not heading:
+                segment.append(item)
                 continue
             self._line_segment(segment, columns, headers)
             segment = []
-            if line is not None:
-                self._chapter_row(line.text, line.number)
+            if item is not None:
+                self._chapter_row(item.text, item.number)
         return end
 
     def _line_segment(

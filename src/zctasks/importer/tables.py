@@ -119,7 +119,9 @@ def kinds(text: str) -> frozenset[str]:
     return frozenset(found)
 
 
-_INSTITUTION_END = re.compile(r"(局|委|办|中心|公司|院|会|队|所|站|社|行|联|厅|处|室|政府|组|部|府|区|镇|乡|街道)$")
+_INSTITUTION_END = re.compile(
+    r"(局|委|办|中心|公司|院|会|队|所|站|社|行|联|厅|处|室|政府|组|部|府|区|镇|乡|街道)$"
+)
 
 
 def _person(text: str) -> bool:

@@ -106,11 +106,9 @@ def _is_target(text: str, m: re.Match[str]) -> bool:
         return False  # (不含6亩): a condition, not a target
     if re.match(r"(?:以上|以下)?(?:[（(][^）)]*[）)])?的", text[end : end + 12]):
         return False  # 6亩以下(不含6亩)的土地: the figure bounds what the task is about
-    if re.match(r"(?![和及与、])[\u4e00-\u9fa5]{1,4}\d", text[end : end + 5]) or re.match(
-        _NOT_A_TARGET, text[end : end + 2]
-    ):
-        return False  # 2个片区15个小区: a scope before the figure; 20条措施: a name
-    return True
+    # 2个片区15个小区: a scope before the figure; 20条措施: a name
+    scope = re.match(r"(?![和及与、])[\u4e00-\u9fa5]{1,4}\d", text[end : end + 5])
+    return scope is None and re.match(_NOT_A_TARGET, text[end : end + 2]) is None
 
 
 def _number(text: str) -> int | float:
@@ -240,7 +238,9 @@ def _borrow(name: str, first: str) -> str:
     return name
 
 
-def _respectively(clause: str, figures: list[str], left: int, done: dict[int, list[str]]) -> list[str]:
+def _respectively(
+    clause: str, figures: list[str], left: int, done: dict[int, list[str]]
+) -> list[str]:
     """Names of A和B数量分别达到X和Y: A数量, B数量."""
     subject = _ADVERBS.sub("", clause[: clause.find("分别")]).strip()
     parts = [p for p in re.split(r"[和、及与]", subject) if p]
@@ -248,9 +248,7 @@ def _respectively(clause: str, figures: list[str], left: int, done: dict[int, li
         names = [_bare_name(clause, f) for f in figures]
     else:
         head = _MEASURE.search(parts[-1])
-        names = [
-            p + head.group(0) if head and not _MEASURE.search(p) else p for p in parts
-        ]
+        names = [p + head.group(0) if head and not _MEASURE.search(p) else p for p in parts]
     done[left] = names
     return names
 

@@ -30,11 +30,15 @@ from zctasks.plan.models import LabelField, Role
 
 Field = LabelField
 
-_LABEL_TAIL = r"(?:单位|部门|科室|处室|领导|时限|时间|节点|期限|措施|举措|责任人|联系人|负责人|分工)"
+_LABEL_TAIL = (
+    r"(?:单位|部门|科室|处室|领导|时限|时间|节点|期限|措施|举措|责任人|联系人|负责人|分工)"
+)
 _LABEL_SHAPE = re.compile(rf"[\u4e00-\u9fa5]{{0,8}}{_LABEL_TAIL}")
 # A label: Chinese characters (spaces may justify them) and a colon, at the start of the text
 # or after a separator.
-_LABEL_AT = re.compile(r"(?:^|(?<=[;；,，。\s（(\[【〔]))([\u4e00-\u9fa5][\u4e00-\u9fa5 \u3000]{1,17}?)\s*[:：]")
+_LABEL_AT = re.compile(
+    r"(?:^|(?<=[;；,，。\s（(\[【〔]))([\u4e00-\u9fa5][\u4e00-\u9fa5 \u3000]{1,17}?)\s*[:：]"
+)
 _ROLE_WORDS = r"牵头负责|牵头|配合|负责|协同|参与|协办|协助|主办"
 _ROLE_OF_WORD: dict[str, Role] = {
     "牵头负责": "lead",
@@ -147,7 +151,8 @@ def names_roles(text: str, labels: Mapping[str, Field] | None = None) -> bool:
     if _ROLE_WORD.search(text):
         return True
     return any(
-        label_field(m.group(1), labels) in ("lead", "cooperate", "responsible", "leaders", "division")
+        label_field(m.group(1), labels)
+        in ("lead", "cooperate", "responsible", "leaders", "division")
         for m in _LABEL_AT.finditer(text)
     )
 
@@ -171,7 +176,15 @@ def standalone_attribution(text: str, labels: Mapping[str, Field] | None = None)
     found = trailing_bracket(text)
     inside = found[1] if found is not None and found[0] == 0 else text
     start = labelled_at_start(inside, labels)
-    if start is not None and start[1] in ("lead", "cooperate", "responsible", "leaders", "due", "person", "division"):
+    if start is not None and start[1] in (
+        "lead",
+        "cooperate",
+        "responsible",
+        "leaders",
+        "due",
+        "person",
+        "division",
+    ):
         return inside.strip().rstrip("。;；")
     if found is not None and found[0] == 0 and names_roles(found[1], labels):
         return found[1].strip()
@@ -292,9 +305,7 @@ def _pieces(text: str, separators: str) -> list[tuple[str, str]]:
 def unit_shaped(name: str) -> bool:
     """A name that looks like one unit (区统计局, 莲都经开区管委会, 各街道) rather than words."""
     bare = re.sub(r"[（(\[【〔［][^）)\]】〕］]*[）)\]】〕］]", "", name)
-    return 2 <= len(bare) <= 24 and (
-        _INSTITUTION.search(bare) is not None or is_placeholder(bare)
-    )
+    return 2 <= len(bare) <= 24 and (_INSTITUTION.search(bare) is not None or is_placeholder(bare))
 
 
 def _unglued(name: str) -> list[str]:
@@ -344,6 +355,7 @@ def split_names(segment: str) -> tuple[list[str], bool]:
         for word in spaced:
             names += _unglued(word)
     return names, more
+
 
 __all__ = [
     "RULE",

@@ -45,7 +45,7 @@ def _plain_is_safe(text: str) -> bool:
     if not isinstance(_resolve_plain(text), str):
         return False
     try:
-        return yaml.safe_load(text) == text
+        return bool(yaml.safe_load(text) == text)
     except yaml.YAMLError:
         return False
 
@@ -61,7 +61,11 @@ def _comment(text: str) -> str:
     """Text that stays one line of a YAML comment: a character YAML would refuse or read as a
     line break is written as its escape."""
     return "".join(
-        char if char.isprintable() else f"\\u{ord(char):04x}" if ord(char) > 0xFF else f"\\x{ord(char):02x}"
+        char
+        if char.isprintable()
+        else f"\\u{ord(char):04x}"
+        if ord(char) > 0xFF
+        else f"\\x{ord(char):02x}"
         for char in text
     )
 
