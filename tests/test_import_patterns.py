@@ -191,7 +191,7 @@ def test_a_bar_table_keeps_its_header_first_row_and_chapter(tmp_path):
     assert [t.id for t in result.tasks] == [1, 2, 3]
 
 
-def test_a_measures_column_and_a_task_cell_merged_over_its_rows(tmp_path):
+def test_a_measures_column_and_a_task_cell_merged_over_its_rows(zc, tmp_path):
     """淄川区's task 7 laid out as 主要任务 (merged over its measures) | 具体措施 | 牵头单位 |
     配合单位: one task whose measures are kept, shown by show and in the JSON."""
     shipped = loading.check(REPO).ledger.tasks[7]
@@ -217,6 +217,12 @@ def test_a_measures_column_and_a_task_cell_merged_over_its_rows(tmp_path):
     (task,) = result.tasks
     assert (task.title, task.measures) == (shipped.title, tuple(measures))
     assert (task.lead, task.cooperate) == (("区工信局",), ("区发改局",))
+    root = tmp_path / "ledger"
+    assert zc("import", str(path), "--into", str(root)).exit_code == 0
+    shown = zc("show", "1", root=root).stdout
+    assert "\n具体措施：\n1. " + measures[0] + "\n2. " + measures[1] + "\n" in shown
+    assert json.loads(zc("show", "1", "-f", "json", root=root).stdout)["measures"] == measures
+    assert "具体措施：\n\n1. " + measures[0] in zc("show", "1", "-f", "md", root=root).stdout
 
 
 # ---------------------------------------------------------------- levels and names

@@ -4,6 +4,7 @@ control and line-break characters — in block and flow positions alike."""
 
 from __future__ import annotations
 
+import json
 from datetime import date
 
 import pytest
@@ -11,6 +12,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from zctasks.files import yamlfile
+from zctasks.load import loading
 from zctasks.plan import schema
 from zctasks.plan.models import Period, Plan, Target, Task, Unit
 from zctasks.plan.schema import DepartmentsFile, TasksFile
@@ -122,3 +124,17 @@ def test_a_half_width_comma_in_a_chapter_title_passes_check(zc, tmp_path):
     assert zc("check", root=root).exit_code == 0
     chapters = zc("chapters", root=root).stdout
     assert "努力构建现代产业体系,促进经济又快又好发展" in chapters
+
+
+def test_a_plan_written_before_measures_and_sections_keeps_loading(zc, make_ledger):
+    """tasks.yaml gained measures, section, lead_rule and labels (all optional): a plan
+    written without them loads as before, and the JSON contract only grows."""
+    root = make_ledger()
+    checked = loading.check(root)
+    assert checked.errors == []
+    task = checked.ledger.tasks[1]
+    assert (task.measures, task.section) == ((), "")
+    assert (checked.ledger.plan.lead_rule, checked.ledger.plan.labels) == ("", {})
+    shown = json.loads(zc("show", "1", "-f", "json", root=root).stdout)
+    assert (shown["measures"], shown["section"]) == ([], "")
+    assert {"id", "chapter", "title", "text", "attribution", "lead", "targets"} <= set(shown)

@@ -137,6 +137,8 @@ def test_list_json_follows_the_contract(zc, make_ledger):
                     "change": False,
                 },
             ],
+            "measures": [],
+            "section": "",
         }
     ]
 
