@@ -49,6 +49,7 @@ def test_dry_run_shows_what_would_be_imported(zc, tmp_path):
         "泛指用语（不作为单位）：各有关单位、各区、县级市、各区、县级市政府",
         "未能归入 1 处（请对照原文补录）：",
         "  第5行：（一）这一段不属于任何任务。",
+        "略去（不属于任务）：文件头 1 行",
     ]
     assert not (tmp_path / "data").exists()
 
