@@ -224,3 +224,20 @@ def test_a_gbk_progress_file_gets_a_message(zc, tmp_path):
         2,
         f"错误：台账 {root} 中已有进展记录（data/progress/2023-07.yaml），导入新计划会使它们失效",
     )
+
+
+def test_what_cannot_be_placed_is_written_beside_the_ledger(zc, tmp_path):
+    root = tmp_path / "ledger"
+    source = tmp_path / "意见.txt"
+    source.write_text("某市2024年重大项目\n" + PROJECTS + "（一）这一段不属于任何任务。\n", "utf-8")
+    result = zc("import", str(source), "--into", str(root))
+    assert result.exit_code == 0, result.stderr
+    assert "未能归入的文字写入 data/import-unplaced.txt，请对照原文补录" in result.stdout
+    assert (root / "data" / "import-unplaced.txt").read_text("utf-8") == (
+        "# zctasks import：意见.txt 中未能归入台账的文字（第N行：原文），请对照原文补录或改正后重新导入\n"
+        "第5行：（一）这一段不属于任何任务。\n"
+    )
+    assert zc("check", root=root).exit_code == 0
+    source.write_text("某市2024年重大项目\n" + PROJECTS, "utf-8")
+    assert zc("import", str(source), "--into", str(root)).exit_code == 0
+    assert not (root / "data" / "import-unplaced.txt").exists()  # nothing left unplaced now
