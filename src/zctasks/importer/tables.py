@@ -190,40 +190,36 @@ def align(texts: list[str], columns: list[Column | None], one_row: bool = False)
 def alignment(
     texts: list[str], columns: list[Column | None], one_row: bool = False
 ) -> tuple[list[int], float]:
-    """The best alignment of lines to columns, and what it costs."""
+    """The best alignment of lines to columns, and what it costs (dynamic programming over
+    the lines, with back-pointers: linear in the number of lines)."""
     n = len(columns)
+    if not n:
+        return [LEFT] * len(texts), _LEFTOVER * len(texts)
     skip = [_SKIP.get(c or "", 1.0) for c in columns]
+    tail = [sum(skip[j + 1 :]) for j in range(n)]
+    head = [sum(skip[:j]) for j in range(n)]
     free_category = "category" not in columns
     inf = float("inf")
-    # best[state] = (cost, path)
-    best: dict[int, tuple[float, list[int]]] = {START: (0.0, [])}
+    best: dict[int, float] = {START: 0.0}
+    # back[i][state] = (the state before line i, what line i was assigned)
+    back: list[dict[int, tuple[int, int]]] = []
     for text in texts:
         found = kinds(text)
-        nxt: dict[int, tuple[float, list[int]]] = {}
-
-        def offer(
-            state: int,
-            cost: float,
-            path: list[int],
-            assign: int,
-            nxt: dict[int, tuple[float, list[int]]] = nxt,
-        ) -> None:
-            if cost < nxt.get(state, (inf, []))[0]:
-                nxt[state] = (cost, [*path, assign])
-
-        for state, (cost, path) in best.items():
-            offer(state, cost + _LEFTOVER, path, LEFT)
+        nxt: dict[int, float] = {}
+        came: dict[int, tuple[int, int]] = {}
+        for state, cost in best.items():
+            options: list[tuple[int, float, int]] = [(state, cost + _LEFTOVER, LEFT)]
             if free_category and "short" in found and not one_row:
-                tail = sum(skip[state + 1 :]) if state >= 0 else 0.0
-                offer(CATEGORY, cost + tail + _CATEGORY_LINE, path, CATEGORY)
+                closing = tail[state] if state >= 0 else 0.0
+                options.append((CATEGORY, cost + closing + _CATEGORY_LINE, CATEGORY))
             for j, column in enumerate(columns):
                 fit = _accepts(column, found)
                 if fit is None:
                     continue
                 if state < 0:
-                    step = sum(skip[:j])
+                    step = head[j]
                 elif j > state:
-                    step = sum(skip[state + 1 : j])
+                    step = head[j] - head[state + 1] if state + 1 <= j else 0.0
                 elif j == state:
                     if column in _NO_CONTINUE:
                         continue
@@ -231,17 +227,22 @@ def alignment(
                 else:
                     if one_row:
                         continue
-                    step = sum(skip[state + 1 :]) + sum(skip[:j])
-                offer(j, cost + fit + step, path, j)
+                    step = tail[state] + head[j]
+                options.append((j, cost + fit + step, j))
+            for target, total, assign in options:
+                if total < nxt.get(target, inf):
+                    nxt[target] = total
+                    came[target] = (state, assign)
         best = nxt
-    if not n:
-        return [LEFT] * len(texts), _LEFTOVER * len(texts)
-    totals = {
-        state: cost + (sum(skip[state + 1 :]) if state >= 0 else 0.0)
-        for state, (cost, _) in best.items()
-    }
-    final = min(totals, key=lambda state: totals[state])
-    return best[final][1], totals[final]
+        back.append(came)
+    totals = {state: cost + (tail[state] if state >= 0 else 0.0) for state, cost in best.items()}
+    state = min(totals, key=lambda s: totals[s])
+    path: list[int] = []
+    for came in reversed(back):
+        state, assign = came[state]
+        path.append(assign)
+    path.reverse()
+    return path, min(totals.values())
 
 
 def key(columns: list[Column | None], headers: list[str], j: int) -> str:
