@@ -440,3 +440,83 @@ def test_columns_say_what_a_header_or_label_means(zc, tmp_path):
     )
     assert bad.exit_code == 2
     assert bad.stderr.startswith("错误：--columns 中“协同责任单位”的含义“谁”不是可用的含义")
+
+
+def _grouped_rows() -> list[list[str]]:
+    """淄川区's first chapter as a table: 工作任务 (the chapter, merged over its rows) |
+    工作内容 | 牵头单位 | 完成时限."""
+    ledger = loading.check(REPO).ledger
+    return [
+        [
+            ledger.chapters[1].title,
+            f"{t.title}。{t.text}",
+            "、".join(t.lead or t.responsible),
+            "年底前",
+        ]
+        for t in ledger.tasks.values()
+        if t.chapter == 1
+    ]
+
+
+def test_a_merged_task_column_groups_the_rows_beside_it(tmp_path):
+    """A 工作任务 cell merged over the rows of its 工作内容: each row is a task, the merged
+    cell its section — in Word (carried down) and copied one cell a line (written once)."""
+    from docx import Document
+
+    rows = _grouped_rows()
+    header = ["工作任务", "工作内容", "牵头单位", "完成时限"]
+    document = Document()
+    document.add_paragraph("淄川区2023年科技创新重点工作")
+    table = document.add_table(rows=len(rows) + 1, cols=4)
+    for cell, text in zip(table.rows[0].cells, header, strict=True):
+        cell.text = text
+    table.cell(1, 0).merge(table.cell(len(rows), 0)).text = rows[0][0]
+    for i, row in enumerate(rows, 1):
+        for column, text in enumerate(row[1:], 1):
+            table.cell(i, column).text = text
+    word = tmp_path / "表.docx"
+    document.save(str(word))
+    web = tmp_path / "表.txt"
+    cells = [cell for i, row in enumerate(rows) for cell in (row if i == 0 else row[1:])]
+    web.write_text("\n|\n".join(["淄川区2023年科技创新重点工作", *header, *cells]) + "\n", "utf-8")
+    shipped = loading.check(REPO).ledger.tasks
+    for path in (word, web):
+        result = importer.parse(path)
+        assert [(t.title, t.section, t.lead or t.responsible) for t in result.tasks] == [
+            (
+                shipped[i].title,
+                "加快推进科技创新驱动发展",
+                shipped[i].lead or shipped[i].responsible,
+            )
+            for i in range(1, 7)
+        ], path.suffix
+
+
+def test_a_header_on_one_line_over_cells_one_a_line(tmp_path):
+    """A web copy that kept the header row's bars but put every other cell on its own line."""
+    header, *rows = tables.HUOSHAN
+    lines = [tables.HUOSHAN_TITLE, " | ".join(header) + " |"]
+    lines += [cell + " |" for row in rows for cell in row]
+    path = tmp_path / "清单.txt"
+    path.write_text("\n".join(lines) + "\n", "utf-8")
+    result = importer.parse(path)
+    assert [(t.id, t.leaders, t.responsible) for t in result.tasks] == [
+        (1, ("叶林",), ("招商工作部", "安商工作部")),
+        (2, ("马振明",), ("改革办",)),
+        (3, ("张云峰",), ("规划建设局",)),
+    ]
+
+
+def test_a_label_whose_value_is_on_the_next_line(tmp_path):
+    path = tmp_path / "任务.txt"
+    path.write_text(
+        "某区2024年重点任务\n一、章\n1.完成改造。内容。\n牵头单位：\n区发改局\n责任单位：\n"
+        "区财政局、区住建局\n2.建设项目。内容。\n责任单位：\n",
+        "utf-8",
+    )
+    result = importer.parse(path)
+    assert [roles(t) for t in result.tasks] == [
+        (("区发改局",), ("区财政局", "区住建局"), ()),
+        ((), (), ()),
+    ]
+    assert result.unparsed == [(9, "责任单位：")]

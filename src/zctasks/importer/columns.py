@@ -15,6 +15,7 @@ from zctasks.plan.models import LabelField
 Column = Literal[
     "number",
     "category",
+    "group",
     "task",
     "text",
     "measures",
@@ -29,6 +30,7 @@ Column = Literal[
 COLUMNS: tuple[Column, ...] = (
     "number",
     "category",
+    "group",
     "task",
     "text",
     "measures",
@@ -48,6 +50,8 @@ _CHINESE: dict[str, Column] = {
     "类别": "category",
     "分类": "category",
     "章节": "category",
+    "小节": "group",
+    "分组": "group",
     "任务": "task",
     "事项": "task",
     "正文": "text",

@@ -110,7 +110,7 @@ def plan_of(
             doc_number = re.sub(r"\s", "", m.group(0))
             break
     if not doc_number:
-        for name in ("文号", "发文字号", "文件编号"):
+        for name in ("文号", "发文字号", "文件编号", "发布文号"):
             if (value := fields.get(name)) and (m := _DOC_NUMBER.search(value)):
                 doc_number = re.sub(r"\s", "", m.group(0))
                 break

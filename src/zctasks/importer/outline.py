@@ -77,7 +77,9 @@ def outline(result: ImportResult, name: str) -> list[str]:
     for _line, _text, what in result.left_out:
         kinds[what] = kinds.get(what, 0) + 1
     if kinds:
-        lines.append("略去（不属于任务）：" + "，".join(f"{what} {n} 行" for what, n in kinds.items()))
+        lines.append(
+            "略去（不属于任务）：" + "，".join(f"{what} {n} 行" for what, n in kinds.items())
+        )
     if result.skipped:
         lines.append(
             f"略去网页文字 {len(result.skipped)} 行："

@@ -208,6 +208,8 @@ class _Finder:
         self.all_sections: list[tuple[int, str, int]] = []
         self.used_sections: set[tuple[int, str, int]] = set()
         self.unknown_labels: dict[str, int] = {}
+        self.group = ""  # the merged group cell of the table rows being read
+        self.pending_label: Line | None = None
 
     # ------------------------------------------------------------ the whole document
 
@@ -223,12 +225,15 @@ class _Finder:
             self.at = index
             if self.drafts and self._ends(line.text):
                 self.end = index
+                self._flush_label()
                 return
+            numbered = levels[index]
+            if numbered is not None:
+                self._flush_label()
             table = self._table_at(index)
             if table is not None:
                 index = table
                 continue
-            numbered = levels[index]
             index += 1
             if _ATTACHMENTS.match(line.text) and not self.drafts:
                 in_attachments = True  # 附件：1.… 2.… in the notice: names, not tasks
@@ -258,6 +263,13 @@ class _Finder:
                 self.current.lines.append(line.number)
                 continue
             self._text(line)
+        self._flush_label()
+
+    def _flush_label(self) -> None:
+        """A label left without the value that should have followed it: unplaced."""
+        if self.pending_label is not None:
+            line, self.pending_label = self.pending_label, None
+            self.unplaced.append((line.number, line.text, False, self.at))
 
     def result(self, skipped: list[tuple[int, str]]) -> Structure:
         """Chapters that hold tasks (numbered as the document numbers them, or through when
@@ -357,6 +369,7 @@ class _Finder:
         title = title.strip()  # verbatim, with the leaders it names
         self.sections = {}
         self.section_lines = {}
+        self.group = ""
         self.current = None
         for i, (_, known, _line, _position) in enumerate(self.chapters):
             if known == title:
@@ -411,6 +424,18 @@ class _Finder:
     def _text(self, line: Line) -> None:
         text = line.text
         current = self.current
+        if self.pending_label is not None and current is not None:
+            label, self.pending_label = self.pending_label, None
+            current.lines.append(label.number)
+            text = label.text + text  # 牵头单位： on one line, 区发改局 on the next
+        elif (
+            current is not None
+            and (only := labelled_at_start(text, self.labels))
+            and only[1] is not None
+            and not only[2].strip()
+        ):
+            self.pending_label = line
+            return
         if current is None:
             if not _END_MATTER.match(text) and not _DATE_LINE.match(text):
                 self.unplaced.append((line.number, text, False, self.at))
@@ -504,18 +529,24 @@ class _Finder:
                 self.notes.append(note)
 
     def _start_table(self, header: list[Line]) -> None:
+        self._flush_label()
+        self.group = ""
         self.counts["tables"] += 1
         self.table_starts.append(self.at)
         self.left_out += [(line.number, line.text, "表头") for line in header]
         self.current = None
 
     def _cell_table(self, index: int, columns: list[Column | None], headers: list[str]) -> int:
-        """A table whose rows come with their cells: Word, Excel, CSV, tab- or bar-separated."""
+        """A table whose rows come with their cells: Word, Excel, CSV, tab- or bar-separated.
+        A header on one line over cells that come one a line is read as a line table."""
+        start = index
         while index < len(self.lines):
             line = self.lines[index]
             cells = line.cells if line.cells is not None else text_cells(line.text)
             if cells is None:
-                if self._ends(line.text) or not _heading(line.text):
+                if index == start and line.cells is None:
+                    return self._line_table(index, columns, headers)
+                if self._ends(line.text) or not _heading(line.text) or line.text.isdigit():
                     break
                 self._chapter_row(line.text, line.number)  # a row spanning the table
                 index += 1
@@ -570,6 +601,8 @@ class _Finder:
             title = self.chapters[self.chapter_at][1] if self.chapters else None
             if category != title:
                 self._chapter(len(self.chapters) + 1, category, number)
+        if "group" in row.cells:
+            self.group = "".join(row.cells["group"])  # a merged cell: the rows below share it
         body = "".join(row.cells.get("task", []))
         numbers = [n for n in row.cells.get("number", []) if n.isdigit()]
         last = self.drafts[-1] if self.drafts else None
@@ -588,12 +621,16 @@ class _Finder:
         assert chapter is not None
         draft = self._new_draft(task_number, chapter, number, body)
         draft.lines = []
+        if self.group:
+            draft.section = self.group
         self._fill(draft, row, with_task=False)
         return draft
 
     def _fill(self, draft: Draft, row: Row, with_task: bool = True) -> None:
         draft.from_table = True
         for column, values in row.cells.items():
+            if column == "group":
+                continue
             if column == "task":
                 if with_task:
                     draft.body += "".join(values)

@@ -56,6 +56,9 @@ def header_columns(
     for i in range(len(columns) - 1):
         if columns[i] == columns[i + 1] == "task" and _bare(cells[i]) == _bare(cells[i + 1]):
             columns[i] = "category"
+    for i in range(len(columns) - 1):
+        if columns[i] == columns[i + 1] == "task":
+            columns[i] = "group"  # 工作任务 | 工作内容: the first groups the rows of the second
     seen_task = False
     for i, column in enumerate(columns):
         if column == "task":
@@ -143,6 +146,7 @@ def _units(text: str) -> bool:
 _ACCEPTS: dict[str | None, frozenset[str]] = {
     "number": frozenset({"serial"}),
     "category": frozenset({"short"}),
+    "group": frozenset({"text"}),
     "task": frozenset({"text"}),
     "score": frozenset({"number"}),
     "leaders": frozenset({"person"}),
@@ -152,7 +156,7 @@ _ACCEPTS: dict[str | None, frozenset[str]] = {
     "responsible": frozenset({"units"}),
     "due": frozenset({"due"}),
 }
-_SKIP = {"task": 20.0, "number": 1.5, "category": 0.1}
+_SKIP = {"task": 20.0, "number": 1.5, "category": 0.1, "group": 0.1}
 _CONTINUE = {
     "task": 0.6,
     "measures": 0.6,
@@ -163,7 +167,7 @@ _CONTINUE = {
     "person": 0.5,
     "due": 0.8,
 }
-_NO_CONTINUE = ("number", "score", "category")
+_NO_CONTINUE = ("number", "score", "category", "group")
 _CATEGORY_LINE = 0.6
 _LEFTOVER = 8.0
 START, CATEGORY, LEFT = -2, -1, -3
