@@ -437,7 +437,9 @@ class _Finder:
             self.pending_label = line
             return
         if current is None:
-            if not _END_MATTER.match(text) and not _DATE_LINE.match(text):
+            if _END_MATTER.match(text) or _DATE_LINE.match(text):
+                self.left_out.append((line.number, text, "日期或附注"))
+            else:
                 self.unplaced.append((line.number, text, False, self.at))
             return
         labelled = labelled_at_start(text, self.labels)
@@ -457,6 +459,7 @@ class _Finder:
             self.unplaced.append((line.number, text, False, self.at))
             return
         if _END_MATTER.match(text) or _DATE_LINE.match(text):
+            self.left_out.append((line.number, text, "日期或附注"))
             self.current = None
             return
         if current.attribution is not None or split_attribution(current.body, self.labels)[1]:

@@ -271,6 +271,8 @@ def line_rows(
             leftover.append(line)
             continue
         if assigned == CATEGORY:
+            if pending is not None:  # a category with no row under it
+                leftover.append(Line(pending[0], pending[1]))
             pending = (line.number, line.text)
             state = CATEGORY
             continue
