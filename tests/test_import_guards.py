@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import io
+import re
 import zipfile
+from pathlib import Path
 
 from conftest import REPO, SEED
 from zctasks import importer
@@ -241,3 +243,55 @@ def test_what_cannot_be_placed_is_written_beside_the_ledger(zc, tmp_path):
     source.write_text("某市2024年重大项目\n" + PROJECTS, "utf-8")
     assert zc("import", str(source), "--into", str(root)).exit_code == 0
     assert not (root / "data" / "import-unplaced.txt").exists()  # nothing left unplaced now
+
+
+def _sheet_with(tmp_path, dimension: str, merged: str, far_cell: str = "") -> Path:
+    """A workbook whose sheet declares ``dimension``, merges ``merged`` and holds a two-row
+    table (and optionally one more cell far away)."""
+    from openpyxl import Workbook
+
+    workbook = Workbook()
+    sheet = workbook.active
+    sheet.append(["序号", "重点工作", "牵头单位"])
+    sheet.append([1, "建设项目。新建项目2个。", "区发改局"])
+    plain = tmp_path / "plain.xlsx"
+    workbook.save(plain)
+    path = tmp_path / "表.xlsx"
+    with zipfile.ZipFile(plain) as source, zipfile.ZipFile(path, "w") as target:
+        for item in source.infolist():
+            data = source.read(item.filename)
+            if item.filename == "xl/worksheets/sheet1.xml":
+                data = re.sub(
+                    rb'<dimension ref="[^"]*"/>', f'<dimension ref="{dimension}"/>'.encode(), data
+                )
+                extra = (
+                    f'<row r="{far_cell[1:]}"><c r="{far_cell}" t="inlineStr"><is><t>x</t></is></c></row>'
+                    if far_cell
+                    else ""
+                )
+                data = data.replace(b"</sheetData>", extra.encode() + b"</sheetData>")
+                data = data.replace(
+                    b"</worksheet>",
+                    f'<mergeCells count="1"><mergeCell ref="{merged}"/></mergeCells></worksheet>'.encode(),
+                )
+            target.writestr(item, data)
+    return path
+
+
+def test_a_sheet_merged_far_beyond_its_table_is_read_quickly(tmp_path):
+    """A range merged over a million cells costs no more than the rows that hold something
+    (openpyxl's full load takes minutes over it: the sheet is streamed)."""
+    path = _sheet_with(tmp_path, "A1:ZZ2000", "D1:ZZ2000")
+    result = importer.parse(path, year=2024)
+    assert [(t.title, t.lead) for t in result.tasks] == [("建设项目", ("区发改局",))]
+
+
+def test_a_sheet_that_declares_billions_of_cells_is_refused(zc, tmp_path, monkeypatch):
+    monkeypatch.setattr("zctasks.importer.readers.MAX_SHEET_CELLS", 100_000)
+    path = _sheet_with(tmp_path, "A1:XFD1048576", "A5:XFD1048576", far_cell="A1048576")
+    result = zc("import", str(path), "--into", str(tmp_path / "ledger"), "--year", "2024")
+    assert (result.exit_code, result.stderr) == (
+        1,
+        f"错误：{path} 的工作表“Sheet”过大（超过 100000 个单元格），未读取\n"
+        "提示：计划表格通常只有几百行：请删去多余的行列（或整行整列的格式），或另存为 .csv\n",
+    )

@@ -132,12 +132,15 @@ def _docx_rows(table: Any, qn: Any) -> list[list[str]]:
 
 
 def _xlsx_lines(path: Path, raw: bytes, max_unpacked: int) -> list[Line]:
-    """The rows of the first sheet that holds anything (a 责任清单 is usually the only one)."""
+    """The rows of the first sheet that holds anything (a 责任清单 is usually the only one),
+    with every cell of a merged range holding the range's value (a 类别 cell over three rows
+    is the category of each). The sheet is streamed (read-only): a file that merges a range
+    over millions of cells costs no more than its rows."""
     checked_zip(path, raw, ".xlsx", max_unpacked)
     from openpyxl import load_workbook
 
     try:
-        workbook = load_workbook(io.BytesIO(raw), data_only=True)
+        workbook = load_workbook(io.BytesIO(raw), read_only=True, data_only=True)
     except Exception as exc:  # openpyxl raises several kinds for a damaged package
         raise ImportProblem(
             f"{path} 无法作为 .xlsx 打开：{exc or type(exc).__name__}",
@@ -145,15 +148,13 @@ def _xlsx_lines(path: Path, raw: bytes, max_unpacked: int) -> list[Line]:
         ) from None
     try:
         for sheet in workbook.worksheets:
+            rows = _sheet_rows(path, sheet)
+            if not rows:
+                continue
+            _fill_merged(rows, _merged_ranges(sheet))
             lines: list[Line] = []
-            merged = _merged_values(sheet)
-            for number, row in enumerate(sheet.iter_rows(), 1):
-                cells = [
-                    _cell_text(value)
-                    if (value := merged.get((cell.row, cell.column), cell.value)) is not None
-                    else ""
-                    for cell in row
-                ]
+            for number in sorted(rows):
+                cells = rows[number]
                 while cells and not cells[-1].strip():
                     cells.pop()
                 if cells:
@@ -165,16 +166,75 @@ def _xlsx_lines(path: Path, raw: bytes, max_unpacked: int) -> list[Line]:
         workbook.close()
 
 
-def _merged_values(sheet: Any) -> dict[tuple[int, int], object]:
-    """Every cell of a merged range holds the range's value (a 类别 cell over three rows is
-    the category of each), keyed by (row, column)."""
-    values: dict[tuple[int, int], object] = {}
-    for cells in sheet.merged_cells.ranges:
-        value = sheet.cell(cells.min_row, cells.min_col).value
-        for row in range(cells.min_row, cells.max_row + 1):
-            for column in range(cells.min_col, cells.max_col + 1):
-                values[(row, column)] = value
-    return values
+MAX_SHEET_CELLS = 50_000_000
+"""A sheet whose rows, as the file declares them, span more cells than this is refused (a
+second to read): a plan's table has a few thousand; a hostile file can declare billions."""
+MAX_MERGED_CELLS = 1_000_000
+"""At most this many cells are filled from merged ranges: the rest keep only their
+range's first cell."""
+
+
+def _sheet_rows(path: Path, sheet: Any) -> dict[int, list[str]]:
+    """The rows that hold anything, by row number, their cells as text."""
+    rows: dict[int, list[str]] = {}
+    seen = 0
+    for number, row in enumerate(sheet.iter_rows(values_only=True), 1):
+        seen += len(row)
+        if seen > MAX_SHEET_CELLS:
+            raise ImportProblem(
+                f"{path} 的工作表“{sheet.title}”过大（超过 {MAX_SHEET_CELLS} 个单元格），未读取",
+                "计划表格通常只有几百行：请删去多余的行列（或整行整列的格式），或另存为 .csv",
+            )
+        cells = ["" if value is None else _cell_text(value) for value in row]
+        if any(cell.strip() for cell in cells):
+            rows[number] = cells
+    return rows
+
+
+def _merged_ranges(sheet: Any) -> list[tuple[int, int, int, int]]:
+    """The sheet's merged ranges as (min column, min row, max column, max row). A read-only
+    sheet does not expose them, so its XML is read once more for its mergeCell elements."""
+    from xml.etree.ElementTree import iterparse
+
+    from openpyxl.utils.cell import range_boundaries
+
+    found: list[tuple[int, int, int, int]] = []
+    try:
+        with sheet._get_source() as source:  # openpyxl's read-only sheet: the part's XML
+            for _, element in iterparse(source):
+                if element.tag.endswith("}mergeCell") and (ref := element.get("ref")):
+                    bounds = range_boundaries(ref)
+                    if None not in bounds:
+                        found.append(bounds)  # type: ignore[arg-type]
+                element.clear()
+    except Exception:  # a damaged part: its values were read, its merges are not known
+        return found
+    return found
+
+
+def _fill_merged(rows: dict[int, list[str]], ranges: list[tuple[int, int, int, int]]) -> None:
+    """Every cell of a merged range, within the rows and columns that hold anything, takes
+    the value of the range's first cell."""
+    if not rows:
+        return
+    last_row = max(rows)
+    last_column = max(len(cells) for cells in rows.values())
+    filled = 0
+    for min_col, min_row, max_col, max_row in ranges:
+        first = rows.get(min_row, [])
+        value = first[min_col - 1] if min_col - 1 < len(first) else ""
+        if not value:
+            continue
+        for number in range(min_row, min(max_row, last_row) + 1):
+            cells = rows.setdefault(number, [])
+            for column in range(min_col, min(max_col, last_column) + 1):
+                filled += 1
+                if filled > MAX_MERGED_CELLS:
+                    return
+                while len(cells) < column:
+                    cells.append("")
+                if not cells[column - 1]:
+                    cells[column - 1] = value
 
 
 def _cell_text(value: object) -> str:
