@@ -205,7 +205,7 @@ def _merged_ranges(sheet: Any) -> list[tuple[int, int, int, int]]:
                 if element.tag.endswith("}mergeCell") and (ref := element.get("ref")):
                     bounds = range_boundaries(ref)
                     if None not in bounds:
-                        found.append(bounds)  # type: ignore[arg-type]
+                        found.append(bounds)
                 element.clear()
     except Exception:  # a damaged part: its values were read, its merges are not known
         return found
