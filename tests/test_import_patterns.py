@@ -331,6 +331,20 @@ def test_leaders_named_in_chapter_headings():
     assert [t.leaders for t in result.tasks] == [("王丹",), ("王丹",), ("曹惠明",)]
 
 
+def test_show_names_the_leaders(zc, tmp_path):
+    root = tmp_path / "ledger"
+    path = DOCUMENTS / "haiyan-2022-key-work-breakdown.txt"
+    assert zc("import", str(path), "--into", str(root)).exit_code == 0
+    shown = zc("show", "3", root=root).stdout.splitlines()
+    assert shown[:4] == [
+        "第3项  坚持县政府常务会议集体学法,加强重大行政决策事前论证和事后评估,发挥法律顾问作用,提高决策科学化民主化水平",
+        "章节：二、曹惠明常务副县长牵头重点工作",
+        "负责：县司法局",
+        "责任领导：曹惠明",
+    ]
+    assert "- 责任领导：曹惠明" in zc("show", "3", "-f", "md", root=root).stdout
+
+
 def test_a_leader_justified_with_a_space():
     from zctasks.importer.structure import heading_leaders
     from zctasks.plan.attribution import leaders

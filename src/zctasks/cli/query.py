@@ -185,6 +185,8 @@ def _show_text(ledger: Ledger, task: Any, task_state: Any, entries: list[Any], r
     if task.section:
         lines.append(f"小节：{task.section}")
     lines += [f"{role_name(r)}：{unit_list(task, r)}" for r in ROLES if getattr(task, r)]
+    if task.leaders:
+        lines.append(f"责任领导：{'、'.join(task.leaders)}")
     lines.append(f"原文分工：（{task.attribution}）" if task.attribution else "原文分工：（无）")
     lines = [visible(line) for line in lines]
     lines += ["", visible(task.text, newlines=True), ""]

@@ -162,6 +162,8 @@ def task_markdown(ledger: Ledger, task: Task) -> str:
     for role in ROLES:
         if getattr(task, role):
             lines.append(f"- {ROLE_NAMES[role]}：{visible(unit_list(task, role))}")
+    if task.leaders:
+        lines.append(f"- 责任领导：{visible('、'.join(task.leaders))}")
     if task.attribution:
         lines.append(f"- 原文分工：（{visible(task.attribution)}）")
     lines += ["", visible(task.text, newlines=True), ""]
