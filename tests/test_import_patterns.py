@@ -534,3 +534,47 @@ def test_a_label_whose_value_is_on_the_next_line(tmp_path):
         ((), (), ()),
     ]
     assert result.unparsed == [(9, "责任单位：")]
+
+
+# ---------------------------------------------------------------- found on the documents kept aside
+# These five were opened only after the importer was scored on them once (see issue 21's
+# note); what they showed is tested here.
+
+
+def test_a_merged_grouping_column_and_serial_numbers_the_header_does_not_name():
+    """池州市信访局: 工作任务 | 具体要求 | 责任科室 | 时限要求, one cell a line between lines of
+    bars; the 工作任务 cell is merged over its rows (written once), each row starts with a
+    serial number no header names; no title, year or issuer. It was 0 个表格."""
+    result = parse("chizhou-undated-disclosure-task-list.txt", year=2024)
+    assert [(t.id, t.section, t.responsible) for t in result.tasks][2:4] == [
+        (3, "做好主动公开基础工作", ("各科室",)),
+        (4, "做好主动公开基础工作", ("办公室",)),
+    ]
+    assert len(result.tasks) == 8 and result.unparsed == []
+    assert (
+        result.tasks[0].title
+        == "对行政规范性文件进行全面清理,并向社会公布现行有效行政规范性文件目录"
+    )
+    assert result.placeholders == ["各科室"]
+
+
+def test_a_progress_table_with_a_header_of_no_known_words():
+    """南陵县: 序号 | 目标与任务 | 牵头责任 单位 | 完成情况 | 督查 情况, a cell and a bar a line;
+    督查 情况 made the 已完成 cells chapters; units separated by a space."""
+    result = parse("nanling-2023-target-progress-table.txt")
+    assert [(t.id, t.lead) for t in result.tasks] == [
+        (71, ("县司法局", "县信访局")),
+        (76, ("县司法局",)),
+    ]
+    assert result.chapters == [(1, "重点工作任务")]
+    assert result.tasks[1].text.endswith(
+        "完成情况：按年初任务,籍山、许镇、工山司法所完成“枫桥式”司法所验收。均被授予“枫桥式”司法所；督查情况：已完成"
+    )
+
+
+def test_a_figure_per_person():
+    """六安市: 全员劳动生产率46000元/人以上."""
+    task = parse("luan-2021-key-work-breakdown.txt").tasks[2]
+    assert [(t.name, t.op, t.value, t.unit) for t in task.targets] == [
+        ("全员劳动生产率", ">=", 46000, "元/人")
+    ]

@@ -76,8 +76,9 @@ _NUMBER = re.compile(r"序号|编号|序|No\.?|NO\.?")
 _CATEGORY = re.compile(r".{0,4}(?:类别|分类|领域|板块|类型|方面|大类)")
 _SCORE = re.compile(r".{0,4}(?:分值|权重|分数|得分|赋分)")
 _NOTES = re.compile(
-    r"备注|说明|进展|进度|完成情况|推进情况|存在问题|下步.*|工作目标|目标值|目标要求|.*标准|预期.*"
+    r"备注|说明|进展|进度|.{0,6}情况|存在问题|下步.*|工作目标|目标值|.{0,4}要求|.*标准|预期.*"
 )
+_DUE = re.compile(r".{0,4}(?:时限|期限|时间节点|完成时间|进度安排).{0,2}")
 _TASK = re.compile(r".{0,8}(?:任务|工作|事项|项目|指标|实事|目标|内容|名称)")
 
 
@@ -94,6 +95,8 @@ def column_of(header: str, overrides: Mapping[str, Column] | None = None) -> Col
         return "category"
     if _SCORE.fullmatch(name):
         return "score"
+    if _DUE.fullmatch(name):
+        return "due"  # 时限要求, 完成期限
     field = label_field(name)
     if field is not None and re.search(
         r"单位|部门|科室|处室|领导|时限|时间|节点|期限|措施|举措|责任人|负责人|联系人", name

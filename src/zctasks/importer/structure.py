@@ -67,6 +67,8 @@ _LEADER_HEADING = re.compile(
     rf"^(?P<name>[\u4e00-\u9fa5](?:\s?[\u4e00-\u9fa5]){{1,2}}?)(?:{_POST})(?:同志)?(?:牵头|负责|分管|联系)"
 )
 
+_HEADER_LIKE = re.compile(r"[\u4e00-\u9fa5](?:\s*[\u4e00-\u9fa5]){1,7}")
+"""A header cell whose words name nothing known (督查情况): it may stand in a header run."""
 _SAYS_RESPONSIBLE = re.compile(r"责任|负责|承办|实施|落实|主管")
 UNIT_CELLS = ("lead", "cooperate", "responsible", "leaders", "due", "person")
 
@@ -490,7 +492,10 @@ class _Finder:
             end < len(self.lines)
             and self.lines[end].cells is None
             and len(run) < 12
-            and column_of(self.lines[end].text, self.columns) is not None
+            and (
+                column_of(self.lines[end].text, self.columns) is not None
+                or (run and _HEADER_LIKE.fullmatch(self.lines[end].text) is not None)
+            )
         ):
             run.append(self.lines[end].text)
             end += 1
@@ -501,20 +506,22 @@ class _Finder:
             for line in self.lines[index + len(run) : index + len(run) + 40]
             if line.cells is None and not _CHAPTER.match(line.text)
         ]
-        best: tuple[float, int, list[Column | None]] | None = None
+        best: tuple[float, int, list[Column | None], list[str]] | None = None
         for size in range(len(run), 2, -1):
-            columns = header_columns(run[:size], self.columns)
-            if columns is None:
+            found = header_columns(run[:size], self.columns)
+            if found is None:
                 continue
-            cost = alignment(run[size:] + sample, columns)[1] + 2.0 * (len(run) - size)
-            if best is None or cost < best[0] - 1e-9:
-                best = (cost, size, columns)
+            for columns, headers, changed in _readings(found, run[:size]):
+                cost = alignment(run[size:] + sample, columns)[1]
+                cost += 2.0 * (len(run) - size) + 0.5 * changed
+                if best is None or cost < best[0] - 1e-9:
+                    best = (cost, size, columns, headers)
         if best is None:
             return None
-        _, size, columns = best
+        _, size, columns, headers = best
         self._start_table(self.lines[index : index + size])
-        self._header_notes(run[:size], columns)
-        return self._line_table(index + size, columns, run[:size])
+        self._header_notes(run[:size], [c for c, h in zip(columns, headers, strict=True) if h])
+        return self._line_table(index + size, columns, headers)
 
     def _header_notes(self, cells: list[str], columns: list[Column | None]) -> None:
         """Say how header words that name no role, or nothing known, were read."""
@@ -678,6 +685,31 @@ class _Finder:
             texts = [t for values in row.cells.values() for t in values]
             self._row(row, " ".join(texts), columns)
         self.unplaced += [(line.number, line.text, False, self.at) for line in leftover]
+
+
+def _readings(
+    columns: list[Column | None], headers: list[str]
+) -> list[tuple[list[Column | None], list[str], int]]:
+    """The ways to read a header copied one cell a line, with how many changes each makes:
+    as written; with a serial-number column the header does not name (rows numbered 1, 2 …
+    under 工作任务 | 具体要求 | …); with its task column read as a merged grouping cell and the
+    text column after it as the task (the grouping cell written once for several rows)."""
+    readings = [(columns, headers, 0)]
+    if "task" in columns:
+        at = columns.index("task")
+        later = next(
+            (j for j in range(at + 1, len(columns)) if columns[j] in ("text", None)), None
+        )
+        if later is not None:
+            grouped = list(columns)
+            grouped[at], grouped[later] = "group", "task"
+            readings.append((grouped, headers, 1))
+    if "number" not in columns:
+        for reading, names, changed in list(readings):
+            for k in range(len(reading) + 1):
+                numbered: list[Column | None] = [*reading[:k], "number", *reading[k:]]
+                readings.append((numbered, [*names[:k], "", *names[k:]], changed + 1))
+    return readings
 
 
 __all__ = ["Draft", "Structure", "find_structure", "heading_leaders"]

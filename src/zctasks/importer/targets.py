@@ -12,7 +12,7 @@ UNITS = (
 )
 _TARGET = re.compile(
     r"(?<![\d.+\-A-Za-z])(?P<num>\d+(?:\.\d+)?)(?:\s*[—–\-~～至到]\s*(?P<max>\d+(?:\.\d+)?))?"
-    r"(?P<more>余)?\s*(?P<unit>" + UNITS + r")(?![A-Za-z0-9+])"
+    r"(?P<more>余)?\s*(?P<unit>(?:" + UNITS + r")(?:/(?:人次|万人|人|户|吨|亩|平方米|千瓦时|年|月|天|日|辆|台|次))?)(?![A-Za-z0-9+])"
 )
 
 _STRIVE = re.compile("力争|争取|争创")
