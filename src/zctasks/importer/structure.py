@@ -697,9 +697,7 @@ def _readings(
     readings = [(columns, headers, 0)]
     if "task" in columns:
         at = columns.index("task")
-        later = next(
-            (j for j in range(at + 1, len(columns)) if columns[j] in ("text", None)), None
-        )
+        later = next((j for j in range(at + 1, len(columns)) if columns[j] in ("text", None)), None)
         if later is not None:
             grouped = list(columns)
             grouped[at], grouped[later] = "group", "task"
