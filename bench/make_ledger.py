@@ -4,7 +4,11 @@ The bundled plan's 66 tasks are repeated for the city and nine districts (660 ta
 each district with its own units), the plan period is stretched over 2021-2025, and about
 100,000 weekly progress entries are written the way `zctasks progress add` writes them.
 
-    python bench/make_ledger.py DIR [--entries 100000] [--seed 2023]
+    python bench/make_ledger.py DIR [--entries 100000] [--seed 2023] [--year 2023] [--first-release]
+
+``--year`` keeps the whole log in one year (12 month files of about entries / 12 each);
+``--first-release`` writes entries as the first release did, without the moment recorded
+(``at``), so that the strict line reader and the schema meet the old form.
 """
 
 from __future__ import annotations
@@ -42,7 +46,14 @@ def renamed(name: str, place: str) -> str:
     return re.sub(r"^(区|市)", place, name) if name.startswith(("区", "市")) else f"{place}{name}"
 
 
-def build(folder: Path, entries: int, seed: int) -> dict[str, int]:
+def build(
+    folder: Path,
+    entries: int,
+    seed: int,
+    start: date = START,
+    end: date = END,
+    first_release: bool = False,
+) -> dict[str, int]:
     plan = loading.load_ledger(bundled_root())
     rng = random.Random(seed)
     units: dict[str, Unit] = {}
@@ -69,7 +80,7 @@ def build(folder: Path, entries: int, seed: int) -> dict[str, int]:
             roles["attribution"] = attribution
             targets = tuple(replace(t, id=f"{new_id}.{t.id.split('.')[1]}") for t in task.targets)
             tasks.append(replace(task, id=new_id, targets=targets, **roles))
-    city_plan = replace(plan.plan, title="全市重点工作任务（基准测试）", period=Period(START, END))
+    city_plan = replace(plan.plan, title="全市重点工作任务（基准测试）", period=Period(start, end))
     chapters = [(c.id, c.title) for c in plan.chapters.values()]
     (folder / "data" / "progress").mkdir(parents=True, exist_ok=True)
     (folder / "data" / "tasks.yaml").write_text(
@@ -83,12 +94,12 @@ def build(folder: Path, entries: int, seed: int) -> dict[str, int]:
         t.id: rng.uniform(0.6, 1.2) for t in reporting
     }  # fixed per task: cumulative figures only grow
     weeks = max(entries // len(reporting), 1)
-    step = (END - START).days // weeks
+    span = (end - start).days
     files: dict[Path, list[str]] = {}
     written = 0
     for week in range(weeks):
-        day = START + timedelta(days=week * step + 4)
-        share = (day - START).days / (END - START).days
+        day = min(start + timedelta(days=week * span // weeks + 4), end)
+        share = (day - start).days / span
         for task in reporting:
             if written >= entries:
                 break
@@ -107,7 +118,9 @@ def build(folder: Path, entries: int, seed: int) -> dict[str, int]:
                 note=f"【测试数据】第{week + 1}周进展",
                 values=values,
                 source="基准测试",
-                at=datetime.combine(day + timedelta(days=1), time(9, 30), tzinfo=CHINA),
+                at=None
+                if first_release
+                else datetime.combine(day + timedelta(days=1), time(9, 30), tzinfo=CHINA),
             )
             files.setdefault(month_file(day), []).append(entry_line(entry))
             written += 1
@@ -121,8 +134,11 @@ def main() -> None:
     parser.add_argument("folder", type=Path)
     parser.add_argument("--entries", type=int, default=100_000)
     parser.add_argument("--seed", type=int, default=2023)
+    parser.add_argument("--year", type=int, help="one plan year instead of 2021-2025")
+    parser.add_argument("--first-release", action="store_true", help="entries without `at`")
     args = parser.parse_args()
-    print(build(args.folder, args.entries, args.seed))
+    start, end = (date(args.year, 1, 1), date(args.year, 12, 31)) if args.year else (START, END)
+    print(build(args.folder, args.entries, args.seed, start, end, args.first_release))
 
 
 if __name__ == "__main__":

@@ -24,10 +24,12 @@ STAGES = [
     "log",
     "load",
     "judge",
+    "scoring",
     "documents",
     "intake",
     "importer",
     "scaffold",
+    "site",
     "cli",
 ]
 

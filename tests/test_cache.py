@@ -42,7 +42,19 @@ def _answers(zc, root: Path, monkeypatch) -> list[tuple[int, str]]:
 
 OPERATIONS = st.lists(
     st.tuples(
-        st.sampled_from(["append", "edit-same-size", "fix", "void", "break", "branch", "remove"]),
+        st.sampled_from(
+            [
+                "append",
+                "append-odd",
+                "edit-then-append",
+                "edit-same-size",
+                "fix",
+                "void",
+                "break",
+                "branch",
+                "remove",
+            ]
+        ),
         st.integers(min_value=7, max_value=8),
         st.integers(min_value=1, max_value=28),
         st.integers(min_value=0, max_value=9),
@@ -72,6 +84,25 @@ def test_cached_and_uncached_runs_agree_after_any_edits(
         text = path.read_text("utf-8") if path.exists() else "# 进展记录\n"
         lines = [line for line in text.splitlines(keepends=True) if line.startswith("- ")]
         if name == "append":
+            lines.append(LINE.format(m=month, d=day, n=counter, v=digit + 1))
+            _write(root, month, lines)
+        elif name == "append-odd":  # lines the tool would not write, appended
+            line = LINE.format(m=month, d=day, n=counter, v=digit + 1)
+            odd = [
+                line.replace('"task": 1,', '"task": 1, "task": 1,'),  # a key given twice
+                line.replace('"task": 1,', '"task" : 1,'),  # white space before a colon
+                line.replace('"note"', '"source": "", "note"'),  # a default written out
+                line.replace('次"}', '次\\"引号\\""}'),  # an escaped quote
+                line.replace('次"}', '次\\u0022: x"}'),  # a quote escaped as \u0022
+                line.replace('"task": 1,', '"task": 9,'),  # no such task
+                line.replace(f'"date": "2023-{month:02d}', '"date": "2023-12'),  # wrong month
+                line.replace('"1.1": ', '"1.1": 1, "1.1": '),  # a figure given twice
+                line.rstrip("\n") + "\r\n",  # a carriage return
+                "# 注释\n" + line,  # a comment between entries
+            ][digit]
+            _write(root, month, [*lines, odd])
+        elif name == "edit-then-append" and lines:  # same size, then a line more
+            lines[0] = lines[0].replace('"第', '"弟', 1)
             lines.append(LINE.format(m=month, d=day, n=counter, v=digit + 1))
             _write(root, month, lines)
         elif name == "edit-same-size" and lines:
@@ -236,3 +267,160 @@ def test_progress_is_checked_against_the_plan_that_was_read(zc, make_ledger, tmp
     assert result.exit_code == 1
     assert "error[unknown-task]: 没有第 1 项任务" in result.stderr
     assert "error[unknown-task]" in zc("check", root=root).stdout
+
+
+def test_an_appended_month_is_read_from_its_new_lines_only(zc, make_ledger, tmp_path, monkeypatch):
+    """After lines are appended to a month file, only the new lines are read: the rest of
+    the index comes from the cache, and the answer is the one a fresh read gives."""
+    from zctasks.log import store
+
+    monkeypatch.setenv("ZCTASKS_CACHE_DIR", str(tmp_path / "cache"))
+    root = make_ledger()
+    (root / PROGRESS).mkdir(parents=True)
+    _write(root, 7, [LINE.format(m=7, d=3, n=n, v=n) for n in range(1, 40)])
+    assert zc("status", "--as-of", "2023-07-31", root=root).exit_code == 0
+    whole_files: list[str] = []
+    real = store.index_file
+    monkeypatch.setattr(
+        store,
+        "index_file",
+        lambda relative, *a, **k: whole_files.append(str(relative)) or real(relative, *a, **k),
+    )
+    path = root / PROGRESS / "2023-07.yaml"
+    with open(path, "a", encoding="utf-8") as handle:
+        handle.write(LINE.format(m=7, d=4, n=40, v=40))
+        handle.write(LINE.format(m=7, d=5, n=41, v=41).replace('"task": 1,', '"task": 9,'))
+    grown = zc("check", "-f", "json", root=root)
+    assert whole_files == []
+    assert "第 9 项任务" in grown.stdout
+    monkeypatch.setenv("ZCTASKS_NO_CACHE", "1")
+    assert zc("check", "-f", "json", root=root).stdout == grown.stdout
+    assert whole_files == ["data/progress/2023-07.yaml"]
+
+
+def test_a_task_number_no_plan_has_gets_a_message(zc, make_ledger):
+    """A task number beyond any index (99999999999) is named, not a traceback."""
+    root = make_ledger()
+    (root / PROGRESS).mkdir(parents=True)
+    _write(root, 7, [LINE.format(m=7, d=3, n=1, v=4).replace('"task": 1,', '"task": 99999999999,')])
+    for command in (("status",), ("check",)):
+        result = zc(*command, root=root)
+        assert result.exit_code == 1
+        assert "Traceback" not in result.stdout + result.stderr
+        assert "error[unknown-task]: 没有第 99999999999 项任务" in result.stdout + result.stderr
+
+
+KEYS = st.sampled_from(
+    [
+        "id",
+        "task",
+        "date",
+        "by",
+        "status",
+        "note",
+        "values",
+        "source",
+        "at",
+        "fixes",
+        "voids",
+        "reason",
+        "x",
+    ]
+)
+TEXT = st.text(
+    alphabet=st.sampled_from(["a", "进", '"', "\\", ":", " ", "\u0022", "}", "{"]), max_size=6
+)
+VALUE = st.one_of(
+    TEXT,
+    st.integers(min_value=-(2**70), max_value=2**70),
+    st.floats(allow_nan=False, allow_infinity=False),
+    st.sampled_from(
+        ["2023-07-03", "2023-02-30", "推进中", "已完成", "2023-07-03T09:30:00+08:00", None]
+    ),
+    st.dictionaries(
+        st.sampled_from(["1.1", "1.2"]), st.one_of(st.integers(), st.floats()), max_size=2
+    ),
+)
+
+
+@settings(max_examples=400, deadline=None)
+@given(
+    st.lists(
+        st.tuples(
+            st.one_of(*[st.text(alphabet="进展ab 1:", min_size=1, max_size=5)] * 3, TEXT),
+            st.one_of(*[st.just([])] * 3, st.lists(st.tuples(KEYS, VALUE), max_size=2)),
+        ),
+        min_size=1,
+        max_size=3,
+    ),
+    st.sampled_from([": ", ": ", ":", " : "]),
+)
+def test_lines_read_by_json_alone_are_read_as_the_schema_reads_them(lines_spec, colon):
+    """Whole files read at the speed of JSON (``read_block``): whatever is accepted has no
+    key given twice and reads exactly as the strict schema reads it — also with keys given
+    twice, spaces before colons, escaped quotes, odd values and defaults written out."""
+    import json
+
+    from zctasks.log.lines import read_block
+    from zctasks.log.progress import LinesDoc
+    from zctasks.plan import schema
+    from zctasks.plan.models import Entry
+
+    lines = []
+    for n, (note, extra) in enumerate(lines_spec):
+        base = [("id", f"e{n}"), ("task", 1), ("date", "2023-07-03"), ("by", "区科技局")]
+        pairs = [*base, ("status", "推进中"), ("note", note), *extra]
+        body = ", ".join(
+            json.dumps(k, ensure_ascii=False) + colon + json.dumps(v, ensure_ascii=False)
+            for k, v in pairs
+        )
+        lines.append("- {" + body + "}")
+    raw = ("# 进展记录\n" + "\n".join(lines) + "\n").encode()
+    block = read_block(raw)
+    if block is None:
+        return
+    for line in lines:  # nothing accepted gives a key twice
+        record = json.loads(line[2:], object_pairs_hook=list)
+        assert len(record) == len(dict(record))
+    doc = LinesDoc("x.yaml", [(n, line) for n, line in enumerate(lines, 2)])
+    payload = "[" + ",".join(line[2:] for line in lines) + "]"
+    checked, _ = schema.validate(doc, list[Entry], payload)
+    assert checked is not None
+    assert [line.entry() for line in block.entries] == checked
+    assert block.first == 2
+
+
+def test_the_json_reader_accepts_what_the_tool_writes():
+    """The fast reader is not idle: the tool's own lines are read by it."""
+    from zctasks.log.lines import read_block
+
+    raw = ("# 进展记录\n" + "".join(LINE.format(m=7, d=3, n=n, v=n) for n in range(3))).encode()
+    block = read_block(raw)
+    assert block is not None and [e.id for e in block.entries] == [
+        "2023-07-03-1-000000",
+        "2023-07-03-1-000001",
+        "2023-07-03-1-000002",
+    ]
+    assert block.offsets == [
+        len("# 进展记录\n".encode()) + k * len(LINE.format(m=7, d=3, n=0, v=0).encode())
+        for k in range(3)
+    ]
+
+
+@pytest.mark.parametrize(
+    "tail",
+    [
+        ', "task": 2}',  # a key given twice
+        ', "note": "\\u003a", "task": 2}',  # …hidden behind an escaped colon
+        ', "task" : 2}',  # …behind a space before its colon
+        ', "values": {"1.1": 1, "1.1": 2}}',  # a figure given twice
+        ', "source": ""}',  # a default written out
+        ', "at": "2023-07-03T09:30:00.1234567+08:00"}',  # more decimals than the schema keeps
+    ],
+)
+def test_the_json_reader_leaves_lines_it_cannot_vouch_for_to_the_schema(tail):
+    from zctasks.log.lines import read_block
+
+    line = '- {"id": "a", "task": 1, "date": "2023-07-03", "by": "区科技局", "status": "推进中", "note": ":x"}'
+    assert read_block(("# 进展记录\n" + line + "\n").encode()) is not None
+    assert read_block(("# 进展记录\n" + line[:-1] + tail + "\n").encode()) is None

@@ -300,7 +300,7 @@ def test_importing_the_same_sheet_twice_skips_what_is_recorded(zc, make_ledger, 
     assert len(log(zc, root)) == 2
 
 
-def test_a_rerun_after_a_failed_commit_does_not_record_twice(zc, git_ledger, monkeypatch):
+def test_a_rerun_after_a_failed_commit_records_nothing_twice_and_commits(zc, git_ledger):
     (git_ledger / ".git" / "MERGE_HEAD").write_text(git(git_ledger, "rev-parse", "HEAD"))
     args = ("7", "--by", "区工信局", "--date", "2023-07-14", "-v", "7.1=12.3", "--note", "技改")
     first = add(zc, git_ledger, *args, "--commit")
@@ -310,12 +310,13 @@ def test_a_rerun_after_a_failed_commit_does_not_record_twice(zc, git_ledger, mon
     assert first.stderr == (
         f"错误：记录已保存（{entry['id']}），但没有提交：仓库正在合并，没有提交\n"
         "提示：完成合并（或放弃）后用 git commit 提交；不要重新录入；"
-        "之后用 git add data/progress/2023-07.yaml && git commit 提交\n"
+        "再运行同一条命令（带 --commit）即可提交，"
+        "或用 git add data/progress/2023-07.yaml && git commit 提交\n"
     )
     (git_ledger / ".git" / "MERGE_HEAD").unlink()
     again = add(zc, git_ledger, *args, "--commit")
-    assert again.exit_code == 1
-    assert again.stderr.startswith(f"错误：相同的进展已经记录过（编号 {entry['id']}）")
+    assert again.exit_code == 0
+    assert again.stdout.startswith(f"相同的进展已经记录过（编号 {entry['id']}），尚未提交；已提交 ")
     assert len(log(zc, git_ledger)) == 1
 
 

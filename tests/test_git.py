@@ -131,12 +131,22 @@ def test_a_clone_gets_working_hooks_with_no_machine_paths(zc, git_ledger, tmp_pa
     )
     result = zc("hooks", "install", root=clone)
     assert result.exit_code == 0, result.stderr
-    assert result.stdout == "已安装钩子 pre-commit\n已安装钩子 pre-merge-commit\n"
+    assert result.stdout == "".join(
+        f"已安装钩子 {name}\n"
+        for name in (
+            "pre-commit",
+            "pre-merge-commit",
+            "pre-applypatch",
+            "post-merge",
+            "post-rewrite",
+            "pre-push",
+        )
+    )
     assert zc("hooks", "install", root=clone).stdout == "钩子和合并规则都已就绪，没有改动。\n"
-    for name in ("pre-commit", "pre-merge-commit"):
+    for name in ("pre-commit", "pre-merge-commit", "post-merge", "post-rewrite", "pre-push"):
         script = (clone / ".git" / "hooks" / name).read_text("utf-8")
         assert str(Path(sys.executable).parent) not in script
-        assert f"exec zctasks hooks run {name}" in script
+        assert f'exec zctasks hooks run {name} "$@"' in script
     assert zc("check", root=clone).stderr == ""
 
 
@@ -158,10 +168,16 @@ def test_install_writes_the_union_rule_where_it_is_missing(zc, git_ledger):
     (git_ledger / ".gitattributes").write_text("*.txt text\n", "utf-8")
     result = zc("hooks", "install", root=git_ledger)
     assert result.stdout == (
-        "已在 .gitattributes 中写入 data/progress/*.yaml merge=union、data/urges/*.yaml merge=union\n"
+        "已在 .gitattributes 中写入 data/progress/*.yaml merge=union、data/urges/*.yaml merge=union、"
+        "data/scores/*.yaml merge=union、data/briefings/*.yaml merge=union、"
+        "data/progress/*.yaml text eol=lf、data/urges/*.yaml text eol=lf、"
+        "data/scores/*.yaml text eol=lf、data/briefings/*.yaml text eol=lf\n"
     )
     assert (git_ledger / ".gitattributes").read_text("utf-8") == (
         "*.txt text\ndata/progress/*.yaml merge=union\ndata/urges/*.yaml merge=union\n"
+        "data/scores/*.yaml merge=union\ndata/briefings/*.yaml merge=union\n"
+        "data/progress/*.yaml text eol=lf\ndata/urges/*.yaml text eol=lf\n"
+        "data/scores/*.yaml text eol=lf\ndata/briefings/*.yaml text eol=lf\n"
     )
 
 
@@ -176,7 +192,7 @@ def test_the_hook_refuses_editing_or_deleting_recorded_progress(zc, git_ledger):
         "zctasks（pre-commit）：提交被拒绝。\n- data/progress/2023-07.yaml：这次提交会修改或删除已记录的进展："
         in result.stderr
     )
-    assert "改正用 zctasks progress fix，撤销用 zctasks progress void" in result.stderr
+    assert "改正进展用 zctasks progress fix，撤销用 zctasks progress void" in result.stderr
     git(git_ledger, "reset", "-q")
     git(git_ledger, "checkout", "--", JULY)
     path.write_text(path.read_text("utf-8").splitlines()[0] + "\n", "utf-8")
@@ -229,7 +245,7 @@ def test_a_merge_without_the_union_rule_is_explained(zc, git_ledger):
         "再在 .gitattributes 中写入 data/progress/*.yaml merge=union（zctasks hooks install 会写入），"
         "以后的合并就不会冲突\n"
     )
-    assert "进展文件没有设置按行合并" in checked.stderr
+    assert f"{JULY}:1:1: error[merge-rule]: git 合并这个文件时不按行合并" in checked.stdout
     git(git_ledger, "add", JULY)
     refused = run_git(git_ledger, "commit", "-q", "--no-edit")
     assert refused.returncode == 1

@@ -23,10 +23,21 @@ def test_init_makes_a_checked_git_ledger(zc, tmp_path):
         "schema/tasks.schema.json",
     ):
         assert (root / relative).read_bytes() == (REPO / relative).read_bytes()
-    assert (root / ".gitattributes").read_text("utf-8").splitlines()[-2:] == [
+    assert [
+        line
+        for line in (root / ".gitattributes").read_text("utf-8").splitlines()
+        if line[:1] != "#"
+    ] == [
         "data/progress/*.yaml merge=union",
         "data/urges/*.yaml merge=union",
+        "data/scores/*.yaml merge=union",
+        "data/briefings/*.yaml merge=union",
+        "data/progress/*.yaml text eol=lf",
+        "data/urges/*.yaml text eol=lf",
+        "data/scores/*.yaml text eol=lf",
+        "data/briefings/*.yaml text eol=lf",
     ]
+    assert not (root / "data" / "scoring.yaml").exists()  # the demo's rules fit only 2023
     assert (root / "data" / "progress").is_dir()
     assert not list((root / "data" / "progress").glob("*.yaml"))
     hook = root / ".git" / "hooks" / "pre-commit"

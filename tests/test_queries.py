@@ -122,6 +122,7 @@ def test_list_json_follows_the_contract(zc, make_ledger):
                     "quote": "力争新增市级以上创新平台10家以上",
                     "base": None,
                     "change": False,
+                    "milestones": [],
                 },
                 {
                     "id": "1.2",
@@ -135,10 +136,12 @@ def test_list_json_follows_the_contract(zc, make_ledger):
                     "quote": "",
                     "base": None,
                     "change": False,
+                    "milestones": [],
                 },
             ],
             "measures": [],
             "section": "",
+            "milestones": [],
         }
     ]
 

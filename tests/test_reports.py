@@ -25,12 +25,22 @@ CONFIG = """\
 reports: {publication: 测试工作简报, issuer: 区发改局, supervisor: 区政府督查室, urge_code: 测督催}
 reporting: {first_due: 2023-07-03}
 """
+SIGNED = ["--date", "2023-07-31"]
 REPORTS = {
-    "briefing": ["briefing", "--since", "2023-07-17", "--until", "2023-07-31", "--issue", "3"],
-    "ledger": ["ledger", "--as-of", "2023-07-31"],
-    "dept": ["dept", "区科技局", "--as-of", "2023-07-31"],
-    "urge": ["urge", "--as-of", "2023-07-31"],
-    "register": ["register", "--as-of", "2023-07-31"],
+    "briefing": [
+        "briefing",
+        "--since",
+        "2023-07-17",
+        "--until",
+        "2023-07-31",
+        "--issue",
+        "3",
+        *SIGNED,
+    ],
+    "ledger": ["ledger", "--as-of", "2023-07-31", *SIGNED],
+    "dept": ["dept", "区科技局", "--as-of", "2023-07-31", *SIGNED],
+    "urge": ["urge", "--as-of", "2023-07-31", *SIGNED],
+    "register": ["register", "--as-of", "2023-07-31", *SIGNED],
 }
 FORMATS = ("md", "docx", "xlsx", "html", "csv")
 
@@ -58,6 +68,8 @@ def test_every_kind_renders_in_every_format(zc, demo, tmp_path, kind, fmt):
     result = zc("report", *REPORTS[kind], "--format", fmt, "-o", str(out), root=demo)
     assert result.exit_code == 0, result.stderr
     notice = "预览：催办单尚未编号、登记；确认后加 --record 签发\n" if kind == "urge" else ""
+    if kind == "briefing":
+        notice = "预览：简报尚未登记；确认后加 --record 登记为第3期\n"
     assert result.stderr == f"已生成 {out}\n{notice}"
     assert out.stat().st_size > 0
 
@@ -71,12 +83,15 @@ def test_the_bundled_ledger_renders_with_everything_unreported(zc, tmp_path, kin
         result = zc("report", *args, "--format", fmt, "-o", str(tmp_path / f"out.{fmt}"))
         assert result.exit_code == 0, (fmt, result.stderr)
     text = (tmp_path / "out.md").read_text("utf-8")
-    if kind == "briefing":
-        assert "未报送66项，占100.0%" in text
+    if kind == "briefing":  # tasks 65 and 66 have nobody to report them
+        assert "未报送64项，占97.0%；责任单位未明确2项，占3.0%" in text
         assert "本期没有单位报送进展。" in text and "0个单位" not in text
 
 
 def test_the_briefing_speaks_chinese_and_follows_the_facts(zc, demo):
+    earlier = ["--since", "2023-07-10", "--until", "2023-07-16", "--issue", "2"]
+    recorded = zc("report", "briefing", *earlier, "--date", "2023-07-17", "--record", root=demo)
+    assert recorded.stderr == "已登记简报第2期，登记在 data/briefings/\n"
     text = zc("report", *REPORTS["briefing"], root=demo).stdout
     main = text.split("***")[0]
     assert not re.search(r"\d{4}-\d{2}-\d{2}", text)  # no ISO dates anywhere
@@ -89,23 +104,28 @@ def test_the_briefing_speaks_chinese_and_follows_the_facts(zc, demo):
         in main
     )
     assert (
-        "与上期（截至7月16日）相比，新增滞后1项（第1项）；首次报送1项（第3项）；"
-        "新增未报送1项（第2项）。"
+        "与上期（第2期，截至7月16日）相比，新增滞后1项（“建设创新平台”）；"
+        "首次报送1项（“推进产业协同”）；新增未报送1项（“节约用水”）。"
     ) in main
-    assert "滞后1项：区科技局牵头的第1项。" in main
-    assert "一是对本期新增滞后的第1项，请区科技局倒排工期" in main
-    assert "二是请区水利局于8月7日前补报第2项的进展和佐证材料" in main
+    assert "滞后1项：区科技局牵头的“建设创新平台”。" in main
+    assert "一是对本期新增滞后的1项任务，请区科技局倒排工期" in main
+    assert "二是请区水利局于8月7日前补报1项未报送任务的进展和佐证材料" in main
     assert "严重滞后的" not in main.split("## 四、")[1]  # no requirement without a fact
 
 
-def test_the_issue_number_comes_from_the_week(zc, demo):
-    """第1期 is the week the plan was issued (2023-07-03); every run gives the same number."""
-    for week, number in (("2023-W27", 1), ("2023-W30", 4), ("2023-W44", 18)):
-        first = zc("report", "briefing", "--week", week, root=demo).stdout
-        again = zc("report", "briefing", "--week", week, root=demo).stdout
-        assert f"\n第{number}期\n" in first and first == again
-    since = zc("report", "briefing", "--since", "2023-07-24", "--until", "2023-07-30", root=demo)
-    assert "\n第4期\n" in since.stdout
+def test_issue_numbers_come_from_the_register(zc, demo):
+    """A first issue is 第1期; a recorded issue keeps its number; the next one continues."""
+    week = ["briefing", "--week", "2023-W30", "--date", "2023-07-31"]
+    first = zc("report", *week, root=demo)
+    assert "\n第1期\n" in first.stdout and first.stdout == zc("report", *week, root=demo).stdout
+    assert zc("report", *week, "--record", root=demo).exit_code == 0
+    later = ["briefing", "--week", "2023-W31", "--date", "2023-08-07"]
+    assert "\n第2期\n" in zc("report", *later, root=demo).stdout
+    again = zc("report", *week, "--record", root=demo)
+    assert again.stderr == "第1期已于2023-07-31登记，沿用原期号，没有重复登记\n"
+    refused = zc("report", *week, "--issue", "5", root=demo)
+    assert refused.exit_code == 2
+    assert "已登记为第1期，期号不再改变" in refused.stderr
 
 
 def test_the_briefing_reports_what_units_say_is_in_their_way(zc, demo):
@@ -115,7 +135,7 @@ def test_the_briefing_reports_what_units_say_is_in_their_way(zc, demo):
         root=demo,
     )  # fmt: skip
     text = zc("report", *REPORTS["briefing"], root=demo).stdout
-    assert "单位反映的困难和问题：区科技局反映省级评审推迟（第1项）。" in text
+    assert "单位反映的困难和问题：区科技局反映省级评审推迟（“建设创新平台”）。" in text
     assert "四是" not in text and "三是对单位反映的问题" in text
 
 
@@ -123,8 +143,8 @@ def test_the_unit_notice_gives_actual_values_and_no_software_name(zc, demo):
     text = zc("report", *REPORTS["dept"], root=demo).stdout
     assert "新增市级以上创新平台≥10家：完成4家，占40.0%" in text
     assert "zctasks" not in text and "2023-" not in text
-    assert "> 区发改局\n> 2023年7月31日" in text  # signature and date
-    assert text.endswith("区发改局\t2023年7月31日印发\n")  # 版记
+    assert "> 淄川区发展和改革局\n> 2023年7月31日" in text  # signature and date
+    assert text.endswith("\n淄川区发展和改革局\t2023年7月31日印发\n")  # 版记
 
 
 def _docx(zc, root, tmp_path, kind="briefing") -> Document:
@@ -163,21 +183,26 @@ def test_docx_official_layout(zc, demo, tmp_path):
     assert paragraphs[0] == ("公文报头", "测试工作简报")
     assert ("报头文字", "第3期") in paragraphs and (
         "报头文字",
-        "区发改局\t2023年7月31日",
+        "淄川区发展和改革局\t2023年7月31日",
     ) in paragraphs
     assert ("公文标题", "重点工作任务推进情况") in paragraphs
     assert ("副标题", "（2023年7月17日至7月31日）") in paragraphs
     assert ("一级标题", "一、总体情况") in paragraphs
     assert ("附件说明", "附件：1．任务进度统计\n2．滞后及未报送任务清单") in paragraphs
     assert ("附件标识", "附件1") in paragraphs and ("附件标识", "附件2") in paragraphs
-    assert paragraphs[-1] == ("版记", "区发改局\t2023年7月31日印发")
+    imprint = [text for style, text in paragraphs if style == "版记" and text]
+    assert imprint == [
+        "发：各镇人民政府、街道办事处，区政府有关部门。",
+        "淄川区发展和改革局\t2023年7月31日印发",
+    ]
+    assert paragraphs[-1] == ("版记", "")  # the closing rule
     assert document.paragraphs[0].runs[0].font.color.rgb is not None  # the red masthead
 
 
 def test_docx_properties_name_the_office_and_the_day(zc, demo, tmp_path):
     document = _docx(zc, demo, tmp_path)
     props = document.core_properties
-    assert props.author == props.last_modified_by == "区发改局"
+    assert props.author == props.last_modified_by == "淄川区发展和改革局"
     assert props.title == "重点工作任务推进情况" and props.subject == "测试计划"
     assert props.created.date() == props.modified.date() == date.today()
     archive = zipfile.ZipFile(tmp_path / "briefing.docx")
@@ -188,18 +213,17 @@ def test_docx_properties_name_the_office_and_the_day(zc, demo, tmp_path):
 
 
 def test_docx_signature_and_date_per_gbt9704(zc, demo, tmp_path):
-    """区发改局 (4 characters) over 2023年7月31日 (6½: digits are half as wide): the date two
-    characters from the right, the office starting two characters left of it."""
+    """淄川区发展和改革局 (9 characters) over 2023年7月31日 (7½: digits are half as wide, and
+    a fifth of a character is set where Chinese meets digits): the office two characters
+    from the right, the date starting two characters right of the office's start."""
     document = _docx(zc, demo, tmp_path, "dept")
     texts = [p.text for p in document.paragraphs]
-    office = document.paragraphs[texts.index("区发改局")]
+    office = document.paragraphs[texts.index("淄川区发展和改革局")]
     day = document.paragraphs[texts.index("2023年7月31日")]
     assert office.style.name == day.style.name == "署名"
-    assert document.paragraphs[texts.index("区发改局") - 1].text == ""  # 空一行
-    assert round(day.paragraph_format.right_indent.pt, 1) == 31.5  # 2 × 15.75
-    assert office.paragraph_format.right_indent.pt == pytest.approx(
-        102.4, abs=0.1
-    )  # (4 + 6½ − 4) × 15.75
+    assert document.paragraphs[texts.index("淄川区发展和改革局") - 1].text == ""  # 空一行
+    assert round(office.paragraph_format.right_indent.pt, 1) == 31.5  # 2 × 15.75
+    assert day.paragraph_format.right_indent.pt == pytest.approx(23.6, abs=0.1)  # (9 − 7½) × 15.75
 
 
 def test_docx_titles_break_between_words(zc, make_ledger, tmp_path):
@@ -234,7 +258,7 @@ def test_docx_ledger_is_one_row_a_task_with_coloured_lights(zc, demo, tmp_path):
     assert document.sections[0].page_width > document.sections[0].page_height  # landscape
     (table,) = document.tables
     assert [c.text for c in table.rows[0].cells] == [
-        "序号", "任务", "牵头单位", "配合单位", "目标及完成情况",
+        "序号", "任务", "牵头单位", "配合单位", "目标及完成情况", "完成时限",
         "进展情况", "存在问题", "下步打算", "进度", "最近报送",
     ]  # fmt: skip
     assert table.rows[0]._tr.trPr.find(qn("w:tblHeader")) is not None
@@ -244,8 +268,8 @@ def test_docx_ledger_is_one_row_a_task_with_coloured_lights(zc, demo, tmp_path):
         first[4]
         == "新增市级以上创新平台≥10家：完成4家，占40.0%；新增省级平台2—3家：完成2家，占100.0%"
     )
-    assert first[5:] == ["新增平台4家", "", "推进平台认定", "滞后", "7月20日"]
-    fill = table.rows[1].cells[8]._tc.tcPr.find(qn("w:shd")).get(qn("w:fill"))
+    assert first[5:] == ["12月31日", "新增平台4家", "", "推进平台认定", "滞后", "7月20日"]
+    fill = table.rows[1].cells[9]._tc.tcPr.find(qn("w:shd")).get(qn("w:fill"))
     assert fill == "FFEB9C"
 
 
@@ -275,8 +299,9 @@ def test_docx_urge_is_one_slip_a_unit_each_its_own_document(zc, demo, tmp_path):
     units = [p.text for p in document.paragraphs if p.style.name == "主送机关"]
     assert units == ["区发改局：", "区科技局：", "区水利局："]  # departments.yaml order
     assert len(document.sections) == 3
-    for section in document.sections[1:]:
-        assert section._sectPr.find(qn("w:pgNumType")).get(qn("w:start")) == "1"
+    for section in document.sections:  # forms: no page numbers, so no blank pages between
+        assert section._sectPr.find(qn("w:pgNumType")) is None
+        assert "PAGE" not in section.footer._element.xml
     assert sum("签收回执" in p.text for p in document.paragraphs) == 3
 
 
@@ -286,6 +311,7 @@ def test_xlsx_ledger_has_title_rows_widths_and_heights(zc, demo, tmp_path):
     sheet = load_workbook(out).active
     assert sheet.title == "台账"
     assert sheet["A1"].value == "测试计划工作台账" and sheet["A1"].font.bold
+    assert load_workbook(out).properties.creator == "淄川区发展和改革局"
     assert sheet["A2"].value == "截至2023年7月31日，序时进度58.1%"
     assert [c.value for c in sheet[4]][:3] == ["序号", "任务", "牵头单位"]
     assert sheet.freeze_panes == "A5" and sheet.print_title_rows == "$4:$4"
@@ -293,14 +319,16 @@ def test_xlsx_ledger_has_title_rows_widths_and_heights(zc, demo, tmp_path):
     assert (setup.orientation, setup.fitToWidth, setup.fitToHeight) == ("landscape", 1, 0)
     assert sheet.sheet_properties.pageSetUpPr.fitToPage
     row = [c.value for c in sheet[5]]
-    assert row[0] == 1 and row[9].date() == date(2023, 7, 20)
-    assert sheet["I5"].value == "滞后" and sheet["I5"].fill.fgColor.rgb == "00FFEB9C"
+    assert row[0] == 1 and row[10].date() == date(2023, 7, 20)
+    assert sheet["J5"].value == "滞后" and sheet["J5"].fill.fgColor.rgb == "00FFEB9C"
     widths = {k: d.width for k, d in sheet.column_dimensions.items()}
     assert all(6 <= w <= 40 for w in widths.values()) and widths["E"] > widths["A"]
     assert sheet.row_dimensions[5].height >= 2 * 15  # the targets cell wraps: room for it
 
 
 def test_xlsx_and_csv_briefing_carry_the_summary(zc, demo, tmp_path):
+    earlier = ["--since", "2023-07-10", "--until", "2023-07-16", "--date", "2023-07-17"]
+    assert zc("report", "briefing", *earlier, "--issue", "2", "--record", root=demo).exit_code == 0
     out = tmp_path / "b.xlsx"
     zc("report", *REPORTS["briefing"], "-f", "xlsx", "-o", str(out), root=demo)
     workbook = load_workbook(out)
@@ -334,12 +362,15 @@ def test_plain_text_for_chat_groups(zc, demo):
     assert result.exit_code == 0
     text = result.stdout
     assert text.startswith(
-        "【测试工作简报】\n第3期\n区发改局　2023年7月31日\n\n重点工作任务推进情况\n"
+        "【测试工作简报】\n第3期\n淄川区发展和改革局　2023年7月31日\n\n重点工作任务推进情况\n"
     )
     assert "\n一、总体情况\n　　截至2023年7月31日" in text
     for markup in ("#", "|", "**", "---", "***", ">", "\\"):
         assert markup not in text
-    assert "附件" not in text and "印发" not in text
+    assert not re.search(r"印发$", text, re.MULTILINE)  # no imprint
+    assert text.endswith(
+        "\n附件（见正式印发的文件，未随本文发送）：1．任务进度统计；2．滞后及未报送任务清单\n"
+    )  # where the attachments are
 
 
 NASTY = '<b>粗体</b> & "引号" \x07铃 =1+2 | 管道'
@@ -396,7 +427,7 @@ def test_html_is_self_contained_coloured_and_prints_landscape_for_the_ledger(zc,
     zc("report", *REPORTS["dept"], "-f", "html", "-o", str(out), root=demo)
     dept = out.read_text("utf-8")
     assert "@page { size: A4 portrait;" in dept and "<svg" not in dept
-    assert '<div class="signature"><p>区发改局</p><p>2023年7月31日</p></div>' in dept
+    assert '<div class="signature"><p>淄川区发展和改革局</p><p>2023年7月31日</p></div>' in dept
 
 
 @pytest.mark.parametrize(
@@ -409,7 +440,7 @@ def test_html_is_self_contained_coloured_and_prints_landscape_for_the_ledger(zc,
         (["briefing", "--since", "2023-07-01"], "错误：--since 和 --until 要一起给出"),
         (["ledger", "--week", "2023-W30"], "错误：--week 只用于简报（report briefing），report ledger 不用它"),
         (["dept", "区科技局", "--issue", "3"], "错误：--issue 只用于简报"),
-        (["briefing", "--week", "2023-W30", "--record"], "错误：--record 只用于催办单（report urge）"),
+        (["ledger", "--record"], "错误：--record 只用于催办单（report urge）和简报（report briefing）"),
         (["ledger", "-f", "txt"], "错误：txt 格式只用于简报"),
         (["briefing", "--week", "2023-W30", "--issue", "0"], "错误：--issue 期号应为正整数"),
         (["urge", "区科技局", "--dept", "区水利局"], "错误：单位给了两次"),

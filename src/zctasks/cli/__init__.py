@@ -5,7 +5,9 @@ One module per command group; ``cli/app.py`` holds what they share and imports a
 module only when that command runs, so ``zctasks list`` does not pay for the others.
 """
 
+import contextlib
 import importlib
+import sys
 
 from zctasks.cli.app import COMMAND_MODULES, State, _complete_task, _complete_unit, app
 
@@ -19,4 +21,12 @@ def load_all() -> None:
 
 
 def main() -> None:
+    """Run the command line. A console whose code page cannot show a character (cp437, a
+    legacy Windows console, PYTHONIOENCODING=ascii) gets it escaped (``\\u5199``): output
+    never fails after data was written."""
+    for stream in (sys.stdout, sys.stderr):
+        reconfigure = getattr(stream, "reconfigure", None)
+        if reconfigure is not None:
+            with contextlib.suppress(ValueError, OSError):  # a stream that cannot change
+                reconfigure(errors="backslashreplace")
     app()

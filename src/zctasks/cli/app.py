@@ -28,10 +28,14 @@ COMMAND_MODULES = {
     "check": "query",
     "schema": "query",
     "status": "status",
+    "site": "site",
+    "serve": "site",
     "template": "template",
     "init": "plan",
     "import": "plan",
     "report": "report",
+    "score": "score",
+    "urge": "urge",
     "progress": "progress",
     "hooks": "hooks",
 }
@@ -46,7 +50,7 @@ class _Group(TyperGroup):
 
     def get_command(self, ctx: Any, cmd_name: str) -> Any:
         if cmd_name not in self.commands and cmd_name in COMMAND_MODULES:
-            self._load(COMMAND_MODULES[cmd_name])
+            self._load(COMMAND_MODULES[cmd_name], cmd_name)
         return super().get_command(ctx, cmd_name)
 
     def list_commands(self, ctx: Any) -> list[str]:
@@ -54,23 +58,24 @@ class _Group(TyperGroup):
             self._load(module)
         return [name for name in COMMAND_MODULES if name in self.commands]
 
-    def _load(self, module: str) -> None:
+    def _load(self, module: str, only: str | None = None) -> None:
         """Import a command module (it registers its commands on ``app``) and add what it
-        registered, built as typer builds every command."""
+        registered — or only the command ``only`` — built as typer builds every command
+        (building one costs typer more than importing its module)."""
         import importlib
 
         from typer.main import get_command_from_info, get_group_from_info
 
         importlib.import_module(f"zctasks.cli.{module}")
         for info in app.registered_commands:
-            if info.name not in self.commands:
+            if info.name not in self.commands and only in (None, info.name):
                 self.commands[str(info.name)] = get_command_from_info(
                     info,
                     pretty_exceptions_short=app.pretty_exceptions_short,
                     rich_markup_mode=app.rich_markup_mode,
                 )
         for group in app.registered_groups:
-            if group.name not in self.commands:
+            if group.name not in self.commands and only in (None, group.name):
                 self.commands[str(group.name)] = get_group_from_info(
                     group,
                     pretty_exceptions_short=app.pretty_exceptions_short,

@@ -33,7 +33,7 @@ def hooks_install(
         bool, typer.Option("--force", help="覆盖已有的其他钩子（原文件另存为 .orig）。")
     ] = False,
 ) -> None:
-    """在本仓库安装 pre-commit 和 pre-merge-commit 钩子，并设置进展文件按行合并（每个克隆都要运行一次）。"""
+    """在本仓库安装检查钩子（提交、合并、变基、推送），并设置记录文件按行合并、LF 换行（每个克隆都要运行一次）。"""
     from zctasks.log.hooks import install
 
     done = install(_repository_root(ctx), force)
@@ -42,22 +42,86 @@ def hooks_install(
 
 @hooks_app.command("run")
 def hooks_run(
-    ctx: typer.Context,
-    name: Annotated[str, typer.Argument(help="钩子名：pre-commit 或 pre-merge-commit。")],
+    name: Annotated[
+        str,
+        typer.Argument(
+            help="钩子名：pre-commit、pre-merge-commit、pre-applypatch、post-merge、post-rewrite 或 pre-push。"
+        ),
+    ],
+    arguments: Annotated[
+        list[str] | None, typer.Argument(help="git 传给钩子的参数。", show_default=False)
+    ] = None,
 ) -> None:
-    """由 git 钩子调用：检查暂存的改动（只追加进展、无冲突标记）和整个台账。"""
+    """由 git 钩子调用：检查要提交的改动（记录只追加、无冲突标记、无临时文件）和仓库中的台账；合并、变基之后和推送之前检查历史。"""
+    from pathlib import Path
+
     from zctasks.files.errors import UsageError
-    from zctasks.load import loading
-    from zctasks.log.hooks import HOOKS, staged_problems
+    from zctasks.log.hooks import CHECKS_HISTORY, HOOKS
 
     if name not in HOOKS:
         raise UsageError(f"未知钩子“{name}”", "可用：" + "、".join(HOOKS))
-    root = _repository_root(ctx)
-    problems = staged_problems(root)
-    result = loading.check(root)
-    lines = [f"zctasks（{name}）：提交被拒绝。"] if problems or result.errors else []
-    lines += [f"- {problem}" for problem in problems]
-    lines += [d.render() for d in result.errors]
-    if lines:
-        sys.stderr.write("\n".join(lines) + "\n")
-        raise typer.Exit(1)
+    stdin = sys.stdin.read() if name in CHECKS_HISTORY and name != "post-merge" else ""
+    code = run(name, stdin, Path.cwd(), arguments or [])
+    if code:
+        raise typer.Exit(code)
+
+
+def run(name: str, stdin: str, cwd: Path, arguments: list[str]) -> int:
+    """What a hook does, in the repository being worked on (never $ZCTASKS_ROOT)."""
+    from zctasks.files import gitops
+    from zctasks.files.errors import UsageError, ZctasksError
+    from zctasks.load import loading
+    from zctasks.log.hooks import (
+        CHECKS_STAGED,
+        LOG_PATHSPECS,
+        history_message,
+        history_problems,
+        ledger_prefixes,
+        merge_rule_problems,
+        revisions_of,
+        staged_problems,
+        tip_problems,
+        tips_of,
+    )
+
+    top = gitops.toplevel(cwd)
+    if top is None:
+        raise UsageError("不在 git 仓库中，钩子无事可查")
+    if name in CHECKS_STAGED:
+        lines = []
+        for prefix in ledger_prefixes(top):
+            lines += [f"- {p}" for p in staged_problems(top, prefix)]
+            try:
+                result = loading.check(top / prefix)
+            except ZctasksError as exc:
+                lines.append(f"- {exc.message}" + (f"（{exc.hint}）" if exc.hint else ""))
+                continue
+            if result.ledger is not None:
+                from zctasks.scoring.reading import check_scoring
+
+                result = result._replace(
+                    diagnostics=result.diagnostics + check_scoring(result.ledger, top / prefix)
+                )
+            lines += [d.render() for d in result.errors + merge_rule_problems(top / prefix)]
+        merging = gitops.verify(top, "MERGE_HEAD")
+        tree = gitops.index_tree(top) if merging else None
+        if merging and tree:  # a merge resolved by hand may drop the other side's lines
+            lines += [f"- {r.text()}" for r in tip_problems(top, merging, tree, "合并结果")]
+        if lines:
+            sys.stderr.write(f"zctasks（{name}）：提交被拒绝。\n" + "\n".join(lines) + "\n")
+            return 1
+        return 0
+    rewrites = [
+        rewrite
+        for revisions in revisions_of(top, name, stdin)
+        for rewrite in history_problems(top, revisions, LOG_PATHSPECS)
+    ]
+    rewrites += [
+        rewrite
+        for old, new, why in tips_of(top, name, stdin, arguments)
+        for rewrite in tip_problems(top, old, new, why)
+    ]
+    if rewrites:
+        sys.stderr.write(history_message(name, rewrites) + "\n")
+        return 1
+    return 0

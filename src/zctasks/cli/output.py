@@ -12,7 +12,6 @@ rule of the reports (``sheets.formula_safe``); JSON is exact.
 
 from __future__ import annotations
 
-import csv
 import json
 import os
 import sys
@@ -68,6 +67,8 @@ def print_rows(
     if fmt is TableFormat.json:
         print_json(json_value)
     elif fmt is TableFormat.csv:
+        import csv
+
         from zctasks.documents.sheets import formula_safe
 
         writer = csv.writer(sys.stdout, lineterminator="\n")
@@ -121,8 +122,7 @@ def plain_table(
     numeric: frozenset[int] = frozenset(),
 ) -> str:
     """Columns padded to their display width (a Chinese character is two cells wide)."""
-    from rich.cells import cell_len
-
+    cell_len = cells
     widths = [max(cell_len(row[i]) for row in [headers, *rows]) for i in range(len(headers))]
 
     def line(cells: list[str]) -> str:
@@ -144,3 +144,15 @@ def print_rich(*renderables: Any, style: str | None = None) -> None:
     with out.capture() as captured:
         out.print(*renderables, style=style)
     sys.stdout.write("\n".join(line.rstrip() for line in captured.get().split("\n")))
+
+
+def cells(text: str) -> int:
+    """How many terminal cells ``text`` takes: East Asian wide and fullwidth characters two,
+    combining marks none, others one (controls never reach a table: ``views.visible``).
+    The standard library's Unicode tables, not rich's, which would be imported for this
+    alone whenever a table goes into a pipe."""
+    if text.isascii():
+        return len(text)
+    from unicodedata import combining, east_asian_width
+
+    return sum(0 if combining(c) else 2 if east_asian_width(c) in "WF" else 1 for c in text)

@@ -16,6 +16,7 @@ from zctasks.cli.app import (
 )
 from zctasks.cli.output import TableFormat, print_rows
 from zctasks.files.errors import UsageError
+from zctasks.judge.views import visible
 from zctasks.plan.ledger import Ledger
 
 progress_app = typer.Typer(
@@ -57,6 +58,14 @@ ValuesOption = Annotated[
         show_default=False,
     ),
 ]
+EstimatesOption = Annotated[
+    list[str] | None,
+    typer.Option(
+        "--estimate",
+        help="单位给出的预计数（预计、预估），如 7.1=30：单独记录，不计入完成情况；可重复。",
+        show_default=False,
+    ),
+]
 CommitOption = Annotated[
     bool,
     typer.Option("--commit", help="写入后用 git 提交，只提交本次写入的记录。"),
@@ -88,6 +97,7 @@ def progress_add(
     ] = None,
     status: Annotated[str, typer.Option("--status", "-s", help=STATUS_HELP)] = "推进中",
     values: ValuesOption = None,
+    estimates: EstimatesOption = None,
     source: Annotated[str, typer.Option("--source", help="依据：文号、会议、链接等。")] = "",
     next_steps: Annotated[str, typer.Option("--next", help="下步计划。")] = "",
     problems: Annotated[str, typer.Option("--problems", help="存在问题。")] = "",
@@ -108,6 +118,7 @@ def progress_add(
         "by": by,
         "status": status,
         "values": parse_values(values or []),
+        "estimates": parse_values(estimates or [], "--estimate"),
         "note": note,
         "source": source,
         "next": next_steps,
@@ -147,6 +158,7 @@ def progress_fix(
         str | None, typer.Option("--status", "-s", help=STATUS_HELP, show_default=False)
     ] = None,
     values: ValuesOption = None,
+    estimates: EstimatesOption = None,
     drop: Annotated[
         list[str] | None,
         typer.Option(
@@ -193,6 +205,8 @@ def progress_fix(
     }
     if values:
         given["values"] = parse_values(values)
+    if estimates:
+        given["estimates"] = parse_values(estimates, "--estimate")
     entry = draft_fix(ledger, original, given, drop or [], reason, date.today())
     _record(
         root,
@@ -256,12 +270,13 @@ def _record(
     source_file: str = "",
 ) -> Any:
     """Append, say what was written, and with --commit commit exactly those lines before
-    the lock is released (so commits follow the order of the writes)."""
-    from zctasks.log.recording import append
+    the lock is released (so commits follow the order of the writes). A report that is
+    already recorded but not committed (an interrupted --commit) is committed now."""
+    from zctasks.files import gitops
+    from zctasks.log.recording import Duplicate, append, lines_of
 
     def announce_and_commit(result: Any) -> None:
-        for relative in result.files:
-            sys.stdout.write(f"写入 {relative.as_posix()}\n")
+        said = [f"写入 {relative.as_posix()}\n" for relative in result.files]
         if not source_file:
             (entry,) = result.added
             what = {"进展": "已记录", "更正": "已更正", "撤销": "已撤销"}[verb]
@@ -270,48 +285,104 @@ def _record(
                 if entry.replaces()
                 else ""
             )
-            sys.stdout.write(
-                f"{what}：任务{entry.task} {entry.by} {entry.date}（编号 {entry.id}{target}）\n"
+            said.append(
+                visible(
+                    f"{what}：任务{entry.task} {entry.by} {entry.date}（编号 {entry.id}{target}）"
+                )
+                + "\n"
             )
-        if not (commit and result.added):
+        pending: dict[Path, list[str]] = {}
+        if commit and result.skipped:
+            pending = gitops.missing_from_head(root, lines_of(root, [e for _, e in result.skipped]))
+            result.uncommitted = sum(len(lines) for lines in pending.values())
+        if not (commit and (result.added or pending)):
+            sys.stdout.write("".join(said))
             return
         extra = list(trailers)
+        committed = [*result.added, *(e for _, e in result.skipped)] if pending else result.added
+        del committed[len(result.added) + result.uncommitted :]
         if source_file:
-            units = "、".join(dict.fromkeys(e.by for e in result.added))
-            subject = f"进展: 导入{len(result.added)}条 {units}"
-            extra.append(("Entries", str(len(result.added))))
+            units = "、".join(dict.fromkeys(e.by for e in committed))
+            subject = f"进展: 导入{len(committed)}条 {units}"
+            extra.append(("Entries", str(len(committed))))
         else:
             (entry,) = result.added
             subject = f"{verb}: 任务{entry.task} {entry.by} {entry.date}"
             extra.append(("Date", entry.date.isoformat()))
+        lines = {p: list(v) for p, v in result.lines.items()}
+        for relative, more in pending.items():
+            lines.setdefault(relative, []).extend(more)
+        sys.stdout.write("".join(said))
         sys.stdout.flush()
-        _commit(root, result, subject, [*extra, *(("Entry", e.id) for e in result.added)])
+        short = _commit(root, lines, subject, extra)
+        sys.stdout.write(f"已提交 {short}\n")
 
-    return append(
-        root,
-        entries,
-        skip_identical=bool(source_file),
-        timeout=_lock_timeout(),
-        then=announce_and_commit,
-    )
+    try:
+        return append(
+            root,
+            entries,
+            skip_identical=bool(source_file),
+            timeout=_lock_timeout(),
+            then=announce_and_commit,
+        )
+    except Duplicate as exc:
+        if not commit:
+            raise
+        existing = exc.existing
+        pending = gitops.missing_from_head(root, lines_of(root, [existing]))
+        if not pending:
+            raise
+        subject = f"{verb}: 任务{existing.task} {existing.by} {existing.date}"
+        short = _commit(
+            root,
+            pending,
+            subject,
+            [*trailers, ("Date", existing.date.isoformat())],
+        )
+        sys.stdout.write(f"相同的进展已经记录过（编号 {existing.id}），尚未提交；已提交 {short}\n")
+        from zctasks.log.recording import Recorded
+
+        return Recorded()
 
 
-def _commit(root: Path, result: Any, subject: str, trailers: list[tuple[str, str]]) -> None:
+def _commit(
+    root: Path,
+    lines: dict[Path, list[str]],
+    subject: str,
+    trailers: list[tuple[str, str]],
+) -> str:
+    """Commit the lines; say what was kept if the commit failed or did not stay on HEAD."""
     from zctasks.files import gitops
     from zctasks.files.errors import ZctasksError
     from zctasks.log.progress import HEADER
+    from zctasks.log.recording import keep_lines
+
+    ids = [_entry_id(line) for held in lines.values() for line in held]
+    trailers = [*trailers, *(("Entry", entry_id) for entry_id in ids)]
+    files = " ".join(p.as_posix() for p in sorted(lines))
+    try:
+        return gitops.commit_lines(root, lines, HEADER, subject, trailers)
+    except gitops.NotOnHead as exc:
+        keep_lines(root, lines)
+        raise ZctasksError(
+            f"记录已保存（{'、'.join(ids)}），但没有提交：{exc.message}",
+            f"记录保存在 {files} 中，尚未提交；再运行同一条命令（带 --commit）即可提交，不会重复记录",
+        ) from None
+    except gitops.GitError as exc:
+        raise ZctasksError(
+            f"记录已保存（{'、'.join(ids)}），但没有提交：{exc.message}",
+            (exc.hint + "；" if exc.hint else "")
+            + f"不要重新录入；再运行同一条命令（带 --commit）即可提交，或用 git add {files} && git commit 提交",
+        ) from None
+
+
+def _entry_id(line: str) -> str:
+    import json
 
     try:
-        short = gitops.commit_lines(root, result.lines, HEADER, subject, trailers)
-    except gitops.GitError as exc:
-        files = " ".join(p.as_posix() for p in result.files)
-        ids = "、".join(e.id for e in result.added)
-        raise ZctasksError(
-            f"记录已保存（{ids}），但没有提交：{exc.message}",
-            (exc.hint + "；" if exc.hint else "")
-            + f"不要重新录入；之后用 git add {files} && git commit 提交",
-        ) from None
-    sys.stdout.write(f"已提交 {short}\n")
+        return str(json.loads(line[2:])["id"])
+    except (ValueError, KeyError, TypeError):
+        return line.split('"id": "', 1)[-1].split('"', 1)[0]
 
 
 def _warn_about(ledger: Ledger, progress: Any, entry: Any) -> None:
@@ -374,6 +445,8 @@ def progress_import(
     line = f"已导入 {len(result.added)} 条进展" + (f"（{units}）" if units else "")
     if result.skipped:
         line += f"；跳过 {len(result.skipped)} 条已记录过的相同报送"
+        if result.uncommitted:
+            line += f"（其中 {result.uncommitted} 条尚未提交，已一并提交）"
     sys.stdout.write(line + "\n")
 
 

@@ -282,16 +282,47 @@ def list_chapters(ctx: typer.Context, fmt: FormatOption = TableFormat.table) -> 
 @app.command("check")
 def check_ledger(
     ctx: typer.Context,
+    revision: Annotated[
+        str | None,
+        typer.Argument(
+            metavar="[REV]",
+            help="与 --history 一起用：从这个提交之后查起（默认查全部历史）。",
+            show_default=False,
+        ),
+    ] = None,
+    history: Annotated[
+        bool,
+        typer.Option(
+            "--history",
+            help="再检查 git 历史：每次提交都只在记录文件末尾追加，没有改动、删除或调换已记录的行。",
+        ),
+    ] = False,
     fmt: Annotated[
         CheckFormat, typer.Option("--format", "-f", help="输出格式：text 或 json。")
     ] = CheckFormat.text,
 ) -> None:
     """检查整个台账：逐条报告问题（文件:行:列），有错误时退出码为 1。"""
+    from zctasks.files.errors import UsageError
     from zctasks.load import loading
-    from zctasks.log.hooks import setup_problems
+    from zctasks.log.hooks import history_diagnostics, merge_rule_problems, setup_problems
 
     root = _state(ctx).root()
+    if revision is not None and not history:
+        raise UsageError(
+            f"多余的参数“{revision}”", "从某个提交查起历史：zctasks check --history REV"
+        )
+    found = history_diagnostics(root.path, revision) if history else []
     result = loading.check(root.path)
+    if result.ledger is not None:
+        from zctasks.scoring.reading import check_scoring
+
+        result = result._replace(
+            diagnostics=result.diagnostics + check_scoring(result.ledger, root.path)
+        )
+    if not root.bundled:
+        result = result._replace(
+            diagnostics=result.diagnostics + merge_rule_problems(root.path) + found
+        )
     errors, warnings = len(result.errors), len(result.warnings)
     from zctasks.load.cache import problems as cache_problems
 
@@ -330,6 +361,7 @@ class SchemaName(StrEnum):
     tasks = "tasks"
     departments = "departments"
     config = "config"
+    scoring = "scoring"
 
 
 @app.command("schema")
@@ -337,11 +369,16 @@ def print_schema(
     name: Annotated[
         SchemaName,
         typer.Argument(
-            help="哪个数据文件：tasks（data/tasks.yaml）或 departments（data/departments.yaml）。"
+            help="哪个数据文件：tasks、departments、config 或 scoring（data/scoring.yaml，考评办法）。"
         ),
     ],
 ) -> None:
     """输出数据文件的 JSON Schema，供编辑器边写边校验。"""
+    if name is SchemaName.scoring:
+        from zctasks.scoring.reading import json_schema as scoring_schema
+
+        print_json(scoring_schema())
+        return
     from zctasks.plan.schema import json_schema
 
     print_json(json_schema(name.value))

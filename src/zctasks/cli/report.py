@@ -71,8 +71,10 @@ def _refuse_unused(
                 "txt 格式只用于简报（发到工作群的纯文本）",
                 f"report {name} 可用 md、docx、xlsx、html、csv",
             )
-    if record and kind != ReportKind.urge:
-        raise UsageError(f"--record 只用于催办单（report urge），report {name} 不用它")
+    if record and kind not in (ReportKind.urge, ReportKind.briefing):
+        raise UsageError(
+            f"--record 只用于催办单（report urge）和简报（report briefing），report {name} 不用它"
+        )
     if week is not None and (since is not None or until is not None):
         raise UsageError("--week 与 --since/--until 只能用一种", "例如 --week 2023-W44")
     if (since is None) != (until is None):
@@ -99,6 +101,14 @@ def report_command(
         ),
     ] = None,
     as_of: AsOfOption = None,
+    dated: Annotated[
+        str | None,
+        typer.Option(
+            "--date",
+            help="成文日期（YYYY-MM-DD），默认今天；办理时限从这一天算起，顺延到工作日。",
+            show_default=False,
+        ),
+    ] = None,
     week: Annotated[
         str | None,
         typer.Option(
@@ -117,7 +127,7 @@ def report_command(
         int | None,
         typer.Option(
             "--issue",
-            help="简报期号；默认按截止日期所在的周计算（计划印发那一周为第1期）。",
+            help="简报期号；默认接续 data/briefings/ 中登记的上一期（没有登记时为第1期）。",
             show_default=False,
         ),
     ] = None,
@@ -135,7 +145,7 @@ def report_command(
         bool,
         typer.Option(
             "--record",
-            help="urge：签发催办单，编号并记入 data/urges/（不加则只预览，不编号）。",
+            help="urge：签发催办单，编号并记入 data/urges/；briefing：把这一期记入 data/briefings/（不加则只预览）。",
         ),
     ] = False,
     fmt: Annotated[
@@ -153,6 +163,13 @@ def report_command(
             show_default=False,
         ),
     ] = None,
+    charts: Annotated[
+        bool,
+        typer.Option(
+            "--charts",
+            help="简报、台账：附上图表（分章、分牵头单位的灯色，主要指标完成情况）；docx、xlsx、html。",
+        ),
+    ] = False,
     template: Annotated[
         Path | None,
         typer.Option(
@@ -163,7 +180,7 @@ def report_command(
     ] = None,
 ) -> None:
     """生成报告：工作简报、工作台账、单位通知、催办单、催办登记表；Markdown、Word（公文格式）、Excel、HTML、CSV，简报另有纯文本。"""
-    from zctasks.documents.produce import BINARY_FORMATS, Request, produce, write_output
+    from zctasks.documents.produce import BINARY_FORMATS, Output, Request, produce
 
     if unit is not None and dept is not None and unit != dept:
         raise UsageError(f"单位给了两次：“{unit}”和 --dept “{dept}”", "只写一次")
@@ -195,17 +212,24 @@ def report_command(
             start, end = iso_week(week)
         except ValueError:
             raise UsageError(f"--week 的周号“{week}”无效", "写作 年-W周，如 2023-W30") from None
+    from datetime import date
+
     day = as_of_day(ledger, as_of) if as_of else None
     if day is None:
         from zctasks.judge.schedule import default_as_of
 
-        day = end if end is not None else default_as_of(ledger)
-    request = Request(kind.value, fmt.value, day, start, end, issue, chosen_unit, template, record)
-    produced = produce(ledger, state.progress(ledger), request)
-    if output is None:
-        sys.stdout.write(produced.content.decode("utf-8"))
-    else:
-        write_output(output, produced.content)
+        day = min(end, date.today()) if end is not None else default_as_of(ledger)
+    signed = parse_day(dated, "--date") if dated else date.today()
+    if dated and signed < day:
+        raise UsageError(
+            f"成文日期 {signed} 早于截至日期 {day}",
+            "文件的日期是成文（印发）的那一天，不能早于它所截至的日期",
+        )
+    request = Request(
+        kind.value, fmt.value, day, start, end, issue, chosen_unit, template, record, signed, charts
+    )
+    notice = produce(ledger, state.progress(ledger), request, Output(output, sys.stdout))
+    if output is not None:
         sys.stderr.write(f"已生成 {output}\n")
-    if produced.notice:
-        sys.stderr.write(produced.notice + "\n")
+    if notice:
+        sys.stderr.write(notice + "\n")

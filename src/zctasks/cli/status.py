@@ -49,17 +49,29 @@ def show_status(
             help="task：按任务亮灯（默认）；unit：本报送周期哪些单位已报、未报、逾期几天。",
         ),
     ] = StatusBy.task,
+    history: Annotated[
+        bool,
+        typer.Option(
+            "--history",
+            help="每项任务在各报送周期截止日的灯色及其变化（新增滞后、恢复、连续几期严重滞后）。",
+        ),
+    ] = False,
     fmt: Annotated[
         StatusFormat, typer.Option("--format", "-f", help="输出格式：table 或 json。")
     ] = StatusFormat.table,
 ) -> None:
-    """按序时进度亮灯：总体、分章、分牵头单位的统计，以及滞后、严重滞后、未报送的任务；--by unit 看各单位的报送情况。"""
+    """按序时进度亮灯：总体、分章、分牵头单位的统计，以及滞后、严重滞后、未报送的任务；--by unit 看各单位的报送情况；--history 看各期灯色的变化。"""
     if by is StatusBy.unit:
-        if dept is not None or chapter is not None:
-            from zctasks.files.errors import UsageError
+        from zctasks.files.errors import UsageError
 
+        if dept is not None or chapter is not None:
             raise UsageError("--by unit 列出全部单位，不能与 --dept、--chapter 同用")
+        if history:
+            raise UsageError("--history 按任务列出各期灯色，不能与 --by unit 同用")
         _by_unit(ctx, as_of, fmt)
+        return
+    if history:
+        _history(ctx, as_of, dept, chapter, fmt)
         return
     from zctasks.judge.schedule import LIGHT_NAMES, LIGHTS, lead_groups
     from zctasks.judge.views import (
@@ -209,4 +221,76 @@ def _by_unit(ctx: typer.Context, as_of: str | None, fmt: StatusFormat) -> None:
             for row in status.units
         ],
         numeric=frozenset({1, 2, 5}),
+    )
+
+
+SHORT_LIGHTS = {"done": "完成", "green": "序时", "yellow": "滞后", "red": "严重", "grey": "未报"}
+
+
+def _history(
+    ctx: typer.Context, as_of: str | None, dept: str | None, chapter: int | None, fmt: StatusFormat
+) -> None:
+    from zctasks.cli.app import as_of_day
+    from zctasks.judge.history import CHANGE_NAMES, checkpoints, light_history
+    from zctasks.judge.schedule import LIGHT_NAMES, default_as_of
+    from zctasks.plan.queries import TaskFilter, select_tasks
+
+    state = _state(ctx)
+    ledger = state.ledger()
+    tasks, _ = select_tasks(ledger, TaskFilter(dept=dept, chapter=chapter))
+    day = as_of_day(ledger, as_of) if as_of else default_as_of(ledger)
+    history = light_history(ledger, state.progress(ledger), tasks, checkpoints(ledger, day))
+    if fmt is StatusFormat.json:
+        print_json(
+            {
+                "as_of": day.isoformat(),
+                "points": [d.isoformat() for d in history.days],
+                "tasks": [
+                    {
+                        "id": t.task.id,
+                        "title": t.task.title,
+                        "lights": t.lights,
+                        "reasons": [s.reason for s in t.states],
+                        "transitions": [
+                            {
+                                "date": change.day.isoformat(),
+                                "from": change.old,
+                                "to": change.new,
+                                "change": change.change,
+                                "change_name": CHANGE_NAMES[change.change],
+                                "reason": change.reason,
+                            }
+                            for change in t.transitions()
+                        ],
+                        "current": {"light": t.lights[-1], "points": t.streak()},
+                    }
+                    for t in history.tasks
+                ],
+            }
+        )
+        return
+    from zctasks.cli.output import print_table
+    from zctasks.judge.views import long_date
+
+    sys.stdout.write(
+        f"各报送周期截止日的灯色（截至{long_date(day)}，共{len(history.days)}个时点；"
+        "完成＝已完成，序时＝序时推进，严重＝严重滞后，未报＝未报送）\n\n"
+    )
+    rows = []
+    for t in history.tasks:
+        changes = t.transitions()
+        latest = changes[-1] if changes and changes[-1].day == history.days[-1] else None
+        if latest is not None:
+            note = CHANGE_NAMES[latest.change]
+        elif t.streak() > 1 and t.lights[-1] in ("yellow", "red", "grey"):
+            note = f"连续{t.streak()}期{LIGHT_NAMES[t.lights[-1]]}"
+        else:
+            note = ""
+        rows.append(
+            [str(t.task.id), t.task.title, *(SHORT_LIGHTS[light] for light in t.lights), note]
+        )
+    print_table(
+        ["序号", "任务", *(f"{d.month}/{d.day}" for d in history.days), "本期变化"],
+        rows,
+        numeric=frozenset({0}),
     )

@@ -8,14 +8,16 @@ characters fill the 156 mm line in Word, WPS and LibreOffice alike (LibreOffice 
 declared). Title in 22 pt 小标宋, broken into balanced lines at word boundaries; headings
 一、 in 黑体 and （一） in 楷体, kept with what follows; tables in 仿宋 off the line grid with
 repeated header rows and coloured lights; the signature and date placed per GB/T 9704
-7.3.5.2; the imprint (版记) between rules at the end; page numbers "— 1 —" in 4号宋体, right
-on odd pages and left on even ones, starting again for each slip of a set. The file's
+7.3.5.2; the imprint (版记) at the foot of an even last page, between rules as wide as the
+type area; page numbers "— 1 —" in 4号宋体, right on odd pages and left on even ones (none on
+the slips of a set, which are forms). The file's
 properties name the issuing office and the day it was made.
 """
 
 from __future__ import annotations
 
 import io
+import itertools
 from datetime import UTC, datetime
 from typing import Any
 
@@ -25,7 +27,7 @@ from docx.enum.table import WD_CELL_VERTICAL_ALIGNMENT, WD_TABLE_ALIGNMENT
 from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_BREAK, WD_LINE_SPACING, WD_TAB_ALIGNMENT
 from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
-from docx.shared import Mm, Pt, RGBColor
+from docx.shared import Emu, Mm, Pt, RGBColor
 
 from zctasks.documents.charts import FILLS
 from zctasks.documents.layout import column_chars, parts, text_width, title_lines
@@ -117,7 +119,7 @@ def _style(
     return style
 
 
-def new_document(landscape: bool = False) -> Any:
+def new_document(landscape: bool = False, numbered: bool = True) -> Any:
     document = Document()
     section = document.sections[0]
     section.page_width, section.page_height = Mm(210), Mm(297)
@@ -183,7 +185,8 @@ def new_document(landscape: bool = False) -> Any:
             **none,
         )
         style.paragraph_format.widow_control = False
-    _page_numbers(document)
+    if numbered:
+        _page_numbers(document)
     return document
 
 
@@ -249,9 +252,14 @@ def _page_field(paragraph: Any) -> None:
             run.text = text
 
 
-def _font_fallbacks(document: Any) -> None:
-    """Declare fonts with an alternative name (w:altName) in the font table, so that Word
-    substitutes the named font, not any, where the first one is missing."""
+USED_FONTS = (LATIN_FONT, BODY_FONT, HEADING_1_FONT, HEADING_2_FONT, PAGE_NUMBER_FONT)
+_THEME_FONT_ATTRIBUTES = ("w:asciiTheme", "w:hAnsiTheme", "w:eastAsiaTheme", "w:cstheme")
+
+
+def _font_table(document: Any) -> None:
+    """The font table holds the fonts the document uses and nothing left from the
+    template; fonts a machine may lack are declared with an alternative name (w:altName),
+    so that Word substitutes the named font, not any."""
     from docx.opc.constants import RELATIONSHIP_TYPE as RT
     from lxml import etree
 
@@ -259,14 +267,66 @@ def _font_fallbacks(document: Any) -> None:
         if rel.reltype != RT.FONT_TABLE:
             continue
         table = etree.fromstring(rel.target_part.blob)
-        for name, alternative in FALLBACKS.items():
+        for font in list(table):
+            table.remove(font)
+        for name in (*USED_FONTS, *FALLBACKS):
             font = etree.SubElement(table, qn("w:font"))
             font.set(qn("w:name"), name)
-            etree.SubElement(font, qn("w:altName")).set(qn("w:val"), alternative)
-            etree.SubElement(font, qn("w:charset")).set(qn("w:val"), "86")  # GB2312
+            if name in FALLBACKS:
+                etree.SubElement(font, qn("w:altName")).set(qn("w:val"), FALLBACKS[name])
+            if name != LATIN_FONT:
+                etree.SubElement(font, qn("w:charset")).set(qn("w:val"), "86")  # GB2312
         rel.target_part._blob = etree.tostring(
             table, xml_declaration=True, encoding="UTF-8", standalone=True
         )
+
+
+def _chinese_defaults(document: Any) -> None:
+    """Chinese as the document's East Asian language, and no font from the template: every style's
+    theme fonts (Calibri, Cambria, the Japanese ones) replaced by the document's own, the
+    theme's fonts made the same, and the Word 2010 copy of the styles dropped."""
+    from docx.opc.constants import RELATIONSHIP_TYPE as RT
+    from lxml import etree
+
+    styles = document.styles.element
+    defaults = styles.find(qn("w:docDefaults"))
+    r_pr = defaults.find(qn("w:rPrDefault")).find(qn("w:rPr"))
+    language = r_pr.find(qn("w:lang"))
+    if language is None:
+        language = OxmlElement("w:lang")
+        r_pr.append(language)
+    # as Word on a Chinese system sets it: Chinese text zh-CN, Latin text (digits) en-US,
+    # which keeps 11月 from breaking between its digits
+    language.set(qn("w:val"), "en-US")
+    language.set(qn("w:eastAsia"), "zh-CN")
+    language.set(qn("w:bidi"), "ar-SA")
+    for fonts in styles.iter(qn("w:rFonts")):
+        themed = any(fonts.get(qn(a)) is not None for a in _THEME_FONT_ATTRIBUTES)
+        for attribute in _THEME_FONT_ATTRIBUTES:
+            fonts.attrib.pop(qn(attribute), None)
+        for attribute in ("w:ascii", "w:hAnsi", "w:cs"):
+            if themed or fonts.get(qn(attribute)) not in (None, *USED_FONTS):
+                fonts.set(qn(attribute), LATIN_FONT)
+        if themed or fonts.get(qn("w:eastAsia")) not in (None, *USED_FONTS, *FALLBACKS):
+            fonts.set(qn("w:eastAsia"), BODY_FONT)
+    for rel_id, rel in list(document.part.rels.items()):
+        if rel.reltype == RT.THEME:
+            theme = etree.fromstring(rel.target_part.blob)
+            drawing = "{http://schemas.openxmlformats.org/drawingml/2006/main}"
+            for group in ("majorFont", "minorFont"):
+                for node in theme.iter(drawing + group):
+                    for child in list(node):
+                        if child.tag == drawing + "font":
+                            node.remove(child)
+                        elif child.tag == drawing + "latin":
+                            child.set("typeface", LATIN_FONT)
+                        elif child.tag == drawing + "ea":
+                            child.set("typeface", BODY_FONT)
+            rel.target_part._blob = etree.tostring(
+                theme, xml_declaration=True, encoding="UTF-8", standalone=True
+            )
+        elif rel.reltype.endswith("/stylesWithEffects"):
+            del document.part.rels[rel_id]  # a part no relationship reaches is not saved
 
 
 def _add_runs(paragraph: Any, block: Block, font: str | None = None) -> None:
@@ -393,37 +453,106 @@ def _signature(document: Any, block: Block) -> None:
     if not lines:
         return
     office, day = ([*lines, ""])[:2]
-    office_width, date_width = text_width(office), text_width(day)
+    office_width, date_width = _set_width(office), _set_width(day)
     if date_width > office_width:
         date_right = 2.0
         office_right = 4.0 + date_width - office_width
     else:
         office_right = 2.0
         date_right = office_width - date_width
-    document.add_paragraph(style="署名")  # 空一行
+    if document.paragraphs:  # the signature never stands alone at the top of a page
+        document.paragraphs[-1].paragraph_format.keep_with_next = True
+    blank = document.add_paragraph(style="署名")  # 空一行
+    blank.paragraph_format.keep_with_next = True
     for text, right in ((office, office_right), (day, date_right)):
         if text:
             paragraph = document.add_paragraph(text, style="署名")
             paragraph.paragraph_format.right_indent = Pt(right * PITCH)
+            paragraph.paragraph_format.keep_with_next = text == office and bool(day)
+
+
+AUTOSPACE = 0.2
+"""The space, in characters, Word and LibreOffice put between Chinese and Latin text."""
+
+
+def _set_width(text: str) -> float:
+    """A line's width as set, in body characters: digits are half as wide, and where
+    Chinese meets digits (2023年10月31日) a fifth of a character is added."""
+    changes = sum(
+        1 for a, b in itertools.pairwise(text) if (text_width(a) == 1) != (text_width(b) == 1)
+    )
+    return text_width(text) + AUTOSPACE * changes
+
+
+IMPRINT_RULE_THICK = 8
+"""The first and last rules of the 版记: 1 pt (GB/T 9704 recommends 0.35 mm)."""
+IMPRINT_RULE_THIN = 6
+"""The rules between its lines: 0.75 pt (0.25 mm recommended)."""
+IMPRINT_LINE = Pt(26)
+IMPRINT_RULE_LINE = Pt(2)
 
 
 def _imprint(document: Any, lines: list[Block]) -> None:
-    """版记: its lines in 4号仿宋 a character in from both edges, between a rule above and
-    below each and thicker ones first and last."""
+    """版记 (GB/T 9704 7.4): at the foot of the last page, which is an even page — its own
+    section, started on the next even page and aligned to the bottom of the type area,
+    without a page number — its lines in 4号仿宋 a character in from both edges (印发机关 on
+    the left, 印发日期 on the right), between rules as wide as the type area: thick ones
+    first and last, thin ones between."""
+    section = document.add_section(WD_SECTION.EVEN_PAGE)
+    v_align = OxmlElement("w:vAlign")
+    v_align.set(qn("w:val"), "bottom")
+    _insert_in_sect_pr(section._sectPr, v_align)
+    for footer in (section.footer, section.even_page_footer, section.first_page_footer):
+        footer.is_linked_to_previous = False
+    width = _text_width(section)
+    height = section.page_height - section.top_margin - section.bottom_margin
+    below = len(lines) * IMPRINT_LINE + (len(lines) + 1) * IMPRINT_RULE_LINE + Pt(6)
+    _imprint_rule(document, IMPRINT_RULE_THICK).paragraph_format.space_before = Emu(height - below)
     for index, block in enumerate(lines):
         paragraph = document.add_paragraph(style="版记")
         fmt = paragraph.paragraph_format
         fmt.left_indent = fmt.right_indent = Pt(IMPRINT_SIZE.pt)
-        fmt.keep_with_next = index < len(lines) - 1
+        fmt.keep_with_next = True
         if "\t" in block.text:
-            paragraph.paragraph_format.tab_stops.add_tab_stop(
-                _text_width(document.sections[-1]) - Pt(2 * IMPRINT_SIZE.pt),
-                WD_TAB_ALIGNMENT.RIGHT,
-            )
+            # a tab stop is measured from the margin: 印发日期 ends a character from the edge
+            fmt.tab_stops.add_tab_stop(width - Pt(IMPRINT_SIZE.pt), WD_TAB_ALIGNMENT.RIGHT)
+        else:  # 抄送/发: continuation lines align after the colon
+            head = block.text.partition("：")[0]
+            if "：" in block.text:
+                hang = Pt(IMPRINT_SIZE.pt * (text_width(head) + 1))
+                fmt.left_indent = Pt(IMPRINT_SIZE.pt) + hang
+                fmt.first_line_indent = -hang
         _add_runs(paragraph, block)
-        if index == 0:
-            _border(paragraph, "top", 8, space=4)
-        _border(paragraph, "bottom", 8 if index == len(lines) - 1 else 4, space=4)
+        last = index == len(lines) - 1
+        _imprint_rule(document, IMPRINT_RULE_THICK if last else IMPRINT_RULE_THIN, keep=not last)
+
+
+def _imprint_rule(document: Any, size: int, keep: bool = True) -> Any:
+    """A rule of the 版记: an empty paragraph with no indent, its bottom border the rule."""
+    paragraph = document.add_paragraph(style="版记")
+    fmt = paragraph.paragraph_format
+    fmt.line_spacing = IMPRINT_RULE_LINE
+    fmt.left_indent = fmt.right_indent = fmt.first_line_indent = Pt(0)
+    fmt.keep_with_next = keep
+    _border(paragraph, "bottom", size, space=0)
+    return paragraph
+
+
+def _insert_in_sect_pr(sect_pr: Any, element: Any) -> None:
+    """Put an element where the schema wants it: before w:docGrid and what follows it."""
+    for name in (
+        "w:noEndnote",
+        "w:titlePg",
+        "w:textDirection",
+        "w:bidi",
+        "w:rtlGutter",
+        "w:docGrid",
+    ):
+        found = sect_pr.find(qn(name))
+        if found is not None:
+            found.addprevious(element)
+            return
+    sect_pr.append(element)
 
 
 def _title(document: Any, block: Block, style: str, first: bool) -> None:
@@ -440,11 +569,8 @@ def _title(document: Any, block: Block, style: str, first: bool) -> None:
 
 
 def _new_document(document: Any) -> None:
-    """A new section that numbers its pages from 1: each slip of a set is its own."""
-    section = document.add_section(WD_SECTION.NEW_PAGE)
-    numbering = OxmlElement("w:pgNumType")
-    numbering.set(qn("w:start"), "1")
-    section._sectPr.append(numbering)
+    """A new section on a new page: each slip of a set is its own."""
+    document.add_section(WD_SECTION.NEW_PAGE)
 
 
 def _properties(document: Any, meta: dict[str, str]) -> None:
@@ -466,9 +592,17 @@ def _properties(document: Any, meta: dict[str, str]) -> None:
             del package.rels[rel_id]
 
 
-def docx_bytes(markdown: str, landscape: bool = False, meta: dict[str, str] | None = None) -> bytes:
-    """The document as .docx bytes; see ``layout.py`` for what each Markdown block becomes."""
-    document = new_document(landscape)
+def docx_bytes(
+    markdown: str,
+    landscape: bool = False,
+    meta: dict[str, str] | None = None,
+    numbered: bool = True,
+) -> bytes:
+    """The document as .docx bytes; see ``layout.py`` for what each Markdown block becomes.
+    A set of one-page slips (``numbered`` false) has no page numbers: a form needs none,
+    and numbering each slip from 1 would make LibreOffice put a blank page before every
+    second one (page 1 is a right-hand page)."""
+    document = new_document(landscape, numbered)
     previous = ""
     items = list(parts(blocks(markdown)))
     imprint: list[Block] = []
@@ -488,7 +622,8 @@ def docx_bytes(markdown: str, landscape: bool = False, meta: dict[str, str] | No
         else:
             _write(document, role, block, previous, following, landscape, slip)
         previous = role
-    _font_fallbacks(document)
+    _font_table(document)
+    _chinese_defaults(document)
     _properties(document, meta or {})
     buffer = io.BytesIO()
     document.save(buffer)
@@ -524,7 +659,7 @@ def _write(
             fmt.alignment = WD_ALIGN_PARAGRAPH.LEFT
             fmt.left_indent = Pt(PITCH)
             fmt.tab_stops.add_tab_stop(
-                _text_width(document.sections[-1]) - Pt(2 * PITCH), WD_TAB_ALIGNMENT.RIGHT
+                _text_width(document.sections[-1]) - Pt(PITCH), WD_TAB_ALIGNMENT.RIGHT
             )
         _add_runs(paragraph, block)
     elif role == "masthead-rule":
@@ -570,8 +705,7 @@ def _write(
     elif role == "document":
         _new_document(document)
     elif role == "imprint-rule":
-        spacer = document.add_paragraph(style="居中")
-        spacer.paragraph_format.keep_with_next = True
+        pass  # the 版记's section and rules are made with its lines
     elif role == "rule":
         _rule(document, "000000", 8)
     else:

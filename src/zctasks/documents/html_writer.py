@@ -113,14 +113,27 @@ def _part(part: Part, landscape: bool) -> str:
     return f"<p{attr}>{_runs(block)}</p>"
 
 
-def html_body(markdown: str, landscape: bool = False) -> str:
-    return "\n".join(_part(part, landscape) for part in parts(blocks(markdown)))
+def html_body(markdown: str, landscape: bool = False, before_imprint: str = "") -> str:
+    """The document's parts as HTML; ``before_imprint`` (the charts) goes in before the 版记,
+    which closes the document."""
+    out = []
+    placed = False
+    for part in parts(blocks(markdown)):
+        if part.role in ("imprint-rule", "imprint") and not placed:
+            out.append(before_imprint)
+            placed = True
+        out.append(_part(part, landscape))
+    if not placed:
+        out.append(before_imprint)
+    return "\n".join(piece for piece in out if piece)
 
 
 def html_document(root: Path, markdown: str, context: dict[str, Any]) -> str:
     """The page, through the ``report.html.j2`` template (which a ledger may override)."""
     charts = []
-    if context.get("kind") in CHART_KINDS:
+    if context.get("figures"):  # drawn with matplotlib (report --charts)
+        charts = list(context["figures"])
+    elif context.get("kind") in CHART_KINDS:
         charts = [
             (title, Markup(stacked_bars(rows, context["light_names"])))
             for title, rows in (
@@ -129,12 +142,25 @@ def html_document(root: Path, markdown: str, context: dict[str, Any]) -> str:
             )
             if rows
         ]
+    figures = ""
+    if charts:
+        heading = (
+            f"图表：截至{context['as_of']}，序时进度{context['elapsed']}，{context['total']}项任务"
+        )
+        figures = (
+            f'<section class="charts">\n<h2>{escape(heading)}</h2>\n'
+            + "".join(
+                f"<figure><figcaption>{escape(title)}</figcaption>{svg}</figure>\n"
+                for title, svg in charts
+            )
+            + "</section>"
+        )
     return render_template(
         root,
         "report.html.j2",
         {
             **context,
-            "body": Markup(html_body(markdown, bool(context.get("landscape")))),
+            "body": Markup(html_body(markdown, bool(context.get("landscape")), figures)),
             "charts": charts,
             "light_classes": LIGHT_CLASSES,
             "fills": FILLS,

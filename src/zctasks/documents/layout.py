@@ -137,7 +137,7 @@ def text_width(text: str) -> float:
 
 def plain_text(blocks: list[Block]) -> str:
     """The main text as plain lines for a chat group: no Markdown symbols, no tables, no
-    attachments or imprint (they stay in the official document)."""
+    imprint; the list of attachments says that they are in the official document."""
     lines: list[str] = []
     skipped = (
         "masthead-rule",
@@ -147,7 +147,6 @@ def plain_text(blocks: list[Block]) -> str:
         "table",
         "cut",
         "form",
-        "attachments",
     )
     for role, block in parts(blocks):
         if role == "page":
@@ -158,7 +157,10 @@ def plain_text(blocks: list[Block]) -> str:
         if role in skipped:
             continue
         text = block.text.replace("\t", "　")
-        if role == "signature":
+        if role == "attachments":
+            listed = "；".join(line.strip() for line in text.removeprefix("附件：").split("\n"))
+            lines += ["", f"附件（见正式印发的文件，未随本文发送）：{listed}"]
+        elif role == "signature":
             lines += ["", *text.split("\n")]
         elif role == "masthead":
             lines.append(f"【{text}】")
@@ -293,6 +295,10 @@ def _best_split(
     return best
 
 
+_FLOORS = {"存在问题": 6.0}
+"""Columns read as sentences however few rows fill them: never narrower than this."""
+
+
 def column_chars(rows: list[list[str]], budget: float) -> list[float]:
     """How many characters wide each column of a table is, within ``budget`` characters.
 
@@ -326,7 +332,7 @@ def column_chars(rows: list[list[str]], budget: float) -> list[float]:
     room = budget - sum(chars)
     start = 6.0 if sum(min(t, 6.0) + 0.6 for t in typical.values()) <= 0.9 * room else 4.0
     for c, value in typical.items():
-        chars[c] = max(min(value, start), heading[c] / 2, 2.0) + 0.6
+        chars[c] = max(min(value, start), heading[c] / 2, 2.0, _FLOORS.get(header[c], 0.0)) + 0.6
 
     def lines(c: int, width: float) -> list[int]:
         return [math.ceil(r[c] / max(width - 0.6, 0.5)) or 1 for r in lengths]

@@ -107,14 +107,19 @@ def row_height(row: list[str], widths: list[float]) -> float:
     return lines * LINE_HEIGHT + 3
 
 
-def xlsx_bytes(found: list[Table], heading: tuple[str, str], first_sheet: str) -> bytes:
+def xlsx_bytes(
+    found: list[Table], heading: tuple[str, str], first_sheet: str, office: str = ""
+) -> bytes:
+    """The tables as a workbook whose properties name ``office`` as its author and no
+    software."""
     from openpyxl import Workbook
     from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
     from openpyxl.utils import get_column_letter
 
     workbook = Workbook()
     workbook.remove(workbook.active)
-    workbook.properties.creator = ""
+    workbook.properties.creator = office
+    workbook.properties.lastModifiedBy = office
     workbook.properties.title = heading[0]
     taken: set[str] = set()
     thin = Side(style="thin", color="808080")
@@ -164,7 +169,28 @@ def xlsx_bytes(found: list[Table], heading: tuple[str, str], first_sheet: str) -
         print_landscape(sheet, FIRST_ROW, margin=0.5)
     buffer = io.BytesIO()
     workbook.save(buffer)
-    return buffer.getvalue()
+    return without_application(buffer.getvalue())
+
+
+_APP = "docProps/app.xml"
+_APP_XML = (
+    '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
+    '<Properties xmlns="http://schemas.openxmlformats.org/officeDocument/2006/extended-properties"/>'
+)
+
+
+def without_application(package: bytes) -> bytes:
+    """The workbook with extended properties that name no software (openpyxl writes its
+    own name and version there)."""
+    import zipfile
+
+    source = zipfile.ZipFile(io.BytesIO(package))
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target:
+        for item in source.infolist():
+            data = _APP_XML.encode() if item.filename == _APP else source.read(item.filename)
+            target.writestr(item, data)
+    return out.getvalue()
 
 
 def _year(line: str) -> int | None:

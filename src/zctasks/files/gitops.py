@@ -28,6 +28,11 @@ class GitError(ZctasksError):
     pass
 
 
+class NotOnHead(GitError):
+    """The commit was made, but HEAD no longer holds the lines (a concurrent pull, reset or
+    checkout moved it): the commit is only in the reflog."""
+
+
 def _git(
     root: Path, *args: str, stdin: bytes | None = None, env: dict[str, str] | None = None
 ) -> subprocess.CompletedProcess[bytes]:
@@ -143,7 +148,7 @@ def _commit_lines(
         for relative, new in lines.items():
             path = prefix + relative.as_posix()
             base = _blob(root, f"{parent}:{path}") if parent else None
-            staged[path] = _hash(root, _joined(base or b"", new, header))
+            staged[path] = _hash(root, _joined(base or b"", _absent(base, new), header))
         tree = _tree(root, parent, staged)
         made = _git(
             root, "commit-tree", tree, *(["-p", parent] if parent else []), stdin=message.encode()
@@ -156,7 +161,13 @@ def _commit_lines(
         )
         if moved.returncode == 0:
             _add_to_index(root, prefix, lines, header)
-            return _out(_git(root, "rev-parse", "--short", commit))
+            short = _out(_git(root, "rev-parse", "--short", commit))
+            if missing_from_head(root, lines):
+                raise NotOnHead(
+                    "提交后 HEAD 中没有这条记录（同时进行的 git 操作改动了仓库；"
+                    f"提交 {short} 只在 reflog 中）"
+                )
+            return short
         time.sleep(0.05)  # HEAD moved under us: build again on the new HEAD
     raise GitError("HEAD 一直在变动，没有提交", "等其他 git 操作结束后用 git commit 提交")
 
@@ -184,7 +195,7 @@ def _add_to_index(root: Path, prefix: str, lines: dict[Path, list[str]], header:
     for relative, new in lines.items():
         path = prefix + relative.as_posix()
         base = _blob(root, f":{path}")
-        blob = _hash(root, _joined(base or b"", new, header))
+        blob = _hash(root, _joined(base or b"", _absent(base, new), header))
         for _ in range(_BUSY_RETRIES):
             updated = _git(root, "update-index", "--add", "--cacheinfo", f"100644,{blob},{path}")
             if updated.returncode == 0:
@@ -195,6 +206,23 @@ def _add_to_index(root: Path, prefix: str, lines: dict[Path, list[str]], header:
                 f"已提交，但未能更新暂存区：{_err(updated)}",
                 f"运行 git reset -q -- {relative.as_posix()} 使暂存区与提交一致",
             )
+
+
+def _absent(base: bytes | None, lines: list[str]) -> list[str]:
+    """The lines a file does not hold yet (a rerun commits a line once, however often)."""
+    held = set((base or b"").decode("utf-8", errors="replace").split("\n"))
+    return [line for line in lines if line.rstrip("\n") not in held]
+
+
+def missing_from_head(root: Path, lines: dict[Path, list[str]]) -> dict[Path, list[str]]:
+    """The lines (by file, relative to ``root``) that HEAD does not hold."""
+    prefix = _out(_git(root, "rev-parse", "--show-prefix"))
+    missing = {}
+    for relative, wanted in lines.items():
+        absent = _absent(_blob(root, f"HEAD:{prefix}{relative.as_posix()}"), wanted)
+        if absent:
+            missing[relative] = absent
+    return missing
 
 
 def _identity_hint(detail: str) -> str:
@@ -228,3 +256,163 @@ def init(root: Path) -> None:
     result = _git(root, "init", "--quiet")
     if result.returncode != 0:
         raise GitError(f"git init 失败：{_err(result)}")
+
+
+# ---------------------------------------------------------------- reading, with plumbing only
+#
+# What the hooks and `check --history` read of a repository comes from plumbing commands
+# with fixed options (raw, -z): the user's porcelain settings (diff.noprefix,
+# diff.mnemonicPrefix, colours, external diff drivers) cannot change what is read, and no
+# diff text is parsed: whole blobs are compared.
+
+EMPTY_TREE = "4b825dc642cb6eb9a060e54bf8d69288fbee4904"
+
+
+def toplevel(folder: Path) -> Path | None:
+    """The top folder of the work tree ``folder`` is in, or None outside a repository."""
+    result = _git(folder, "rev-parse", "--show-toplevel")
+    return Path(_out(result)) if result.returncode == 0 and _out(result) else None
+
+
+def prefix(root: Path) -> str:
+    """Where ``root`` lies in its repository (``""`` at the top, ``sub/`` below it)."""
+    return _out(_git(root, "rev-parse", "--show-prefix"))
+
+
+def has_head(root: Path) -> bool:
+    return _git(root, "rev-parse", "--verify", "-q", "HEAD^{commit}").returncode == 0
+
+
+def verify(root: Path, revision: str) -> str | None:
+    """The commit a revision names, or None."""
+    result = _git(root, "rev-parse", "--verify", "-q", "--end-of-options", revision + "^{commit}")
+    return _out(result) if result.returncode == 0 else None
+
+
+def indexed_files(root: Path, *pathspecs: str) -> list[str]:
+    """Paths in the index (repository-relative) that match the pathspecs."""
+    result = _git(root, "ls-files", "-z", "--full-name", "--", *pathspecs)
+    if result.returncode != 0:
+        raise GitError(f"git ls-files 失败：{_err(result)}")
+    return [p for p in result.stdout.decode("utf-8", errors="surrogateescape").split("\0") if p]
+
+
+class Change:
+    """One file a commit (or the index) changed: its blobs before and after (repository
+    paths; a blob of zeros where the file does not exist)."""
+
+    __slots__ = ("new", "old", "path", "status")
+
+    def __init__(self, old: str, new: str, status: str, path: str) -> None:
+        self.old, self.new, self.status, self.path = old, new, status, path
+
+
+def _raw(text: str) -> list[Change]:
+    """``:mode mode old new status\\0path\\0`` records of a raw -z diff."""
+    parts = text.split("\0")
+    changes = []
+    i = 0
+    while i + 1 < len(parts):
+        meta = parts[i].lstrip("\n")
+        if not meta.startswith(":"):
+            i += 1
+            continue
+        fields = meta[1:].split()
+        if len(fields) >= 5:
+            changes.append(Change(fields[2], fields[3], fields[4][:1], parts[i + 1]))
+        i += 2
+    return changes
+
+
+def staged_changes(root: Path, *pathspecs: str) -> list[Change]:
+    """What the index changes against HEAD (against nothing before the first commit)."""
+    base = "HEAD" if has_head(root) else EMPTY_TREE
+    result = _git(
+        root, "diff-index", "--cached", "-z", "--raw", "--no-renames", "--full-index", base,
+        "--", *pathspecs,
+    )  # fmt: skip
+    if result.returncode != 0:
+        raise GitError(f"git diff-index 失败：{_err(result)}")
+    return _raw(result.stdout.decode("utf-8", errors="surrogateescape"))
+
+
+class Commit:
+    """A commit of the history read by ``history``, with what it changed in the logs."""
+
+    __slots__ = ("changes", "id", "parents", "subject")
+
+    def __init__(self, commit: str, parents: list[str], subject: str) -> None:
+        self.id, self.parents, self.subject = commit, parents, subject
+        self.changes: list[Change] = []
+
+
+def history(root: Path, revisions: list[str], *pathspecs: str) -> list[Commit]:
+    """Every commit of ``revisions`` (``git log`` arguments such as ``A..B``) that changed
+    the pathspecs, each merge with its changes against every parent, oldest first."""
+    result = _git(
+        root, "log", "--reverse", "-m", "--full-history", "--raw", "-z", "--no-renames",
+        "--no-abbrev", "--no-color", "--format=%x01%H %P%x02%s", *revisions, "--", *pathspecs,
+    )  # fmt: skip
+    if result.returncode != 0:
+        raise GitError(f"git log 失败：{_err(result)}")
+    commits: dict[str, Commit] = {}
+    for record in result.stdout.decode("utf-8", errors="surrogateescape").split("\x01")[1:]:
+        head, _, rest = record.partition("\x02")
+        subject, _, raw = rest.partition("\0")
+        ids = head.split()
+        commit = commits.setdefault(ids[0], Commit(ids[0], ids[1:], subject.strip()))
+        commit.changes += _raw(raw)
+    return list(commits.values())
+
+
+def blobs(root: Path, ids: list[str]) -> dict[str, bytes]:
+    """The content of each blob, read by one ``git cat-file --batch``."""
+    wanted = [i for i in dict.fromkeys(ids) if i and i.strip("0")]
+    if not wanted:
+        return {}
+    result = _git(root, "cat-file", "--batch", stdin=("\n".join(wanted) + "\n").encode())
+    if result.returncode != 0:
+        raise GitError(f"git cat-file 失败：{_err(result)}")
+    found: dict[str, bytes] = {}
+    data, position = result.stdout, 0
+    for blob in wanted:
+        end = data.index(b"\n", position)
+        header = data[position:end].split()
+        position = end + 1
+        if len(header) < 3 or header[1] == b"missing":
+            continue
+        size = int(header[2])
+        found[blob] = data[position : position + size]
+        position += size + 1
+    return found
+
+
+def attributes(root: Path, attribute: str, paths: list[str]) -> dict[str, str]:
+    """The value git gives ``attribute`` for each path (``unspecified`` when none)."""
+    if not paths:
+        return {}
+    result = _git(root, "check-attr", "-z", attribute, "--", *paths)
+    if result.returncode != 0:
+        return dict.fromkeys(paths, "unspecified")
+    parts = result.stdout.decode("utf-8", errors="surrogateescape").split("\0")
+    return {parts[i]: parts[i + 2] for i in range(0, len(parts) - 2, 3)}
+
+
+def tree_blobs(root: Path, commit: str) -> dict[str, str]:
+    """Every file of a commit (repository paths) and its blob."""
+    result = _git(root, "ls-tree", "-r", "-z", "--full-tree", commit)
+    if result.returncode != 0:
+        raise GitError(f"git ls-tree 失败：{_err(result)}")
+    found = {}
+    for record in result.stdout.decode("utf-8", errors="surrogateescape").split("\0"):
+        meta, _, path = record.partition("\t")
+        fields = meta.split()
+        if len(fields) == 3 and fields[1] == "blob":
+            found[path] = fields[2]
+    return found
+
+
+def index_tree(root: Path) -> str | None:
+    """The tree the index would commit (None while it holds unresolved conflicts)."""
+    result = _git(root, "write-tree")
+    return _out(result) if result.returncode == 0 else None

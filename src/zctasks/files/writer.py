@@ -2,7 +2,8 @@
 
 A single file goes to a temporary file in the same folder, is flushed and fsynced, takes
 the old file's mode, and replaces the old file with ``os.replace``; the folder is fsynced
-so that the rename survives a crash.
+so that the rename survives a crash (where a folder can be opened: not on Windows, whose
+file systems journal their renames).
 
 Several files in one folder change together in a *transaction*, under the folder's lock:
 every new content is staged in a synced temporary; a journal naming the temporaries is
@@ -12,19 +13,28 @@ the next reader or writer, which finishes the renames. Either way a batch lands 
 not at all. Just before the journal is written, every file the transaction read is read
 again: if anything (another program, a ``git pull``) changed it meanwhile, nothing is
 renamed and the transaction starts over from the new contents.
+
+A journal is completed only when it is this folder's own, and only as it was begun: it
+names the folder it was written in (device and inode, or its path), month files of that
+folder, and the checksums of each file's old and new contents. A journal from elsewhere (a
+copy, a commit, a plant) or one that is not whole is refused with a message and acted on
+in no way; one whose files changed since (a branch switch, a pull) is dropped with its
+temporaries, never completed over the new contents.
 """
 
 from __future__ import annotations
 
+import hashlib
 import json
 import os
 import re
 import stat
 import tempfile
+import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import TypeVar
+from typing import Any, TypeVar
 
 from zctasks.files.errors import ZctasksError
 
@@ -33,6 +43,13 @@ JOURNAL_NAME = ".tmp-zctasks-journal"
 TEMP_PREFIX = ".tmp-"
 DEFAULT_LOCK_TIMEOUT = 30.0
 ATTEMPTS = 5
+JOURNAL_FORMAT = 2
+MAX_JOURNAL_BYTES = 1024 * 1024
+WINDOWS = os.name == "nt"
+"""Windows refuses to replace a file another program holds open (a reader, an antivirus
+scan, Excel): the rename is tried again for a while before it is given up."""
+REPLACE_TRIES = 20
+REPLACE_PAUSE = 0.1
 
 T = TypeVar("T")
 
@@ -49,15 +66,32 @@ class Changed(Exception):
     """A file the transaction read was changed by someone else before it could commit."""
 
 
+class PartlyWritten(ZctasksError):
+    """The journal was made durable but a rename failed: some files are new, some old, and
+    the journal completes them at the next command."""
+
+
 def atomic_write(path: Path, content: bytes) -> None:
     """Replace ``path`` with ``content`` so that readers see the old or the new file, whole."""
     temp = _stage(path, content)
     try:
-        os.replace(temp, path)
+        _replace(Path(temp), path)
     except BaseException:
         Path(temp).unlink(missing_ok=True)
         raise
     _fsync_folder(path.parent)
+
+
+def _replace(source: Path, target: Path) -> None:
+    """``os.replace``; on Windows tried again while another program holds ``target`` open."""
+    for attempt in range(REPLACE_TRIES):
+        try:
+            os.replace(source, target)
+            return
+        except PermissionError:
+            if not WINDOWS or attempt == REPLACE_TRIES - 1:
+                raise
+            time.sleep(REPLACE_PAUSE)
 
 
 def _stage(path: Path, content: bytes) -> str:
@@ -86,9 +120,19 @@ def _mode_for(path: Path) -> int:
 
 
 def _fsync_folder(folder: Path) -> None:
-    fd = os.open(folder, os.O_RDONLY)
+    """Make a folder's renames durable where the system allows it: Windows cannot open a
+    folder (its file systems journal renames themselves), and some file systems refuse to
+    sync one; neither is a reason to fail a write that has happened."""
+    if WINDOWS:
+        return
+    try:
+        fd = os.open(folder, os.O_RDONLY)
+    except OSError:
+        return
     try:
         os.fsync(fd)
+    except OSError:
+        pass
     finally:
         os.close(fd)
 
@@ -100,6 +144,8 @@ class Transaction:
         self.folder = folder
         self.seen: dict[str, bytes | None] = {}
         self.staged: dict[str, bytes] = {}
+        self.committed = False
+        """Whether ``commit`` changed the files (what fails afterwards did not undo it)."""
 
     def read(self, name: str) -> bytes | None:
         """The file's content now (None if it does not exist); checked again at commit."""
@@ -124,21 +170,33 @@ class Transaction:
         journal = self.folder / JOURNAL_NAME
         try:
             for name, content in self.staged.items():
-                temps[name] = _stage(self.folder / name, content)
+                temps[name] = Path(_stage(self.folder / name, content)).name
             if not self._unchanged():
                 raise Changed
-            plan = [[Path(temp).name, name] for name, temp in temps.items()]
-            journal_temp = _stage(journal, json.dumps(plan).encode())
-            os.replace(journal_temp, journal)
+            old = {
+                name: self.seen[name] if name in self.seen else _content(self.folder / name)
+                for name in self.staged
+            }
+            record = _journal_record(self.folder, temps, self.staged, old)
+            journal_temp = _stage(journal, record)
+            _replace(Path(journal_temp), journal)
             _fsync_folder(self.folder)
             if not self._unchanged():
                 journal.unlink()
                 raise Changed
         except BaseException:
             for temp in temps.values():
-                Path(temp).unlink(missing_ok=True)
+                (self.folder / temp).unlink(missing_ok=True)
             raise
-        _finish(self.folder, journal)
+        try:
+            for name, temp in temps.items():
+                _replace(self.folder / temp, self.folder / name)
+            _fsync_folder(self.folder)
+            _drop(self.folder, journal)
+        except OSError as exc:
+            raise _partly_written(self.folder, self.staged, exc) from None
+        finally:
+            self.committed = True
 
 
 def _content(path: Path) -> bytes | None:
@@ -148,27 +206,154 @@ def _content(path: Path) -> bytes | None:
         return None
 
 
+def _checksum(content: bytes | None) -> str | None:
+    return None if content is None else hashlib.sha256(content).hexdigest()
+
+
+def _identity(folder: Path) -> dict[str, Any]:
+    """What tells this folder from a copy of it: its device and inode (where the system
+    has them) and its path."""
+    info = folder.stat()
+    return {"device": info.st_dev, "inode": info.st_ino, "path": str(folder.resolve())}
+
+
+def _journal_record(
+    folder: Path, temps: dict[str, str], new: dict[str, bytes], old: dict[str, bytes | None]
+) -> bytes:
+    """The journal of a batch: the folder, and for each file its temporary and the
+    checksums of its content before and after."""
+    files = [
+        {"name": name, "temp": temp, "old": _checksum(old[name]), "new": _checksum(new[name])}
+        for name, temp in temps.items()
+    ]
+    record = {"zctasks-journal": JOURNAL_FORMAT, "folder": _identity(folder), "files": files}
+    return json.dumps(record, ensure_ascii=False).encode("utf-8")
+
+
+_TEMP_NAME = re.compile(r"\.tmp-[A-Za-z0-9_]+\Z")
+_DATA_NAME = re.compile(r"[0-9][0-9-]*\.yaml\Z")
+_DIGEST = re.compile(r"[0-9a-f]{64}\Z")
+
+
+class ForeignJournal(ZctasksError):
+    """A journal this folder did not write, or not whole: nothing is done by it."""
+
+    def __init__(self, folder: Path, why: str) -> None:
+        name = _shown(folder / JOURNAL_NAME)
+        super().__init__(
+            f"{name} 不是本台账写入时留下的日志（{why}），没有据此改动任何文件",
+            "它多半是被提交、复制或放进来的：删除这个文件（已提交的用 git rm）后重试；"
+            "zctasks 写入时留下的日志只在本目录由下一条命令补完",
+        )
+
+
+class StaleJournal(ZctasksError):
+    """This folder's journal, but a file changed since: completing it would overwrite that."""
+
+
+def _shown(path: Path) -> str:
+    """data/progress/… for a file of a ledger, else the path as it is."""
+    parts = path.parts
+    for i in range(len(parts) - 1, -1, -1):
+        if parts[i] == "data":
+            return "/".join(parts[i:])
+    return str(path)
+
+
+def _read_journal(folder: Path, journal: Path) -> list[dict[str, Any]]:
+    """The files a journal names, if it is this folder's own and whole; else ForeignJournal."""
+    try:
+        if not stat.S_ISREG(journal.lstat().st_mode):  # a FIFO would hang every command
+            raise ForeignJournal(folder, "不是普通文件")
+        with open(journal, "rb") as handle:
+            raw = handle.read(MAX_JOURNAL_BYTES + 1)
+    except OSError as exc:
+        raise ForeignJournal(folder, f"无法读取：{exc.strerror or exc}") from None
+    if len(raw) > MAX_JOURNAL_BYTES:
+        raise ForeignJournal(folder, "文件过大")
+    try:
+        record = json.loads(raw.decode("utf-8"))
+    except (ValueError, RecursionError):
+        raise ForeignJournal(folder, "内容无法读取") from None
+    if not isinstance(record, dict) or record.get("zctasks-journal") != JOURNAL_FORMAT:
+        raise ForeignJournal(folder, "格式不对")
+    here, there = _identity(folder), record.get("folder")
+    if not isinstance(there, dict) or not _same_folder(here, there):
+        raise ForeignJournal(folder, "写于另一个目录")
+    files = record.get("files")
+    if not isinstance(files, list) or not files:
+        raise ForeignJournal(folder, "格式不对")
+    names: set[str] = set()
+    for item in files:
+        if not isinstance(item, dict) or set(item) != {"name", "temp", "old", "new"}:
+            raise ForeignJournal(folder, "格式不对")
+        name, temp, old, new = item["name"], item["temp"], item["old"], item["new"]
+        if not isinstance(name, str) or not _DATA_NAME.match(name) or name in names:
+            raise ForeignJournal(folder, f"文件名“{name}”不是本目录的数据文件")
+        if not isinstance(temp, str) or not _TEMP_NAME.match(temp) or temp == JOURNAL_NAME:
+            raise ForeignJournal(folder, f"临时文件名“{temp}”不对")
+        if not (isinstance(new, str) and _DIGEST.match(new)) or not (
+            old is None or (isinstance(old, str) and _DIGEST.match(old))
+        ):
+            raise ForeignJournal(folder, "校验值不对")
+        names.add(name)
+    return files
+
+
+def _same_folder(here: dict[str, Any], there: dict[str, Any]) -> bool:
+    if here["inode"] and there.get("inode"):  # Windows shares and FAT may have no inodes
+        return bool(here["device"] == there.get("device") and here["inode"] == there["inode"])
+    return bool(here["path"] == there.get("path"))
+
+
 def _finish(folder: Path, journal: Path) -> None:
     """Complete the renames a journal names, then remove it and every stray temporary."""
+    if journal.exists():
+        files = _read_journal(folder, journal)
+        pending = []
+        for item in files:
+            now = _checksum(_content(folder / item["name"]))
+            if now == item["new"]:
+                continue  # renamed before the writer stopped
+            if now == item["old"] and _checksum(_content(folder / item["temp"])) == item["new"]:
+                pending.append(item)
+                continue
+            _drop(folder, journal)
+            raise StaleJournal(
+                f"上次被中断的写入没有补完：{_shown(folder / item['name'])} 此后已被改动"
+                "（如切换分支、git pull），补完会覆盖现在的内容",
+                "中断的那批记录没有写入，其临时文件已清除；需要时重新记录或导入"
+                "（已记录过的相同报送会跳过）",
+            )
+        for item in pending:
+            _replace(folder / item["temp"], folder / item["name"])
+        _fsync_folder(folder)
+    _drop(folder, journal)
+
+
+def _drop(folder: Path, journal: Path) -> None:
+    """Remove the journal, then every temporary left in the folder."""
     strays = list(folder.glob(TEMP_PREFIX + "*"))
     if not strays:
         return
-    try:
-        plan = json.loads(journal.read_text("utf-8"))
-    except FileNotFoundError:
-        plan = []
-    except ValueError:  # only a journal renamed into place counts, so this is not ours
-        plan = []
-    for temp, name in plan:
-        if "/" in temp or "/" in name:
-            continue
-        if (folder / temp).exists():
-            os.replace(folder / temp, folder / name)
-    _fsync_folder(folder)
     journal.unlink(missing_ok=True)
     for stray in folder.glob(TEMP_PREFIX + "*"):
-        stray.unlink(missing_ok=True)
+        if stray.is_symlink() or stray.is_file():  # a folder of that name is not ours
+            stray.unlink(missing_ok=True)
     _fsync_folder(folder)
+
+
+def _partly_written(folder: Path, staged: dict[str, bytes], exc: OSError) -> PartlyWritten:
+    """What a rename that failed after the journal left: which files are new, which old."""
+    done = [n for n, c in staged.items() if _content(folder / n) == c]
+    waiting = [n for n in staged if n not in done]
+    shown = "、".join(_shown(folder / n) for n in done) or "无"
+    left = "、".join(_shown(folder / n) for n in waiting)
+    return PartlyWritten(
+        f"写入中断（{exc.strerror or exc}）：已写入 {shown}，尚未写入 {left}",
+        "这批写入已记在日志中，排除原因（权限、杀毒软件、网络共享、文件被其他程序打开）后"
+        "运行任一 zctasks 命令（如 zctasks check）即可补完；不要重新录入",
+    )
 
 
 @contextmanager
@@ -195,10 +380,16 @@ def transaction(
         ) from None
     except OSError as exc:
         raise _failed(what, exc) from None
+    tx = Transaction(folder)
     try:
         _finish(folder, folder / JOURNAL_NAME)
-        yield Transaction(folder)
+        yield tx
     except OSError as exc:
+        if tx.committed:
+            raise ZctasksError(
+                f"{what}已写入，但随后的操作失败：{exc.strerror or exc}",
+                "不要重新录入；用 zctasks progress log 查看已写入的记录",
+            ) from None
         raise _failed(what, exc) from None
     finally:
         lock.release()
@@ -241,14 +432,17 @@ def _failed(what: str, exc: OSError) -> ZctasksError:
 def finish_interrupted(folder: Path, timeout: float = DEFAULT_LOCK_TIMEOUT) -> None:
     """Before reading a folder: complete a batch that a killed writer left half-renamed, and
     remove the temporaries of one killed before its journal (best effort: a folder the
-    reader may not write keeps them, harmlessly, until the next write)."""
+    reader may not write keeps them, harmlessly, until the next write). A journal that is
+    not this folder's own, or stale, is a message (``ForeignJournal``, ``StaleJournal``)."""
     if (folder / JOURNAL_NAME).exists():
         try:
             with transaction(folder, timeout):
                 pass
+        except (ForeignJournal, StaleJournal):
+            raise
         except ZctasksError as exc:
             raise ZctasksError(
-                f"上次写入进展记录时被中断，需要补完，但未能完成：{exc.message}",
+                f"上次写入时被中断，需要补完，但未能完成：{exc.message}",
                 f"在对 {folder} 有写权限的账户下运行 zctasks check，即可补完",
             ) from None
     elif any(folder.glob(TEMP_PREFIX + "*")):

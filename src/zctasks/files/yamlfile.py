@@ -177,19 +177,23 @@ def decode(path: str, raw: bytes) -> tuple[str | None, list[Diagnostic]]:
         ]
 
 
-def parse(path: str, raw: bytes) -> tuple[YamlDoc | None, list[Diagnostic]]:
+def parse(
+    path: str, raw: bytes, *, strict_numbers: bool = False
+) -> tuple[YamlDoc | None, list[Diagnostic]]:
     """Parse ``raw`` (the bytes of ``path``); ``None`` data for an empty document.
 
     The tree is built from the parser's events with an explicit stack, not by composing
     nodes recursively: a hostile file nested a hundred thousand levels deep gets a message,
-    not a crash of the C composer.
+    not a crash of the C composer. With ``strict_numbers`` (progress: month files and
+    batches) a number must be written in decimal digits: ``0x1F``, ``0o17`` and ``1e3`` are
+    refused, never read as 31, 15 or 1000.
     """
     text, problems = decode(path, raw)
     if text is None:
         return None, problems
     doc = YamlDoc(path, None)
     try:
-        doc.data = _build(yaml.parse(text, Loader=_Loader), doc)
+        doc.data = _build(yaml.parse(text, Loader=_Loader), doc, strict_numbers)
     except yaml.MarkedYAMLError as exc:
         return None, [_syntax_diagnostic(path, exc, text)]
     except yaml.reader.ReaderError as exc:
@@ -216,6 +220,10 @@ def parse(path: str, raw: bytes) -> tuple[YamlDoc | None, list[Diagnostic]]:
     return doc, doc.problems
 
 
+def explicit_text_tag(tag: str | None) -> bool:
+    return tag in ("tag:yaml.org,2002:str", "!")
+
+
 class _Frame:
     __slots__ = ("container", "key", "key_mark", "loc")
 
@@ -226,7 +234,18 @@ class _Frame:
         self.key_mark: Any = None
 
 
-def _build(events: Any, doc: YamlDoc) -> Any:
+_SURROGATE = re.compile(r"[\ud800-\udfff]")
+
+
+def _strict_number_problem(text: str) -> str:
+    """Why a plain scalar that YAML reads as a number is not written as a figure, or ""."""
+    exponent = _FLOAT.match(text) is not None and "e" in text.lower()
+    if _INT_HEX.match(text) or _INT_OCT.match(text) or exponent:
+        return f"数值“{text}”的写法不对：只接受十进制数字，如 31 或 12.5"
+    return ""
+
+
+def _build(events: Any, doc: YamlDoc, strict_numbers: bool = False) -> Any:
     stack: list[_Frame] = []
     root: Any = None
     documents = 0
@@ -272,6 +291,17 @@ def _build(events: Any, doc: YamlDoc) -> Any:
         if isinstance(event, yaml.ScalarEvent):
             if tag == "tag:yaml.org,2002:binary":
                 raise _Problem(event.start_mark, "unsafe-tag", "不支持二进制数据", "")
+            if event.style == '"' and _SURROGATE.search(event.value):
+                raise _Problem(
+                    event.start_mark,
+                    "escape",
+                    "含有单独的 Unicode 代理项转义（如 \\ud800），不是文字",
+                    "删去这个转义，或写出要表示的字",
+                )
+            if strict_numbers and not (event.style or explicit_text_tag(tag)):
+                why = _strict_number_problem(event.value)
+                if why:
+                    raise _Problem(event.start_mark, "number", why, "数值只写十进制数字")
             explicit_text = tag in ("tag:yaml.org,2002:str", "!")
             value: Any = (
                 event.value if event.style or explicit_text else _resolve_plain(event.value)

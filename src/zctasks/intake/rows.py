@@ -13,7 +13,7 @@ An untouched row is not a report. Every problem is reported at once, located in 
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
@@ -65,6 +65,9 @@ LABELS = {
     "values": "指标",
 }
 _TARGET_COLUMN = re.compile(r"^\d+\.\d+$")
+_ESTIMATE_COLUMN = re.compile(r"^(?:(?:预计|预估)(\d+\.\d+)|(\d+\.\d+)(?:预计|预估)数?)$")
+_ESTIMATED = re.compile(r"^\s*[（(]?(?:预计|预估)[）)]?\s*")
+"""A figure the unit marks as an estimate: 预计30, （预估）30."""
 _PAIRS = re.compile(r"[；;\s]+|[,，](?=\s*[0-9]+\.[0-9]+\s*=)")
 _TASK = re.compile(r"^第?\s*([0-9]{1,6})\s*项?$")
 _DATE = re.compile(r"^(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})\s*日?$")
@@ -125,8 +128,11 @@ def _header(table: Table) -> tuple[int, dict[int, str], list[int]] | None:
             if not name:
                 continue
             found = None
+            estimate = _ESTIMATE_COLUMN.match(name)
             if _TARGET_COLUMN.match(name):
                 found = "value:" + name
+            elif estimate is not None:
+                found = "estimate:" + (estimate.group(1) or estimate.group(2))
             elif (template and name == "指标") or (has_id and name == "任务"):
                 found = None
             else:
@@ -278,8 +284,11 @@ def _read_reports(
         doc.values[(i,)] = (row, 1)
         for column, cell in present.items():
             name = fields[column]
-            loc = (i, "values", name[6:]) if name.startswith("value:") else (i, name)
-            _place(doc, loc, row, column)
+            if name.startswith(("value:", "estimate:")):
+                for located in ("values", "estimates"):
+                    _place(doc, (i, located, name.partition(":")[2]), row, column)
+            else:
+                _place(doc, (i, name), row, column)
             _set(ledger, sheet, record, name, cell, row, column)
         _finish(ledger, sheet, record, i, row, day)
         doc.data.append(record)
@@ -330,7 +339,8 @@ def _read_blocks(
                         )
                     )
                     continue
-                _place(doc, (i, "values", target_id), row, value_column)
+                for located in ("values", "estimates"):
+                    _place(doc, (i, located, target_id), row, value_column)
                 _set(ledger, sheet, record, "value:" + target_id, value_cell, row, value_column)
         if not touched:
             sheet.untouched += 1
@@ -415,10 +425,14 @@ def _set(
             problem("number", exc.message, exc.hint)
         else:
             record.setdefault("values", {}).update(pairs)
-    elif name.startswith("value:"):
-        target_id = name[6:]
+    elif name.startswith(("value:", "estimate:")):
+        target_id = name.partition(":")[2]
+        kind = "estimates" if name.startswith("estimate:") else "values"
+        if isinstance(cell.value, str) and _ESTIMATED.match(cell.value):
+            kind = "estimates"
+            cell = replace(cell, value=_ESTIMATED.sub("", cell.value, count=1))
         try:
-            record.setdefault("values", {})[target_id] = figure(ledger, target_id, cell)
+            record.setdefault(kind, {})[target_id] = figure(ledger, target_id, cell)
         except BadNumber as exc:
             problem("number", f"指标 {target_id} 的{exc.message}", exc.hint)
     else:

@@ -143,16 +143,7 @@ def read_xlsx(path: Path, raw: bytes) -> tuple[list[Table], list[Diagnostic]]:
     try:
         book = load_workbook(io.BytesIO(raw), read_only=True, data_only=True)
     except Exception as exc:  # openpyxl raises many kinds for a damaged package
-        return [], [
-            Diagnostic(
-                str(path),
-                1,
-                1,
-                "unreadable",
-                f"无法作为 Excel 文件打开：{exc or type(exc).__name__}",
-                "请用 Excel 或 WPS 重新另存为 .xlsx",
-            )
-        ]
+        return [], [_unreadable(path, "无法作为 Excel 文件打开", exc)]
     tables: list[Table] = []
     meta: dict[str, str] = {}
     try:
@@ -165,19 +156,88 @@ def read_xlsx(path: Path, raw: bytes) -> tuple[list[Table], list[Diagnostic]]:
             if getattr(sheet, "sheet_state", "visible") != "visible":
                 continue
             table = Table(path, sheet.title)
-            sheet.reset_dimensions()  # some programs write a wrong <dimension>
-            for number, row in enumerate(sheet.iter_rows(), 1):
-                cells = [
-                    Cell(cell.value, "%" in str(getattr(cell, "number_format", "") or ""))
-                    for cell in row
-                ]
-                if any(c.value is not None and str(c.value).strip() for c in cells):
-                    real = next((c.row for c in row if getattr(c, "row", None)), None)
-                    table.rows.append((real or number, cells))
+            too_wide = _read_rows(table, sheet)
+            if too_wide is not None:
+                return [], [too_wide]
             if table.rows:
                 tables.append(table)
+    except Exception as exc:  # damage or hostile XML that shows only while rows are read
+        where = (
+            f"读取工作表“{table.sheet}”时出错" if tables or "table" in locals() else "读取时出错"
+        )
+        return [], [_unreadable(path, where, exc)]
     finally:
         book.close()
     for table in tables:
         table.meta = meta
     return tables, []
+
+
+MAX_COLUMNS = 256
+"""The widest sheet read (IV, the last column of .xls): a 报送表 has about a dozen."""
+_EMPTY = Cell(None)
+
+
+def _read_rows(table: Table, sheet: Any) -> Diagnostic | None:
+    """The sheet's rows into ``table``, each as far as its last cell that holds anything
+    and at most ``MAX_COLUMNS`` wide: memory goes with the cells that exist, never with
+    the sheet's stated or padded width. A value beyond the widest column is named."""
+    from openpyxl.utils import get_column_letter
+
+    sheet.reset_dimensions()  # some programs write a wrong <dimension>
+    for number, values in enumerate(sheet.iter_rows(min_col=MAX_COLUMNS + 1, values_only=True), 1):
+        if values.count(None) != len(values):  # counted in C: a row is 16,384 cells at most
+            column = MAX_COLUMNS + 1 + next(i for i, v in enumerate(values) if v is not None)
+            return table.diagnostic(
+                number,
+                column,
+                "too-wide",
+                f"第 {number} 行在第 {get_column_letter(column)} 列有内容："
+                f"报送表最多读到第 {MAX_COLUMNS} 列（{get_column_letter(MAX_COLUMNS)}）",
+                "删去最右边的多余内容后另存",
+            )
+    blank: Any = None  # the one tuple openpyxl gives for every row the file leaves out
+    for number, row in enumerate(sheet.iter_rows(max_col=MAX_COLUMNS), 1):
+        if row is blank:
+            continue
+        cells = [
+            _EMPTY
+            if cell.value is None
+            else Cell(cell.value, "%" in str(getattr(cell, "number_format", "") or ""))
+            for cell in row
+        ]
+        while cells and cells[-1] is _EMPTY:
+            cells.pop()
+        if not cells:
+            blank = row if blank is None and isinstance(row, tuple) else blank
+            continue
+        if any(c.value is not None and str(c.value).strip() for c in cells):
+            real = next((c.row for c in row[: len(cells)] if getattr(c, "row", None)), None)
+            table.rows.append((real or number, cells))
+    return None
+
+
+def _unreadable(path: Path, what: str, exc: Exception) -> Diagnostic:
+    """The one message for a workbook openpyxl cannot read, and for hostile XML in it."""
+    from defusedxml import DefusedXmlException
+
+    cause: BaseException | None = exc
+    while cause is not None and not isinstance(cause, DefusedXmlException):
+        cause = cause.__cause__ or cause.__context__
+    if cause is not None:
+        return Diagnostic(
+            str(path),
+            1,
+            1,
+            "unreadable",
+            "工作簿含有 XML 实体或文档类型声明（DTD），为安全起见未读取",
+            "Excel 和 WPS 保存的文件不含这些内容；请用它们重新另存为 .xlsx",
+        )
+    return Diagnostic(
+        str(path),
+        1,
+        1,
+        "unreadable",
+        f"{what}：{exc or type(exc).__name__}",
+        "请用 Excel 或 WPS 重新另存为 .xlsx",
+    )

@@ -255,11 +255,15 @@ def xlsx_bytes(ledger: Ledger, progress: Progress, unit: str, as_of: date) -> by
     meta.sheet_state = "hidden"
     meta.protection.sheet = True
     book.properties.title = f"{unit}进展报送表"
-    book.properties.creator = ledger.report_settings.issuer or ledger.plan.issuer
+    from zctasks.documents.reports.common import issuer_of, signer
+    from zctasks.documents.sheets import without_application
+
+    book.properties.creator = signer(ledger, issuer_of(ledger))
+    book.properties.lastModifiedBy = book.properties.creator
     book.properties.subject = ledger.plan.title
     buffer = io.BytesIO()
     book.save(buffer)
-    return buffer.getvalue()
+    return without_application(buffer.getvalue())
 
 
 def _height(row: Row) -> float:

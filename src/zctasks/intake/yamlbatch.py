@@ -11,7 +11,7 @@ from zctasks.files.yamlfile import YamlDoc
 def read_yaml(path: Path, raw: bytes) -> tuple[YamlDoc | None, list[Diagnostic]]:
     from zctasks.files import yamlfile
 
-    doc, problems = yamlfile.parse(str(path), raw)
+    doc, problems = yamlfile.parse(str(path), raw, strict_numbers=True)
     if doc is None or problems:
         return None, problems
     if not isinstance(doc.data, list) or not doc.data:

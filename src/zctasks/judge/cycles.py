@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import calendar as _days
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta, tzinfo
 from typing import Literal
 
 from zctasks.log.store import Progress
@@ -116,9 +116,21 @@ class CycleStatus:
     units: list[UnitCycle]
 
 
+def _recorded_on(progress: Progress, i: int, zone: tzinfo) -> date:
+    """The day an entry reached the ledger in the plan's time zone (its ``at`` carries the
+    writer's offset); for entries written before 0.2, without ``at``, its date."""
+    at = progress.at[i]
+    if at != at:  # NaN: no moment recorded
+        return date.fromordinal(progress.day[i])
+    return datetime.fromtimestamp(at, zone).date()
+
+
 def unit_status(ledger: Ledger, progress: Progress, as_of: date) -> CycleStatus:
     """For the cycle of the latest due date on or before ``as_of``: which units reported on
     the tasks they lead or are responsible for, which did not, and how late."""
+    from zctasks.plan.zones import plan_zone
+
+    zone = plan_zone(ledger.reporting.time_zone)
     cal = Calendar.of(ledger)
     due = cal.last_due(as_of)
     owed = due is not None
@@ -139,7 +151,7 @@ def unit_status(ledger: Ledger, progress: Progress, as_of: date) -> CycleStatus:
             answering = progress.dated_after(task_id, start, as_of)
             if answering:
                 reported.append(task_id)
-                first = min(progress.recorded_on(i) for i in answering)
+                first = min(_recorded_on(progress, i, zone) for i in answering)
                 late = max(late, (first - due).days)
             else:
                 missing.append(task_id)

@@ -43,6 +43,49 @@ class TargetState(NamedTuple):
     share: float | None = None
     """The completion held against 序时进度, or None where the target is not judged by it
     (a cap that is a level, a level without its 基数 before the deadline)."""
+    planned: float | None = None
+    """The share it was held against when that is not the straight 序时进度 line: the
+    latest milestone passed (节点), as a share of the target (or of the increase from the
+    基数). None where 序时进度 applies."""
+
+
+class Pace(NamedTuple):
+    """What a target is held against at a date: a share of the target, and its words."""
+
+    share: float
+    words: str
+    milestone: bool = False
+
+
+def pace(target: Target, as_of: date | None, elapsed: float) -> Pace:
+    """The straight 序时进度 line, or — for a target with milestones, before its deadline —
+    the figure planned by the latest milestone passed, as a share of the target. Nothing
+    planned yet means nothing is owed yet: a target planned for the third quarter is not
+    behind in June."""
+    straight = Pace(elapsed, f"序时进度{_pct(elapsed)}")
+    if not target.milestones or as_of is None or elapsed >= 1:
+        return straight
+    passed = [m for m in target.milestones if m.by <= as_of and m.value is not None]
+    upcoming = next((m for m in target.milestones if m.by > as_of), None)
+    start = target.base if target.base is not None and not target.accrues else 0
+    planned = passed[-1].value if passed else start
+    assert planned is not None
+    span = target.value - start
+    share = (planned - start) / span if span else 1.0
+    if passed and not target.accrues and target.base is None:
+        words = f"{_short(passed[-1].by)}节点应达{_num(planned)}{target.unit}"
+    elif passed:
+        last = passed[-1]
+        words = f"计划进度{_pct(share)}（{_short(last.by)}节点{_num(planned)}{target.unit}）"
+    elif upcoming is not None and upcoming.value is not None:
+        words = f"首个节点{_short(upcoming.by)}{_num(upcoming.value)}{target.unit}，此前不计滞后"
+    else:
+        words = "尚无节点到期"
+    return Pace(min(max(share, 0.0), 1.0) if target.accrues else share, words, True)
+
+
+def _short(day: date) -> str:
+    return f"{day.month}月{day.day}日"
 
 
 class TaskState(NamedTuple):
@@ -74,28 +117,42 @@ def _behind(gap_points: float, settings: ScheduleSettings) -> Light:
 
 
 def target_state(
-    target: Target, actual: Number, reported_on: date, elapsed: float, settings: ScheduleSettings
+    target: Target,
+    actual: Number,
+    reported_on: date,
+    elapsed: float,
+    settings: ScheduleSettings,
+    as_of: date | None = None,
 ) -> TargetState:
     """The light of one target with its latest actual (cumulative, or the current level).
 
     ``elapsed`` is the task's 序时进度; at 1 the deadline has come and every target is
-    judged against its full value.
+    judged against its full value. With ``as_of``, a target with milestones is held against
+    the latest one passed instead (see ``pace``).
     """
+    held = pace(target, as_of, elapsed)
+    state = _judged(target, actual, reported_on, held, settings)
+    return state._replace(planned=held.share) if held.milestone else state
+
+
+def _judged(
+    target: Target, actual: Number, reported_on: date, held: Pace, settings: ScheduleSettings
+) -> TargetState:
     if target.op in ("<=", "<"):
-        return _upper_bound(target, actual, reported_on, elapsed, settings)
+        return _upper_bound(target, actual, reported_on, held, settings)
     if not target.accrues:
-        return _level(target, actual, reported_on, elapsed, settings)
+        return _level(target, actual, reported_on, held, settings)
     label = f"{target.id} {target.name}"
     value = target.value
     goal = value * (1 - settings.approx_tolerance / 100) if target.op == "~" else value
     met = actual > value if target.op == ">" else actual >= goal
     ratio = actual / value if value else 1.0
-    reason = f"{label} {_num(actual)}/{_goal(target)}，完成{_pct(ratio)}，序时进度{_pct(elapsed)}"
+    reason = f"{label} {_num(actual)}/{_goal(target)}，完成{_pct(ratio)}，{held.words}"
     if met:
         if target.op == "between" and target.max is not None and actual > target.max:
             reason += "，已超过区间上限"
         return TargetState(target, actual, reported_on, "done", reason, ratio)
-    return _paced(target, actual, reported_on, ratio, elapsed, settings, reason)
+    return _paced(target, actual, reported_on, ratio, held.share, settings, reason)
 
 
 def _goal(target: Target) -> str:
@@ -121,7 +178,7 @@ def _paced(
 
 
 def _level(
-    target: Target, actual: Number, reported_on: date, elapsed: float, settings: ScheduleSettings
+    target: Target, actual: Number, reported_on: date, held: Pace, settings: ScheduleSettings
 ) -> TargetState:
     """A level or rate: met or not, whatever the date. Below it, progress from the 基数
     keeps pace with 序时进度 when the 基数 is known; without it the level is only judged
@@ -144,17 +201,22 @@ def _level(
     )
     if met:
         return TargetState(target, actual, reported_on, "done", f"{head}，目标{goal}，已达到")
+    elapsed = held.share
     base = target.base
     if base is not None and base != value:
         share = (actual - base) / (value - base)
         reason = (
-            f"{head}，基数{_num(base)}{unit}，目标{goal}，"
-            f"完成目标增幅的{_pct(share)}，序时进度{_pct(elapsed)}"
+            f"{head}，基数{_num(base)}{unit}，目标{goal}，完成目标增幅的{_pct(share)}，{held.words}"
         )
         return _paced(target, actual, reported_on, share, elapsed, settings, reason)
     reached = f"{head}，目标{goal}" + (
         "" if target.op == "~" else f"，达到目标的{_pct(1 - shortfall)}"
     )
+    if held.milestone:
+        planned = value * held.share
+        behind = 1 - actual / planned if planned and actual < planned else 0.0
+        light = _behind(behind * 100, settings)
+        return TargetState(target, actual, reported_on, light, f"{reached}，{held.words}")
     if elapsed >= 1:
         return TargetState(
             target,
@@ -173,7 +235,7 @@ def _level(
 
 
 def _upper_bound(
-    target: Target, actual: Number, reported_on: date, elapsed: float, settings: ScheduleSettings
+    target: Target, actual: Number, reported_on: date, held: Pace, settings: ScheduleSettings
 ) -> TargetState:
     label = f"{target.id} {target.name}"
     value, unit = target.value, target.unit
@@ -185,7 +247,8 @@ def _upper_bound(
             "，已超限" if over else ""
         )
         return TargetState(target, actual, reported_on, light, reason)
-    reason = f"{label} {_num(actual)}/{_num(value)}{unit}（上限），已用{_pct(ratio)}，序时进度{_pct(elapsed)}"
+    elapsed = held.share
+    reason = f"{label} {_num(actual)}/{_num(value)}{unit}（上限），已用{_pct(ratio)}，{held.words}"
     if over:
         return TargetState(target, actual, reported_on, "red", reason + "，已超过全年上限", ratio)
     if elapsed >= 1:
@@ -234,11 +297,13 @@ def task_state(
     latest = progress.entry(found[-1])
     figures = progress.figures(task.id, as_of, {t.id for t in task.targets})
     states = [
-        target_state(target, figures[target.id].value, figures[target.id].day, elapsed, settings)
+        target_state(
+            target, figures[target.id].value, figures[target.id].day, elapsed, settings, as_of
+        )
         for target in task.targets
         if target.id in figures
     ]
-    light, reason = _combine(task, states, latest)
+    light, reason = _combine(task, states, latest, as_of)
     if light == "done":
         return TaskState(task, light, reason, states, latest)
     if as_of > due:
@@ -252,7 +317,9 @@ def task_state(
     return TaskState(task, light, reason, states, latest)
 
 
-def _combine(task: Task, states: list[TargetState], latest: Entry) -> tuple[Light, str]:
+def _combine(
+    task: Task, states: list[TargetState], latest: Entry, as_of: date
+) -> tuple[Light, str]:
     if states:
         worst = max(states, key=lambda s: _SEVERITY[s.light])
         if worst.light == "done" and len(states) < len(task.targets):
@@ -270,7 +337,12 @@ def _combine(task: Task, states: list[TargetState], latest: Entry) -> tuple[Ligh
     reason = f"最新状态：{latest.status}（{_day(latest.date)}）"
     if latest.problems:
         reason += f"，存在问题：{latest.problems}"
-    return status_light[latest.status or "推进中"], reason
+    light = status_light[latest.status or "推进中"]
+    first = task.milestones[0] if task.milestones else None
+    if latest.status == "未启动" and first is not None and first.by > as_of:
+        light = "green"  # nothing is due before the first node (倒排工期)
+        reason += f"，首个节点{_short(first.by)}：{first.text}"
+    return light, reason
 
 
 class StatusReport(NamedTuple):

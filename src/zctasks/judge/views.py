@@ -11,14 +11,16 @@ from zctasks.plan.models import ROLES
 
 if TYPE_CHECKING:
     from zctasks.plan.ledger import Ledger
-    from zctasks.plan.models import Role, Target, Task
+    from zctasks.plan.models import Milestone, Role, Target, Task
     from zctasks.plan.queries import ChapterCount, UnitCount
 
 CHINESE_NUMERALS = "一二三四五六七八九十"
 # What a terminal would act on instead of showing: C0 and C1 controls, DEL, the bidi
-# overrides and isolates that reorder a line, and the Unicode line separators.
-_UNSEEN = re.compile("[\x00-\x1f\x7f-\x9f\u061c\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069]")
-_UNSEEN_BUT_NEWLINE = re.compile(
+# overrides and isolates that reorder a line, and the Unicode line separators. None of
+# them is printable (str.isprintable), so printable text, nearly all of it, skips the
+# patterns, which are compiled when first needed.
+_UNSEEN = "[\x00-\x1f\x7f-\x9f\u061c\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069]"
+_UNSEEN_BUT_NEWLINE = (
     "[\x00-\x09\x0b-\x1f\x7f-\x9f\u061c\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069]"
 )
 _NAMED_ESCAPES = {"\n": "\\n", "\t": "\\t", "\r": "\\r"}
@@ -29,7 +31,9 @@ def visible(text: str, *, newlines: bool = False) -> str:
     """Text for a terminal: every control character shown as an escape (\\x1b, \\n, \\u202e),
     so that user text can neither drive the terminal nor break a table. ``newlines`` keeps
     line breaks, for prose printed outside a table. JSON and CSV keep the exact text."""
-    pattern = _UNSEEN_BUT_NEWLINE if newlines else _UNSEEN
+    if text.isprintable():
+        return text
+    pattern = re.compile(_UNSEEN_BUT_NEWLINE if newlines else _UNSEEN)  # re caches it
     if pattern.search(text) is None:
         return text
     return pattern.sub(_escape, text)
@@ -95,6 +99,7 @@ def task_json(ledger: Ledger, task: Task) -> dict[str, Any]:
         "targets": [target_json(t) for t in task.targets],
         "measures": list(task.measures),
         "section": task.section,
+        "milestones": [milestone_json(m) for m in task.milestones],
     }
 
 
@@ -111,7 +116,12 @@ def target_json(target: Target) -> dict[str, Any]:
         "quote": target.quote,
         "base": target.base,
         "change": target.change,
+        "milestones": [milestone_json(m) for m in target.milestones],
     }
+
+
+def milestone_json(milestone: Milestone) -> dict[str, Any]:
+    return {"by": milestone.by.isoformat(), "value": milestone.value, "text": milestone.text}
 
 
 def unit_json(row: UnitCount, ledger: Ledger) -> dict[str, Any]:

@@ -81,14 +81,30 @@ def problems() -> list[str]:
 
 
 def _code_stamp() -> str:
-    """Size and modification time of the program's own modules: an edited checkout (or a
-    reinstall) never reads entries that an older program wrote."""
-    package = Path(__file__).parent.parent
-    stamps = []
-    for module in sorted(package.glob("**/*.py")):
-        info = module.stat()
-        stamps.append(f"{module.relative_to(package).as_posix()}:{info.st_size}:{info.st_mtime_ns}")
-    return ";".join(stamps)
+    """What identifies the program's own modules: an edited checkout (or a reinstall) never
+    reads entries that an older program wrote.
+
+    A checkout (an editable install, tests) is stamped by the size and modification time
+    of every module. An installed package is stamped by its folders' modification times:
+    pip replaces files rather than editing them, so any reinstall or upgrade changes them,
+    and this runs at every start (``os.scandir``, not ``Path.glob``, for the same reason)."""
+    package = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+    installed = os.path.basename(os.path.dirname(package)) in ("site-packages", "dist-packages")
+    stamps: list[str] = []
+    folders = [package]
+    while folders:
+        folder = folders.pop()
+        if installed:
+            info = os.stat(folder)
+            stamps.append(f"{folder}:{info.st_mtime_ns}")
+        with os.scandir(folder) as found:
+            for entry in found:
+                if not installed and entry.name.endswith(".py"):
+                    info = entry.stat()
+                    stamps.append(f"{entry.path}:{info.st_size}:{info.st_mtime_ns}")
+                elif entry.is_dir() and not entry.name.startswith((".", "_")):
+                    folders.append(entry.path)
+    return ";".join(sorted(stamps))
 
 
 def blake2b(data: bytes = b"", digest_size: int = 20) -> bytes:

@@ -7,6 +7,7 @@ served as checked against a plan other than the one in hand.
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -74,7 +75,8 @@ def load_ledger(root: Path) -> Ledger:
     if result.errors or result.ledger is None:
         raise LedgerInvalid(result.diagnostics)
     result.ledger.key = key
-    cache.store(key, ledger_json(result.ledger))
+    if cache.cache_dir() is not None:
+        cache.store(key, ledger_json(result.ledger))
     return result.ledger
 
 
@@ -84,17 +86,18 @@ line is as the tool writes it): loading pydantic costs more than it saves below 
 
 
 def _indexes(ledger: Ledger) -> tuple[list[FileIndex], list[Diagnostic]]:
-    """Every month file's index: from the cache when that file (and the plan) is unchanged,
-    else parsed and checked again. One file in memory at a time."""
+    """Every month file's index: from the cache when that file (and the plan) is unchanged;
+    grown from the cached index of what the file held before, when lines were only appended
+    to it; else parsed and checked again. One file in memory at a time."""
     from zctasks.files import writer
     from zctasks.files.limits import InputTooLarge, read_bounded
-    from zctasks.log.progress import progress_files
+    from zctasks.log.progress import nested_files, progress_files
     from zctasks.log.store import FileIndex, index_file
 
     root = ledger.root
     writer.finish_interrupted(root / PROGRESS_DIR)
     found: dict[Path, FileIndex | None] = {}
-    problems: list[Diagnostic] = []
+    problems: list[Diagnostic] = nested_files(root, PROGRESS_DIR, "进展文件")
     changed = 0
     for relative in progress_files(root):
         name = relative.as_posix()
@@ -115,8 +118,15 @@ def _indexes(ledger: Ledger) -> tuple[list[FileIndex], list[Diagnostic]]:
         except InputTooLarge as exc:
             problems.append(exc.diagnostic())
             continue
-        stored = cache.load(_month_key(ledger, name, raw)) if ledger.key else None
-        index = FileIndex.from_bytes(stored) if stored is not None else None
+        index = None
+        if ledger.key:
+            key = _month_key(ledger, name, raw)
+            stored = cache.load(key)
+            index = FileIndex.from_bytes(stored) if stored is not None else None
+            if index is None or index.path != name:
+                index = _grown(ledger, relative, raw)
+                if index is not None:
+                    _keep(ledger, name, raw, key, index)
         found[relative] = index if index is not None and index.path == name else None
         if found[relative] is None:
             changed += len(raw)
@@ -131,7 +141,7 @@ def _indexes(ledger: Ledger) -> tuple[list[FileIndex], list[Diagnostic]]:
                 continue
             index = index_file(relative, raw, ledger, plain=plain)
             if ledger.key:
-                cache.store(_month_key(ledger, name, raw), index.to_bytes())
+                _keep(ledger, name, raw, _month_key(ledger, name, raw), index)
         found[relative] = index
         problems += index.diagnostics
     return [index for index in found.values() if index is not None], problems
@@ -139,6 +149,47 @@ def _indexes(ledger: Ledger) -> tuple[list[FileIndex], list[Diagnostic]]:
 
 def _month_key(ledger: Ledger, name: str, raw: bytes) -> str:
     return cache.key("month", [("plan", ledger.key.encode()), ("path", name.encode()), ("", raw)])
+
+
+def _latest_key(ledger: Ledger, name: str) -> str:
+    """Where the cache notes which bytes of a month file it indexed last."""
+    return cache.key("latest", [("plan", ledger.key.encode()), ("path", name.encode())])
+
+
+def _keep(ledger: Ledger, name: str, raw: bytes, key: str, index: FileIndex) -> None:
+    """Cache a month file's index under its bytes, and note them as the file's latest."""
+    if cache.cache_dir() is None:
+        return
+    cache.store(key, index.to_bytes())
+    latest = {"size": len(raw), "digest": cache.blake2b(raw).hex(), "key": key}
+    cache.store(_latest_key(ledger, name), json.dumps(latest).encode())
+
+
+def _grown(ledger: Ledger, relative: Path, raw: bytes) -> FileIndex | None:
+    """The index of a month file that only grew since it was last indexed: the cached index
+    of the bytes it began with, and its appended lines read on their own. Month files only
+    grow by appends (the hooks refuse anything else), so after ``progress add`` or a
+    ``git pull`` this reads a few lines instead of the whole month. None when the file does
+    not begin with exactly the bytes indexed last (a same-size edit, a branch switch), or
+    the new lines are not tool-written entries: the file is then read whole."""
+    from zctasks.log.store import FileIndex, grow_index
+
+    name = relative.as_posix()
+    stored = cache.load(_latest_key(ledger, name))
+    if stored is None:
+        return None
+    try:
+        latest = json.loads(stored)
+        size, digest, key = int(latest["size"]), str(latest["digest"]), str(latest["key"])
+    except (ValueError, KeyError, TypeError):
+        return None
+    if not 0 < size < len(raw) or cache.blake2b(raw[:size]).hex() != digest:
+        return None
+    before = cache.load(key)
+    index = FileIndex.from_bytes(before) if before is not None else None
+    if index is None or index.path != name or not grow_index(index, relative, raw, size, ledger):
+        return None
+    return index
 
 
 def load_progress(ledger: Ledger) -> Progress:
@@ -173,9 +224,11 @@ def check(root: Path) -> CheckResult:
         return result
     ledger = result.ledger
     ledger.key = plan_key(contents)
+    from zctasks.log.briefings import check_briefings
     from zctasks.log.urges import check_urges
 
     indexes, found = _indexes(ledger)
     found += crosschecks.check(Progress(root, indexes), ledger)
     found += check_urges(ledger, root)
+    found += check_briefings(ledger, root)
     return CheckResult(ledger, result.diagnostics + found)

@@ -23,6 +23,7 @@ def check(progress: Progress, ledger: Ledger, warnings: bool = True) -> list[Dia
     found = sorted(_duplicate_ids(progress), key=lambda d: (d.path, d.line)) + _replacements(
         progress
     )
+    found += _cycles(progress)
     if warnings:
         found += _replaced_twice(progress) + _duplicate_reports(progress)
         found += _decreasing(progress, ledger)
@@ -134,6 +135,48 @@ def _replacements(progress: Progress) -> list[Diagnostic]:
     return sorted(found, key=lambda d: (d.path, d.line, d.column))
 
 
+def _cycles(progress: Progress) -> list[Diagnostic]:
+    """Corrections and withdrawals that name each other in a circle (a fixes b, b fixes a):
+    every one of them is replaced, so none is in force, and nothing else would say so."""
+    if not progress.replaced:
+        return []
+    first: dict[str, int] = {}
+    for i, entry_id in enumerate(progress.ids):
+        first.setdefault(entry_id, i)
+    target: dict[int, int] = {}
+    for replaced_id, replacers in progress.replaced.items():
+        if replaced_id in first:
+            for i in replacers:
+                target.setdefault(i, first[replaced_id])
+    found = []
+    state: dict[int, int] = {}  # 1 on the current path, 2 done
+    for start in sorted(target):
+        path: list[int] = []
+        at: int | None = start
+        while at is not None and at not in state:
+            state[at] = 1
+            path.append(at)
+            at = target.get(at)
+        if at is not None and state[at] == 1:
+            circle = path[path.index(at) :]
+            head = min(circle)
+            ordered = circle[circle.index(head) :] + circle[: circle.index(head)]
+            entry = progress.entry(head)
+            found.append(
+                _diagnostic(
+                    progress,
+                    head,
+                    ("fixes" if entry.fixes else "voids",),
+                    "fix-cycle",
+                    f"条目 {'、'.join(progress.ids[n] for n in ordered)} 互相更正或撤销，都不再有效",
+                    "撤销或更正只能指向更早的记录；用 zctasks progress log 查看，并追加一条新的报送",
+                )
+            )
+        for n in path:
+            state[n] = 2
+    return sorted(found, key=lambda d: (d.path, d.line))
+
+
 def _replaced_twice(progress: Progress) -> list[Diagnostic]:
     found = []
     for replacers in progress.replaced.values():
@@ -160,29 +203,34 @@ def _replaced_twice(progress: Progress) -> list[Diagnostic]:
 
 
 def _duplicate_reports(progress: Progress) -> list[Diagnostic]:
+    """Reports in force that say exactly the same (``report_key``), found by their checksum
+    and confirmed on the whole reports; each is named with the first one like it."""
     from zctasks.log.store import report_key
 
     found = []
-    seen: dict[int, int] = {}
+    seen: dict[int, list[int]] = {}
     for i in progress.order:
         if not progress.in_force(i):
             continue
-        h = progress.keyh[i]
-        if h in seen and report_key(progress.entry(seen[h])) == report_key(progress.entry(i)):
-            entry = progress.entry(i)
-            found.append(
-                _diagnostic(
-                    progress,
-                    i,
-                    ("id",),
-                    "duplicate-report",
-                    f"条目 {entry.id} 与 {progress.entry(seen[h]).id} 的内容完全相同",
-                    f"同一份报送记了两次；用 zctasks progress void {entry.id} --reason 重复 撤销一条",
-                    "warning",
+        earlier = seen.setdefault(progress.keyh[i], [])
+        if earlier:
+            key = report_key(progress.entry(i))
+            same = next((j for j in earlier if report_key(progress.entry(j)) == key), None)
+            if same is not None:
+                entry = progress.entry(i)
+                found.append(
+                    _diagnostic(
+                        progress,
+                        i,
+                        ("id",),
+                        "duplicate-report",
+                        f"条目 {entry.id} 与 {progress.entry(same).id} 的内容完全相同",
+                        f"同一份报送记了两次；用 zctasks progress void {entry.id} --reason 重复 撤销一条",
+                        "warning",
+                    )
                 )
-            )
-        else:
-            seen.setdefault(h, i)
+                continue
+        earlier.append(i)
     return found
 
 

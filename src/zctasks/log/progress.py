@@ -13,16 +13,18 @@ views and documents use; the whole log stays readable as the audit trail.
 from __future__ import annotations
 
 import json
-import math
 import re
 from datetime import date, datetime
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from zctasks.files.errors import Diagnostic
 from zctasks.files.root import PROGRESS_DIR
 from zctasks.files.yamlfile import Located
-from zctasks.log.figures import number_problem
+
+if TYPE_CHECKING:
+    from zctasks.log.lines import AnyEntry
+from zctasks.log.figures import LIMIT, number_problem
 from zctasks.plan.ledger import Ledger
 from zctasks.plan.models import Entry, Task
 
@@ -37,6 +39,7 @@ FIELD_NAMES = {
     "status": "状态",
     "note": "进展情况",
     "values": "指标",
+    "estimates": "预计数",
     "source": "依据",
     "next": "下步计划",
     "problems": "存在问题",
@@ -67,6 +70,8 @@ def entry_record(entry: Entry) -> dict[str, Any]:
         record["status"] = entry.status
         if entry.values:
             record["values"] = entry.values
+        if entry.estimates:
+            record["estimates"] = entry.estimates
         record["note"] = entry.note
         for name in _OPTIONAL:
             if getattr(entry, name):
@@ -90,6 +95,7 @@ def entry_json(entry: Entry) -> dict[str, Any]:
         "by": entry.by,
         "status": entry.status,
         "values": dict(entry.values),
+        "estimates": dict(entry.estimates),
         "note": entry.note,
         "source": entry.source,
         "next": entry.next,
@@ -151,6 +157,133 @@ def _loads(text: str) -> Any:
     return json.loads(text, parse_constant=_refuse, parse_float=_finite, parse_int=_bounded_int)
 
 
+class _DuplicateKey(ValueError):
+    def __init__(self, key: str) -> None:
+        super().__init__(key)
+        self.key = key
+
+
+def _unique(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+    record = dict(pairs)
+    if len(record) != len(pairs):
+        seen: set[str] = set()
+        for key, _ in pairs:
+            if key in seen:
+                raise _DuplicateKey(key)
+            seen.add(key)
+    return record
+
+
+_STRICT = json.JSONDecoder(
+    object_pairs_hook=_unique,
+    parse_constant=_refuse,
+    parse_float=_finite,
+    parse_int=_bounded_int,
+)
+_SURROGATE = re.compile(r"[\ud800-\udfff]")
+_ESCAPED_SURROGATE = re.compile(rb"\\u[dD][89a-fA-F]")
+
+
+def json_record(text: str) -> tuple[Any, str]:
+    """One line's JSON value read strictly — no repeated key, no NaN, no lone surrogate
+    (``\\ud800``, which no file can hold as text) — or why it cannot be read."""
+    try:
+        value = _STRICT.decode(text)
+    except _DuplicateKey as exc:
+        return None, f"键“{exc.key}”重复"
+    except RecursionError:
+        return None, "嵌套过深"
+    except ValueError as exc:
+        return None, str(exc)
+    if "\\u" in text and _SURROGATE.search(json.dumps(value, ensure_ascii=False)):
+        return None, "含有单独的 Unicode 代理项转义（如 \\ud800），不是文字"
+    return value, ""
+
+
+def line_problems(
+    path: str, lines: list[tuple[int, str]], raw: bytes, entries: list[Entry]
+) -> list[Diagnostic]:
+    """Repeated keys and lone surrogate escapes in tool-form lines, which a JSON parser
+    would silently read (the last value wins) or pass on to break every later command.
+    Each key of a line is written ``"key": ``: when the file holds exactly as many of those
+    as its entries have keys, no key can be repeated, and the exact reading is skipped."""
+    keys = raw.count(b'": ')
+    expected = written_keys(entries)
+    if not _ESCAPED_SURROGATE.search(raw) and keys == expected:
+        return []
+    found = []
+    for number, line in lines:
+        _, why = json_record(line[2:])
+        if why:
+            found.append(Diagnostic(path, number, 1, "yaml-syntax", f"无法读取这一行：{why}"))
+    return found
+
+
+def written_keys(entries: list[Entry]) -> int:
+    """How many keys ``entry_line`` writes for ``entries``, figures included (counted
+    without building the records: this runs on every month file that is parsed)."""
+    return sum(
+        (
+            6
+            if e.voids
+            else 6
+            + (len(e.values) + 1 if e.values else 0)
+            + bool(e.source)
+            + bool(e.next)
+            + bool(e.problems)
+            + bool(e.forced)
+            + bool(e.fixes)
+            + bool(e.reason)
+        )
+        + (e.at is not None)
+        for e in entries
+    )
+
+
+def crlf_problem(path: str, text: str) -> Diagnostic | None:
+    """A log saved with Windows line ends (CRLF) is refused, never rewritten: normalising
+    it would change every recorded line."""
+    position = text.find("\r")
+    if position == -1:
+        return None
+    line = text.count("\n", 0, position) + 1
+    return Diagnostic(
+        path,
+        line,
+        position - (text.rfind("\n", 0, position) + 1) + 1,
+        "line-ending",
+        "文件使用了 Windows 换行（CRLF）或含有回车符：zctasks 只读写 LF 换行的记录文件",
+        "用 git checkout -- 该文件 恢复提交时的内容，或用编辑器另存为 LF（Unix）换行；"
+        ".gitattributes 中的 text eol=lf（zctasks hooks install 会写入）让 git 始终取出 LF",
+    )
+
+
+def nested_files(root: Path, folder: Path, what: str) -> list[Diagnostic]:
+    """Files in sub-folders of a log folder: never read, so refused rather than ignored."""
+    base = root / folder
+    if not base.is_dir():
+        return []
+    found = []
+    for child in sorted(base.iterdir()):
+        if child.name.startswith(".") or not child.is_dir():
+            continue
+        for path in sorted(child.rglob("*")):
+            if path.is_file() and not any(p.startswith(".") for p in path.relative_to(base).parts):
+                name = path.relative_to(root).as_posix()
+                found.append(
+                    Diagnostic(
+                        name,
+                        1,
+                        1,
+                        "misplaced",
+                        f"{what}在子文件夹中，其中的内容不会被读取",
+                        f"移回 {folder.as_posix()}/（git mv {name} {folder.as_posix()}/），"
+                        "同名文件已存在时把记录行移过去",
+                    )
+                )
+    return found
+
+
 class LinesDoc(Located):
     """A progress file written by the tool: one JSON object a line after ``- ``.
 
@@ -188,10 +321,43 @@ class LinesDoc(Located):
         return cls(path, lines)
 
     def where(self, loc: tuple[str | int, ...], *, key: bool = False) -> tuple[int, int]:
-        if not loc or not isinstance(loc[0], int) or loc[0] >= len(self.lines):
-            return (1, 1)
-        number, line = self.lines[loc[0]]
-        return (number, column_in(line, tuple(str(p) for p in loc[1:]), key=key))
+        return where_in(self.lines, loc, key=key)
+
+
+class BlockDoc(Located):
+    """The entry lines of a file read as one block (``lines.read_block``): their text is
+    split out of the file's bytes only when a problem must be located."""
+
+    def __init__(self, path: str, raw: bytes, start: int, first: int) -> None:
+        self.path = path
+        self._raw = raw
+        self._start = start
+        self._first = first
+        self._lines: list[tuple[int, str]] | None = None
+
+    @property
+    def data(self) -> list[Any]:
+        return [_loads(line[2:]) for _, line in self.lines]
+
+    @property
+    def lines(self) -> list[tuple[int, str]]:
+        if self._lines is None:
+            text = self._raw[self._start :].decode("utf-8").rstrip("\n")
+            self._lines = [(self._first + k, line) for k, line in enumerate(text.split("\n"))]
+        return self._lines
+
+    def where(self, loc: tuple[str | int, ...], *, key: bool = False) -> tuple[int, int]:
+        return where_in(self.lines, loc, key=key)
+
+
+def where_in(
+    lines: list[tuple[int, str]], loc: tuple[str | int, ...], *, key: bool = False
+) -> tuple[int, int]:
+    """The line and column of ``loc`` (entry index, then field names) among one-line entries."""
+    if not loc or not isinstance(loc[0], int) or loc[0] >= len(lines):
+        return (1, 1)
+    number, line = lines[loc[0]]
+    return (number, column_in(line, tuple(str(p) for p in loc[1:]), key=key))
 
 
 def column_in(line: str, loc: tuple[str, ...], *, key: bool = False) -> int:
@@ -206,54 +372,13 @@ def column_in(line: str, loc: tuple[str, ...], *, key: bool = False) -> int:
     return column + 1
 
 
-_TEXT_FIELDS = ("note", "source", "next", "problems", "forced", "fixes", "voids", "reason")
-_FIELDS = frozenset(("id", "task", "date", "by", "status", "values", "at", *_TEXT_FIELDS))
-_STATUSES = frozenset(("未启动", "推进中", "已完成", "受阻"))
-_DAY = re.compile(r"\d{4}-\d{2}-\d{2}\Z")
-_MOMENT = re.compile(r"\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(?:\.\d{1,6})?(?:Z|[+-]\d{2}:\d{2})\Z")
-
-
 def plain_entries(lines: list[tuple[int, str]]) -> list[Entry] | None:
-    """The entries of tool-written lines, read without the schema when every field is
-    exactly as the tool writes it; None as soon as anything is not, and the schema then
-    judges the file (and locates its problems). Accepts only what the strict schema accepts,
-    so that a month file's changes are read without loading pydantic."""
-    entries = []
-    for _, line in lines:
-        try:
-            record = json.loads(line[2:])
-        except (ValueError, RecursionError):
-            return None
-        if not (
-            isinstance(record, dict)
-            and _FIELDS.issuperset(record)
-            and isinstance(record.get("id"), str)
-            and type(record.get("task")) is int
-            and isinstance(record.get("by"), str)
-            and isinstance(record.get("date"), str)
-            and _DAY.match(record["date"])
-            and record.get("status", "推进中") in _STATUSES
-            and all(isinstance(record.get(name, ""), str) for name in _TEXT_FIELDS)
-            and _plain_values(record.get("values", {}))
-            and (
-                "at" not in record
-                or (isinstance(record["at"], str) and _MOMENT.match(record["at"]))
-            )
-        ):
-            return None
-        try:
-            entries.append(load_entry(record))
-        except ValueError:  # 2023-02-30 and the like
-            return None
-    return entries
+    """The entries of tool-written lines read without the schema (``lines.line_entries``),
+    as ``Entry`` objects; None where the schema must judge."""
+    from zctasks.log.lines import line_entries
 
-
-def _plain_values(values: Any) -> bool:
-    return isinstance(values, dict) and all(
-        isinstance(key, str)
-        and (type(value) is int or (type(value) is float and math.isfinite(value)))
-        for key, value in values.items()
-    )
+    read = line_entries(lines)
+    return None if read is None else [line.entry() for line in read]
 
 
 def read_entry_line(raw: bytes) -> Entry:
@@ -310,21 +435,30 @@ def parse_file(
     markers = conflict_markers(name, raw)
     if markers:
         return [], markers
+    if b"\r" in raw:
+        crlf = crlf_problem(name, raw.decode("utf-8-sig", errors="replace"))
+        assert crlf is not None
+        return [], [crlf]
     fast = LinesDoc.read(name, raw)
     if fast is not None:
         read = plain_entries(fast.lines) if plain else None
+        if read is None:
+            payload = "[" + ",".join(line[2:] for _, line in fast.lines) + "]"
+            try:
+                read, found = schema.validate(fast, list[Entry], payload, labels=FIELD_NAMES)
+            except ValueError:  # not JSON after all (NaN, a 5,000-digit number): YAML says
+                read, found = None, []
+                if _ESCAPED_SURROGATE.search(raw):  # …but it cannot say where this is
+                    return [], line_problems(name, fast.lines, raw, [])
+            else:
+                if read is None:
+                    return [], found
         if read is not None:
+            found = line_problems(name, fast.lines, raw, read)
+            if found:
+                return [], found
             return [(entry, fast, i) for i, entry in enumerate(read)], []
-        payload = "[" + ",".join(line[2:] for _, line in fast.lines) + "]"
-        try:
-            entries, found = schema.validate(fast, list[Entry], payload, labels=FIELD_NAMES)
-        except ValueError:  # not JSON after all (NaN, a 5,000-digit number): YAML locates it
-            entries, found = None, []
-        else:
-            if entries is not None:
-                return [(entry, fast, i) for i, entry in enumerate(entries)], []
-            return [], found
-    doc, found = yamlfile.parse(name, raw)
+    doc, found = yamlfile.parse(name, raw, strict_numbers=True)
     if doc is None or found:
         return [], found
     if doc.data is None:
@@ -352,12 +486,24 @@ def parse_file(
     return located, found
 
 
-def check_entry(ledger: Ledger, entry: Entry, doc: Any, i: int | str) -> list[Diagnostic]:
+_UNNAMEABLE = re.compile("[\\s\x00-\x1f\x7f-\x9f\u200b-\u200f\u202a-\u202e\u2060-\u2069\ufeff]")
+
+
+def check_entry(ledger: Ledger, entry: AnyEntry, doc: Any, i: int | str) -> list[Diagnostic]:
     """Problems of one entry against the plan (``i`` locates it in ``doc``)."""
     found: list[Diagnostic] = []
+    if not entry.id or _UNNAMEABLE.search(entry.id):
+        found.append(
+            doc.diagnostic(
+                (i, "id"),
+                "entry-id",
+                f"条目编号“{entry.id}”不能为空，也不能含空白或控制字符",
+                "编号由 zctasks 生成；手工追加的记录也应写成 2023-07-14-7-5d0e9a 的形式",
+            )
+        )
     task = ledger.tasks.get(entry.task)
     if task is None:
-        return [doc.diagnostic((i, "task"), "unknown-task", f"没有第 {entry.task} 项任务")]
+        return [*found, doc.diagnostic((i, "task"), "unknown-task", f"没有第 {entry.task} 项任务")]
     period = ledger.plan.period
     if not period.start <= entry.date <= period.end:
         found.append(
@@ -368,12 +514,13 @@ def check_entry(ledger: Ledger, entry: Entry, doc: Any, i: int | str) -> list[Di
                 "进展日期是进展所截至的那一天；记录时用 --date 指定",
             )
         )
-    if entry.at is not None and entry.at.utcoffset() is None:
+    at = entry.at
+    if at is not None and at.utcoffset() is None:
         found.append(
             doc.diagnostic(
                 (i, "at"),
                 "type",
-                f"记录时间 {entry.at.isoformat()} 缺少时区",
+                f"记录时间 {at.isoformat()} 缺少时区",
                 "写作 2023-07-14T10:30:00.000+08:00",
             )
         )
@@ -391,19 +538,32 @@ def check_entry(ledger: Ledger, entry: Entry, doc: Any, i: int | str) -> list[Di
         )
     if not entry.note.strip():
         found.append(doc.diagnostic((i, "note"), "empty", "进展情况（note）不能为空"))
-    if entry.by not in task.units() or entry.by not in ledger.units:
+    if entry.by not in ledger.reporters(task.id):
         found += _check_reporter(ledger, task, entry, doc, i)
-    found += _check_values(task, entry, doc, i)
+    if entry.values:
+        found += _check_values(ledger, task, entry, doc, i)
+    if entry.estimates:
+        found += _check_values(ledger, task, entry, doc, i, "estimates")
     return found
 
 
-def _check_withdrawal(entry: Entry, doc: Any, i: int | str) -> list[Diagnostic]:
+def _check_withdrawal(entry: AnyEntry, doc: Any, i: int | str) -> list[Diagnostic]:
     found = []
     if not entry.reason.strip():
         found.append(doc.diagnostic((i, "voids"), "empty", "撤销记录须写明原因（reason）"))
     carried = [
         name
-        for name in ("status", "note", "values", "source", "next", "problems", "forced", "fixes")
+        for name in (
+            "status",
+            "note",
+            "values",
+            "estimates",
+            "source",
+            "next",
+            "problems",
+            "forced",
+            "fixes",
+        )
         if getattr(entry, name)
     ]
     if carried:
@@ -420,12 +580,15 @@ def _check_withdrawal(entry: Entry, doc: Any, i: int | str) -> list[Diagnostic]:
     return found
 
 
-def _check_values(task: Task, entry: Entry, doc: Any, i: int | str) -> list[Diagnostic]:
+def _check_values(
+    ledger: Ledger, task: Task, entry: AnyEntry, doc: Any, i: int | str, field: str = "values"
+) -> list[Diagnostic]:
+    """The figures of ``values`` (or of ``estimates``): known targets, real numbers, no
+    negative figure where the target cannot be negative."""
     found: list[Diagnostic] = []
-    if not entry.values:
-        return found
-    targets = {t.id: t for t in task.targets}
-    for target_id, value in entry.values.items():
+    figures: dict[str, Any] = getattr(entry, field)
+    targets = ledger.targets_of(task.id)
+    for target_id, value in figures.items():
         target = targets.get(target_id)
         if target is None:
             hint = (
@@ -435,7 +598,7 @@ def _check_values(task: Task, entry: Entry, doc: Any, i: int | str) -> list[Diag
             )
             found.append(
                 doc.diagnostic(
-                    (i, "values", target_id),
+                    (i, field, target_id),
                     "unknown-target",
                     f"指标 {target_id} 不属于任务 {task.id}",
                     hint,
@@ -443,15 +606,15 @@ def _check_values(task: Task, entry: Entry, doc: Any, i: int | str) -> list[Diag
                 )
             )
             continue
-        problem = number_problem(value)
+        problem = None if -LIMIT < value < LIMIT else number_problem(value)  # NaN goes on
         if problem is not None:
             found.append(
-                doc.diagnostic((i, "values", target_id), "number", f"指标 {target_id} 的{problem}")
+                doc.diagnostic((i, field, target_id), "number", f"指标 {target_id} 的{problem}")
             )
         elif value < 0 and not target.change:
             found.append(
                 doc.diagnostic(
-                    (i, "values", target_id),
+                    (i, field, target_id),
                     "range",
                     f"指标 {target_id} 的数值不能为负：{value}",
                     "只有增长率、变化量类指标（change: true）可以为负",
@@ -461,7 +624,7 @@ def _check_values(task: Task, entry: Entry, doc: Any, i: int | str) -> list[Diag
 
 
 def _check_reporter(
-    ledger: Ledger, task: Task, entry: Entry, doc: Any, i: int | str
+    ledger: Ledger, task: Task, entry: AnyEntry, doc: Any, i: int | str
 ) -> list[Diagnostic]:
     if entry.by not in ledger.units:
         return [
@@ -493,6 +656,7 @@ def load_entry(values: dict[str, Any]) -> Entry:
         status=values.get("status"),
         note=values.get("note", ""),
         values=dict(values.get("values", {})),
+        estimates=dict(values.get("estimates", {})),
         source=values.get("source", ""),
         next=values.get("next", ""),
         problems=values.get("problems", ""),

@@ -9,6 +9,7 @@ same report recorded meanwhile is seen there, not only before.
 from __future__ import annotations
 
 import contextlib
+import json
 import secrets
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
@@ -51,18 +52,18 @@ def recorded_at() -> datetime:
     return now.replace(microsecond=now.microsecond // 1000 * 1000)
 
 
-def parse_values(pairs: list[str]) -> dict[str, Any]:
+def parse_values(pairs: list[str], option: str = "--value") -> dict[str, Any]:
     """``["7.1=12.3", "7.2=5"]`` → ``{"7.1": 12.3, "7.2": 5}``; every figure strictly."""
     values: dict[str, Any] = {}
     for pair in pairs:
         target_id, sep, text = pair.partition("=")
         target_id = target_id.strip()
         if not sep or not target_id:
-            raise UsageError(f"指标值“{pair}”应写成 指标编号=数值", "例如 --value 7.1=12.3")
+            raise UsageError(f"指标值“{pair}”应写成 指标编号=数值", f"例如 {option} 7.1=12.3")
         if target_id in values:
             raise UsageError(
                 f"指标 {target_id} 给了两次数值",
-                "每个指标只写一次 --value；改正已记录的数值用 progress fix",
+                f"每个指标只写一次 {option}；改正已记录的数值用 progress fix",
             )
         try:
             values[target_id] = parse_number(text)
@@ -242,6 +243,8 @@ def draft_fix(
             raise UsageError(f"原记录没有指标 {target_id} 的数值，无法删去")
         del values[target_id]
     values.update(given.pop("values", {}))
+    estimates = {k: v for k, v in original.estimates.items() if k not in drop}
+    estimates.update(given.pop("estimates", {}))
     fields: dict[str, Any] = {
         "task": original.task,
         "date": original.date.isoformat(),
@@ -254,6 +257,7 @@ def draft_fix(
         "forced": original.forced,
         **given,
         "values": values,
+        "estimates": estimates,
         "fixes": original.id,
         "reason": reason,
     }
@@ -330,6 +334,8 @@ class Recorded:
     """Reports not recorded because an identical one was already there: (new, existing)."""
     lines: dict[Path, list[str]] = field(default_factory=dict)
     """The lines appended, by month file (relative to the ledger root)."""
+    uncommitted: int = 0
+    """Skipped reports that were recorded but not committed, committed with this one."""
 
     @property
     def files(self) -> list[Path]:
@@ -337,7 +343,48 @@ class Recorded:
 
 
 class Duplicate(ZctasksError):
-    pass
+    """The same report is already recorded, as ``existing``."""
+
+    def __init__(self, message: str, hint: str, existing: Entry) -> None:
+        super().__init__(message, hint)
+        self.existing = existing
+
+
+def lines_of(root: Path, entries: list[Entry]) -> dict[Path, list[str]]:
+    """The lines that hold ``entries`` in their month files (relative to ``root``), as they
+    stand there, found by id."""
+    from zctasks.log.progress import progress_files
+
+    wanted = {f'"id": {json.dumps(e.id, ensure_ascii=False)},': e for e in entries}
+    found: dict[Path, list[str]] = {}
+    for relative in sorted(
+        progress_files(root), key=lambda p: p not in {month_file(e.date) for e in entries}
+    ):
+        if not wanted:
+            break
+        for line in (root / relative).read_text("utf-8").splitlines(keepends=True):
+            key = next((k for k in wanted if k in line), None)
+            if key is not None:
+                del wanted[key]
+                found.setdefault(relative, []).append(line if line.endswith("\n") else line + "\n")
+    return found
+
+
+def keep_lines(root: Path, lines: dict[Path, list[str]]) -> None:
+    """Put back, at the end of their month files, lines that a concurrent git operation
+    took out of the working tree after they were written. Runs under the progress lock
+    (in ``append``'s ``then``)."""
+    from zctasks.files.writer import atomic_write
+
+    for relative, wanted in lines.items():
+        path = root / relative
+        text = path.read_text("utf-8") if path.exists() else HEADER
+        held = set(text.split("\n"))
+        missing = [line for line in wanted if line.rstrip("\n") not in held]
+        if missing:
+            if not text.endswith("\n"):
+                text += "\n"
+            atomic_write(path, (text + "".join(missing)).encode("utf-8"))
 
 
 def append(
@@ -436,6 +483,7 @@ def _plan(tx: Transaction, entries: list[Entry], skip_identical: bool) -> Record
                     raise Duplicate(
                         f"相同的进展已经记录过（编号 {same.id}），没有重复记录",
                         f"要改正那条记录用 zctasks progress fix {same.id}",
+                        same,
                     )
                 result.skipped.append((entry, same))
                 continue

@@ -24,10 +24,15 @@ from collections import defaultdict
 from dataclasses import dataclass
 from datetime import date, datetime
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
+from zlib import crc32
 
 from zctasks.files.errors import Diagnostic
 from zctasks.plan.ledger import Ledger
 from zctasks.plan.models import Entry, Number
+
+if TYPE_CHECKING:
+    from zctasks.log.lines import AnyEntry
 
 STATUSES: tuple[str | None, ...] = (None, "未启动", "推进中", "已完成", "受阻")
 _STATUS_CODE = {name: code for code, name in enumerate(STATUSES)}
@@ -43,23 +48,37 @@ _COLUMNS = (
     ("line", "i"),
     ("offset", "q"),
     ("vstart", "i"),
-    ("vtarget", "H"),
+    ("vtarget", "I"),
     ("vvalue", "d"),
     ("vint", "b"),
 )
 
 
-def digest(text: str) -> int:
-    """A stable 32-bit checksum of a report's content: equal reports have equal ones; equal
-    checksums are confirmed on the whole reports before two are called the same."""
-    from zlib import crc32
-
-    return crc32(text.encode("utf-8"))
+_TASKS = 2**31
+"""Task numbers the index holds; a larger one is no task of any plan (``check_entry`` says
+so), and is kept as 0."""
 
 
-def report_key(entry: Entry) -> str:
+def _figure(value: Number) -> float:
+    """A figure as the index keeps it; an integer beyond any float (which ``check_entry``
+    refuses) as infinity rather than a crash."""
+    try:
+        return float(value)
+    except OverflowError:
+        return math.inf if value > 0 else -math.inf
+
+
+def report_hash(entry: AnyEntry) -> int:
+    """A stable 32-bit checksum of a report's task, unit, date and note: reports that are
+    the same (``report_key``) have the same one; equal checksums are confirmed on the whole
+    reports before two are called the same. The figures are left out, which keeps it cheap
+    for a million entries: reports that differ only in them are told apart by ``report_key``."""
+    return crc32(f"{entry.task}\x1f{entry.by}\x1f{entry.date.toordinal()}\x1f{entry.note}".encode())
+
+
+def report_key(entry: AnyEntry) -> str:
     """What makes two reports the same report: task, unit, date, figures and note."""
-    values = ";".join(f"{k}={float(v)!r}" for k, v in sorted(entry.values.items()))
+    values = ";".join(f"{k}={_figure(v)!r}" for k, v in sorted(entry.values.items()))
     return f"{entry.task}\x1f{entry.by}\x1f{entry.date.toordinal()}\x1f{values}\x1f{entry.note}"
 
 
@@ -109,7 +128,7 @@ class FileIndex:
         self.ids = []
         self.replaces = []
 
-    def extend(self, entries: list[Entry], lines: list[int], offsets: list[int]) -> None:
+    def extend(self, entries: list[AnyEntry], lines: list[int], offsets: list[int]) -> None:
         """Add entries, with the line each stands on and the byte offset of that line."""
         codes = {target_id: n for n, target_id in enumerate(self.targets)}
         vtarget, vvalue, vint, vstart = [], [], [], []
@@ -121,18 +140,18 @@ class FileIndex:
                     code = codes[target_id] = len(self.targets)
                     self.targets.append(target_id)
                 vtarget.append(code)
-                vvalue.append(float(value))
+                vvalue.append(_figure(value))
                 vint.append(isinstance(value, int))
             count += len(entry.values)
             vstart.append(count)
-        self.task.extend([e.task for e in entries])
+        self.task.extend([e.task if -_TASKS < e.task < _TASKS else 0 for e in entries])
         self.day.extend([e.date.toordinal() for e in entries])
         self.at.extend([e.at.timestamp() if e.at is not None else math.nan for e in entries])
         self.status.extend([_STATUS_CODE.get(e.status, 0) for e in entries])
         self.kind.extend([VOID if e.voids else FIX if e.fixes else REPORT for e in entries])
         self.ids.extend([e.id for e in entries])
         self.replaces.extend([e.fixes or e.voids for e in entries])
-        self.keyh.extend([0 if e.voids else digest(report_key(e)) for e in entries])
+        self.keyh.extend([0 if e.voids else report_hash(e) for e in entries])
         self.line.extend(lines)
         self.offset.extend(offsets)
         self.vtarget.extend(vtarget)
@@ -193,28 +212,34 @@ class FileIndex:
 
 
 def index_file(relative: Path, raw: bytes, ledger: Ledger, plain: bool = False) -> FileIndex:
-    """Parse and check one month file against the plan: its index and its own problems
-    (``plain``: try reading its lines without the schema first, see ``parse_file``)."""
-    from zctasks.log.progress import LinesDoc, check_entry, month_name, parse_file
+    """Parse and check one month file against the plan: its index and its own problems.
+
+    A file as the tool writes it is read at the speed of JSON (``lines.read_block``, then
+    line by line with ``lines.line_entries``); anything else goes to the schema
+    (``parse_file``; with ``plain``, tool-written lines are tried without the schema
+    first), which reads it as strictly and locates its problems."""
+    from zctasks.log.lines import line_entries
+    from zctasks.log.progress import LinesDoc, conflict_markers, parse_file
 
     name = relative.as_posix()
+    if not conflict_markers(name, raw):
+        index = FileIndex(name, True)
+        if _add_block(index, relative, raw, 0, ledger):
+            return index
+        doc = LinesDoc.read(name, raw)
+        read = line_entries(doc.lines) if doc is not None and doc.lines else None
+        if doc is not None and read is not None:
+            starts = _line_starts(raw)
+            numbers = [number for number, _ in doc.lines]
+            offsets = [starts[number - 1] for number in numbers]
+            _add(index, relative, doc, read, numbers, offsets, ledger)
+            return index
     located, diagnostics = parse_file(relative, raw, plain=plain)
     lines = bool(located) and isinstance(located[0][1], LinesDoc)
     index = FileIndex(name, lines)
-    month = relative.name
-    year_month = _year_month(month)
-    numbers: list[int] = []
+    numbers = []
     for entry, doc, i in located:
-        diagnostics += check_entry(ledger, entry, doc, i)
-        if (entry.date.year, entry.date.month) != year_month:
-            diagnostics.append(
-                doc.diagnostic(
-                    (i, "date"),
-                    "wrong-month",
-                    f"条目 {entry.id} 的日期 {entry.date} 不属于 {month}",
-                    f"应记在 data/progress/{month_name(entry.date)}",
-                )
-            )
+        diagnostics += _entry_problems(ledger, relative, [entry], doc, i)
         numbers.append(doc.lines[i][0] if lines else doc.where((i,))[0])
     if lines:
         starts = _line_starts(raw)
@@ -224,6 +249,69 @@ def index_file(relative: Path, raw: bytes, ledger: Ledger, plain: bool = False) 
     index.extend([entry for entry, _, _ in located], numbers, offsets)
     index.diagnostics = diagnostics
     return index
+
+
+def grow_index(index: FileIndex, relative: Path, raw: bytes, start: int, ledger: Ledger) -> bool:
+    """Add to ``index`` — the index of ``raw[:start]``, a month file before lines were
+    appended to it — the lines from ``start`` on, as ``index_file`` would have read them;
+    False (and ``index`` untouched) unless they are entries as the tool appends them that
+    read cleanly, and the index had no errors: then the whole file is read again."""
+    if not index.lines or not 0 < start < len(raw) or raw[start - 1 : start] != b"\n":
+        return False
+    if any(d.severity == "error" for d in index.diagnostics):
+        return False
+    return _add_block(index, relative, raw, start, ledger)
+
+
+def _add_block(index: FileIndex, relative: Path, raw: bytes, start: int, ledger: Ledger) -> bool:
+    from zctasks.log.lines import read_block
+    from zctasks.log.progress import BlockDoc
+
+    block = read_block(raw, start)
+    if block is None:
+        return False
+    doc = BlockDoc(relative.as_posix(), raw, block.offsets[0], block.first)
+    numbers = list(range(block.first, block.first + len(block.entries)))
+    _add(index, relative, doc, block.entries, numbers, block.offsets, ledger)
+    return True
+
+
+def _add(
+    index: FileIndex,
+    relative: Path,
+    doc: Any,
+    entries: list[Any],
+    numbers: list[int],
+    offsets: list[int],
+    ledger: Ledger,
+) -> None:
+    """Check entries read from ``doc``'s lines and add them to the index."""
+    index.diagnostics += _entry_problems(ledger, relative, entries, doc)
+    index.extend(entries, numbers, offsets)
+
+
+def _entry_problems(
+    ledger: Ledger, relative: Path, entries: list[Any], doc: Any, first: int = 0
+) -> list[Diagnostic]:
+    """The entries' problems against the plan, and whether each is in its month's file
+    (``entries[k]`` stands at ``(first + k,)`` in ``doc``)."""
+    from zctasks.log.progress import check_entry, month_name
+
+    found: list[Diagnostic] = []
+    month = relative.name
+    year_month = _year_month(month)
+    for i, entry in enumerate(entries, first):
+        found += check_entry(ledger, entry, doc, i)
+        if (entry.date.year, entry.date.month) != year_month:
+            found.append(
+                doc.diagnostic(
+                    (i, "date"),
+                    "wrong-month",
+                    f"条目 {entry.id} 的日期 {entry.date} 不属于 {month}",
+                    f"应记在 data/progress/{month_name(entry.date)}",
+                )
+            )
+    return found
 
 
 def _year_month(name: str) -> tuple[int, int] | None:
@@ -271,7 +359,7 @@ class Progress:
         self.replaced: dict[str, list[int]] = defaultdict(list)
         """Entry id → the corrections and withdrawals that name it."""
         self.vstart = array("i", [0])
-        self.vtarget = array("H")
+        self.vtarget = array("I")
         self.vvalue = array("d")
         self.vint = array("b")
         for number, index in enumerate(files):

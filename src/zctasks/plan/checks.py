@@ -6,14 +6,17 @@ Every problem is collected and located; nothing stops at the first one.
 from __future__ import annotations
 
 import difflib
+import re
+from datetime import date
 from pathlib import Path
 from typing import Any
 
 from zctasks.files.errors import Diagnostic
 from zctasks.files.root import CONFIG_FILE, DEPARTMENTS_FILE, TASKS_FILE
 from zctasks.plan.ledger import ROLE_NAMES, CheckResult, Ledger, normal_name
-from zctasks.plan.models import ROLES, Plan, Role, Task
+from zctasks.plan.models import ROLES, Milestone, Plan, Role, Target, Task
 from zctasks.plan.schema import ConfigFile, DepartmentsFile, TasksFile
+from zctasks.plan.zones import ZONE_HINT, plan_zone
 
 
 def check_contents(root: Path, contents: dict[Path, bytes | None]) -> CheckResult:
@@ -104,6 +107,20 @@ def _check_config(config: ConfigFile, doc: Any, plan: Any) -> list[Diagnostic]:
                 f"首次报送截止日 {reporting.first_due} 应在印发日 {plan.issued} 与计划期末 {plan.period.end} 之间",
             )
         )
+    try:
+        plan_zone(reporting.time_zone)
+    except ValueError as exc:
+        found.append(doc.diagnostic(("reporting", "time_zone"), "range", str(exc), ZONE_HINT))
+    urge_days = config.reports.urge_days
+    if not 1 <= urge_days <= 366:
+        found.append(
+            doc.diagnostic(
+                ("reports", "urge_days"),
+                "range",
+                f"催办单反馈时限 urge_days 应为 1 至 366 天，实际为 {urge_days}",
+                "反馈时限是签发日之后的天数，如 7",
+            )
+        )
     if config.schedule.stale_days is not None:
         found.append(
             doc.diagnostic(
@@ -152,6 +169,11 @@ def _check_required(
     return found
 
 
+_CONTROL = re.compile("[\x00-\x1f\x7f-\x9f\u200b-\u200f\u202a-\u202e\u2060-\u2069\ufeff]")
+"""Characters that drive a terminal or reorder text: a unit's name becomes file names,
+sheet cells and messages, so it may hold none."""
+
+
 def _check_departments(departments: DepartmentsFile, doc: Any) -> list[Diagnostic]:
     found: list[Diagnostic] = []
     owner: dict[str, str] = {}
@@ -159,6 +181,18 @@ def _check_departments(departments: DepartmentsFile, doc: Any) -> list[Diagnosti
         for i, spelling in enumerate((short, unit.full_name, *unit.aliases)):
             if not spelling:
                 continue
+            control = _CONTROL.search(spelling)
+            if control is not None:
+                where = ("units", short) if i < 2 else ("units", short, "aliases", i - 2)
+                found.append(
+                    doc.diagnostic(
+                        (*where, "full_name") if i == 1 else where,
+                        "control-character",
+                        f"单位名称含有控制字符（{control.group()}）：{spelling}",
+                        "删去这个字符；单位名称会用在文件名、表格和提示中",
+                        key=(i == 0),
+                    )
+                )
             spelling = normal_name(spelling)
             if spelling in owner and owner[spelling] != short:
                 loc = ("units", short, "aliases", i - 2) if i >= 2 else ("units", short)
@@ -251,10 +285,26 @@ def _check_tasks(tasks_file: TasksFile, doc: Any, departments: DepartmentsFile) 
                     f"任务 {task.id} 的期限 {task.due} 不在计划期内",
                 )
             )
+        found += _check_milestones(
+            task.milestones,
+            doc,
+            (*at, "milestones"),
+            plan.period.start,
+            task.due or plan.period.end,
+            None,
+        )
         role_problems = _check_roles(task, doc, at, known, placeholders)
         found += role_problems or _check_attribution(task, doc, at, short_names, plan)
         for j, target in enumerate(task.targets):
             found += _check_target(task, target, doc, (*at, "targets", j), target_ids)
+            found += _check_milestones(
+                target.milestones,
+                doc,
+                (*at, "targets", j, "milestones"),
+                plan.period.start,
+                task.due or plan.period.end,
+                target,
+            )
     return found
 
 
@@ -388,4 +438,84 @@ def _check_target(
                 "quote 应逐字摘自任务正文",
             )
         )
+    return found
+
+
+def _check_milestones(
+    milestones: tuple[Milestone, ...],
+    doc: Any,
+    at: tuple[str | int, ...],
+    start: date,
+    due: date,
+    target: Target | None,
+) -> list[Diagnostic]:
+    """Nodes lie in the plan period by the task's deadline, in date order; a target's node
+    has a figure, a task's node says what is due; a cumulative plan never falls."""
+    found: list[Diagnostic] = []
+    owner = f"指标 {target.id} " if target is not None else "任务"
+    previous: Milestone | None = None
+    for k, milestone in enumerate(milestones):
+        where = (*at, k)
+        if not start <= milestone.by <= due:
+            found.append(
+                doc.diagnostic(
+                    (*where, "by"),
+                    "milestone-outside-period",
+                    f"{owner}的节点 {milestone.by} 不在计划期内或晚于完成期限 {due}",
+                )
+            )
+        if previous is not None and milestone.by <= previous.by:
+            found.append(
+                doc.diagnostic(
+                    (*where, "by"),
+                    "milestone-order",
+                    f"{owner}的节点 {milestone.by} 不晚于前一个节点 {previous.by}",
+                    "节点按日期先后排列，每个日期只写一次",
+                )
+            )
+        if target is not None and milestone.value is None:
+            found.append(
+                doc.diagnostic(
+                    where,
+                    "milestone-value",
+                    f"指标 {target.id} 的节点 {milestone.by} 缺少计划数值 value",
+                    "例如 {by: 2023-09-30, value: 15}；只有文字的节点写在任务的 milestones 下",
+                )
+            )
+        if target is None and milestone.value is not None:
+            found.append(
+                doc.diagnostic(
+                    (*where, "value"),
+                    "milestone-value",
+                    f"任务的节点 {milestone.by} 不应有数值 value",
+                    "计划数值写在对应指标的 milestones 下",
+                )
+            )
+        if target is None and not milestone.text.strip():
+            found.append(
+                doc.diagnostic(
+                    where,
+                    "milestone-value",
+                    f"任务的节点 {milestone.by} 缺少说明 text",
+                    "例如 {by: 2023-09-30, text: 三季度末完成主体工程}",
+                )
+            )
+        if (
+            target is not None
+            and target.accrues
+            and previous is not None
+            and previous.value is not None
+            and milestone.value is not None
+            and milestone.value < previous.value
+        ):
+            found.append(
+                doc.diagnostic(
+                    (*where, "value"),
+                    "milestone-value",
+                    f"指标 {target.id} 是累计指标，节点 {milestone.by} 的计划数 {milestone.value:g} "
+                    f"小于前一节点的 {previous.value:g}",
+                    "累计指标的计划数按日期只增不减",
+                )
+            )
+        previous = milestone
     return found

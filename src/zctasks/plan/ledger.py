@@ -8,12 +8,13 @@ from collections import Counter
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
-from typing import NamedTuple
+from typing import Any, NamedTuple
 
 from zctasks.files.errors import Diagnostic, UsageError
 from zctasks.plan.models import (
     ROLES,
     Chapter,
+    Milestone,
     Period,
     Plan,
     ReportingSettings,
@@ -29,7 +30,7 @@ ROLE_NAMES: dict[Role, str] = {"lead": "牵头", "cooperate": "配合", "respons
 _PREFIXES = ("淄博市", "淄川区", "淄川")
 
 
-@dataclass
+@dataclass(eq=False, repr=False)  # compared and shown by identity: saves generating both
 class Ledger:
     root: Path
     plan: Plan
@@ -44,6 +45,8 @@ class Ledger:
     """Every accepted spelling of a unit (short name, full name, alias) → its short name."""
     key: str = ""
     """The cache key of exactly the file contents this ledger was checked from."""
+    _reporters: dict[int, frozenset[str]] = field(default_factory=dict, repr=False, compare=False)
+    _targets: dict[int, dict[str, Target]] = field(default_factory=dict, repr=False, compare=False)
 
     def __post_init__(self) -> None:
         if not self.names:
@@ -51,6 +54,24 @@ class Ledger:
 
     def chapter_of(self, task: Task) -> Chapter:
         return self.chapters[task.chapter]
+
+    def reporters(self, task_id: int) -> frozenset[str]:
+        """The units of task ``task_id`` that are units of the ledger: who may report on it
+        without a reason (kept, as it is asked for every entry read)."""
+        found = self._reporters.get(task_id)
+        if found is None:
+            task = self.tasks[task_id]
+            found = self._reporters[task_id] = frozenset(
+                unit for unit in task.units() if unit in self.units
+            )
+        return found
+
+    def targets_of(self, task_id: int) -> dict[str, Target]:
+        """Task ``task_id``'s targets by id (kept, as it is asked for every entry read)."""
+        found = self._targets.get(task_id)
+        if found is None:
+            found = self._targets[task_id] = {t.id: t for t in self.tasks[task_id].targets}
+        return found
 
     def resolve_unit(self, name: str) -> str:
         """The short name of the unit ``name`` means, or a usage error with suggestions."""
@@ -170,7 +191,11 @@ def ledger_from_json(data: bytes, root: Path) -> Ledger:
         for role in ("lead", "cooperate", "responsible", "leaders", "measures"):
             task[role] = tuple(task.get(role, ()))
         task["due"] = day(task["due"])
-        task["targets"] = tuple(Target(**t) for t in task["targets"])
+        task["milestones"] = _milestones(task.get("milestones", ()))
+        task["targets"] = tuple(
+            Target(**{**t, "milestones": _milestones(t.get("milestones", ()))})
+            for t in task["targets"]
+        )
         tasks[task["id"]] = Task(**task)
     reporting = record["reporting"]
     reporting["first_due"] = day(reporting["first_due"])
@@ -189,4 +214,10 @@ def ledger_from_json(data: bytes, root: Path) -> Ledger:
         reporting=ReportingSettings(**reporting),
         names=record["names"],
         key=record["key"],
+    )
+
+
+def _milestones(records: list[dict[str, Any]] | tuple[()]) -> tuple[Milestone, ...]:
+    return tuple(
+        Milestone(date.fromisoformat(m["by"]), m.get("value"), m.get("text", "")) for m in records
     )

@@ -9,9 +9,9 @@ this module free of imports that would slow every start.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import FrozenInstanceError, dataclass, field
 from datetime import date, datetime
-from typing import Literal
+from typing import TYPE_CHECKING, Any, ClassVar, Literal
 
 Op = Literal[">=", ">", "<=", "<", "=", "~", "between"]
 Role = Literal["lead", "cooperate", "responsible"]
@@ -30,8 +30,70 @@ ROLES: tuple[Role, ...] = ("lead", "cooperate", "responsible")
 MODEL_CONFIG = {"extra": "forbid", "use_attribute_docstrings": True}
 
 
-@dataclass(frozen=True)
-class Period:
+class _Value:
+    """What ``@dataclass(frozen=True)`` would generate for every class below, written once.
+
+    Generating it (``dataclass`` compiles each method with ``exec``) for ten classes at
+    every start made importing this module cost as much as a third of what ``zctasks
+    list`` adds to Typer's own start. Here are equality, hashing and repr by fields, and
+    immutability: a field is set once, by ``__init__`` (or by pydantic, which sets fields
+    without ``__setattr__``), and never again. The classes are declared with ``record``,
+    which type checkers read as ``dataclass(frozen=True)``; at run time it asks
+    ``dataclass`` for ``__init__`` alone."""
+
+    __slots__ = ()
+    __dataclass_fields__: ClassVar[dict[str, Any]]
+
+    def _values(self) -> tuple[Any, ...]:
+        return tuple(getattr(self, name) for name in self.__dataclass_fields__)
+
+    def __eq__(self, other: object) -> bool:
+        if other.__class__ is not self.__class__:
+            return NotImplemented
+        return self._values() == other._values()
+
+    def __hash__(self) -> int:
+        return hash(self._values())
+
+    def __repr__(self) -> str:
+        shown = ", ".join(f"{name}={getattr(self, name)!r}" for name in self.__dataclass_fields__)
+        return f"{self.__class__.__qualname__}({shown})"
+
+    def __setattr__(self, name: str, value: Any) -> None:
+        try:
+            values = object.__getattribute__(self, "__dict__")
+        except AttributeError:  # a slotted class: a slot not yet set raises
+            try:
+                object.__getattribute__(self, name)
+            except AttributeError:
+                object.__setattr__(self, name, value)
+                return
+        else:
+            if name not in values:
+                values[name] = value
+                return
+        raise FrozenInstanceError(f"cannot assign to field {name!r}")
+
+    def __delattr__(self, name: str) -> None:
+        raise FrozenInstanceError(f"cannot delete field {name!r}")
+
+
+if TYPE_CHECKING:
+    from dataclasses import dataclass as record
+else:
+
+    def record(cls=None, /, *, frozen=True, slots=False):
+        """``dataclass(frozen=True)`` as far as type checkers see; at run time only
+        ``__init__`` is generated, and ``_Value`` gives the rest."""
+
+        def wrap(cls):
+            return dataclass(cls, eq=False, repr=False, slots=slots)
+
+        return wrap if cls is None else wrap(cls)
+
+
+@record(frozen=True)
+class Period(_Value):
     __pydantic_config__ = MODEL_CONFIG
 
     start: date
@@ -40,8 +102,8 @@ class Period:
     """Last day of the plan period; the default deadline of every task."""
 
 
-@dataclass(frozen=True)
-class Plan:
+@record(frozen=True)
+class Plan(_Value):
     __pydantic_config__ = MODEL_CONFIG
 
     title: str
@@ -71,8 +133,8 @@ class Plan:
     (监考单位: lead), as given to ``zctasks import --columns``."""
 
 
-@dataclass(frozen=True)
-class Chapter:
+@record(frozen=True)
+class Chapter(_Value):
     __pydantic_config__ = MODEL_CONFIG
 
     id: int
@@ -81,8 +143,24 @@ class Chapter:
     """Chapter heading without its number."""
 
 
-@dataclass(frozen=True)
-class Target:
+@record(frozen=True)
+class Milestone(_Value):
+    """A node of the plan (节点, 倒排工期): what must stand by a date."""
+
+    __pydantic_config__ = MODEL_CONFIG
+
+    by: date
+    """The date by which it is due (6月底前 is 2023-06-30)."""
+    value: Number | None = None
+    """On a target: the figure planned by that date, in the target's own unit — cumulative
+    for an accruing target, the level for a level or rate, the ceiling used so far for a cap.
+    Monthly planned values are milestones at month ends."""
+    text: str = ""
+    """What is to be done by then (三季度末完成主体工程), as the plan words it."""
+
+
+@record(frozen=True)
+class Target(_Value):
     __pydantic_config__ = MODEL_CONFIG
 
     id: str
@@ -109,10 +187,14 @@ class Target:
     from the base is held against the time-proportional schedule (序时进度)."""
     change: bool = False
     """True for a change or growth rate (同比增长12%): a reported value may be negative."""
+    milestones: tuple[Milestone, ...] = ()
+    """The planned trajectory (节点, monthly planned values), in date order, each with a
+    value. Where given, the target is judged against the latest milestone passed instead of
+    the straight 序时进度 line: nothing planned before a date means nothing is owed before it."""
 
 
-@dataclass(frozen=True)
-class Task:
+@record(frozen=True)
+class Task(_Value):
     __pydantic_config__ = MODEL_CONFIG
 
     id: int
@@ -143,6 +225,10 @@ class Task:
     """The measures the document lists for the task (具体措施, 落实措施), verbatim."""
     section: str = ""
     """The heading of the group the task stands in below its chapter (（一）…), verbatim."""
+    milestones: tuple[Milestone, ...] = ()
+    """The task's own nodes (节点) in date order, each with its text: what is to be done by
+    when, for tasks judged by their reports' status (a task not started before its first
+    node is not behind)."""
 
     def units(self) -> tuple[str, ...]:
         return self.lead + self.cooperate + self.responsible
@@ -154,8 +240,8 @@ class Task:
         return None
 
 
-@dataclass(frozen=True)
-class Unit:
+@record(frozen=True)
+class Unit(_Value):
     __pydantic_config__ = MODEL_CONFIG
 
     kind: UnitKind
@@ -169,8 +255,8 @@ class Unit:
 Status = Literal["未启动", "推进中", "已完成", "受阻"]
 
 
-@dataclass(frozen=True, slots=True)
-class Entry:
+@record(frozen=True, slots=True)
+class Entry(_Value):
     """One line of data/progress/YYYY-MM.yaml: a report, a correction or a withdrawal.
 
     The log is append-only. A correction (``fixes``) is a whole new report that replaces an
@@ -193,6 +279,10 @@ class Entry:
     """What was done (required in a report)."""
     values: dict[str, Number] = field(default_factory=dict)
     """Target id → the cumulative actual to date (accruing targets) or the current level."""
+    estimates: dict[str, Number] = field(default_factory=dict)
+    """Target id → a figure the unit gave as an estimate (预计, 预估), such as the year's
+    expected total: kept apart from the actuals and never judged, so never counted as done.
+    Entries written before 0.3 have none."""
     source: str = ""
     """Evidence: document number, meeting, link."""
     next: str = ""
@@ -220,8 +310,8 @@ class Entry:
         return self.fixes or self.voids
 
 
-@dataclass(frozen=True)
-class ScheduleSettings:
+@record(frozen=True)
+class ScheduleSettings(_Value):
     """Traffic-light rules; see README "Schedule and lights"."""
 
     __pydantic_config__ = MODEL_CONFIG
@@ -240,8 +330,8 @@ class ScheduleSettings:
 Cycle = Literal["weekly", "semi-monthly", "monthly"]
 
 
-@dataclass(frozen=True)
-class ReportingSettings:
+@record(frozen=True)
+class ReportingSettings(_Value):
     """When units report: the cycle, its due day and the first due date (报送周期)."""
 
     __pydantic_config__ = MODEL_CONFIG
@@ -255,10 +345,13 @@ class ReportingSettings:
     first_due: date | None = None
     """The first due date after the plan was issued (default: the first due day on or after
     the date of issue)."""
+    time_zone: str = "Asia/Shanghai"
+    """The plan's time zone (an IANA name): a report's lateness is counted by the day it
+    reached the ledger there, whatever the zone of the machine that asks."""
 
 
-@dataclass(frozen=True)
-class ReportSettings:
+@record(frozen=True)
+class ReportSettings(_Value):
     """Who issues the documents and how they are headed; see README "Reports"."""
 
     __pydantic_config__ = MODEL_CONFIG
@@ -275,3 +368,15 @@ class ReportSettings:
     """Days a unit gets to answer a 催办单."""
     urge_code: str = ""
     """机关代字 of 催办单 numbers: 川发改催 gives 川发改催〔2023〕7号 (default 催办〔2023〕7号)."""
+    signer: str = ""
+    """The name the issuer signs with (发文机关署名, 印发机关), and the supervisor too when it
+    is the issuer; default: the office's full_name in departments.yaml, else as written."""
+    contact: str = ""
+    """联系人 printed on 催办单."""
+    phone: str = ""
+    """联系电话 printed on 催办单."""
+    party_supervisor: str = ""
+    """Office that urges Party units (kind 党委部门), e.g. 区委督查室. Empty: no 催办单 goes to
+    a Party unit; its items are put to the leaders (提请区领导协调) in the briefing."""
+    party_urge_code: str = ""
+    """机关代字 of the 催办单 the party_supervisor issues (default: urge_code)."""

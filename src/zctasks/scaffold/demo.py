@@ -51,20 +51,33 @@ COORDINATOR = "区发改局"
 def populate(root: Path, ledger: Ledger) -> tuple[int, int]:
     """Append the demo progress to the ledger at ``root`` and issue the demo's 催办单;
     returns how many entries and slips."""
-    from zctasks.documents.reports import drafts
+    from zctasks.documents.reports import drafts, prefixes
     from zctasks.load.loading import load_progress
     from zctasks.log.recording import append
     from zctasks.log.urges import issue
 
     entries = demo_entries(ledger)
     append(root, entries)
+    _scoring_rules(root)
     progress = load_progress(ledger)
     slips = 0
     for day in URGED_ON:
-        found = drafts(ledger, progress, day, None)
+        found, _ = drafts(ledger, progress, day, None, day)
         at = datetime.combine(day, time(9, 0), CHINA)
-        slips += len(issue(root, found, ledger.report_settings.urge_code, at))
+        slips += len(issue(ledger, found, prefixes(ledger), at=at))
     return len(entries), slips
+
+
+def _scoring_rules(root: Path) -> None:
+    """The demo's 考评办法: the one written for the bundled plan (a new year's ledger made by
+    plain ``init`` gets none, as its units, periods and coefficients would not fit)."""
+    import shutil
+
+    from zctasks.files.root import bundled_root
+
+    source = bundled_root() / "data" / "scoring.yaml"
+    if source.exists() and not (root / "data" / "scoring.yaml").exists():
+        shutil.copyfile(source, root / "data" / "scoring.yaml")
 
 
 def demo_entries(ledger: Ledger, seed: int = 2023) -> list[Entry]:

@@ -18,6 +18,7 @@ COPIED = (
     "schema/tasks.schema.json",
     "schema/departments.schema.json",
     "schema/config.schema.json",
+    "schema/scoring.schema.json",
 )
 
 
@@ -45,6 +46,8 @@ def init_ledger(target: Path, source: Path | None = None) -> list[Path]:
         written = _build(building, source)
         gitops.init(building)
         hooks.install(building)
+        if target.is_dir():  # empty (checked above); Windows renames onto no folder at all
+            target.rmdir()
         building.rename(target)
     except BaseException as exc:
         shutil.rmtree(building, ignore_errors=True)

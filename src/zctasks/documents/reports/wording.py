@@ -65,18 +65,35 @@ _CJK = r"\u3000-\u303f\u3400-\u9fff\uff00-\uffef"
 _HALF_NEAR_CJK = re.compile(rf"(?<=[{_CJK}])\s*([,;:?!()])|(\()\s*(?=[{_CJK}])")
 _REPEATED = re.compile(r"([。，；：、！？])[。，；：、！？]+")
 _ENDS = "。！？；，、：;,.!?:"
+_OPEN_ENDS = "；，、：;,:"
+"""Marks that leave a sentence open: never the last character of printed text."""
+_ISO_DAY = re.compile(r"(?<![\d.])(\d{4})([-/.])(\d{1,2})\2(\d{1,2})(?![\d.])")
+
+
+def cn_dates(text: str) -> str:
+    """Dates typed as 2023-09-30, 2023/9/30 or 2023.9.30 written as 2023年9月30日."""
+
+    def chinese(match: re.Match[str]) -> str:
+        year, month, day = int(match.group(1)), int(match.group(3)), int(match.group(4))
+        try:
+            return cn_date(date(year, month, day))
+        except ValueError:
+            return match.group(0)
+
+    return _ISO_DAY.sub(chinese, text)
 
 
 def clean(text: str) -> str:
-    """User text as an official document prints it: one line, full-width punctuation after
-    Chinese (and a full-width bracket before it), no doubled punctuation, straight and
-    nested quotes made “…‘…’…”."""
-    text = " ".join(text.split())
+    """User text as an official document prints it: one line, dates in Chinese, full-width
+    punctuation after Chinese (and a full-width bracket before it), no doubled punctuation,
+    no comma or semicolon left dangling at the end, straight and nested quotes made
+    “…‘…’…”."""
+    text = cn_dates(" ".join(text.split()))
     text = _HALF_NEAR_CJK.sub(lambda m: _HALF_TO_FULL[m.group(1) or m.group(2)], text)
     text = re.sub(r"(?<=[，；：（）])\s+|\s+(?=[，；：（）])", "", text)
     text = _quotes(text)
     text = _REPEATED.sub(lambda m: _stronger(m.group(0)), text)
-    return text
+    return text.rstrip(_OPEN_ENDS + " ")
 
 
 def _stronger(run: str) -> str:
@@ -155,6 +172,9 @@ def figure(state: TargetState, elapsed: float) -> str:
     制造业技改投资20.1亿元，完成年计划的80.4%，低于序时进度2.9个百分点."""
     target = state.target
     head = f"{target.name}{amount(state.actual, target.unit)}"
+    line = "序时进度"
+    if state.planned is not None:  # held against its milestones (节点), not the straight line
+        elapsed, line = state.planned, "计划进度"
     if target.op in ("<=", "<"):
         if not target.accrues or state.share is None:
             return f"{head}，上限{goal(target)}" + ("，已超限" if state.light == "red" else "")
@@ -164,7 +184,7 @@ def figure(state: TargetState, elapsed: float) -> str:
         if state.light == "done":
             return text
         gap = state.share - elapsed
-        return text + (f"，超出序时进度{points(gap)}" if gap > 0 else "，在序时进度以内")
+        return text + (f"，超出{line}{points(gap)}" if gap > 0 else f"，在{line}以内")
     if state.share is None:
         text = f"{target.name}为{amount(state.actual, target.unit)}，目标{goal(target)}"
         return text + ("，已达到" if state.light == "done" else "")
@@ -176,23 +196,37 @@ def figure(state: TargetState, elapsed: float) -> str:
         return text + ("，已完成年度目标" if target.accrues else "，已达到目标")
     gap = state.share - elapsed
     if gap >= 0:
-        return text + f"，超序时进度{points(gap)}"
-    return text + f"，低于序时进度{points(gap)}"
+        return text + f"，超{line}{points(gap)}"
+    return text + f"，低于{line}{points(gap)}"
 
 
-def target_line(target: Target, state: TargetState | None, elapsed: float) -> str:
-    """One target in a table cell: 制造业技改投资≥25亿元：完成20.1亿元，占80.4%."""
+def target_line(
+    target: Target, state: TargetState | None, elapsed: float, estimate: Number | None = None
+) -> str:
+    """One target in a table cell: 制造业技改投资≥25亿元：完成20.1亿元，占80.4%; a figure
+    the unit gave as an estimate follows as one (预计全年30亿元), never as done."""
     head = f"{target.name}{goal(target)}"
+    forecast = ""
+    if estimate is not None:
+        forecast = f"预计{'全年' if target.accrues else ''}{amount(estimate, target.unit)}"
     if state is None:
-        return f"{head}：未报数"
+        return f"{head}：未报数" + (f"，{forecast}" if estimate is not None else "")
     done = amount(state.actual, target.unit)
     if state.share is None:
-        return f"{head}：现为{done}" + ("，已达到" if state.light == "done" else "")
-    if target.op in ("<=", "<"):
-        return f"{head}：已用{done}，占{percent(state.share)}"
-    if not target.accrues:
-        return f"{head}：现为{done}，完成增幅的{percent(state.share)}"
-    return f"{head}：完成{done}，占{percent(state.share)}"
+        text = f"{head}：现为{done}" + ("，已达到" if state.light == "done" else "")
+    elif target.op in ("<=", "<"):
+        text = f"{head}：已用{done}，占{percent(state.share)}"
+    elif not target.accrues:
+        text = f"{head}：现为{done}，完成增幅的{percent(state.share)}"
+    else:
+        text = f"{head}：完成{done}，占{percent(state.share)}"
+    return text + (f"；{forecast}" if estimate is not None else "")
+
+
+def estimate_phrase(target: Target, value: Number) -> str:
+    """预计全年完成制造业技改投资30亿元（单位预估）: an estimate worded as one."""
+    year = "全年" if target.accrues else ""
+    return f"预计{year}{target.name}{amount(value, target.unit)}（单位预估，不计入完成情况）"
 
 
 def _unreported(ledger: Ledger, state: TaskState, as_of: date) -> str:
