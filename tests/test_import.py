@@ -255,25 +255,37 @@ def test_a_docx_that_is_not_a_zip(zc, tmp_path):
 
 
 def test_two_commands_make_a_new_years_ledger(zc, tmp_path):
+    """init copies the bundled plan and its 43 units; the import replaces both, so the new
+    ledger lists only the units its own plan names (the old registry is backed up)."""
     root = tmp_path / "2024台账"
     assert zc("init", str(root)).exit_code == 0
+    bundled = (root / "data" / "departments.yaml").read_text("utf-8")
     source = tmp_path / "plan.txt"
     source.write_text(VARIANT, "utf-8")
     result = zc("import", str(source), "--into", str(root))
     assert result.exit_code == 0, result.stderr
+    (backup,) = (root / ".zctasks-backup").iterdir()
     assert result.stdout == (
         "已读取 plan.txt：2 章，5 项任务（5 项有分工），6 项指标，新单位 5 个\n"
         "任务编号在各章重新开始，已按全文顺序重新编号为 1—5\n"
+        "单位名录只含本计划的 5 个单位和 2 个泛指用语（原有的单位名录不沿用）\n"
+        f"原文件已备份到 .zctasks-backup/{backup.name}/\n"
         "写入 data/tasks.yaml\n写入 data/departments.yaml\n"
         "检查通过，可以运行 zctasks check、zctasks list 查看。\n"
     )
+    assert (backup / "data" / "departments.yaml").read_text("utf-8") == bundled
     assert zc("check", root=root).exit_code == 0
     departments = (root / "data" / "departments.yaml").read_text("utf-8")
-    assert "# Probably 淄川区投资促进中心" in departments  # the existing file keeps its comments
-    assert (
-        "  市科技局: {kind: 政府工作部门}  # 由 zctasks import 加入并推断类别，请核对"
-        in departments
-    )
+    assert "淄川" not in departments and "区发改局" not in departments
+    assert "  市科技局: {kind: 政府工作部门}  # 由 zctasks import 推断类别，请核对" in departments
+    units = json.loads(zc("depts", "-f", "json", root=root).stdout)
+    assert sorted(u["name"] for u in units) == [
+        "市住建局",
+        "市发改局",
+        "市工信局",
+        "市科技局",
+        "市财政局",
+    ]
     tasks = json.loads(zc("list", "--dept", "市科技局", "-f", "json", root=root).stdout)
     assert [t["id"] for t in tasks] == [1, 2]
 
@@ -361,5 +373,5 @@ def test_parenthesised_numbering_and_running_numbers(tmp_path):
         (2, 1, "乙任务"),
         (3, 2, "丙任务"),
     ]
-    assert result.notes == []  # numbering runs through: the document's numbers are kept
+    assert not any("重新编号" in note for note in result.notes)  # the document's numbers kept
     assert (result.tasks[2].lead, result.tasks[2].cooperate) == (("区甲局",), ("区乙局",))

@@ -139,6 +139,8 @@ def test_list_json_follows_the_contract(zc, make_ledger):
                     "milestones": [],
                 },
             ],
+            "measures": [],
+            "section": "",
             "milestones": [],
         }
     ]

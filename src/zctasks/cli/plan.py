@@ -57,6 +57,22 @@ def import_command(
         bool,
         typer.Option("--force", help="替换台账中已有的另一份计划或未提交的修改（先备份）。"),
     ] = False,
+    year: Annotated[
+        int | None,
+        typer.Option(
+            "--year", help="计划年度（文件中没有写明年份时必须指定）。", min=1900, max=2200
+        ),
+    ] = None,
+    columns: Annotated[
+        str | None,
+        typer.Option(
+            "--columns",
+            metavar="表头=含义,…",
+            help='指明表头或标签的含义，如 "落实措施=measures,分管县领导=leaders"；'
+            "含义：task text measures lead cooperate responsible leaders due person category number"
+            "（也可写 任务 正文 措施 牵头 配合 负责 领导 时限 责任人 类别 序号）。",
+        ),
+    ] = None,
 ) -> None:
     """把一份重点工作任务文件转成台账：写入 data/tasks.yaml 和 data/departments.yaml。"""
     from zctasks import importer
@@ -64,9 +80,13 @@ def import_command(
     from zctasks.importer import outline, writing
     from zctasks.plan.checks import check_contents
 
-    known, placeholders = importer.known_departments(into)
-    result = importer.parse(file, known, placeholders)
-    files = importer.files_for(result, file, into)
+    mapping = importer.parse_columns(columns) if columns else None
+    result = importer.parse(file, year=year, columns=mapping)
+    same_plan = writing.holds_plan(into, result.plan)
+    if same_plan:  # importing the same plan again: its units keep their full names and aliases
+        known, placeholders = importer.known_departments(into)
+        result = importer.parse(file, known, placeholders, year=year, columns=mapping)
+    files = importer.files_for(result, file, into, keep_units=same_plan)
     checked = check_contents(into.resolve(), dict(files))
     if dry_run:
         if show_yaml:
@@ -76,6 +96,11 @@ def import_command(
             sys.stdout.write("\n".join(outline.outline(result, file.name)) + "\n")
         _refuse_if_invalid(checked, [])
         return
+    if result.year is None:
+        raise UsageError(
+            f"{file} 中没有写明计划年度，无法确定计划期",
+            f"请用 --year 指定，如 zctasks import {file} --year 2024",
+        )
     report = [outline.summary_line(result, file.name), *result.notes]
     report += outline.unplaced_lines(result)
     _refuse_if_invalid(checked, report)
@@ -87,18 +112,31 @@ def import_command(
     replaced = writing.replaced_plan(into, files)
     if replaced is not None and not force:
         raise replaced
-    backup = writing.back_up(into, files) if force else None
+    units_replaced = writing.units_replaced(into, files)
+    backup = writing.back_up(into, files) if force or units_replaced else None
     if removed := writing.remove_stale_temporaries(into):
         report.append(f"已清理上次中断的导入留下的临时文件 {removed} 个")
+    unplaced = result.unplaced_text(file.name).encode("utf-8") if result.unparsed else None
 
     def build(tx: Transaction) -> None:
         for relative, content in files.items():
             tx.write(relative.name, content)
+        if unplaced is not None:
+            tx.write(writing.UNPLACED_FILE.name, unplaced)
 
     update(into / "data", build, what="计划文件")  # both files or neither
+    if unplaced is None:
+        (into / writing.UNPLACED_FILE).unlink(missing_ok=True)  # from an earlier import
+    if units_replaced:
+        report.append(
+            f"单位名录只含本计划的 {len(result.units)} 个单位和 {len(result.placeholders)} 个泛指用语"
+            "（原有的单位名录不沿用）"
+        )
     if backup is not None:
         report.append(f"原文件已备份到 {backup.relative_to(into).as_posix()}/")
     report += [f"写入 {relative.as_posix()}" for relative in files]
+    if unplaced is not None:
+        report.append(f"未能归入的文字写入 {writing.UNPLACED_FILE.as_posix()}，请对照原文补录")
     report.append("检查通过，可以运行 zctasks check、zctasks list 查看。")
     sys.stdout.write("\n".join(report) + "\n")
 

@@ -197,10 +197,16 @@ def _show_text(ledger: Ledger, task: Any, task_state: Any, entries: list[Any], r
         f"第{task.id}项  {task.title}",
         f"章节：{chapter_numeral(chapter.id)}、{chapter.title}",
     ]
+    if task.section:
+        lines.append(f"小节：{task.section}")
     lines += [f"{role_name(r)}：{unit_list(task, r)}" for r in ROLES if getattr(task, r)]
+    if task.leaders:
+        lines.append(f"责任领导：{'、'.join(task.leaders)}")
     lines.append(f"原文分工：（{task.attribution}）" if task.attribution else "原文分工：（无）")
     lines = [visible(line) for line in lines]
     lines += ["", visible(task.text, newlines=True), ""]
+    if task.measures:
+        lines += ["具体措施：", *(f"{i}. {visible(m)}" for i, m in enumerate(task.measures, 1)), ""]
     sys.stdout.write("\n".join(lines))
     if task.targets:
         sys.stdout.write("\n")

@@ -57,9 +57,15 @@ def outline(result: ImportResult, name: str) -> list[str]:
     ]
     for chapter_id, title in result.chapters:
         lines.append(f"第{chapter_id}章 {title}")
+        section = ""
         for task in (t for t in result.tasks if t.chapter == chapter_id):
+            if task.section and task.section != section:
+                section = task.section
+                lines.append(f"  {section}")
             lines.append(f"  {task.id}. {task.title}")
             lines.append(f"     {_units(task)}")
+            if task.measures:
+                lines.append(f"     具体措施 {len(task.measures)} 项")
             if task.targets:
                 lines.append("     指标：" + "；".join(_target(t) for t in task.targets))
     if result.new_units:
@@ -67,6 +73,13 @@ def outline(result: ImportResult, name: str) -> list[str]:
     if result.new_placeholders:
         lines.append("泛指用语（不作为单位）：" + "、".join(result.new_placeholders))
     lines += unplaced_lines(result)
+    kinds: dict[str, int] = {}
+    for _line, _text, what in result.left_out:
+        kinds[what] = kinds.get(what, 0) + 1
+    if kinds:
+        lines.append(
+            "略去（不属于任务）：" + "，".join(f"{what} {n} 行" for what, n in kinds.items())
+        )
     if result.skipped:
         lines.append(
             f"略去网页文字 {len(result.skipped)} 行："

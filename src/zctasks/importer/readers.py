@@ -11,6 +11,7 @@ from __future__ import annotations
 import csv
 import io
 from pathlib import Path
+from typing import Any
 
 from zctasks.files.limits import checked_zip
 from zctasks.importer.text import ImportProblem, Line
@@ -98,17 +99,43 @@ def _docx_lines(path: Path, raw: bytes, max_unpacked: int) -> list[Line]:
                 Line(len(lines) + 1, "".join(t.text or "" for t in element.iter(qn("w:t"))))
             )
         elif element.tag == qn("w:tbl"):
-            for row in element.iter(qn("w:tr")):
-                cells = [
-                    "".join(t.text or "" for t in cell.iter(qn("w:t")))
-                    for cell in row.iter(qn("w:tc"))
-                ]
+            for cells in _docx_rows(element, qn):
                 lines.append(Line(len(lines) + 1, "\t".join(cells), cells))
     return lines
 
 
+def _docx_rows(table: Any, qn: Any) -> list[list[str]]:
+    """A Word table's rows on its grid: a cell spanning columns (gridSpan) fills each of them,
+    and a cell merged over rows (vMerge) is carried down into every row it covers."""
+    rows: list[list[str]] = []
+    above: dict[int, str] = {}
+    for row in table.iterchildren(qn("w:tr")):
+        cells: list[str] = []
+        for cell in row.iterchildren(qn("w:tc")):
+            text = "".join(t.text or "" for t in cell.iter(qn("w:t")))
+            span, merged = 1, False
+            properties = cell.find(qn("w:tcPr"))
+            if properties is not None:
+                grid = properties.find(qn("w:gridSpan"))
+                if grid is not None and str(grid.get(qn("w:val")) or "1").isdigit():
+                    span = max(1, min(64, int(grid.get(qn("w:val")))))
+                vmerge = properties.find(qn("w:vMerge"))
+                merged = vmerge is not None and vmerge.get(qn("w:val")) in (None, "continue")
+            column = len(cells)
+            if merged and not text:
+                text = above.get(column, "")
+            for offset in range(span):
+                above[column + offset] = text
+                cells.append(text)
+        rows.append(cells)
+    return rows
+
+
 def _xlsx_lines(path: Path, raw: bytes, max_unpacked: int) -> list[Line]:
-    """The rows of the first sheet that holds anything (a 责任清单 is usually the only one)."""
+    """The rows of the first sheet that holds anything (a 责任清单 is usually the only one),
+    with every cell of a merged range holding the range's value (a 类别 cell over three rows
+    is the category of each). The sheet is streamed (read-only): a file that merges a range
+    over millions of cells costs no more than its rows."""
     checked_zip(path, raw, ".xlsx", max_unpacked)
     from openpyxl import load_workbook
 
@@ -121,9 +148,13 @@ def _xlsx_lines(path: Path, raw: bytes, max_unpacked: int) -> list[Line]:
         ) from None
     try:
         for sheet in workbook.worksheets:
+            rows = _sheet_rows(path, sheet)
+            if not rows:
+                continue
+            _fill_merged(rows, _merged_ranges(sheet))
             lines: list[Line] = []
-            for number, row in enumerate(sheet.iter_rows(values_only=True), 1):
-                cells = ["" if value is None else _cell_text(value) for value in row]
+            for number in sorted(rows):
+                cells = rows[number]
                 while cells and not cells[-1].strip():
                     cells.pop()
                 if cells:
@@ -133,6 +164,77 @@ def _xlsx_lines(path: Path, raw: bytes, max_unpacked: int) -> list[Line]:
         return []
     finally:
         workbook.close()
+
+
+MAX_SHEET_CELLS = 50_000_000
+"""A sheet whose rows, as the file declares them, span more cells than this is refused (a
+second to read): a plan's table has a few thousand; a hostile file can declare billions."""
+MAX_MERGED_CELLS = 1_000_000
+"""At most this many cells are filled from merged ranges: the rest keep only their
+range's first cell."""
+
+
+def _sheet_rows(path: Path, sheet: Any) -> dict[int, list[str]]:
+    """The rows that hold anything, by row number, their cells as text."""
+    rows: dict[int, list[str]] = {}
+    seen = 0
+    for number, row in enumerate(sheet.iter_rows(values_only=True), 1):
+        seen += len(row)
+        if seen > MAX_SHEET_CELLS:
+            raise ImportProblem(
+                f"{path} 的工作表“{sheet.title}”过大（超过 {MAX_SHEET_CELLS} 个单元格），未读取",
+                "计划表格通常只有几百行：请删去多余的行列（或整行整列的格式），或另存为 .csv",
+            )
+        cells = ["" if value is None else _cell_text(value) for value in row]
+        if any(cell.strip() for cell in cells):
+            rows[number] = cells
+    return rows
+
+
+def _merged_ranges(sheet: Any) -> list[tuple[int, int, int, int]]:
+    """The sheet's merged ranges as (min column, min row, max column, max row). A read-only
+    sheet does not expose them, so its XML is read once more for its mergeCell elements."""
+    from xml.etree.ElementTree import iterparse
+
+    from openpyxl.utils.cell import range_boundaries
+
+    found: list[tuple[int, int, int, int]] = []
+    try:
+        with sheet._get_source() as source:  # openpyxl's read-only sheet: the part's XML
+            for _, element in iterparse(source):
+                if element.tag.endswith("}mergeCell") and (ref := element.get("ref")):
+                    bounds = range_boundaries(ref)
+                    if None not in bounds:
+                        found.append(bounds)
+                element.clear()
+    except Exception:  # a damaged part: its values were read, its merges are not known
+        return found
+    return found
+
+
+def _fill_merged(rows: dict[int, list[str]], ranges: list[tuple[int, int, int, int]]) -> None:
+    """Every cell of a merged range, within the rows and columns that hold anything, takes
+    the value of the range's first cell."""
+    if not rows:
+        return
+    last_row = max(rows)
+    last_column = max(len(cells) for cells in rows.values())
+    filled = 0
+    for min_col, min_row, max_col, max_row in ranges:
+        first = rows.get(min_row, [])
+        value = first[min_col - 1] if min_col - 1 < len(first) else ""
+        if not value:
+            continue
+        for number in range(min_row, min(max_row, last_row) + 1):
+            cells = rows.setdefault(number, [])
+            for column in range(min_col, min(max_col, last_column) + 1):
+                filled += 1
+                if filled > MAX_MERGED_CELLS:
+                    return
+                while len(cells) < column:
+                    cells.append("")
+                if not cells[column - 1]:
+                    cells[column - 1] = value
 
 
 def _cell_text(value: object) -> str:

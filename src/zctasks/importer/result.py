@@ -22,6 +22,23 @@ class ImportResult:
     notes: list[str]
     skipped: list[tuple[int, str]] = field(default_factory=list)
     """Web page chrome (设为首页, 分享到 …) recognised and left out."""
+    left_out: list[tuple[int, str, str]] = field(default_factory=list)
+    """Lines named and left out, with what they are: the notice and title before the body
+    (文件头), a table's header (表头), what follows the end (文末), a chapter without tasks."""
+    task_lines: dict[int, list[int]] = field(default_factory=dict)
+    """Task id → the document lines it was read from."""
+    chapter_lines: dict[int, list[int]] = field(default_factory=dict)
+    """Chapter id → the document lines that made it."""
+    year: int | None = 0
+    """The plan's year; None when no line of the document names one (``--year`` is needed)."""
+
+    def unplaced_text(self, name: str) -> str:
+        """The lines that could not be placed, as written beside the ledger."""
+        lines = [
+            f"# zctasks import：{name} 中未能归入台账的文字（第N行：原文），请对照原文补录或改正后重新导入",
+        ]
+        lines += [f"第{line}行：{text}" for line, text in self.unparsed]
+        return "\n".join(lines) + "\n"
 
     def summary(self) -> dict[str, int]:
         return {

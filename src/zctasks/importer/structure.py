@@ -3,36 +3,51 @@
 Whatever the reader, the finder sees numbered lines (a table row carries its cells). It
 knows the genre rather than one file:
 
-- web pages: navigation and page chrome (设为首页, 无障碍阅读, 索引号 …, 分享到) are skipped
-  wherever they stand; a table copied from a page comes one cell a line, or with ``|``;
 - numbering at four levels, full- or half-width: ``一、`` / ``（一）`` / ``1.`` ``1、`` / ``（1）``.
-  ``一、`` headings are chapters; the tasks are the numbered items of the level that carries
-  the attributions (the deepest level when none does), higher levels are sub-headings;
+  The tasks are the items of the level whose items carry the attributions — an item's own
+  lines and those of the items under it: the deepest level where most items do, so that
+  ``1.`` with ``（1）…（4）`` and one ``（责任单位：…）`` after them is one task with four
+  sub-items, while ``（1）`` items with an attribution each are tasks. The shallowest level
+  above the tasks is the chapters; levels between are the task's section;
 - a number that runs into the title's own digits (``11.121人才梯队项目``) when it is the
   next number of its level;
-- attributions in brackets at the end of a task, or on lines of their own after it
-  (``牵头单位：…``, ``责任领导：…``, ``完成时限：…``), or in table columns (序号 | 重点工作 |
-  责任领导 | 责任单位 | 完成时限), with a 分类 column or a spanning row as chapters.
+- attributions in brackets at the end of a task, or on labelled lines of their own after it
+  (any label shaped 牵头责任单位：, 分管县领导：, 完成时限：, 具体措施：, 部门分工：), or in table
+  columns; a chapter heading may name its leaders (``一、王丹县长牵头重点工作``,
+  ``（牵头领导：…）``);
+- tables in every form (``tables``), with a 类别 column or a row spanning the table as chapters.
 
-Nothing is dropped silently: a numbered item before any chapter, prose inside a chapter
-that belongs to no task, and table lines that fit no column are listed as unplaced.
+Nothing is dropped silently. Every line of the document is either placed (in a chapter, a
+task, a section, the plan's own facts), or named as what it is (page chrome, the covering
+notice before the body, a table header, what follows the end), or listed as unplaced.
 """
 
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 
-from zctasks.importer.dates import looks_like_due
-from zctasks.importer.text import NUMERAL, Line, chinese_number, clean
+from zctasks.importer.columns import Column, column_of
+from zctasks.importer.tables import (
+    Row,
+    alignment,
+    cell_row,
+    header_columns,
+    line_rows,
+    spaced_header,
+    spaced_row,
+    text_cells,
+)
+from zctasks.importer.text import NUMERAL, Line, chinese_number
 from zctasks.plan.attribution import (
-    LABELS,
-    is_placeholder,
+    labelled_at_start,
     leaders,
     split_attribution,
     standalone_attribution,
     trailing_bracket,
 )
+from zctasks.plan.models import LabelField
 
 DEFAULT_CHAPTER = "重点工作任务"
 
@@ -42,50 +57,20 @@ _ITEM = re.compile(r"^(\d{1,3})\s*[.、．](?!\d)\s*(.*)$")
 _ITEM_INTO_DIGITS = re.compile(r"^(\d{1,3})[.．](\d.*)$")
 _PAREN_ITEM = re.compile(r"^[（(]\s*(\d{1,3})\s*[）)]\s*(.*)$")
 _DATE_LINE = re.compile(r"^\d{4}\s*年\s*\d{1,2}\s*月\s*\d{1,2}\s*日?$")
-
-_BOILERPLATE = re.compile(
-    r"^(?:设为首页|加入收藏|无障碍(?:阅读|浏览|版)?|长者(?:版|模式|助手)|长辈版|关怀版|适老版|登录|注册|"
-    r"返回首页|返回|首页|网站首页|打印(?:本页|整页|页面|正文)?|打印整页打印内容分享|关闭(?:窗口|本页)?|"
-    r"【关闭】|【打印】|分享(?:到)?[:：]?|字号[:：].*|字体[:：].*|【字体[:：].*|扫一扫.*|视力保护色.*|"
-    r"您(?:现在)?(?:的|所在的)?位置.*|当前位置.*|所在位置.*|浏览(?:次数|量)[:：]?.*|点击(?:量|数|率)[:：].*|"
-    r"来源[:：].*|作者[:：].*|信息来源[:：].*|发布(?:时间|日期)[:：].*|智能推荐|[>＞»].*|[|｜]+|朗读|"
-    r"索引号.*|主题分类.*|组配分类.*|公开方式.*|公开范围.*|发布机构.*|发文机关.*|发文单位.*|文件类型.*|"
-    r"生成日期.*|成文日期.*|有效性.*|效力状态.*|名称[:：].*|标题[:：].*|文号[:：]?.*|发文字号.*|主题词.*|"
-    r"分类[:：].*|政府信息公开|信息公开|相关附件.*|下载地址.*|【?大中小】?|上一篇.*|下一篇.*)$"
-)
 _END_MATTER = re.compile(r"^(?:抄送|附件[:：]|（此件|\(此件)")
-
-HEADER_WORDS: dict[str, tuple[str, ...]] = {
-    "number": ("序号", "编号"),
-    "category": ("分类", "类别", "领域", "板块", "类型", "方面"),
-    "task": (
-        "重点工作",
-        "工作任务",
-        "主要任务",
-        "任务内容",
-        "重点任务",
-        "目标任务",
-        "民生实事",
-        "事项",
-        "重点事项",
-        "具体任务",
-        "工作内容",
-        "项目名称",
-        "任务",
-    ),
-    "leaders": ("责任领导", "牵头领导", "分管领导", "包保领导", "责任县领导", "牵头县领导"),
-    "lead": ("牵头单位", "牵头部门", "主责单位"),
-    "cooperate": ("配合单位", "配合部门", "协办单位", "参与单位"),
-    "responsible": ("责任单位", "责任部门", "责任科室", "实施单位"),
-    "due": ("完成时限", "时间节点", "完成时间", "时限", "时限要求"),
-    "person": ("责任人", "项目责任人"),
-    "other": ("备注", "攻坚目标", "工作目标", "目标要求", "工作措施", "具体措施", "主要内容"),
-}
-_UNIT_COLUMNS = ("lead", "cooperate", "responsible")
-_INSTITUTION = re.compile(
-    r"(局|委|部|办|中心|公司|院|会|队|所|站|社|行|联|厅|处|室|科|政府|组|集团|办事处|管委会|"
-    r"分局|指挥部|专班|街道|镇|乡|园区|开发区|新区)$"
+_ATTACHMENTS = re.compile(r"^附件\s*[:：]")
+_POST = (
+    r"(?:常务)?副?(?:县|市|区|省|州|旗|镇|乡)长|(?:常务)?副?主任|副?书记|副?秘书长|"
+    r"(?:县|市|区)长助理|党组成员|调研员|巡视员"
 )
+_LEADER_HEADING = re.compile(
+    rf"^(?P<name>[\u4e00-\u9fa5](?:\s?[\u4e00-\u9fa5]){{1,2}}?)(?:{_POST})(?:同志)?(?:牵头|负责|分管|联系)"
+)
+
+_HEADER_LIKE = re.compile(r"[\u4e00-\u9fa5](?:\s*[\u4e00-\u9fa5]){1,7}")
+"""A header cell whose words name nothing known (督查情况): it may stand in a header run."""
+_SAYS_RESPONSIBLE = re.compile(r"责任|负责|承办|实施|落实|主管")
+UNIT_CELLS = ("lead", "cooperate", "responsible", "leaders", "due", "person")
 
 
 @dataclass
@@ -100,7 +85,18 @@ class Draft:
     cells: dict[str, list[str]] = field(default_factory=dict)
     """Table columns by field (lead, cooperate, responsible, leaders, due), verbatim."""
     chapter_leaders: list[str] = field(default_factory=list)
-    """Leaders its chapter heading names (一、…（牵头领导：张三）)."""
+    """Leaders its chapter heading names (一、…（牵头领导：张三）, 一、王丹县长牵头重点工作)."""
+    sub_items: list[str] = field(default_factory=list)
+    """The numbered items under it (（1）…), verbatim with their numbers."""
+    measures: list[str] = field(default_factory=list)
+    extra: list[str] = field(default_factory=list)
+    """Other table cells, written 表头：内容."""
+    section: str = ""
+    lines: list[int] = field(default_factory=list)
+    """The document lines it was read from."""
+    from_table: bool = False
+    position: int = 0
+    """Where it starts among the lines read (a flattened line gives several)."""
 
 
 @dataclass
@@ -116,18 +112,11 @@ class Structure:
     counts: dict[str, int]
     """What was recognised, for the message when no task is found."""
     tail: list[Line] = field(default_factory=list)
-
-
-def is_boilerplate(text: str) -> bool:
-    bare = re.sub(r"^[-•·*]\s*", "", text).replace(" ", "").replace("\u3000", "")
-    return bool(bare) and _BOILERPLATE.match(bare) is not None
-
-
-def _heading(title: str) -> bool:
-    """一、 starts a chapter heading when what follows is short and not a sentence."""
-    found = trailing_bracket(title)
-    bare = title[: found[0]] if found is not None and found[0] > 0 else title
-    return len(bare) <= 60 and "。" not in bare.rstrip("。")
+    chapter_lines: dict[int, list[int]] = field(default_factory=dict)
+    """Chapter id → the lines that made it (heading, category cells)."""
+    left_out: list[tuple[int, str, str]] = field(default_factory=list)
+    """Lines of the body named and left out: (line, text, what) — a table's header, a
+    chapter without tasks."""
 
 
 @dataclass
@@ -135,6 +124,13 @@ class _Numbered:
     level: int  # 1 一、 2 （一） 3 1. 4 （1）
     number: int
     text: str
+
+
+def _heading(title: str) -> bool:
+    """一、 starts a chapter heading when what follows is short and not a sentence."""
+    found = trailing_bracket(title)
+    bare = title[: found[0]] if found is not None and found[0] > 0 else title
+    return len(bare) <= 60 and "。" not in bare.rstrip("。")
 
 
 class _Levels:
@@ -167,112 +163,115 @@ class _Levels:
         return None
 
 
-def _web_cell(text: str) -> str:
-    """A table cell copied from a web page as ``text |`` is its text."""
-    if text.endswith("|") and text.count("|") == 1:
-        return text[:-1].rstrip()
-    return text
+def heading_leaders(title: str) -> list[str]:
+    """Leaders a chapter heading names: （牵头领导：张三、李四） at its end, or 王丹县长牵头….
+    A name justified with a space (俞 悦) is read without it."""
+    found = trailing_bracket(title)
+    if found is not None and found[0] > 0 and (names := leaders(found[1])):
+        return names
+    if m := _LEADER_HEADING.match(title):
+        return [re.sub(r"\s", "", m.group("name"))]
+    return []
 
 
-def _prepared(lines: list[Line]) -> tuple[list[Line], list[tuple[int, str]]]:
-    kept: list[Line] = []
-    skipped: list[tuple[int, str]] = []
-    for line in lines:
-        if line.cells is not None:
-            cells = [clean(cell) for cell in line.cells]
-            values = [cell for cell in cells if cell]
-            if len(values) == 1 and not values[0].isdigit():
-                line = Line(line.number, values[0])  # a title row, or a row spanning the table
-            elif values:
-                kept.append(Line(line.number, "\t".join(cells), cells))
-                continue
-            else:
-                continue
-        text = _web_cell(clean(line.text))
-        if not text:
-            continue
-        if is_boilerplate(text):
-            skipped.append((line.number, text))
-            continue
-        kept.append(Line(line.number, text))
-    return kept, skipped
-
-
-def find_structure(raw_lines: list[Line]) -> Structure:
-    lines, skipped = _prepared(raw_lines)
-    finder = _Finder(lines)
+def find_structure(
+    lines: list[Line],
+    skipped: list[tuple[int, str]],
+    columns: Mapping[str, Column] | None = None,
+    labels: Mapping[str, LabelField] | None = None,
+) -> Structure:
+    finder = _Finder(lines, columns or {}, labels or {})
     finder.run()
     return finder.result(skipped)
 
 
-def _text_cells(text: str) -> list[str] | None:
-    if "\t" in text:
-        return [cell.strip() for cell in text.split("\t")]
-    if text.count("|") >= 2:
-        return [cell.strip() for cell in text.strip("|").split("|")]
-    return None
-
-
-def header_field(cell: str) -> str | None:
-    name = re.sub(r"\s", "", cell)
-    for key, words in HEADER_WORDS.items():
-        if name in words:
-            return key
-    if "领导" in name and len(name) <= 8:
-        return "leaders"
-    return None
-
-
-def _table_header(cells: list[str]) -> list[str | None] | None:
-    columns = [header_field(cell) for cell in cells]
-    known = {c for c in columns if c}
-    if "task" in known and known & {"lead", "responsible", "leaders"}:
-        return columns
-    return None
-
-
 class _Finder:
-    def __init__(self, lines: list[Line]) -> None:
+    def __init__(
+        self, lines: list[Line], columns: Mapping[str, Column], labels: Mapping[str, LabelField]
+    ) -> None:
         self.lines = lines
-        self.chapters: list[tuple[int, str, int]] = []  # number, title, line
+        self.columns = columns
+        self.labels = labels
+        self.chapters: list[tuple[int, str, int, int]] = []  # number, title, line, position
+        self.chapter_lines: dict[int, list[int]] = {}
+        self.chapter_at = -1  # the chapter tasks go to now (a repeated category is its first)
         self.drafts: list[Draft] = []  # chapter: an index into self.chapters until result()
-        self.unplaced: list[tuple[int, str, bool]] = []  # line, text, is a numbered item
+        self.unplaced: list[tuple[int, str, bool, int]] = []  # line, text, an item?, position
         self.notes: list[str] = []
         self.counts = {"chapters": 0, "subheadings": 0, "items": 0, "tables": 0, "attributions": 0}
         self.current: Draft | None = None
         self.end = len(lines)
-        self.table_starts: list[int] = []
+        self.table_starts: list[int] = []  # positions in self.lines
+        self.at = 0  # the position of the line being read
+        self.left_out: list[tuple[int, str, str]] = []
         self.chapter_leaders: dict[int, list[str]] = {}
+        self.sections: dict[int, str] = {}
+        self.section_lines: dict[int, tuple[int, str, int]] = {}
+        self.all_sections: list[tuple[int, str, int]] = []
+        self.used_sections: set[tuple[int, str, int]] = set()
+        self.unknown_labels: dict[str, int] = {}
+        self.group = ""  # the merged group cell of the table rows being read
+        self.pending_label: Line | None = None
 
     # ------------------------------------------------------------ the whole document
 
     def run(self) -> None:
         levels = self._numbering()
         task_level = self._task_level(levels)
-        has_chapters = any(n is not None and n.level == 1 for n in levels) and task_level != 1
+        above = sorted({n.level for n in levels if n is not None and n.level < task_level})
+        chapter_level = above[0] if above else None
         index = 0
+        in_attachments = False
         while index < len(self.lines):
             line = self.lines[index]
+            self.at = index
             if self.drafts and self._ends(line.text):
                 self.end = index
+                self._flush_label()
                 return
+            numbered = levels[index]
+            if numbered is not None:
+                self._flush_label()
             table = self._table_at(index)
             if table is not None:
                 index = table
                 continue
-            numbered = levels[index]
             index += 1
+            if _ATTACHMENTS.match(line.text) and not self.drafts:
+                in_attachments = True  # 附件：1.… 2.… in the notice: names, not tasks
+                self.unplaced.append((line.number, line.text, False, self.at))
+                continue
+            if in_attachments and numbered is not None and numbered.level >= 3:
+                self.unplaced.append((line.number, line.text, False, self.at))
+                continue
+            in_attachments = False
             if numbered is not None and numbered.level < task_level:
-                if numbered.level == 1:
+                if numbered.level == chapter_level:
                     self._chapter(numbered.number, numbered.text, line.number)
                 else:
                     self.counts["subheadings"] += 1
-                    self.current = None
+                    self._section(numbered.level, line)
                 continue
             if numbered is not None and numbered.level == task_level:
-                self._item(line, numbered, has_chapters)
+                self._item(line, numbered, chapter_level is not None)
+                continue
+            if (
+                numbered is not None
+                and numbered.level > task_level
+                and self.current is not None
+                and self.current.attribution is None
+            ):
+                self.current.sub_items.append(line.text)
+                self.current.lines.append(line.number)
                 continue
             self._text(line)
+        self._flush_label()
+
+    def _flush_label(self) -> None:
+        """A label left without the value that should have followed it: unplaced."""
+        if self.pending_label is not None:
+            line, self.pending_label = self.pending_label, None
+            self.unplaced.append((line.number, line.text, False, self.at))
 
     def result(self, skipped: list[tuple[int, str]]) -> Structure:
         """Chapters that hold tasks (numbered as the document numbers them, or through when
@@ -282,21 +281,34 @@ class _Finder:
         through = len(set(numbers)) != len(numbers)
         ids = {i: (k if through else self.chapters[i][0]) for k, i in enumerate(used, 1)}
         chapters = [(ids[i], self.chapters[i][1]) for i in used]
-        starts = [self.chapters[i][2] for i in used] + [d.line for d in self.drafts]
+        starts = [self.chapters[i][3] for i in used] + [d.position for d in self.drafts]
         starts += self.table_starts
-        body_start = min(starts) if starts else self.lines[-1].number + 1 if self.lines else 0
+        body_start = min(starts) if starts else len(self.lines)
         notes = list(self.notes)
         if through:
             notes.append("章节编号有重复，已按全文顺序重新编号")
-        for i, (_, title, line) in enumerate(self.chapters):
+        left_out = list(self.left_out)
+        for i, (_, title, line, _position) in enumerate(self.chapters):
             if i not in ids:
                 notes.append(f"第{line}行的章节“{title}”下没有任务，未导入")
+                left_out += [(n, title, "无任务的章节") for n in self.chapter_lines.get(i, [line])]
+        for label, line in self.unknown_labels.items():
+            notes.append(
+                f"第{line}行的标签“{label}”含义不明，这些行列在未能归入的文字中"
+                f'（可用 --columns "{label}=…" 指明）'
+            )
         for draft in self.drafts:
             draft.chapter = ids[draft.chapter]
+        chapter_lines = {ids[i]: self.chapter_lines.get(i, []) for i in used}
         unplaced = [
-            (line, text) for line, text, item in self.unplaced if item or line >= body_start
+            (line, text) for line, text, item, at in self.unplaced if item or at >= body_start
         ]
-        head = [line for line in self.lines if line.number < body_start and line.cells is None]
+        unplaced += [  # a sub-heading with no task under it
+            (line, text)
+            for line, text, at in self.all_sections
+            if at >= body_start and (line, text, at) not in self.used_sections
+        ]
+        head = self.lines[:body_start]
         return Structure(
             head,
             chapters,
@@ -306,31 +318,48 @@ class _Finder:
             notes,
             self.counts,
             self.lines[self.end :],
+            chapter_lines,
+            left_out,
         )
 
     def _numbering(self) -> list[_Numbered | None]:
         reader = _Levels()
         return [None if line.cells is not None else reader.read(line.text) for line in self.lines]
 
+    def _attributed(self, text: str) -> bool:
+        return (
+            split_attribution(text, self.labels)[1] is not None
+            or standalone_attribution(text, self.labels) is not None
+        )
+
     def _task_level(self, levels: list[_Numbered | None]) -> int:
-        """The level whose items carry attributions; the deepest present when none do."""
+        """The deepest level where most items carry an attribution in their own lines or in
+        those of the items under them; the level where the most do when none has a majority;
+        the deepest level present when no item has one."""
+        items: dict[int, int] = {}
         attributed: dict[int, int] = {}
-        present: set[int] = set()
         for index, numbered in enumerate(levels):
             if numbered is None:
                 continue
-            present.add(numbered.level)
-            block = [numbered.text]
+            items[numbered.level] = items.get(numbered.level, 0) + 1
+            block = [self.lines[index].text]
             for later in range(index + 1, len(levels)):
-                if levels[later] is not None or self.lines[later].cells is not None:
+                found = levels[later]
+                if self.lines[later].cells is not None or (
+                    found is not None and found.level <= numbered.level
+                ):
                     break
                 block.append(self.lines[later].text)
-            if split_attribution("".join(block))[1] is not None or any(
-                standalone_attribution(text) for text in block[1:]
-            ):
+            if any(self._attributed(text) for text in block):
                 attributed[numbered.level] = attributed.get(numbered.level, 0) + 1
-        if attributed:
-            return max(attributed, key=lambda level: (attributed[level], level))
+        present = sorted(items)
+        candidates = [level for level in present if level > 1] or present
+        shares = {level: attributed.get(level, 0) / items[level] for level in candidates}
+        if any(shares.values()):
+            most = [level for level in candidates if shares[level] > 0.5]
+            if most:
+                return max(most)
+            return max(candidates, key=lambda level: (shares[level], level))
         deeper = [level for level in present if level > 1]
         return max(deeper) if deeper else 3
 
@@ -338,114 +367,232 @@ class _Finder:
         return text.startswith("抄送") or (text.endswith("印发") and len(text) < 40)
 
     def _chapter(self, number: int, title: str, line: int) -> None:
-        found = trailing_bracket(title)
-        if found is not None and found[0] > 0:
-            title = title[: found[0]].rstrip()
-            if names := leaders(found[1]):
-                self.chapter_leaders[len(self.chapters)] = names
-        self.chapters.append((number, title.strip(), line))
+        names = heading_leaders(title)
+        title = title.strip()  # verbatim, with the leaders it names
+        self.sections = {}
+        self.section_lines = {}
+        self.group = ""
+        self.current = None
+        for i, (_, known, _line, _position) in enumerate(self.chapters):
+            if known == title:
+                self.chapter_at = i  # a category repeated (after a page break): the same
+                self.chapter_lines.setdefault(i, []).append(line)
+                return
+        self.chapters.append((number, title, line, self.at))
+        self.chapter_at = len(self.chapters) - 1
+        self.chapter_lines[self.chapter_at] = [line]
+        if names:
+            self.chapter_leaders[self.chapter_at] = names
         self.counts["chapters"] += 1
+
+    def _section(self, level: int, line: Line) -> None:
+        self.sections = {k: v for k, v in self.sections.items() if k < level}
+        self.section_lines = {k: v for k, v in self.section_lines.items() if k < level}
+        self.sections[level] = line.text
+        self.section_lines[level] = (line.number, line.text, self.at)
+        self.all_sections.append((line.number, line.text, self.at))
         self.current = None
 
     def _chapter_for_item(self, has_chapters: bool, line: int) -> int | None:
         if self.chapters:
-            return len(self.chapters) - 1
+            return self.chapter_at
         if has_chapters:
             return None
-        self.chapters.append((1, DEFAULT_CHAPTER, line))
+        self.chapters.append((1, DEFAULT_CHAPTER, line, self.at))
+        self.chapter_lines[0] = []
+        self.chapter_at = 0
         return 0
 
-    def _item(self, line: Line, numbered: _Numbered, has_chapters: bool) -> None:
+    def _new_draft(self, number: int, chapter: int, line: int, body: str) -> Draft:
+        draft = Draft(number, chapter, line, body, lines=[line], position=self.at)
+        draft.chapter_leaders = self.chapter_leaders.get(chapter, [])
+        draft.section = " ".join(self.sections[k] for k in sorted(self.sections))
+        for section in self.section_lines.values():
+            self.used_sections.add(section)
+            draft.lines.append(section[0])
+        self.drafts.append(draft)
         self.counts["items"] += 1
+        return draft
+
+    def _item(self, line: Line, numbered: _Numbered, has_chapters: bool) -> None:
         chapter = self._chapter_for_item(has_chapters, line.number)
         if chapter is None:
-            self.unplaced.append((line.number, line.text, True))
+            self.counts["items"] += 1
+            self.unplaced.append((line.number, line.text, True, self.at))
             self.current = None
             return
-        self.current = Draft(numbered.number, chapter, line.number, numbered.text)
-        self.current.chapter_leaders = self.chapter_leaders.get(chapter, [])
-        self.drafts.append(self.current)
+        self.current = self._new_draft(numbered.number, chapter, line.number, numbered.text)
 
     def _text(self, line: Line) -> None:
         text = line.text
-        if self.current is None:
-            if not _END_MATTER.match(text) and not _DATE_LINE.match(text):
-                self.unplaced.append((line.number, text, False))
+        current = self.current
+        if self.pending_label is not None and current is not None:
+            label, self.pending_label = self.pending_label, None
+            current.lines.append(label.number)
+            text = label.text + text  # 牵头单位： on one line, 区发改局 on the next
+        elif (
+            current is not None
+            and (only := labelled_at_start(text, self.labels))
+            and only[1] is not None
+            and not only[2].strip()
+        ):
+            self.pending_label = line
             return
-        standalone = standalone_attribution(text)
-        if standalone is not None and split_attribution(self.current.body)[1] is None:
+        if current is None:
+            if _END_MATTER.match(text) or _DATE_LINE.match(text):
+                self.left_out.append((line.number, text, "日期或附注"))
+            else:
+                self.unplaced.append((line.number, text, False, self.at))
+            return
+        labelled = labelled_at_start(text, self.labels)
+        if labelled is not None and labelled[1] == "measures":
+            current.measures.append(labelled[2].strip())
+            current.lines.append(line.number)
+            return
+        standalone = standalone_attribution(text, self.labels)
+        if standalone is not None:
             self.counts["attributions"] += 1
-            previous = self.current.attribution
-            self.current.attribution = f"{previous}；{standalone}" if previous else standalone
+            previous = current.attribution
+            current.attribution = f"{previous}；{standalone}" if previous else standalone
+            current.lines.append(line.number)
+            return
+        if labelled is not None and labelled[1] is None and len(labelled[0]) <= 8:
+            self.unknown_labels.setdefault(labelled[0], line.number)
+            self.unplaced.append((line.number, text, False, self.at))
             return
         if _END_MATTER.match(text) or _DATE_LINE.match(text):
+            self.left_out.append((line.number, text, "日期或附注"))
             self.current = None
             return
-        if self.current.attribution is not None:
-            self.unplaced.append((line.number, text, False))  # prose after the attribution
+        if current.attribution is not None or split_attribution(current.body, self.labels)[1]:
+            self.unplaced.append((line.number, text, False, self.at))  # prose after the attribution
             return
-        self.current.body += text  # a sentence broken across lines
+        current.body += text  # a sentence broken across lines
+        current.lines.append(line.number)
 
     # ------------------------------------------------------------ tables
 
     def _table_at(self, index: int) -> int | None:
         """Read a table starting at ``index``; returns the index after it, or None."""
         line = self.lines[index]
-        cells = line.cells if line.cells is not None else _text_cells(line.text)
+        cells = line.cells if line.cells is not None else text_cells(line.text)
         if cells is not None:
-            columns = _table_header(cells)
-            if columns is None:
-                return None
-            self._start_table(line.number)
-            return self._cell_table(index + 1, columns)
-        columns_run: list[str | None] = []
+            columns = header_columns(cells, self.columns)
+            if columns is not None:
+                self._start_table([line])
+                self._header_notes(cells, columns)
+                return self._cell_table(index + 1, columns, cells)
+        if line.cells is None and (columns := spaced_header(line.text, self.columns)):
+            self._start_table([line])
+            self._header_notes(line.text.split(), columns)
+            return self._spaced_table(index + 1, columns, line.text.split())
+        run: list[str] = []
         end = index
-        while end < len(self.lines) and self.lines[end].cells is None:
-            column = header_field(self.lines[end].text)
-            if column is None:
-                break
-            columns_run.append(column)
+        while (
+            end < len(self.lines)
+            and self.lines[end].cells is None
+            and len(run) < 12
+            and (
+                column_of(self.lines[end].text, self.columns) is not None
+                or (run and _HEADER_LIKE.fullmatch(self.lines[end].text) is not None)
+            )
+        ):
+            run.append(self.lines[end].text)
             end += 1
-        if len(columns_run) >= 3 and _table_header([c or "" for c in columns_run]) is None:
-            known = set(columns_run)
-            if "task" in known and known & {"lead", "responsible", "leaders"}:
-                self._start_table(line.number)
-                return self._line_table(end, columns_run)
-        return None
+        # the header is as long as makes the lines after it align best (莲都: 分类 序号 事项
+        # 责任单位 牵头单位, and 发展目标 after them is the first category, not a column)
+        sample = [
+            line.text
+            for line in self.lines[index + len(run) : index + len(run) + 40]
+            if line.cells is None and not _CHAPTER.match(line.text)
+        ]
+        best: tuple[float, int, list[Column | None], list[str]] | None = None
+        for size in range(len(run), 2, -1):
+            found = header_columns(run[:size], self.columns)
+            if found is None:
+                continue
+            for columns, headers, changed in _readings(found, run[:size]):
+                cost = alignment(run[size:] + sample, columns)[1]
+                cost += 2.0 * (len(run) - size) + 0.5 * changed
+                if best is None or cost < best[0] - 1e-9:
+                    best = (cost, size, columns, headers)
+        if best is None:
+            return None
+        _, size, columns, headers = best
+        self._start_table(self.lines[index : index + size])
+        self._header_notes(run[:size], [c for c, h in zip(columns, headers, strict=True) if h])
+        return self._line_table(index + size, columns, headers)
 
-    def _start_table(self, line: int) -> None:
+    def _header_notes(self, cells: list[str], columns: list[Column | None]) -> None:
+        """Say how header words that name no role, or nothing known, were read."""
+        for cell, column in zip(cells, columns, strict=False):
+            name = re.sub(r"\s", "", cell)
+            if not name or name in self.columns:
+                continue
+            if column is None:
+                note = f'表头“{name}”含义不明，其内容写入任务正文（可用 --columns "{name}=…" 指明）'
+            elif column == "responsible" and not _SAYS_RESPONSIBLE.search(name):
+                note = f'表头“{name}”没有说明是牵头还是配合，按负责单位读取（可用 --columns "{name}=lead" 等指明）'
+            else:
+                continue
+            if note not in self.notes:
+                self.notes.append(note)
+
+    def _start_table(self, header: list[Line]) -> None:
+        self._flush_label()
+        self.group = ""
         self.counts["tables"] += 1
-        self.table_starts.append(line)
+        self.table_starts.append(self.at)
+        self.left_out += [(line.number, line.text, "表头") for line in header]
         self.current = None
 
-    def _cell_table(self, index: int, columns: list[str | None]) -> int:
-        """A table whose rows come with their cells: Word, Excel, CSV, tab-separated text."""
-        category = ""
+    def _cell_table(self, index: int, columns: list[Column | None], headers: list[str]) -> int:
+        """A table whose rows come with their cells: Word, Excel, CSV, tab- or bar-separated.
+        A header on one line over cells that come one a line is read as a line table."""
+        start = index
         while index < len(self.lines):
             line = self.lines[index]
-            cells = line.cells if line.cells is not None else _text_cells(line.text)
+            cells = line.cells if line.cells is not None else text_cells(line.text)
             if cells is None:
-                if is_boilerplate(line.text) or not _heading(line.text):
+                if index == start and line.cells is None:
+                    return self._line_table(index, columns, headers)
+                if self._ends(line.text) or not _heading(line.text) or line.text.isdigit():
                     break
                 self._chapter_row(line.text, line.number)  # a row spanning the table
                 index += 1
                 continue
             index += 1
             values = [c for c in cells if c]
-            if _table_header(cells) is not None:
-                columns = _table_header(cells) or columns
+            again = header_columns(cells, self.columns)
+            if again is not None:
+                columns, headers = again, cells
+                self._header_notes(cells, columns)
+                self.left_out.append((line.number, line.text, "表头"))
                 continue
-            if len(values) == 1 and not _only_number(values[0]):
+            if len(values) == 1 and not values[0].strip().isdigit():
                 self._chapter_row(values[0], line.number)
                 continue
-            row: dict[str, list[str]] = {}
-            for column, cell in zip(columns, cells, strict=False):
-                if column is not None and cell:
-                    row.setdefault(column, []).append(cell)
-            if "category" in row and row["category"][0] != category:
-                category = row["category"][0]
-                self._chapter(len(self.chapters) + 1, category, line.number)
-            self._row(line.number, row, line.text)
+            row, leftover = cell_row(cells, columns, headers, line.number)
+            self._row(row, line.text, columns)
+            self.unplaced += [(line.number, text, False, self.at) for text in leftover]
+        return index
+
+    def _spaced_table(self, index: int, columns: list[Column | None], headers: list[str]) -> int:
+        """A table pasted as text with its cells separated by single spaces."""
+        while index < len(self.lines):
+            line = self.lines[index]
+            if line.cells is not None or self._ends(line.text):
+                break
+            if (m := _CHAPTER.match(line.text)) and _heading(m.group(2)):
+                self._chapter(chinese_number(m.group(1)), m.group(2), line.number)
+                index += 1
+                continue
+            if len(line.text.split()) < 2:
+                break
+            index += 1
+            row, leftover = spaced_row(line.text, columns, headers, line.number)
+            self._row(row, line.text, columns)
+            self.unplaced += [(line.number, text, False, self.at) for text in leftover]
         return index
 
     def _chapter_row(self, text: str, line: int) -> None:
@@ -454,141 +601,113 @@ class _Finder:
         else:
             self._chapter(len(self.chapters) + 1, text, line)
 
-    def _row(self, number: int, row: dict[str, list[str]], text: str) -> Draft | None:
-        body = "".join(row.get("task", []))
+    def _row(self, row: Row, text: str, columns: list[Column | None]) -> Draft | None:
+        """A row as a task: its serial number, its task cell and the rest by column. A row
+        whose task cell repeats the row above (a merged cell carried down), or a row without
+        a task or a serial number of its own (a second sub-item), adds to the task above."""
+        number = row.lines[0] if row.lines else 0
+        if "category" in row.cells:
+            category = "".join(row.cells["category"])
+            title = self.chapters[self.chapter_at][1] if self.chapters else None
+            if category != title:
+                self._chapter(len(self.chapters) + 1, category, number)
+        if "group" in row.cells:
+            self.group = "".join(row.cells["group"])  # a merged cell: the rows below share it
+        body = "".join(row.cells.get("task", []))
+        numbers = [n for n in row.cells.get("number", []) if n.isdigit()]
+        last = self.drafts[-1] if self.drafts else None
+        if last is not None and last.from_table and last.chapter == self.chapter_at and row.cells:
+            same = bool(numbers) and int(numbers[0]) == last.number
+            carried = not numbers and bool(body) and body == last.body
+            second = not numbers and "number" in columns
+            if same or carried or second:
+                self._fill(last, row, with_task=bool(body) and body != last.body)
+                return last
         if not body:
-            self.unplaced.append((number, text, True))
+            self.unplaced.append((number, text, True, self.at))
             return None
-        numbers = row.get("number", [])
-        task_number = int(numbers[0]) if numbers and numbers[0].isdigit() else len(self.drafts) + 1
-        chapter = self._chapter_for_item(False, number) or 0
-        cells = {key: values for key, values in row.items() if key in _CELL_FIELDS}
-        draft = Draft(task_number, chapter, number, body, cells=cells)
-        draft.chapter_leaders = self.chapter_leaders.get(chapter, [])
-        self.drafts.append(draft)
-        self.counts["items"] += 1
+        task_number = int(numbers[0]) if numbers else len(self.drafts) + 1
+        chapter = self._chapter_for_item(False, number)
+        assert chapter is not None
+        draft = self._new_draft(task_number, chapter, number, body)
+        draft.lines = []
+        if self.group:
+            draft.section = self.group
+        self._fill(draft, row, with_task=False)
         return draft
 
-    def _line_table(self, index: int, columns: list[str | None]) -> int:
-        """A table copied from a web page one cell a line: a row starts at its 序号."""
-        after_number = (
-            columns[columns.index("number") + 1 :] if "number" in columns else columns[1:]
-        )
-        category_first = "category" in columns and (
-            "number" not in columns or columns.index("category") < columns.index("number")
-        )
-        expected = None
-        row: list[Line] = []
-        row_number = 0
-        while index < len(self.lines):
-            line = self.lines[index]
-            text = line.text
-            if line.cells is not None or _END_MATTER.match(text) or self._ends(text):
-                break
-            if text.isdigit() and (expected is None or int(text) == expected):
-                self._line_row(row_number, row, after_number, category_first)
-                row_number, row, expected = int(text), [], int(text) + 1
-            elif (m := _CHAPTER.match(text)) and _heading(m.group(2)):
-                self._line_row(row_number, row, after_number, category_first)
-                self._chapter(chinese_number(m.group(1)), m.group(2), line.number)
-                row = []
-            else:
-                row.append(line)
-            index += 1
-        self._line_row(row_number, row, after_number, category_first)
-        return index
+    def _fill(self, draft: Draft, row: Row, with_task: bool = True) -> None:
+        draft.from_table = True
+        for column, values in row.cells.items():
+            if column == "group":
+                continue
+            if column == "task":
+                if with_task:
+                    draft.body += "".join(values)
+            elif column in UNIT_CELLS:
+                draft.cells.setdefault(column, []).extend(values)
+            elif column == "measures":
+                draft.measures.extend(values)
+            elif column.startswith("extra:"):
+                name = column.removeprefix("extra:")
+                draft.extra.append(f"{name}：{''.join(values)}" if name else "".join(values))
+        draft.lines += [n for n in row.lines if n not in draft.lines]
 
-    def _line_row(
-        self, number: int, lines: list[Line], columns: list[str | None], category_first: bool
+    def _line_table(self, index: int, columns: list[Column | None], headers: list[str]) -> int:
+        """A table copied from a web page one cell a line."""
+        end = index
+        while end < len(self.lines):
+            line = self.lines[end]
+            if line.cells is not None or _END_MATTER.match(line.text) or self._ends(line.text):
+                break
+            end += 1
+        segment: list[Line] = []
+        for item in [*self.lines[index:end], None]:
+            heading = item is not None and (m := _CHAPTER.match(item.text)) and _heading(m.group(2))
+            if item is not None and not heading:
+                segment.append(item)
+                continue
+            self._line_segment(segment, columns, headers)
+            segment = []
+            if item is not None:
+                self._chapter_row(item.text, item.number)
+        return end
+
+    def _line_segment(
+        self, lines: list[Line], columns: list[Column | None], headers: list[str]
     ) -> None:
         if not lines:
             return
-        if number == 0:  # lines before the first 序号: a category, or nothing of the table
-            if category_first and len(lines) == 1:
-                self._chapter(len(self.chapters) + 1, lines[0].text, lines[0].number)
-            else:
-                self.unplaced += [(line.number, line.text, False) for line in lines]
-            return
-        row, leftover = _fill(lines, columns, subrows=not category_first)
-        category = None
-        if leftover and category_first and _short_title(leftover[-1].text):
-            category = leftover.pop()
-        draft = self._row(lines[0].number, row, lines[0].text)
-        if draft is not None:
-            draft.number = number
-        self.unplaced += [(line.number, line.text, True) for line in leftover]
-        if category is not None:
-            self._chapter(len(self.chapters) + 1, category.text, category.number)
+        rows, leftover = line_rows(lines, columns, headers)
+        for row in rows:
+            if row.category is not None:
+                self._chapter(len(self.chapters) + 1, row.category[1], row.category[0])
+            texts = [t for values in row.cells.values() for t in values]
+            self._row(row, " ".join(texts), columns)
+        self.unplaced += [(line.number, line.text, False, self.at) for line in leftover]
 
 
-_CELL_FIELDS = ("lead", "cooperate", "responsible", "leaders", "due")
-
-
-def _only_number(text: str) -> bool:
-    return text.strip().isdigit()
-
-
-def _short_title(text: str) -> bool:
-    return len(text) <= 20 and "。" not in text
-
-
-def _kind(text: str) -> str:
-    """What a table cell copied one a line looks like: a time, a person, units, or text."""
-    if looks_like_due(text):
-        return "due"
-    pieces = [p for p in re.split(r"[、，,；;\s]+", text) if p]
-    if not pieces or "。" in text:
-        return "text"
-    if all(re.fullmatch(r"[\u4e00-\u9fa5]{2,3}", p) and not _INSTITUTION.search(p) for p in pieces):
-        return "person"
-    if all(len(p) <= 24 and (_INSTITUTION.search(p) or is_placeholder(p)) for p in pieces):
-        return "units"
-    return "text"
-
-
-_ACCEPTS = {
-    "task": {"text"},
-    "leaders": {"person"},
-    "lead": {"units"},
-    "cooperate": {"units"},
-    "responsible": {"units"},
-    "due": {"due"},
-    "person": {"person"},
-    "category": {"text"},
-    "other": {"text", "units", "person"},
-}
-
-
-def _fill(
-    lines: list[Line], columns: list[str | None], subrows: bool
-) -> tuple[dict[str, list[str]], list[Line]]:
-    """Cells of one row, in column order: the first line is the task; each later line goes
-    to the next column that takes its kind, or stays in the current one when no later
-    column would (three units of one 责任单位 cell). With ``subrows``, a text line after the
-    last column is a second line of the task (a row with two sub-items)."""
-    row: dict[str, list[str]] = {}
-    leftover: list[Line] = []
-    usable = [c for c in columns if c is not None and c != "number"]
-    if not usable:
-        return row, list(lines)
-    row.setdefault(usable[0], []).append(lines[0].text)
-    pointer = 0
-    for line in lines[1:]:
-        kind = _kind(line.text)
-        later = next(
-            (i for i in range(pointer + 1, len(usable)) if kind in _ACCEPTS[usable[i]]), None
-        )
+def _readings(
+    columns: list[Column | None], headers: list[str]
+) -> list[tuple[list[Column | None], list[str], int]]:
+    """The ways to read a header copied one cell a line, with how many changes each makes:
+    as written; with a serial-number column the header does not name (rows numbered 1, 2 …
+    under 工作任务 | 具体要求 | …); with its task column read as a merged grouping cell and the
+    text column after it as the task (the grouping cell written once for several rows)."""
+    readings = [(columns, headers, 0)]
+    if "task" in columns:
+        at = columns.index("task")
+        later = next((j for j in range(at + 1, len(columns)) if columns[j] in ("text", None)), None)
         if later is not None:
-            pointer = later
-            row.setdefault(usable[pointer], []).append(line.text)
-        elif pointer > 0 and kind in _ACCEPTS[usable[pointer]]:
-            row[usable[pointer]].append(line.text)
-        elif subrows and kind == "text" and "task" in row:
-            row["task"].append(line.text)
-            pointer = usable.index("task")
-        else:
-            leftover.append(line)
-    return row, leftover
+            grouped = list(columns)
+            grouped[at], grouped[later] = "group", "task"
+            readings.append((grouped, headers, 1))
+    if "number" not in columns:
+        for reading, names, changed in list(readings):
+            for k in range(len(reading) + 1):
+                numbered: list[Column | None] = [*reading[:k], "number", *reading[k:]]
+                readings.append((numbered, [*names[:k], "", *names[k:]], changed + 1))
+    return readings
 
 
-__all__ = ["LABELS", "Draft", "Structure", "find_structure", "header_field", "is_boilerplate"]
+__all__ = ["Draft", "Structure", "find_structure", "heading_leaders"]

@@ -1,18 +1,19 @@
 """From what the structure finder found to ledger tasks: title and text, units by role,
-leaders, deadline and targets."""
+leaders, deadline, measures and targets."""
 
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
 from dataclasses import replace
 
-from zctasks.importer.dates import due_date
+from zctasks.importer.dates import due_date, looks_like_due
 from zctasks.importer.structure import Draft
 from zctasks.importer.targets import find_targets
 from zctasks.importer.units import Registry
 from zctasks.plan.attribution import fields, leaders, names_roles, parse_attribution
 from zctasks.plan.attribution import split_attribution as split_body
-from zctasks.plan.models import ROLES, Period, Role, Task
+from zctasks.plan.models import ROLES, LabelField, Period, Role, Task
 
 _CELL_LABELS = (
     ("lead", "牵头单位"),
@@ -20,6 +21,7 @@ _CELL_LABELS = (
     ("responsible", "责任单位"),
     ("leaders", "责任领导"),
     ("due", "完成时限"),
+    ("person", "责任人"),
 )
 
 
@@ -30,7 +32,11 @@ def table_attribution(cells: dict[str, list[str]]) -> str | None:
 
 
 def build_tasks(
-    drafts: list[Draft], registry: Registry, period: Period
+    drafts: list[Draft],
+    registry: Registry,
+    period: Period | None,
+    labels: Mapping[str, LabelField] | None = None,
+    first_leads: bool = False,
 ) -> tuple[list[Task], list[tuple[int, str]], list[str]]:
     """Tasks numbered as the document numbers them (or through, when the numbering restarts
     in each chapter), with the problems met on the way and notes on what was decided."""
@@ -40,17 +46,28 @@ def build_tasks(
     tasks: list[Task] = []
     problems: list[tuple[int, str]] = []
     for index, draft in enumerate(drafts, 1):
-        task, found = _task(index if restarts else draft.number, draft, registry, period)
+        task, found = _task(
+            index if restarts else draft.number, draft, registry, period, labels, first_leads
+        )
         problems += [(draft.line, problem) for problem in found]
         tasks.append(task)
     return tasks, problems, notes
 
 
-def _task(task_id: int, draft: Draft, registry: Registry, period: Period) -> tuple[Task, list[str]]:
+def _task(
+    task_id: int,
+    draft: Draft,
+    registry: Registry,
+    period: Period | None,
+    labels: Mapping[str, LabelField] | None,
+    first_leads: bool,
+) -> tuple[Task, list[str]]:
     problems: list[str] = []
-    body, attribution = split_body(draft.body)
+    body, attribution = split_body(draft.body, labels)
     if attribution is None:
         attribution = draft.attribution
+    elif draft.attribution:
+        attribution = f"{attribution}；{draft.attribution}"  # a bracket, then labelled lines
     if draft.cells:
         attribution = table_attribution(draft.cells)
     roles: dict[Role, list[str]] = {}
@@ -58,33 +75,32 @@ def _task(task_id: int, draft: Draft, registry: Registry, period: Period) -> tup
     names: list[str] = []
     due = None
     if attribution is not None:
-        parsed = parse_attribution(attribution)
-        labelled = fields(attribution)
+        parsed = parse_attribution(attribution, labels, first_leads)
+        labelled = fields(attribution, labels)
         if parsed is not None:
             roles, others = parsed
-        elif names_roles(attribution) and not labelled.keys() <= {"leaders", "due", "person"}:
+        elif names_roles(attribution, labels) and not labelled.keys() <= {
+            "leaders",
+            "due",
+            "person",
+        }:
             problems.append(f"第{draft.number}项的分工“{attribution}”无法识别")
-        names = leaders(attribution)
-        if "due" in labelled:
-            due = due_date(labelled["due"], period.end.year)
+        names = leaders(attribution, labels)
+        when = labelled.get("due") or _due_words(attribution)
+        if when and period is not None:
+            due = due_date(when, period.end.year)
             if due is not None and not period.start <= due <= period.end:
-                problems.append(
-                    f"第{draft.number}项的完成时限“{labelled['due']}”不在计划期内，未采用"
-                )
+                problems.append(f"第{draft.number}项的完成时限“{when}”不在计划期内，未采用")
                 due = None
     names = names or draft.chapter_leaders
-    body = _squeezed(body)
-    title, sep, text = body.partition("。")
-    if not sep:
-        title, text = body.rstrip("。"), body
-    text = text.strip() or body
+    title, text = _title_and_text(_squeezed(body), draft)
     clean_roles = {
         role: tuple(dict.fromkeys(registry.name(u) for u in roles.get(role, []))) for role in ROLES
     }
     task = Task(
         id=task_id,
         chapter=draft.chapter,
-        title=title.strip(),
+        title=title,
         text=text,
         attribution=attribution,
         lead=clean_roles["lead"],
@@ -92,9 +108,36 @@ def _task(task_id: int, draft: Draft, registry: Registry, period: Period) -> tup
         responsible=clean_roles["responsible"],
         and_others=others,
         leaders=tuple(dict.fromkeys(names)),
-        due=due if due != period.end else None,
+        due=due if period is None or due != period.end else None,
+        measures=tuple(m for m in draft.measures if m),
+        section=draft.section,
     )
     return replace(task, targets=tuple(find_targets(task))), problems
+
+
+def _title_and_text(body: str, draft: Draft) -> tuple[str, str]:
+    """The title is the first sentence; the text the rest (or the whole of a one-sentence
+    task). An item whose own line is a heading over sub-items (1.完善应急预案体系 over
+    （1）…（4）) has that heading as its title and the sub-items as its text."""
+    extra = "；".join(draft.extra)
+    if draft.sub_items and "。" not in body.rstrip("。"):
+        title = body.rstrip("。：: ")
+        text = "".join(_squeezed(item) for item in draft.sub_items)
+    else:
+        title, sep, text = body.partition("。")
+        if not sep:
+            title, text = body.rstrip("。"), body
+        text = text.strip() or body
+        text += "".join(_squeezed(item) for item in draft.sub_items)
+    if extra:
+        text = f"{text}；{extra}" if text else extra
+    return title.strip() or text[:40], text
+
+
+def _due_words(attribution: str) -> str:
+    """Deadline words written beside the units in one bracket (…分别负责，年内持续推进)."""
+    pieces = re.split(r"[，,；;]", attribution)
+    return next((p.strip() for p in pieces[1:] if looks_like_due(p.strip())), "")
 
 
 def _squeezed(text: str) -> str:

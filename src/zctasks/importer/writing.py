@@ -16,9 +16,11 @@ from pathlib import Path
 from zctasks.files.errors import UsageError
 from zctasks.importer.result import ImportResult
 from zctasks.importer.text import one_line
-from zctasks.plan.models import Unit
+from zctasks.plan.models import Plan, Unit
 
 BACKUP_DIR = Path(".zctasks-backup")
+UNPLACED_FILE = Path("data/import-unplaced.txt")
+"""Beside the ledger: the text of the document that the import could not place."""
 
 
 def known_departments(folder: Path) -> tuple[dict[str, Unit], list[str]]:
@@ -41,9 +43,38 @@ def known_departments(folder: Path) -> tuple[dict[str, Unit], list[str]]:
     return dict(value.units), list(value.placeholders)
 
 
-def files_for(result: ImportResult, source: Path, folder: Path) -> dict[Path, bytes]:
-    """The two plan files; an existing departments file keeps its text (and comments) and
-    gets the new units added."""
+def holds_plan(folder: Path, plan: Plan) -> bool:
+    """Whether the folder's tasks file holds this plan already (the same title and number):
+    importing it again keeps the units' full names, aliases and comments."""
+    import yaml
+
+    from zctasks.files import limits
+    from zctasks.files.root import TASKS_FILE
+
+    path = folder / TASKS_FILE
+    try:
+        if path.stat().st_size > limits.MAX_BYTES:
+            return False
+        held = yaml.safe_load(path.read_bytes())["plan"]
+        return bool(held["title"] == plan.title and held["doc_number"] == plan.doc_number)
+    except (OSError, yaml.YAMLError, KeyError, TypeError):
+        return False
+
+
+def units_replaced(folder: Path, files: dict[Path, bytes]) -> bool:
+    """Whether the import replaces a unit registry that holds something else."""
+    from zctasks.files.root import DEPARTMENTS_FILE
+
+    path = folder / DEPARTMENTS_FILE
+    return path.is_file() and path.read_bytes() != files.get(DEPARTMENTS_FILE)
+
+
+def files_for(
+    result: ImportResult, source: Path, folder: Path, keep_units: bool = False
+) -> dict[Path, bytes]:
+    """The two plan files. The units are those the plan names, and only those; importing the
+    same plan again (``keep_units``) keeps the departments file's text and comments and adds
+    the new units to it."""
     from zctasks.files.root import DEPARTMENTS_FILE, TASKS_FILE
     from zctasks.plan.yamlout import departments_yaml, tasks_yaml
 
@@ -53,7 +84,7 @@ def files_for(result: ImportResult, source: Path, folder: Path) -> dict[Path, by
     ]
     existing = folder / DEPARTMENTS_FILE
     departments = None
-    if existing.exists():
+    if keep_units and existing.exists():
         departments = _extended_departments(existing.read_text("utf-8"), result)
     if departments is None:
         departments = departments_yaml(result.units, result.placeholders, result.guessed)

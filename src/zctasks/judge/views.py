@@ -97,6 +97,8 @@ def task_json(ledger: Ledger, task: Task) -> dict[str, Any]:
         "leaders": list(task.leaders),
         "due": (task.due or ledger.plan.period.end).isoformat(),
         "targets": [target_json(t) for t in task.targets],
+        "measures": list(task.measures),
+        "section": task.section,
         "milestones": [milestone_json(m) for m in task.milestones],
     }
 
@@ -165,12 +167,20 @@ def task_markdown(ledger: Ledger, task: Task) -> str:
         "",
         f"- 章节：{chapter_numeral(chapter.id)}、{visible(chapter.title)}",
     ]
+    if task.section:
+        lines.append(f"- 小节：{visible(task.section)}")
     for role in ROLES:
         if getattr(task, role):
             lines.append(f"- {ROLE_NAMES[role]}：{visible(unit_list(task, role))}")
+    if task.leaders:
+        lines.append(f"- 责任领导：{visible('、'.join(task.leaders))}")
     if task.attribution:
         lines.append(f"- 原文分工：（{visible(task.attribution)}）")
     lines += ["", visible(task.text, newlines=True), ""]
+    if task.measures:
+        lines += ["具体措施：", ""]
+        lines += [f"{i}. {visible(m)}" for i, m in enumerate(task.measures, 1)]
+        lines.append("")
     if task.targets:
         lines.append(
             markdown_table(

@@ -14,7 +14,7 @@ from typing import Any
 from zctasks.files.errors import Diagnostic
 from zctasks.files.root import CONFIG_FILE, DEPARTMENTS_FILE, TASKS_FILE
 from zctasks.plan.ledger import ROLE_NAMES, CheckResult, Ledger, normal_name
-from zctasks.plan.models import ROLES, Milestone, Role, Target, Task
+from zctasks.plan.models import ROLES, Milestone, Plan, Role, Target, Task
 from zctasks.plan.schema import ConfigFile, DepartmentsFile, TasksFile
 from zctasks.plan.zones import ZONE_HINT, plan_zone
 
@@ -294,7 +294,7 @@ def _check_tasks(tasks_file: TasksFile, doc: Any, departments: DepartmentsFile) 
             None,
         )
         role_problems = _check_roles(task, doc, at, known, placeholders)
-        found += role_problems or _check_attribution(task, doc, at, short_names)
+        found += role_problems or _check_attribution(task, doc, at, short_names, plan)
         for j, target in enumerate(task.targets):
             found += _check_target(task, target, doc, (*at, "targets", j), target_ids)
             found += _check_milestones(
@@ -358,14 +358,15 @@ def _check_roles(
 
 
 def _check_attribution(
-    task: Task, doc: Any, at: tuple[str | int, ...], short_names: dict[str, str]
+    task: Task, doc: Any, at: tuple[str | int, ...], short_names: dict[str, str], plan: Plan
 ) -> list[Diagnostic]:
-    """The roles must say what the attribution they were read from says."""
+    """The roles must say what the attribution they were read from says (with the plan's own
+    labels and ordering rule, as the importer read it)."""
     if not task.attribution:
         return []
     from zctasks.plan.attribution import parse_attribution
 
-    parsed = parse_attribution(task.attribution)
+    parsed = parse_attribution(task.attribution, plan.labels, bool(plan.lead_rule))
     if parsed is None:
         return []
     said = {

@@ -188,7 +188,7 @@ def ledger_from_json(data: bytes, root: Path) -> Ledger:
     plan["period"] = Period(day(plan["period"]["start"]), day(plan["period"]["end"]))  # type: ignore[arg-type]
     tasks = {}
     for task in record["tasks"]:
-        for role in ("lead", "cooperate", "responsible", "leaders"):
+        for role in ("lead", "cooperate", "responsible", "leaders", "measures"):
             task[role] = tuple(task.get(role, ()))
         task["due"] = day(task["due"])
         task["milestones"] = _milestones(task.get("milestones", ()))

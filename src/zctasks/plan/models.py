@@ -15,6 +15,10 @@ from typing import TYPE_CHECKING, Any, ClassVar, Literal
 
 Op = Literal[">=", ">", "<=", "<", "=", "~", "between"]
 Role = Literal["lead", "cooperate", "responsible"]
+LabelField = Literal[
+    "lead", "cooperate", "responsible", "leaders", "due", "person", "measures", "division"
+]
+"""What a label (牵头单位：, 分管县领导：, 具体措施：) holds."""
 UnitKind = Literal[
     "党委部门", "政府工作部门", "事业单位", "群团组织", "垂直管理或派驻", "企业", "市级单位", "其他"
 ]
@@ -122,6 +126,13 @@ class Plan(_Value):
     """抄送 line."""
     preamble: str = ""
     """The paragraph before the first chapter."""
+    lead_rule: str = ""
+    """The document's own rule that the first unit of a list leads, in its words
+    (首位单位为牵头单位,下同). With it, an attribution that lists units without roles has its
+    first unit lead and the others cooperate."""
+    labels: dict[str, LabelField] = field(default_factory=dict)
+    """Labels of this document and what they hold, where its words do not say it
+    (监考单位: lead), as given to ``zctasks import --columns``."""
 
 
 @record(frozen=True)
@@ -212,6 +223,10 @@ class Task(_Value):
     """Deadline when it is not the end of the plan period."""
     targets: tuple[Target, ...] = ()
     """Quantitative targets."""
+    measures: tuple[str, ...] = ()
+    """The measures the document lists for the task (具体措施, 落实措施), verbatim."""
+    section: str = ""
+    """The heading of the group the task stands in below its chapter (（一）…), verbatim."""
     milestones: tuple[Milestone, ...] = ()
     """The task's own nodes (节点) in date order, each with its text: what is to be done by
     when, for tasks judged by their reports' status (a task not started before its first

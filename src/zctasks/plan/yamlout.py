@@ -3,6 +3,7 @@ flow lists for units, block mappings for tasks and targets."""
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 import yaml
@@ -11,27 +12,62 @@ from zctasks.plan.models import ROLES, Plan, Task, Unit
 
 
 def scalar(value: Any) -> str:
-    """A YAML scalar that reads back as the same value (strings quoted only when needed)."""
+    """A YAML scalar that reads back as the same value, in a block or a flow collection alike.
+
+    A string is written plain only when it is plainly safe — no character that means
+    something to YAML (``, : # [ ] { } ' " & * ! | > % @ ` \\``), no control or line-break
+    character, no space at either end, and read back as the same string under both the
+    YAML 1.2 core rules and PyYAML's — and double-quoted, with escapes, otherwise.
+    """
     if isinstance(value, bool):
         return "true" if value else "false"
     if isinstance(value, int | float):
         return repr(value)
     if value is None:
         return "null"
-    text = yaml.safe_dump(str(value), allow_unicode=True, width=10**9, default_flow_style=True)
-    text = text.rstrip("\n")
-    if text.endswith("\n..."):
-        text = text[:-4]
-    plain = text.strip()
-    if _plain_is_unsafe(plain):  # would read back as another type under YAML 1.2 core rules
-        return '"' + plain.replace("\\", "\\\\").replace('"', '\\"') + '"'
-    return plain
+    text = str(value)
+    if _plain_is_safe(text):
+        return text
+    return _double_quoted(text)
 
 
-def _plain_is_unsafe(text: str) -> bool:
+_PLAIN = re.compile(
+    r"[^\s\x00-\x20\x7f-\x9f\"'#,:\[\]{}&*!|>%@`\\?\-~]"
+    r"(?:[^\x00-\x1f\x7f-\x9f\"'#,:\[\]{}&*!|>%@`\\]*[^\s\x00-\x20\x7f-\x9f\"'#,:\[\]{}&*!|>%@`\\])?"
+)
+
+
+def _plain_is_safe(text: str) -> bool:
     from zctasks.files.yamlfile import _resolve_plain
 
-    return not text.startswith(("'", '"')) and not isinstance(_resolve_plain(text), str)
+    if not _PLAIN.fullmatch(text) or not text.isprintable() or "  " in text:
+        return False
+    if not isinstance(_resolve_plain(text), str):
+        return False
+    try:
+        return bool(yaml.safe_load(text) == text)
+    except yaml.YAMLError:
+        return False
+
+
+def _double_quoted(text: str) -> str:
+    dumped = yaml.safe_dump(
+        text, default_style='"', allow_unicode=True, width=10**9, explicit_end=False
+    )
+    return dumped.rstrip("\n").removesuffix("\n...")
+
+
+def _comment(text: str) -> str:
+    """Text that stays one line of a YAML comment: a character YAML would refuse or read as a
+    line break is written as its escape."""
+    return "".join(
+        char
+        if char.isprintable()
+        else f"\\u{ord(char):04x}"
+        if ord(char) > 0xFF
+        else f"\\x{ord(char):02x}"
+        for char in text
+    )
 
 
 def flow(values: tuple[str, ...] | list[str]) -> str:
@@ -43,7 +79,7 @@ def tasks_yaml(
 ) -> str:
     lines = [
         "# yaml-language-server: $schema=../schema/tasks.schema.json",
-        *(f"# {h}" for h in header),
+        *(f"# {_comment(h)}" for h in header),
     ]
     lines.append("plan:")
     lines.append(f"  title: {scalar(plan.title)}")
@@ -55,15 +91,20 @@ def tasks_yaml(
     lines.append(
         f"  period: {{start: {plan.period.start.isoformat()}, end: {plan.period.end.isoformat()}}}"
     )
-    for name in ("addressees", "cc", "preamble"):
+    for name in ("addressees", "cc", "preamble", "lead_rule"):
         if getattr(plan, name):
             lines.append(f"  {name}: {scalar(getattr(plan, name))}")
+    if plan.labels:
+        pairs = ", ".join(f"{scalar(k)}: {v}" for k, v in plan.labels.items())
+        lines.append(f"  labels: {{{pairs}}}")
     lines.append("chapters:")
     lines += [f"  - {{id: {cid}, title: {scalar(title)}}}" for cid, title in chapters]
     lines.append("tasks:")
     for task in tasks:
         lines.append(f"  - id: {task.id}")
         lines.append(f"    chapter: {task.chapter}")
+        if task.section:
+            lines.append(f"    section: {scalar(task.section)}")
         lines.append(f"    title: {scalar(task.title)}")
         lines.append(f"    text: {scalar(task.text)}")
         if task.attribution is not None:
@@ -77,6 +118,9 @@ def tasks_yaml(
             lines.append(f"    leaders: {flow(task.leaders)}")
         if task.due is not None:
             lines.append(f"    due: {task.due.isoformat()}")
+        if task.measures:
+            lines.append("    measures:")
+            lines += [f"      - {scalar(m)}" for m in task.measures]
         if task.targets:
             lines.append("    targets:")
         for target in task.targets:
