@@ -46,10 +46,10 @@ TEXTS = {
     ),
 }
 _MARKS = (
-    (re.compile(r"\[required\]"), "[必填]"),
-    (re.compile(r"\[default: (.*?)\]"), r"[默认：\1]"),
-    (re.compile(r"\[env var: (.*?)\]"), r"[环境变量：\1]"),
-    (re.compile(r"\[default: (.*?); required\]"), r"[默认：\1；必填]"),
+    (r"\[required\]", "[必填]"),
+    (r"\[default: (.*?)\]", r"[默认：\1]"),
+    (r"\[env var: (.*?)\]", r"[环境变量：\1]"),
+    (r"\[default: (.*?); required\]", r"[默认：\1；必填]"),
 )
 _TYPE_NAMES = {
     "integer": "整数",
@@ -64,7 +64,7 @@ def translate_help(text: str) -> str:
     """An option's help as the library completed it, its fixed English said in Chinese."""
     text = TEXTS.get(text, text)
     for pattern, replacement in _MARKS:
-        text = pattern.sub(replacement, text)
+        text = re.sub(pattern, replacement, text)
     return text
 
 
@@ -85,13 +85,15 @@ class Formatter(click.HelpFormatter):
 
     def write_dl(self, rows: Any, col_max: int = 30, col_spacing: int = 2) -> None:
         super().write_dl(
-            [(_METAVAR.sub(_metavar, term), translate_help(text)) for term, text in rows],
+            [(re.sub(_METAVAR, _metavar, term), translate_help(text)) for term, text in rows],
             col_max,
             col_spacing,
         )
 
 
-_METAVAR = re.compile(r"<(str|text|path|int|integer|float)>")
+_METAVAR = r"<(str|text|path|int|integer|float)>"
+"""Patterns are kept as text and compiled by ``re`` when first used (it caches them): most
+runs print no help and make no usage error, and compiling all of them cost every start."""
 _METAVARS = {"str": "文字", "text": "文字", "path": "路径", "int": "整数", "integer": "整数"}
 
 
@@ -113,25 +115,25 @@ def use_chinese(command: Any) -> None:
 # ---------------------------------------------------------------- usage errors
 
 _QUOTED = r"'((?:[^'\\]|\\.)*)'"
-_ERRORS: tuple[tuple[re.Pattern[str], str], ...] = (
-    (re.compile(r"^No such option: (.+)$"), "没有选项 {0}"),
-    (re.compile(rf"^No such command {_QUOTED}\.$"), "没有命令“{0}”"),
-    (re.compile(r"^Missing command\.$"), "缺少命令"),
-    (re.compile(r"^Got unexpected extra argument(?:s|\(s\))? \((.*)\)$"), "多余的参数：{0}"),
-    (re.compile(rf"^Option {_QUOTED} requires an argument\.$"), "选项 {0} 后面要写一个值"),
-    (re.compile(rf"^Option {_QUOTED} requires (\d+) arguments\.$"), "选项 {0} 后面要写 {1} 个值"),
-    (re.compile(rf"^Option {_QUOTED} does not take a value\.$"), "选项 {0} 后面不写值"),
-    (re.compile(rf"^Argument {_QUOTED} takes (\d+) values\.$"), "参数 {0} 要写 {1} 个值"),
-    (re.compile(rf"^{_QUOTED} is not one of (.+)\.$"), "“{0}”不是可选的值，可选：{1}"),
-    (re.compile(rf"^{_QUOTED} is not a valid (\w+)\.$"), "“{0}”不是有效的{1}"),
-    (re.compile(r"^(.+) is not in the range (.+)\.$"), "{0} 不在范围 {1} 内"),
+_ERRORS: tuple[tuple[str, str], ...] = (
+    (r"^No such option: (.+)$", "没有选项 {0}"),
+    (rf"^No such command {_QUOTED}\.$", "没有命令“{0}”"),
+    (r"^Missing command\.$", "缺少命令"),
+    (r"^Got unexpected extra argument(?:s|\(s\))? \((.*)\)$", "多余的参数：{0}"),
+    (rf"^Option {_QUOTED} requires an argument\.$", "选项 {0} 后面要写一个值"),
+    (rf"^Option {_QUOTED} requires (\d+) arguments\.$", "选项 {0} 后面要写 {1} 个值"),
+    (rf"^Option {_QUOTED} does not take a value\.$", "选项 {0} 后面不写值"),
+    (rf"^Argument {_QUOTED} takes (\d+) values\.$", "参数 {0} 要写 {1} 个值"),
+    (rf"^{_QUOTED} is not one of (.+)\.$", "“{0}”不是可选的值，可选：{1}"),
+    (rf"^{_QUOTED} is not a valid (\w+)\.$", "“{0}”不是有效的{1}"),
+    (r"^(.+) is not in the range (.+)\.$", "{0} 不在范围 {1} 内"),
 )
 
 
 def _say(message: str) -> str:
     """A library message in Chinese, by its form; one of another form as it is."""
     for pattern, template in _ERRORS:
-        found = pattern.match(message.strip())
+        found = re.match(pattern, message.strip())
         if found:
             parts = [_TYPE_NAMES.get(p, p) for p in found.groups()]
             parts = [_choices(p) if "', '" in p or p.startswith("'") else p for p in parts]

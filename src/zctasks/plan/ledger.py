@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import re
 from collections import Counter
-from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 from typing import Any, NamedTuple
@@ -30,27 +29,40 @@ ROLE_NAMES: dict[Role, str] = {"lead": "牵头", "cooperate": "配合", "respons
 _PREFIXES = ("淄博市", "淄川区", "淄川")
 
 
-@dataclass(eq=False, repr=False)  # compared and shown by identity: saves generating both
 class Ledger:
-    root: Path
-    plan: Plan
-    chapters: dict[int, Chapter]
-    tasks: dict[int, Task]
-    units: dict[str, Unit]
-    placeholders: frozenset[str]
-    settings: ScheduleSettings = field(default_factory=ScheduleSettings)
-    report_settings: ReportSettings = field(default_factory=ReportSettings)
-    reporting: ReportingSettings = field(default_factory=ReportingSettings)
-    names: dict[str, str] = field(default_factory=dict)
-    """Every accepted spelling of a unit (short name, full name, alias) → its short name."""
-    key: str = ""
-    """The cache key of exactly the file contents this ledger was checked from."""
-    _reporters: dict[int, frozenset[str]] = field(default_factory=dict, repr=False, compare=False)
-    _targets: dict[int, dict[str, Target]] = field(default_factory=dict, repr=False, compare=False)
+    """The checked plan, its units and settings, with the indexes queries need. A plain
+    class (compared and shown by identity): a dataclass would generate its methods with
+    ``exec`` at every start."""
 
-    def __post_init__(self) -> None:
-        if not self.names:
-            self.names = _name_index(self.units)
+    def __init__(
+        self,
+        root: Path,
+        plan: Plan,
+        chapters: dict[int, Chapter],
+        tasks: dict[int, Task],
+        units: dict[str, Unit],
+        placeholders: frozenset[str],
+        settings: ScheduleSettings | None = None,
+        report_settings: ReportSettings | None = None,
+        reporting: ReportingSettings | None = None,
+        names: dict[str, str] | None = None,
+        key: str = "",
+    ) -> None:
+        self.root = root
+        self.plan = plan
+        self.chapters = chapters
+        self.tasks = tasks
+        self.units = units
+        self.placeholders = placeholders
+        self.settings = settings if settings is not None else ScheduleSettings()
+        self.report_settings = report_settings if report_settings is not None else ReportSettings()
+        self.reporting = reporting if reporting is not None else ReportingSettings()
+        self.names = names or _name_index(units)
+        """Every accepted spelling of a unit (short name, full name, alias) → its short name."""
+        self.key = key
+        """The cache key of exactly the file contents this ledger was checked from."""
+        self._reporters: dict[int, frozenset[str]] = {}
+        self._targets: dict[int, dict[str, Target]] = {}
 
     def chapter_of(self, task: Task) -> Chapter:
         return self.chapters[task.chapter]
@@ -193,19 +205,19 @@ def ledger_from_json(data: bytes, root: Path) -> Ledger:
         task["due"] = day(task["due"])
         task["milestones"] = _milestones(task.get("milestones", ()))
         task["targets"] = tuple(
-            Target(**{**t, "milestones": _milestones(t.get("milestones", ()))})
+            Target.of_fields({**t, "milestones": _milestones(t.get("milestones", ()))})
             for t in task["targets"]
         )
-        tasks[task["id"]] = Task(**task)
+        tasks[task["id"]] = Task.of_fields(task)
     reporting = record["reporting"]
     reporting["first_due"] = day(reporting["first_due"])
     return Ledger(
         root=root,
-        plan=Plan(**plan),
-        chapters={c["id"]: Chapter(**c) for c in record["chapters"]},
+        plan=Plan.of_fields(plan),
+        chapters={c["id"]: Chapter.of_fields(c) for c in record["chapters"]},
         tasks=tasks,
         units={
-            name: Unit(**{**unit, "aliases": tuple(unit["aliases"])})
+            name: Unit.of_fields({**unit, "aliases": tuple(unit["aliases"])})
             for name, unit in record["units"].items()
         },
         placeholders=frozenset(record["placeholders"]),

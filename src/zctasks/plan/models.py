@@ -9,7 +9,7 @@ this module free of imports that would slow every start.
 
 from __future__ import annotations
 
-from dataclasses import FrozenInstanceError, dataclass, field
+from dataclasses import MISSING, FrozenInstanceError, dataclass, field
 from datetime import date, datetime, timedelta, timezone, tzinfo
 from typing import TYPE_CHECKING, Any, ClassVar, Literal
 
@@ -32,7 +32,7 @@ CHINA = timezone(timedelta(hours=8), "Asia/Shanghai")
 """The default time zone of a plan (``reporting.time_zone``): UTC+8 all year."""
 
 
-class _Value:
+class Record:
     """What ``@dataclass(frozen=True)`` would generate for every class below, written once.
 
     Generating it (``dataclass`` compiles each method with ``exec``) for ten classes at
@@ -61,6 +61,42 @@ class _Value:
         shown = ", ".join(f"{name}={getattr(self, name)!r}" for name in self.__dataclass_fields__)
         return f"{self.__class__.__qualname__}({shown})"
 
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        """What dataclass's ``__init__`` does: fields by position, then by name, else their
+        defaults; a field missing, given twice or unknown is a TypeError."""
+        fields = self.__dataclass_fields__
+        names = list(fields)
+        if len(args) > len(names):
+            raise TypeError(f"{type(self).__name__}() takes {len(names)} arguments")
+        for name, value in zip(names, args, strict=False):
+            if name in kwargs:
+                raise TypeError(f"{type(self).__name__}() got {name!r} twice")
+            kwargs[name] = value
+        for name in names:
+            if name in kwargs:
+                value = kwargs.pop(name)
+            else:
+                spec = fields[name]
+                if spec.default is not MISSING:
+                    value = spec.default
+                elif spec.default_factory is not MISSING:
+                    value = spec.default_factory()
+                else:
+                    raise TypeError(f"{type(self).__name__}() missing {name!r}")
+            object.__setattr__(self, name, value)
+        if kwargs:
+            raise TypeError(f"{type(self).__name__}() got unknown {', '.join(kwargs)}")
+
+    @classmethod
+    def of_fields(cls, values: dict[str, Any]) -> Any:
+        """An instance from exactly its fields' values, as checked before (the cache holds
+        them): set at once, without ``__init__``. Anything else goes through ``__init__``."""
+        if not cls.__dictoffset__ or values.keys() != cls.__dataclass_fields__.keys():
+            return cls(**values)
+        made = object.__new__(cls)
+        made.__dict__.update(values)
+        return made
+
     def __setattr__(self, name: str, value: Any) -> None:
         try:
             values = object.__getattribute__(self, "__dict__")
@@ -85,17 +121,18 @@ if TYPE_CHECKING:
 else:
 
     def record(cls=None, /, *, frozen=True, slots=False):
-        """``dataclass(frozen=True)`` as far as type checkers see; at run time only
-        ``__init__`` is generated, and ``_Value`` gives the rest."""
+        """``dataclass(frozen=True)`` as far as type checkers see. At run time nothing is
+        generated for a plain class — ``Record`` gives ``__init__`` and the rest — and only
+        ``__init__`` for a slotted one (``Entry``, made by the hundred thousand)."""
 
         def wrap(cls):
-            return dataclass(cls, eq=False, repr=False, slots=slots)
+            return dataclass(cls, init=slots, eq=False, repr=False, slots=slots)
 
         return wrap if cls is None else wrap(cls)
 
 
 @record(frozen=True)
-class Period(_Value):
+class Period(Record):
     __pydantic_config__ = MODEL_CONFIG
 
     start: date
@@ -105,7 +142,7 @@ class Period(_Value):
 
 
 @record(frozen=True)
-class Plan(_Value):
+class Plan(Record):
     __pydantic_config__ = MODEL_CONFIG
 
     title: str
@@ -136,7 +173,7 @@ class Plan(_Value):
 
 
 @record(frozen=True)
-class Chapter(_Value):
+class Chapter(Record):
     __pydantic_config__ = MODEL_CONFIG
 
     id: int
@@ -146,7 +183,7 @@ class Chapter(_Value):
 
 
 @record(frozen=True)
-class Milestone(_Value):
+class Milestone(Record):
     """A node of the plan (节点, 倒排工期): what must stand by a date."""
 
     __pydantic_config__ = MODEL_CONFIG
@@ -162,7 +199,7 @@ class Milestone(_Value):
 
 
 @record(frozen=True)
-class Target(_Value):
+class Target(Record):
     __pydantic_config__ = MODEL_CONFIG
 
     id: str
@@ -196,7 +233,7 @@ class Target(_Value):
 
 
 @record(frozen=True)
-class Task(_Value):
+class Task(Record):
     __pydantic_config__ = MODEL_CONFIG
 
     id: int
@@ -243,7 +280,7 @@ class Task(_Value):
 
 
 @record(frozen=True)
-class Unit(_Value):
+class Unit(Record):
     __pydantic_config__ = MODEL_CONFIG
 
     kind: UnitKind
@@ -258,7 +295,7 @@ Status = Literal["未启动", "推进中", "已完成", "受阻"]
 
 
 @record(frozen=True, slots=True)
-class Entry(_Value):
+class Entry(Record):
     """One line of data/progress/YYYY-MM.yaml: a report, a correction or a withdrawal.
 
     The log is append-only. A correction (``fixes``) is a whole new report that replaces an
@@ -326,7 +363,7 @@ class Entry(_Value):
 
 
 @record(frozen=True)
-class ScheduleSettings(_Value):
+class ScheduleSettings(Record):
     """Traffic-light rules; see README "Schedule and lights"."""
 
     __pydantic_config__ = MODEL_CONFIG
@@ -346,7 +383,7 @@ Cycle = Literal["weekly", "semi-monthly", "monthly"]
 
 
 @record(frozen=True)
-class ReportingSettings(_Value):
+class ReportingSettings(Record):
     """When units report: the cycle, its due day and the first due date (报送周期)."""
 
     __pydantic_config__ = MODEL_CONFIG
@@ -366,7 +403,7 @@ class ReportingSettings(_Value):
 
 
 @record(frozen=True)
-class ReportSettings(_Value):
+class ReportSettings(Record):
     """Who issues the documents and how they are headed; see README "Reports"."""
 
     __pydantic_config__ = MODEL_CONFIG

@@ -2,14 +2,20 @@
 
 from __future__ import annotations
 
-from typing import NamedTuple
+from typing import TYPE_CHECKING
 
 from zctasks.files.errors import UsageError
 from zctasks.plan.ledger import Ledger
-from zctasks.plan.models import ROLES, Role, Task
+from zctasks.plan.models import ROLES, Record, Role, Task
+
+if TYPE_CHECKING:
+    from dataclasses import dataclass as record
+else:
+    from zctasks.plan.models import record  # dataclass(frozen=True), built cheaply
 
 
-class TaskFilter(NamedTuple):
+@record(frozen=True)
+class TaskFilter(Record):
     dept: str | None = None
     role: Role | None = None
     chapter: int | None = None
@@ -57,7 +63,8 @@ def find_task(ledger: Ledger, task_id: int) -> Task:
         raise UsageError(f"没有第 {task_id} 项任务", f"任务编号范围：{span}") from None
 
 
-class UnitCount(NamedTuple):
+@record(frozen=True)
+class UnitCount(Record):
     name: str
     full_name: str | None
     kind: str
@@ -80,7 +87,8 @@ def unit_counts(ledger: Ledger) -> list[UnitCount]:
     return sorted(rows, key=lambda row: -row.total)
 
 
-class ChapterCount(NamedTuple):
+@record(frozen=True)
+class ChapterCount(Record):
     id: int
     title: str
     task_ids: list[int]
