@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import os
 import shutil
+from datetime import UTC, date, datetime
 from pathlib import Path
 
 import pytest
@@ -440,3 +441,122 @@ def test_the_json_reader_knows_every_field_an_entry_has():
 
     names = [f.encode_name for f in msgspec.structs.fields(EntryLine)]
     assert names == [f.name for f in dataclasses.fields(Entry)]
+
+
+def _mostly_clean(fields_list):
+    """Every other entry set right, so that clean entries are common among the odd ones."""
+    for k, fields in enumerate(fields_list):
+        if k % 2:
+            fields.update(id=f"2023-07-03-1-{k:06x}", task=1, by="区科技局", status="推进中")
+            fields.update(note="进展", voids="", date=date(2023, 7, 3), received=None)
+            values = fields["values"].items()
+            fields["values"] = {t: abs(v) for t, v in values if t[0] == "1" and abs(v) < 10**6}
+            fields["estimates"] = {}
+            if fields["at"] is not None and fields["at"].tzinfo is None:
+                fields["at"] = None
+    return fields_list
+
+
+ENTRY_FIELDS = st.fixed_dictionaries(
+    {
+        "id": st.sampled_from(["2023-07-03-1-aaaaaa"] * 9 + ["", "有 空格", "x\x07"]),
+        "task": st.sampled_from([1, 2, 3, 99]),
+        "date": st.dates(min_value=date(2022, 12, 1), max_value=date(2024, 1, 31)),
+        "by": st.sampled_from(["区科技局", "区水利局", "区发改局", "无此单位"]),
+        "status": st.sampled_from([None, "推进中", "已完成"]),
+        "note": st.sampled_from(["", " ", "\u3000", "进展"]),
+        "values": st.dictionaries(
+            st.sampled_from(["1.1", "1.2", "2.1", "9.9"]),
+            st.one_of(st.integers(-5, 5), st.sampled_from([10**15, -(10**15), 3.5, -0.5])),
+            max_size=2,
+        ),
+        "estimates": st.dictionaries(
+            st.sampled_from(["1.1", "2.1", "9.9"]), st.integers(-5, 5), max_size=1
+        ),
+        "at": st.sampled_from(
+            [None, datetime(2023, 7, 3, 9, 30), datetime(2023, 7, 3, 9, 30, tzinfo=UTC)]
+        ),
+        "received": st.one_of(st.none(), st.dates(date(2023, 6, 1), date(2023, 9, 1))),
+        "fixes": st.sampled_from(["", "2023-07-01-1-bbbbbb"]),
+        "voids": st.sampled_from(["", "", "", "2023-07-01-1-cccccc"]),
+        "reason": st.sampled_from(["", "原因"]),
+    }
+)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(ENTRY_FIELDS, min_size=1, max_size=6).map(_mostly_clean))
+def test_only_suspects_can_have_problems(fields_list):
+    """The entries ``suspects`` lets through are exactly clean: ``check_entry`` and the
+    month rule find nothing in any of them."""
+    from zctasks.log.lines import EntryLine
+    from zctasks.log.progress import LinesDoc, check_entry, suspects
+
+    ledger = _sample_ledger()
+    entries = [EntryLine(**fields) for fields in fields_list]
+    doc = LinesDoc("data/progress/2023-07.yaml", [(n, "- {}") for n in range(len(entries))])
+    flagged = set(suspects(ledger, entries, (2023, 7)))
+    for k, entry in enumerate(entries):
+        if k not in flagged:
+            assert check_entry(ledger, entry, doc, k) == []
+            assert (entry.date.year, entry.date.month) == (2023, 7)
+            _CLEAN.append(k)
+
+
+_CLEAN: list[int] = []
+
+
+_LEDGER: list = []
+
+
+def _sample_ledger():
+    if not _LEDGER:
+        import tempfile
+
+        from zctasks.load import loading
+
+        root = Path(tempfile.mkdtemp(prefix="zctasks-suspects-"))
+        (root / "data").mkdir()
+        (root / "data" / "tasks.yaml").write_text(TASKS, "utf-8")
+        (root / "data" / "departments.yaml").write_text(DEPARTMENTS, "utf-8")
+        _LEDGER.append(loading.load_ledger(root))
+    return _LEDGER[0]
+
+
+@pytest.mark.parametrize(
+    "change",
+    [
+        {"task": 99},
+        {"date": date(2023, 8, 1)},
+        {"date": date(2022, 12, 31)},
+        {"received": date(2023, 7, 1)},
+        {"at": datetime(2023, 7, 3, 9, 30)},
+        {"voids": "2023-07-01-1-cccccc", "reason": "原因"},
+        {"status": None},
+        {"note": ""},
+        {"note": "\u3000"},
+        {"by": "区水利局"},
+        {"values": {"9.9": 1}},
+        {"values": {"1.1": -1}},
+        {"values": {"1.1": 10**15}},
+        {"estimates": {"2.1": 1}},
+        {"id": "有 空格"},
+    ],
+)
+def test_one_odd_entry_among_clean_ones_is_a_suspect(change):
+    from zctasks.log.lines import EntryLine
+    from zctasks.log.progress import LinesDoc, check_entry, suspects
+
+    ledger = _sample_ledger()
+    clean = {"task": 1, "date": date(2023, 7, 3), "by": "区科技局", "status": "推进中"}
+    clean.update(note="进展", values={"1.1": 3}, at=datetime(2023, 7, 3, tzinfo=UTC))
+    entries = [EntryLine(id=f"2023-07-03-1-{k:06x}", **clean) for k in range(5)]
+    odd = {**clean, "id": "2023-07-03-1-ffffff", **change}
+    entries[2] = EntryLine(**odd)
+    doc = LinesDoc("data/progress/2023-07.yaml", [(n, "- {}") for n in range(5)])
+    flagged = suspects(ledger, entries, (2023, 7))
+    assert 2 in flagged
+    problems = check_entry(ledger, entries[2], doc, 2)
+    month = (entries[2].date.year, entries[2].date.month) != (2023, 7)
+    assert problems or month
+    assert suspects(ledger, entries[:2] + entries[3:], (2023, 7)) == []

@@ -8,6 +8,8 @@ served as checked against a plan other than the one in hand.
 from __future__ import annotations
 
 import json
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -95,6 +97,7 @@ def _indexes(ledger: Ledger) -> tuple[list[FileIndex], list[Diagnostic]]:
     from zctasks.log.store import FileIndex, index_file
 
     root = ledger.root
+    caching = bool(ledger.key) and cache.cache_dir() is not None  # else nothing to hash for
     writer.finish_interrupted(root / PROGRESS_DIR)
     found: dict[Path, FileIndex | None] = {}
     problems: list[Diagnostic] = nested_files(root, PROGRESS_DIR, "进展文件")
@@ -119,7 +122,7 @@ def _indexes(ledger: Ledger) -> tuple[list[FileIndex], list[Diagnostic]]:
             problems.append(exc.diagnostic())
             continue
         index = None
-        if ledger.key:
+        if caching:
             key = _month_key(ledger, name, raw)
             stored = cache.load(key)
             index = FileIndex.from_bytes(stored) if stored is not None else None
@@ -140,7 +143,7 @@ def _indexes(ledger: Ledger) -> tuple[list[FileIndex], list[Diagnostic]]:
                 problems.append(exc.diagnostic())
                 continue
             index = index_file(relative, raw, ledger, plain=plain)
-            if ledger.key:
+            if caching:
                 _keep(ledger, name, raw, _month_key(ledger, name, raw), index)
         found[relative] = index
         problems += index.diagnostics
@@ -198,11 +201,12 @@ def load_progress(ledger: Ledger) -> Progress:
     from zctasks.log import crosschecks
     from zctasks.log.store import Progress
 
-    indexes, problems = _indexes(ledger)
-    errors = [d for d in problems if d.severity == "error"]
-    if errors:
-        raise LedgerInvalid(errors)
-    progress = Progress(ledger.root, indexes)
+    with _no_cycles():
+        indexes, problems = _indexes(ledger)
+        errors = [d for d in problems if d.severity == "error"]
+        if errors:
+            raise LedgerInvalid(errors)
+        progress = Progress(ledger.root, indexes)
     errors = crosschecks.check(progress, ledger, warnings=False)
     if errors:
         raise LedgerInvalid(errors)
@@ -227,8 +231,25 @@ def check(root: Path) -> CheckResult:
     from zctasks.log.briefings import check_briefings
     from zctasks.log.urges import check_urges
 
-    indexes, found = _indexes(ledger)
-    found += crosschecks.check(Progress(root, indexes), ledger)
+    with _no_cycles():
+        indexes, found = _indexes(ledger)
+        found += crosschecks.check(Progress(root, indexes), ledger)
     found += check_urges(ledger, root)
     found += check_briefings(ledger, root)
     return CheckResult(ledger, result.diagnostics + found)
+
+
+@contextmanager
+def _no_cycles() -> Iterator[None]:
+    """Python's cycle collector off while a log is indexed: it would walk every object
+    made so far, again and again, as a million entries are read, and none of them form
+    cycles. (Reference counting still frees what is dropped.)"""
+    import gc
+
+    was = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was:
+            gc.enable()

@@ -575,6 +575,99 @@ def check_entry(
     return found
 
 
+def suspects(ledger: Ledger, entries: list[Any], year_month: tuple[int, int] | None) -> list[int]:
+    """Which of ``entries`` (in the month file of ``year_month``) ``check_entry`` or the
+    month rule could find a problem in: the others have none, and a million entries are not
+    each put through every check. Every condition under which ``check_entry`` reports
+    something makes an entry a suspect (``tests/test_cache.py`` checks the two agree)."""
+    tasks = ledger.tasks
+    period = ledger.plan.period
+    start, end = period.start, period.end
+    reporters, targets_of = ledger.reporters, ledger.targets_of
+    ids = "\n".join(entry.id for entry in entries)  # a newline is unnameable too
+    plain = ids.isascii() and ids.replace("\n", "").isprintable() and " " not in ids
+    broken = "\n\n" in f"\n{ids}\n" or ids.count("\n") != len(entries) - 1
+    if broken or (not plain and _UNNAMEABLE.search(ids.replace("\n", ""))):
+        return list(range(len(entries)))
+    if _all_clean(ledger, entries, year_month):
+        return []
+    found = []
+    for k, entry in enumerate(entries):
+        task = tasks.get(entry.task)
+        day = entry.date
+        at = entry.at
+        if (
+            task is None
+            or not start <= day <= end
+            or (day.year, day.month) != year_month
+            or (entry.received is not None and entry.received < day)
+            or (at is not None and at.utcoffset() is None)
+            or entry.voids
+            or entry.status is None
+            or not entry.note
+            or entry.note.isspace()
+            or entry.by not in reporters(task.id)
+            or (entry.values and not _figures_fit(targets_of(task.id), entry.values))
+            or (entry.estimates and not _figures_fit(targets_of(task.id), entry.estimates))
+        ):
+            found.append(k)
+    return found
+
+
+def _all_clean(ledger: Ledger, entries: list[Any], year_month: tuple[int, int] | None) -> bool:
+    """Whether no entry can be a suspect, judged on the columns at once: the usual case of a
+    month file as the tool writes it, at the speed of ``map`` and sets. Any doubt (False)
+    sends every entry through the one-by-one test."""
+    from itertools import chain
+    from operator import attrgetter
+
+    if year_month is None or not entries:
+        return False
+    period = ledger.plan.period
+    days = list(map(attrgetter("date"), entries))
+    first, last = min(days), max(days)
+    if (first.year, first.month) != year_month or (last.year, last.month) != year_month:
+        return False
+    if not period.start <= first or not last <= period.end:
+        return False
+    tasks = list(map(attrgetter("task"), entries))
+    if not set(tasks) <= ledger.tasks.keys():
+        return False
+    if set(map(attrgetter("received"), entries)) != {None}:
+        return False  # a received day: one by one
+    if None in set(map(attrgetter("tzinfo"), filter(None, map(attrgetter("at"), entries)))):
+        return False
+    if any(map(attrgetter("voids"), entries)) or None in set(map(attrgetter("status"), entries)):
+        return False
+    notes = list(map(attrgetter("note"), entries))
+    if not all(notes) or any(map(str.isspace, notes)):
+        return False
+    for task_id, unit in set(zip(tasks, map(attrgetter("by"), entries), strict=True)):
+        if unit not in ledger.reporters(task_id):
+            return False
+    for name in ("values", "estimates"):
+        figures = list(map(attrgetter(name), entries))
+        numbers = list(chain.from_iterable(map(dict.values, figures)))
+        if numbers and not (min(numbers) > -LIMIT and max(numbers) < LIMIT):
+            return False
+        negative = min(numbers, default=0) < 0
+        for task_id, ids in set(zip(tasks, map(tuple, figures), strict=True)):
+            targets = ledger.targets_of(task_id)
+            if not all(target in targets for target in ids):
+                return False
+            if negative and not all(targets[target].change for target in ids):
+                return False
+    return True
+
+
+def _figures_fit(targets: dict[str, Any], figures: dict[str, Any]) -> bool:
+    for target_id, value in figures.items():
+        target = targets.get(target_id)
+        if target is None or not -LIMIT < value < LIMIT or (value < 0 and not target.change):
+            return False
+    return True
+
+
 def _check_withdrawal(entry: AnyEntry, doc: Any, i: int | str) -> list[Diagnostic]:
     found = []
     if not entry.reason.strip():

@@ -23,6 +23,8 @@ from bisect import bisect_right
 from collections import defaultdict
 from dataclasses import dataclass
 from datetime import date, datetime
+from itertools import accumulate, chain, repeat
+from operator import attrgetter
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 from zlib import crc32
@@ -73,7 +75,28 @@ def report_hash(entry: AnyEntry) -> int:
     the same (``report_key``) have the same one; equal checksums are confirmed on the whole
     reports before two are called the same. The figures are left out, which keeps it cheap
     for a million entries: reports that differ only in them are told apart by ``report_key``."""
-    return crc32(f"{entry.task}\x1f{entry.by}\x1f{entry.date.toordinal()}\x1f{entry.note}".encode())
+    return _report_hashes([entry], [entry.task], [entry.date.toordinal()], [entry.voids])[0]
+
+
+def _report_hashes(
+    entries: list[AnyEntry], tasks: list[int], days: list[int], voids: list[str]
+) -> list[int]:
+    """``report_hash`` of each entry (0 for a withdrawal), the checksums of the texts taken
+    at C speed and put together with the numbers."""
+    units = {name: crc32(name.encode()) for name in set(map(_BY, entries))}
+    notes = map(crc32, map(str.encode, map(_NOTE, entries)))
+    return [
+        0 if void else (note + units[by] + task * 1000003 + day) & _MASK
+        for note, by, task, day, void in zip(
+            notes, map(_BY, entries), tasks, days, voids, strict=True
+        )
+    ]
+
+
+_MASK = 0xFFFFFFFF
+_TASK, _DATE, _AT, _ID = attrgetter("task"), attrgetter("date"), attrgetter("at"), attrgetter("id")
+_FIXES, _VOIDS, _STATUS = attrgetter("fixes"), attrgetter("voids"), attrgetter("status")
+_VALUES, _BY, _NOTE = attrgetter("values"), attrgetter("by"), attrgetter("note")
 
 
 def report_key(entry: AnyEntry) -> str:
@@ -129,29 +152,51 @@ class FileIndex:
         self.replaces = []
 
     def extend(self, entries: list[AnyEntry], lines: list[int], offsets: list[int]) -> None:
-        """Add entries, with the line each stands on and the byte offset of that line."""
+        """Add entries, with the line each stands on and the byte offset of that line.
+
+        Columns are taken with ``map`` over attribute getters where they can be: this runs
+        over every entry of a log read without its cache."""
         codes = {target_id: n for n, target_id in enumerate(self.targets)}
-        vtarget, vvalue, vint, vstart = [], [], [], []
-        count = len(self.vvalue)
-        for entry in entries:
-            for target_id, value in entry.values.items():
-                code = codes.get(target_id)
-                if code is None:
-                    code = codes[target_id] = len(self.targets)
-                    self.targets.append(target_id)
-                vtarget.append(code)
-                vvalue.append(_figure(value))
-                vint.append(isinstance(value, int))
-            count += len(entry.values)
-            vstart.append(count)
-        self.task.extend([e.task if -_TASKS < e.task < _TASKS else 0 for e in entries])
-        self.day.extend([e.date.toordinal() for e in entries])
-        self.at.extend([e.at.timestamp() if e.at is not None else math.nan for e in entries])
-        self.status.extend([_STATUS_CODE.get(e.status, 0) for e in entries])
-        self.kind.extend([VOID if e.voids else FIX if e.fixes else REPORT for e in entries])
-        self.ids.extend([e.id for e in entries])
-        self.replaces.extend([e.fixes or e.voids for e in entries])
-        self.keyh.extend([0 if e.voids else report_hash(e) for e in entries])
+        figures = list(map(_VALUES, entries))
+        keys = list(chain.from_iterable(map(dict.keys, figures)))
+        numbers = list(chain.from_iterable(map(dict.values, figures)))
+        for target_id in dict.fromkeys(keys):
+            if target_id not in codes:
+                codes[target_id] = len(self.targets)
+                self.targets.append(target_id)
+        vtarget = list(map(codes.__getitem__, keys))
+        try:
+            vvalue = list(map(float, numbers))
+        except OverflowError:  # an integer beyond any float, which check_entry refuses
+            vvalue = list(map(_figure, numbers))
+        vint = list(map(isinstance, numbers, repeat(int)))
+        vstart = list(accumulate(map(len, figures), initial=len(self.vvalue)))[1:]
+        tasks = list(map(_TASK, entries))
+        days = list(map(date.toordinal, map(_DATE, entries)))
+        moments = list(map(_AT, entries))
+        fixes, voids = list(map(_FIXES, entries)), list(map(_VOIDS, entries))
+        ids = list(map(_ID, entries))
+        plain = not any(fixes) and not any(voids)
+        if all(-_TASKS < task < _TASKS for task in tasks):
+            self.task.extend(tasks)
+        else:
+            self.task.extend([task if -_TASKS < task < _TASKS else 0 for task in tasks])
+        self.day.extend(days)
+        if None in moments:
+            self.at.extend([m.timestamp() if m is not None else math.nan for m in moments])
+        else:
+            self.at.extend(map(datetime.timestamp, moments))
+        self.status.extend([_STATUS_CODE.get(s, 0) for s in map(_STATUS, entries)])
+        self.kind.extend(
+            [REPORT] * len(entries)
+            if plain
+            else [VOID if v else FIX if f else REPORT for f, v in zip(fixes, voids, strict=True)]
+        )
+        self.ids.extend(ids)
+        self.replaces.extend(
+            [""] * len(entries) if plain else [f or v for f, v in zip(fixes, voids, strict=True)]
+        )
+        self.keyh.extend(_report_hashes(entries, tasks, days, voids))
         self.line.extend(lines)
         self.offset.extend(offsets)
         self.vtarget.extend(vtarget)
@@ -295,12 +340,13 @@ def _entry_problems(
 ) -> list[Diagnostic]:
     """The entries' problems against the plan, and whether each is in its month's file
     (``entries[k]`` stands at ``(first + k,)`` in ``doc``)."""
-    from zctasks.log.progress import check_entry, month_name
+    from zctasks.log.progress import check_entry, month_name, suspects
 
     found: list[Diagnostic] = []
     month = relative.name
     year_month = _year_month(month)
-    for i, entry in enumerate(entries, first):
+    for k in suspects(ledger, entries, year_month):
+        i, entry = first + k, entries[k]
         found += check_entry(ledger, entry, doc, i)
         if (entry.date.year, entry.date.month) != year_month:
             found.append(
