@@ -48,6 +48,9 @@ class Request:
     charts: bool = False
     """briefing and ledger: add the charts (lights by chapter and unit, completion of the
     main targets) — a 附图 page in Word, a sheet in Excel, SVG in HTML."""
+    members: dict[str, Any] | None = None
+    """briefing and ledger of a roll-up: the members' section and attachment (各区县进展),
+    as ``rollup.view.section`` makes it; None for a ledger of its own."""
 
 
 CHART_KINDS = ("briefing", "ledger")
@@ -72,6 +75,7 @@ def context_for(ledger: Ledger, progress: Progress, request: Request) -> dict[st
     else:
         context = _urge(ledger, progress, request, day, notes)
     context["notice"] = "\n".join(notes)
+    context["members"] = request.members
     return context
 
 
@@ -108,8 +112,9 @@ def _briefing(
             "期号登记后不再改变：不加 --issue 时自动接续上一期",
         )
     previous = briefings.previous_of(register, since, same.number if same else None)
+    extra = list(request.members["paragraphs"]) if request.members else []
     context = reports.briefing(
-        ledger, progress, since, until, request.as_of, day, number, previous, due
+        ledger, progress, since, until, request.as_of, day, number, previous, due, extra
     )
     figures = context.pop("record")
     if request.record and same is None:  # recorded by produce() once the document is written
