@@ -16,6 +16,8 @@ import subprocess
 import textwrap
 from pathlib import Path
 
+REPO = Path(__file__).resolve().parents[1]
+
 ZICHUAN_TASKS = """\
 plan:
   title: 淄川区2023年重点工作任务
@@ -272,23 +274,121 @@ def commit_entries(folder: Path, entries: list[dict[str, object]], when: str) ->
 
 
 ZICHUAN_ENTRIES: list[dict[str, object]] = [
-    {"task": 1, "date": "2023-07-20", "by": "区工信局", "status": "推进中", "note": "完成技改投资12亿元", "values": {"1.1": 120000}},
-    {"task": 1, "date": "2023-09-22", "by": "区工信局", "status": "推进中", "note": "完成技改投资18.5亿元", "values": {"1.1": 185000}},
-    {"task": 2, "date": "2023-09-20", "by": "区科技局", "status": "推进中", "note": "新增高企22家", "values": {"2.1": 22}},
-    {"task": 3, "date": "2023-09-20", "by": "区自然资源局", "status": "推进中", "note": "造林1.2万亩", "values": {"3.1": 29.2}},
-    {"task": 4, "date": "2023-09-21", "by": "区行政审批局", "status": "推进中", "note": "一网通办事项达到95%", "problems": "部分系统未打通", "next": "推进数据共享"},
-    {"task": 1, "date": "2023-10-20", "by": "区工信局", "status": "推进中", "note": "完成技改投资21.3456亿元", "values": {"1.1": 213456}},
-    {"task": 2, "date": "2023-10-20", "by": "区科技局", "status": "推进中", "note": "新增高企30家", "values": {"2.1": 30}},
-    {"task": 4, "date": "2023-10-24", "by": "区行政审批局", "status": "推进中", "note": "一网通办事项达到98%"},
+    {
+        "task": 1,
+        "date": "2023-07-20",
+        "by": "区工信局",
+        "status": "推进中",
+        "note": "完成技改投资12亿元",
+        "values": {"1.1": 120000},
+    },
+    {
+        "task": 1,
+        "date": "2023-09-22",
+        "by": "区工信局",
+        "status": "推进中",
+        "note": "完成技改投资18.5亿元",
+        "values": {"1.1": 185000},
+    },
+    {
+        "task": 2,
+        "date": "2023-09-20",
+        "by": "区科技局",
+        "status": "推进中",
+        "note": "新增高企22家",
+        "values": {"2.1": 22},
+    },
+    {
+        "task": 3,
+        "date": "2023-09-20",
+        "by": "区自然资源局",
+        "status": "推进中",
+        "note": "造林1.2万亩",
+        "values": {"3.1": 29.2},
+    },
+    {
+        "task": 4,
+        "date": "2023-09-21",
+        "by": "区行政审批局",
+        "status": "推进中",
+        "note": "一网通办事项达到95%",
+        "problems": "部分系统未打通",
+        "next": "推进数据共享",
+    },
+    {
+        "task": 1,
+        "date": "2023-10-20",
+        "by": "区工信局",
+        "status": "推进中",
+        "note": "完成技改投资21.3456亿元",
+        "values": {"1.1": 213456},
+    },
+    {
+        "task": 2,
+        "date": "2023-10-20",
+        "by": "区科技局",
+        "status": "推进中",
+        "note": "新增高企30家",
+        "values": {"2.1": 30},
+    },
+    {
+        "task": 4,
+        "date": "2023-10-24",
+        "by": "区行政审批局",
+        "status": "推进中",
+        "note": "一网通办事项达到98%",
+    },
 ]
 
 ZHANGDIAN_ENTRIES: list[dict[str, object]] = [
-    {"task": 1, "date": "2023-09-08", "by": "区经信局", "status": "推进中", "note": "技改投资15.2亿元", "values": {"1.1": 15.2}},
-    {"task": 2, "date": "2023-09-08", "by": "区科技局", "status": "推进中", "note": "新增高企25家", "values": {"2.1": 25}},
-    {"task": 3, "date": "2023-09-24", "by": "区园林局", "status": "推进中", "note": "新增绿地", "values": {"3.1": 24.2}},
-    {"task": 4, "date": "2023-09-24", "by": "区数据局", "status": "受阻", "note": "系统对接滞后", "problems": "省级系统接口未开放"},
-    {"task": 1, "date": "2023-10-09", "by": "区经信局", "status": "推进中", "note": "技改投资20.1亿元", "values": {"1.1": 20.1}},
-    {"task": 2, "date": "2023-10-24", "by": "区科技局", "status": "推进中", "note": "新增高企31家", "values": {"2.1": 31}},
+    {
+        "task": 1,
+        "date": "2023-09-08",
+        "by": "区经信局",
+        "status": "推进中",
+        "note": "技改投资15.2亿元",
+        "values": {"1.1": 15.2},
+    },
+    {
+        "task": 2,
+        "date": "2023-09-08",
+        "by": "区科技局",
+        "status": "推进中",
+        "note": "新增高企25家",
+        "values": {"2.1": 25},
+    },
+    {
+        "task": 3,
+        "date": "2023-09-24",
+        "by": "区园林局",
+        "status": "推进中",
+        "note": "新增绿地",
+        "values": {"3.1": 24.2},
+    },
+    {
+        "task": 4,
+        "date": "2023-09-24",
+        "by": "区数据局",
+        "status": "受阻",
+        "note": "系统对接滞后",
+        "problems": "省级系统接口未开放",
+    },
+    {
+        "task": 1,
+        "date": "2023-10-09",
+        "by": "区经信局",
+        "status": "推进中",
+        "note": "技改投资20.1亿元",
+        "values": {"1.1": 20.1},
+    },
+    {
+        "task": 2,
+        "date": "2023-10-24",
+        "by": "区科技局",
+        "status": "推进中",
+        "note": "新增高企31家",
+        "values": {"2.1": 31},
+    },
 ]
 
 ZHANGDIAN_CONFIG = "reporting: {cycle: semi-monthly, due_day: 10}\n"
@@ -298,7 +398,11 @@ def districts(base: Path) -> dict[str, Path]:
     return {
         "淄川区": ledger(base / "淄川区台账", ZICHUAN_TASKS, ZICHUAN_UNITS, "", ZICHUAN_ENTRIES),
         "张店区": ledger(
-            base / "张店区台账", ZHANGDIAN_TASKS, ZHANGDIAN_UNITS, ZHANGDIAN_CONFIG, ZHANGDIAN_ENTRIES
+            base / "张店区台账",
+            ZHANGDIAN_TASKS,
+            ZHANGDIAN_UNITS,
+            ZHANGDIAN_CONFIG,
+            ZHANGDIAN_ENTRIES,
         ),
     }
 
@@ -308,7 +412,9 @@ def city(folder: Path, crosswalk: str = CROSSWALK) -> Path:
     (folder / "data" / "tasks.yaml").write_text(CITY_TASKS, "utf-8")
     (folder / "data" / "departments.yaml").write_text(CITY_UNITS, "utf-8")
     (folder / "data" / "config.yaml").write_text(
-        "reports: {publication: 淄博市重点工作简报, issuer: 市发改委}\n", "utf-8"
+        "reports: {publication: 淄博市重点工作简报, issuer: 市发改委,"
+        " addressees: 各区县人民政府，市政府有关部门}\n",
+        "utf-8",
     )
     (folder / "data" / "crosswalk.yaml").write_text(crosswalk, "utf-8")
     return folder

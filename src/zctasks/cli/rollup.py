@@ -157,7 +157,7 @@ def rollup_fetch(
     failed = [o.name for o in outcomes if o.result == "failed"]
     said = "，".join(f"{k} {v} 个" for k, v in counts.items() if v)
     if failed:
-        said += f"（失败：{'、'.join(failed)}）"
+        said += f"（{'、'.join(failed)}）"
     sys.stdout.write(f"共 {len(outcomes)} 个成员：{said}。\n")
     if wrote:
         sys.stdout.write("下一步：git add data/members.lock && git commit -m 更新成员台账\n")

@@ -97,6 +97,9 @@ class TaskState(NamedTuple):
     said: str = ""
     """How documents word the light where it was decided outside the log (a roll-up: which
     member holds the task back); empty where the targets and reports say it."""
+    figures: dict[str, str] | None = None
+    """How a table cell words the targets that have no figure of their own (a roll-up's
+    最差 targets: each member's figure), by target id."""
 
 
 def _day(day: date) -> str:

@@ -158,6 +158,8 @@ class TargetRollup:
     reason: str = ""
     said: str = ""
     """Why, in a document's words, where a member's own light decides it."""
+    words: str = ""
+    """A 最差 target in a table cell: each member's figure, and which is worst."""
 
 
 @dataclass(frozen=True)
@@ -335,10 +337,24 @@ class Rollup:
             found.light = worst.light or "grey" if worst else "grey"
             found.reason = f"{label}：各{word}中最差为{self._said(worst, True)}"
             found.said = f"{city.name}：{self._said(worst, False, day.year)}"
+            found.words = self._figures(found.contributions, worst)
         else:
             found.reason = f"{label}：各{word}均未报数"
             found.said = f"{city.name}：各{word}均未报数"
         return found
+
+    def _figures(self, contributions: list[Contribution], worst: Contribution | None) -> str:
+        """淄川区29.2%、张店区24.2%，最差为张店区（严重滞后）: a 最差 target in a table cell."""
+        from zctasks.log.figures import number
+
+        shown = "、".join(
+            f"{c.member}{number(c.actual)}{c.unit}" if c.actual is not None else f"{c.member}未报数"
+            for c in contributions
+        )
+        if worst is None:
+            return shown
+        light = LIGHT_NAMES[worst.light or "grey"]  # type: ignore[index]
+        return f"{shown}，最差为{worst.member}（{light}）"
 
     def _worst(self, contributions: list[Contribution]) -> Contribution | None:
         """The contribution with the worst of the members' own lights (no figure counts as
@@ -390,7 +406,8 @@ class Rollup:
             light, reason = "red", f"{late}；{reason}"
             if said:
                 said = f"已过完成期限（{due.month}月{due.day}日），尚未完成；{said}"
-        state = TaskState(task, light, reason, states, None, said)  # type: ignore[arg-type]
+        figures = {t.target.id: t.words for t in targets if t.words}
+        state = TaskState(task, light, reason, states, None, said, figures)  # type: ignore[arg-type]
         return TaskRollup(task, how, targets, lights, state)
 
     def _member_lights(self, link: TaskLink, day: date) -> list[MemberLight]:

@@ -10,6 +10,7 @@ from pathlib import Path
 
 from zctasks.files.errors import LedgerInvalid, UsageError
 from zctasks.rollup.model import CROSSWALK_FILE, MEMBERS_FILE
+from zctasks.rollup.reading import Members
 
 SCHEMAS = ("members", "crosswalk")
 
@@ -98,18 +99,6 @@ def starter_files(name: str) -> dict[Path, str]:
     }
 
 
-def schema_files() -> dict[Path, str]:
-    from zctasks.rollup.reading import json_schema
-
-    return {
-        Path(f"schema/{name}.schema.json"): json.dumps(
-            json_schema(name), ensure_ascii=False, indent=2
-        )
-        + "\n"
-        for name in SCHEMAS
-    }
-
-
 _EMPTY = re.compile(r"^members:[ \t]*\[[ \t]*\][ \t]*(#.*)?$", re.M)
 _TOP = re.compile(r"^[^\s#-]", re.M)
 
@@ -125,9 +114,7 @@ def member_line(
     fields["branch"] = branch
     if series:
         fields["series"] = series
-    inner = ", ".join(
-        f"{key}: {json.dumps(value, ensure_ascii=False)}" for key, value in fields.items()
-    )
+    inner = ", ".join(f"{key}: {scalar(value)}" for key, value in fields.items())
     return f"  - {{{inner}}}\n"
 
 
@@ -169,6 +156,7 @@ def add_member(
         raise LedgerInvalid(problems)
     if name in members.names:
         raise UsageError(f"成员“{name}”已在 data/members.yaml 中", "修改它请直接编辑该文件")
+    _refuse(members, name, remote, bundle, branch, series)
     line = member_line(name, remote, bundle, branch, series)
 
     def build(tx: Transaction) -> None:
@@ -192,3 +180,40 @@ def add_member(
         tx.write(MEMBERS_FILE.name, new.encode("utf-8"))
 
     update(root / "data", build, what="成员名单")
+
+
+def _refuse(
+    members: Members,
+    name: str,
+    remote: str | None,
+    bundle: str | None,
+    branch: str,
+    series: str | None,
+) -> None:
+    """What members.yaml would not accept, said of the options as typed."""
+    from zctasks.judge.views import visible
+    from zctasks.rollup.reading import CONTROL, branch_problem, remote_problem
+
+    for option, value in (
+        ("名称", name),
+        ("--remote", remote),
+        ("--bundle", bundle),
+        ("--branch", branch),
+        ("--series", series),
+    ):
+        if value and CONTROL.search(value):
+            raise UsageError(f"{option}“{visible(value)}”含有控制字符，没有加入")
+    if not name.strip():
+        raise UsageError("成员名称为空")
+    if remote and (why := remote_problem(remote)):
+        raise UsageError(f"仓库地址“{remote}”{why}，没有加入")
+    if bundle and bundle.startswith("-"):
+        raise UsageError(f"bundle 文件名“{bundle}”不能以“-”开头，没有加入")
+    if why := branch_problem(branch):
+        raise UsageError(f"{why}，没有加入")
+    declared = members.file.series
+    if series and series not in declared:
+        raise UsageError(
+            f"序列“{series}”不在 data/members.yaml 的 series 中，没有加入",
+            "已声明的序列：" + ("、".join(declared) or "（未声明）"),
+        )

@@ -365,7 +365,8 @@ def fetch(
     progress: Callable[[Outcome], None] | None = None,
 ) -> tuple[list[Outcome], bool]:
     """Fetch every member (or ``only`` one), isolated from each other: whatever fails in
-    one member is its outcome, never the others'. The lock is written once, at the end,
+    one member is its outcome, never the others'. With ``locked`` only the pinned commits
+    are brought in and the lock is left as it is; otherwise it is written once, at the end,
     holding every member's pin (the ones not fetched as they were); returns the outcomes
     and whether the lock changed."""
     from filelock import FileLock, Timeout
@@ -402,7 +403,7 @@ def fetch(
                 for m in members.file.members
                 if m.name in outcomes or m.name in pins
             ]
-            wrote = _write_lock(root, new)
+            wrote = False if locked else _write_lock(root, new)
     except Timeout:
         raise ZctasksError(
             "另一个 zctasks rollup fetch 正在运行，已等待 60 秒", "等它结束后再运行"

@@ -28,7 +28,7 @@ from zctasks.rollup.model import (
     canonical,
 )
 
-_CONTROL = re.compile("[\x00-\x1f\x7f-\x9f\u200b-\u200f\u202a-\u202e\u2060-\u2069\ufeff]")
+CONTROL = re.compile("[\x00-\x1f\x7f-\x9f\u200b-\u200f\u202a-\u202e\u2060-\u2069\ufeff]")
 _HEX = re.compile(r"[0-9a-f]{40}\Z")
 _SCHEMES = ("file", "http", "https", "ssh", "git")
 _BAD_BRANCH = re.compile(r"[\x00-\x20\x7f~^:?*\[\\]|\.\.|@\{|//")
@@ -115,7 +115,7 @@ def remote_problem(remote: str) -> str:
     if "://" in remote:
         scheme = remote.split("://", 1)[0].lower()
         if scheme not in _SCHEMES:
-            return f"不支持的协议“{scheme}”，只能用 https、http、ssh、git、file 或本地目录"
+            return f"用了不支持的协议“{scheme}”：只能用 https、http、ssh、git、file 或本地目录"
     return ""
 
 
@@ -142,20 +142,20 @@ def check_members(file: MembersFile, doc: YamlDoc) -> list[Diagnostic]:
 
     series = set()
     for i, name in enumerate(file.series):
-        if not name.strip() or _CONTROL.search(name):
+        if not name.strip() or CONTROL.search(name):
             problem(("series", i), "series", f"序列名“{name}”为空或含有控制字符")
         if name in series:
             problem(("series", i), "duplicate-series", f"序列“{name}”重复")
         series.add(name)
     for text, where in ((file.name, ("name",)), (file.section, ("section",))):
-        if _CONTROL.search(text):
+        if CONTROL.search(text):
             problem(where, "control-character", f"含有控制字符：{text}")
     seen: dict[str, int] = {}
     for i, member in enumerate(file.members):
         at: tuple[str | int, ...] = ("members", i)
         if not member.name.strip():
             problem((*at, "name"), "empty", "成员名称为空")
-        elif _CONTROL.search(member.name):
+        elif CONTROL.search(member.name):
             problem(
                 (*at, "name"),
                 "control-character",
@@ -178,7 +178,7 @@ def check_members(file: MembersFile, doc: YamlDoc) -> list[Diagnostic]:
             )
         for key in ("remote", "bundle"):
             text = getattr(member, key)
-            if _CONTROL.search(text):
+            if CONTROL.search(text):
                 problem(
                     (*at, key), "control-character", f"成员“{member.name}”的 {key} 含有控制字符"
                 )
@@ -384,11 +384,11 @@ def check_against_members(
             plan = plans.get(name, ("", None))[1]
             if plan is None:
                 continue
-            for number in as_tuple(numbers):
+            for k, number in enumerate(as_tuple(numbers)):
                 if int(number) not in plan.tasks:
                     found.append(
                         doc.diagnostic(
-                            (*at, "members", name),
+                            _item((*at, "members", name), numbers, k),
                             "member-task",
                             f"{at_commit(name)}的计划中没有第{number}项任务",
                             "成员的计划变了：按它现在的任务序号改正对应关系",
@@ -406,12 +406,12 @@ def check_against_members(
                 plan = plans.get(name, ("", None))[1]
                 if plan is None:
                     continue
-                for target_id in as_tuple(ids):
+                for k, target_id in enumerate(as_tuple(ids)):
                     hit = plan.target(target_id)
                     if hit is None:
                         found.append(
                             doc.diagnostic(
-                                (*place, "members", name),
+                                _item((*place, "members", name), ids, k),
                                 "member-target",
                                 f"{at_commit(name)}的计划中没有编号为 {target_id} 的指标",
                                 "成员的计划变了：按它现在的指标编号改正对应关系",
@@ -430,7 +430,7 @@ def check_against_members(
                         if converted is None:
                             found.append(
                                 doc.diagnostic(
-                                    (*place, "members", name),
+                                    _item((*place, "members", name), ids, k),
                                     "unit-mismatch",
                                     f"{name}的指标 {target_id} 的单位是“{member_target.unit}”，"
                                     f"市级指标 {city_target.id} 的单位是“{city_target.unit}”，无法换算",
@@ -456,6 +456,11 @@ def check_against_members(
                         )
                     )
     return found
+
+
+def _item(loc: tuple[str | int, ...], value: object, k: int) -> tuple[str | int, ...]:
+    """Where the ``k``-th of a member's tasks or targets stands (a list, or one value)."""
+    return (*loc, k) if isinstance(value, tuple) else loc
 
 
 def _share_count(link: TargetLink) -> int:

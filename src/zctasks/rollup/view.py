@@ -373,7 +373,7 @@ def section(opened: Opened) -> dict[str, Any]:
         rolled = opened.rollup.task(link.task, opened.as_of)
         for m in rolled.members:
             figures = "；".join(
-                f"{c.target} {_figure(c)}"
+                f"{c.target} {_figure(c, t.target.unit)}"
                 for t in rolled.targets
                 for c in t.contributions
                 if c.member == m.member and c.task == m.task
@@ -400,12 +400,17 @@ def section(opened: Opened) -> dict[str, Any]:
     }
 
 
-def _figure(c: Any) -> str:
+def _figure(c: Any, unit: str) -> str:
+    """213456万元（折合21.3456亿元）: a member's figure, and in the city's unit where that
+    differs."""
     from zctasks.log.figures import number
 
     if c.actual is None:
         return "未报数"
-    return f"{number(c.actual)}{c.unit}"
+    said = f"{number(c.actual)}{c.unit}"
+    if c.converted is not None and c.unit != unit:
+        said += f"（折合{number(c.converted)}{unit}）"
+    return said
 
 
 def _data_sentence(opened: Opened, found: list[Source], word: str) -> str:

@@ -47,7 +47,7 @@ def init_ledger(target: Path, source: Path | None = None, rollup: str | None = N
     try:
         written = _build(building, source)
         if rollup is not None:
-            written += _rollup_files(building, rollup)
+            written += _rollup_files(building, rollup, source)
         gitops.init(building)
         hooks.install(building)
         if target.is_dir():  # empty (checked above); Windows renames onto no folder at all
@@ -79,12 +79,15 @@ def _build(folder: Path, source: Path) -> list[Path]:
     return [*written, PROGRESS_DIR / ".gitkeep", Path(".gitattributes"), Path(".gitignore")]
 
 
-def _rollup_files(folder: Path, name: str) -> list[Path]:
-    from zctasks.rollup.editing import schema_files, starter_files
+def _rollup_files(folder: Path, name: str, source: Path) -> list[Path]:
+    from zctasks.rollup.editing import SCHEMAS, starter_files
 
     written = []
-    for relative, text in {**starter_files(name), **schema_files()}.items():
-        (folder / relative).parent.mkdir(parents=True, exist_ok=True)
+    for relative, text in starter_files(name).items():
         (folder / relative).write_text(text, "utf-8")
+        written.append(relative)
+    for schema in SCHEMAS:
+        relative = Path(f"schema/{schema}.schema.json")
+        shutil.copyfile(source / relative, folder / relative)
         written.append(relative)
     return written
