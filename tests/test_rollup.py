@@ -88,8 +88,8 @@ def test_rollup_add_appends_one_line_or_writes_nothing(area, zc):
     members = area / "data" / "members.yaml"
     assert members.read_text("utf-8").endswith(
         "members:\n"
-        '  - {name: 淄川区, remote: "../淄川区台账", branch: main, series: 县区}\n'
-        '  - {name: 张店区, bundle: "../张店区.bundle", branch: main, series: 县区}\n'
+        '  - {name: 淄川区, remote: "../淄川区台账", series: 县区}\n'
+        '  - {name: 张店区, bundle: "../张店区.bundle", series: 县区}\n'
     )
     before = members.read_bytes()
     for args, message in (
@@ -141,7 +141,7 @@ def test_rollup_add_appends_one_line_or_writes_nothing(area, zc):
         == 0
     )
     assert members.read_text("utf-8").endswith(
-        "  - {name: 高新区, bundle: 收件/高新区.bundle, branch: main, series: 园区}\n"
+        "  - {name: 高新区, bundle: 收件/高新区.bundle, series: 园区}\n"
     )
 
 
@@ -271,11 +271,11 @@ def test_fetch_pins_each_member_and_a_second_fetch_changes_nothing(area, zc, dis
         "下一步：git add data/members.lock && git commit -m 更新成员台账\n"
     )
     pins = _lock(area)
-    assert [(p["name"], p["commit"], p["committed"], p["source"], p["branch"]) for p in pins] == [
-        ("淄川区", heads["淄川区"], "2023-10-28T18:00:00+08:00", "../淄川区台账", "main"),
-        ("张店区", heads["张店区"], "2023-10-28T18:00:00+08:00", "../张店区.bundle", "main"),
+    assert [(p["name"], p["commit"], p["committed"], p["source"]) for p in pins] == [
+        ("淄川区", heads["淄川区"], "2023-10-28T18:00:00+08:00", "../淄川区台账"),
+        ("张店区", heads["张店区"], "2023-10-28T18:00:00+08:00", "../张店区.bundle"),
     ]
-    assert sorted(pins[0]) == ["branch", "commit", "committed", "name", "pinned", "source"]
+    assert sorted(pins[0]) == ["commit", "committed", "name", "pinned", "source"]
     before = (area / "data" / "members.lock").read_bytes()
     again = zc("rollup", "fetch", root=area)
     assert again.stdout == (

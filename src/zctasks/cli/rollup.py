@@ -76,7 +76,12 @@ def rollup_add(
             show_default=False,
         ),
     ] = None,
-    branch: Annotated[str, typer.Option("--branch", help="台账所在的分支。")] = "main",
+    branch: Annotated[
+        str | None,
+        typer.Option(
+            "--branch", help="台账所在的分支；不写时读仓库的默认分支。", show_default=False
+        ),
+    ] = None,
     series: Annotated[
         str | None,
         typer.Option("--series", help="排名的序列，如 县区、园区、市直部门。", show_default=False),

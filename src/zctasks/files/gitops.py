@@ -519,12 +519,13 @@ class Mirror:
         if result.returncode != 0:
             raise GitError(f"无法建立镜像仓库 {self.path}：{_err(result)}")
 
-    def fetch(self, source: str, branch: str, ref: str, timeout: float) -> str:
-        """Fetch ``branch`` of ``source`` (an absolute path, a URL or a bundle file) into
-        ``ref``, whatever it held before; "" on success, else git's own words."""
+    def fetch(self, source: str, wanted: str, ref: str, timeout: float) -> str:
+        """Fetch ``wanted`` (``refs/heads/main``, or ``HEAD``: the repository's default
+        branch) of ``source`` (an absolute path, a URL or a bundle file) into ``ref``,
+        whatever it held before; "" on success, else git's own words."""
         result = self.run(
             "fetch", "--no-tags", "--no-write-fetch-head", "--no-auto-gc", "--quiet",
-            "--end-of-options", source, f"+refs/heads/{branch}:{ref}",
+            "--end-of-options", source, f"+{wanted}:{ref}",
             timeout=timeout,
         )  # fmt: skip
         if result.returncode == -9:

@@ -104,14 +104,15 @@ _TOP = re.compile(r"^[^\s#-]", re.M)
 
 
 def member_line(
-    name: str, remote: str | None, bundle: str | None, branch: str, series: str | None
+    name: str, remote: str | None, bundle: str | None, branch: str | None, series: str | None
 ) -> str:
     fields = {"name": name}
     if remote:
         fields["remote"] = remote
     if bundle:
         fields["bundle"] = bundle
-    fields["branch"] = branch
+    if branch:
+        fields["branch"] = branch
     if series:
         fields["series"] = series
     inner = ", ".join(f"{key}: {scalar(value)}" for key, value in fields.items())
@@ -138,7 +139,7 @@ def add_member(
     name: str,
     remote: str | None,
     bundle: str | None,
-    branch: str,
+    branch: str | None,
     series: str | None,
 ) -> None:
     """Append a member to members.yaml, atomically under the data folder's lock; refuse
@@ -187,7 +188,7 @@ def _refuse(
     name: str,
     remote: str | None,
     bundle: str | None,
-    branch: str,
+    branch: str | None,
     series: str | None,
 ) -> None:
     """What members.yaml would not accept, said of the options as typed."""
@@ -209,7 +210,7 @@ def _refuse(
         raise UsageError(f"仓库地址“{remote}”{why}，没有加入")
     if bundle and bundle.startswith("-"):
         raise UsageError(f"bundle 文件名“{bundle}”不能以“-”开头，没有加入")
-    if why := branch_problem(branch):
+    if branch is not None and (why := branch_problem(branch)):
         raise UsageError(f"{why}，没有加入")
     declared = members.file.series
     if series and series not in declared:

@@ -296,17 +296,26 @@ def fetch_member(
         heads = mirror.bundle_heads(source)
         if heads is None:
             return failed(f"{member.bundle} 不是有效的 git bundle（文件损坏或不完整）")
-        tip = heads.get(f"refs/heads/{member.branch}")
+        branches = [h for h in heads if h.startswith("refs/heads/")]
+        wanted = f"refs/heads/{member.branch}" if member.branch else "HEAD"
+        if not member.branch and "HEAD" not in heads and len(branches) == 1:
+            wanted = branches[0]
+        tip = heads.get(wanted)
         if tip is None:
-            have = "、".join(h.removeprefix("refs/heads/") for h in heads) or "没有分支"
-            return failed(f"bundle 中没有分支 {member.branch}（有：{have}）")
+            have = "、".join(h.removeprefix("refs/heads/") for h in branches) or "没有分支"
+            if member.branch:
+                return failed(f"bundle 中没有分支 {member.branch}（有：{have}）")
+            return failed(
+                f"bundle 中有几个分支（{have}），不知道读哪一个：在 data/members.yaml 中写明 branch"
+            )
         if before is not None and tip == before.commit and mirror.has_commit(tip):
             error = ""
             mirror.set_ref(INCOMING, tip)
         else:
-            error = mirror.fetch(source, member.branch, INCOMING, _timeout())
+            error = mirror.fetch(source, wanted, INCOMING, _timeout())
     else:
-        error = mirror.fetch(source, member.branch, INCOMING, _timeout())
+        wanted = f"refs/heads/{member.branch}" if member.branch else "HEAD"
+        error = mirror.fetch(source, wanted, INCOMING, _timeout())
     if error:
         return failed(_plain_error(error))
     new = mirror.resolve(INCOMING)

@@ -40,8 +40,9 @@ class Member:
     to this ledger. Give either remote or bundle."""
     bundle: str = ""
     """A git bundle file the member sends (an isolated network), relative to this ledger."""
-    branch: str = "main"
-    """The branch that holds its ledger."""
+    branch: str = ""
+    """The branch that holds its ledger; default: the repository's own default branch (its
+    HEAD; in a bundle, HEAD or its only branch)."""
     series: str = ""
     """Its series in the league tables (县区, 园区, 市直部门), one of ``series``."""
 

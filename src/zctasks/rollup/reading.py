@@ -186,7 +186,7 @@ def check_members(file: MembersFile, doc: YamlDoc) -> list[Diagnostic]:
                 problem((*at, key), "remote", f"成员“{member.name}”的仓库地址{why}")
             elif key == "bundle" and text.startswith("-"):
                 problem((*at, key), "remote", f"成员“{member.name}”的 bundle 文件名不能以“-”开头")
-        if why := branch_problem(member.branch):
+        if member.branch and (why := branch_problem(member.branch)):
             problem((*at, "branch"), "branch", why)
         if member.series and member.series not in series:
             known = "、".join(file.series) or "（未声明）"
