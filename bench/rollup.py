@@ -4,7 +4,8 @@ entries, measured in the same run.
 
 The ledgers are built once under ``--base`` (default /work/bench/rollup; never in the
 repository) and reused: ``--members`` county ledgers of ``--tasks`` tasks and ``--entries``
-reports each (weekly per task through 2023, cumulative figures growing), every one a git
+reports each (a report a week on every task from January, due on Fridays, cumulative
+figures growing), every one a git
 repository — two in three fetched from their folder, one in three sending a bundle — and
 the city, a roll-up over them whose crosswalk adds up each county's first 50 tasks into the
 city's 50 tasks (the counties count in 万元, the city in 亿元) and takes the worst light of
@@ -33,6 +34,11 @@ from datetime import date, timedelta
 from pathlib import Path
 
 START, END = date(2023, 1, 1), date(2023, 12, 31)
+FIRST_FRIDAY = date(2023, 1, 6)
+WEEKLY = "reporting: {cycle: weekly, due_day: 5}\n"
+"""Weekly reports due on Fridays: one report a unit, task and cycle, as zctasks records them."""
+AS_OF = "2023-06-30"
+"""Twenty-five weeks of reports: every task reported in each weekly cycle up to here."""
 CITY_TASKS = 50
 WORST_TASKS = 10
 WHEN = "2023-12-28T18:00:00+08:00"
@@ -99,12 +105,13 @@ def county(folder: Path, number: int, tasks: int, entries: int) -> list[dict[str
         plan_yaml(f"{place}2023年重点工作任务", plan, place), "utf-8"
     )
     (folder / "data" / "departments.yaml").write_text(units_yaml(units), "utf-8")
+    (folder / "data" / "config.yaml").write_text(WEEKLY, "utf-8")
     weeks = max(entries // tasks, 1)
     pace = {t: 0.6 + ((number * 7919 + t * 104729) % 60) / 100 for t in range(1, tasks + 1)}
     written: list[dict[str, object]] = []
     months: dict[str, list[str]] = {}
     for week in range(weeks):
-        day = START + timedelta(days=4 + week * 358 // weeks)
+        day = FIRST_FRIDAY + timedelta(weeks=week)
         share = (day - START).days / 365
         for t, _, unit, value in plan:
             if len(written) >= entries:
@@ -182,6 +189,7 @@ def build(base: Path, members: int, tasks: int, entries: int) -> None:
         plan_yaml("全市2023年重点工作任务（一个台账）", all_tasks, "全市"), "utf-8"
     )
     (single / "data" / "departments.yaml").write_text(units_yaml(all_units), "utf-8")
+    (single / "data" / "config.yaml").write_text(WEEKLY, "utf-8")
     city(base, members, tasks)
     (base / "built").write_text("ok\n", "utf-8")
 
@@ -277,7 +285,7 @@ def main() -> None:
     root, single = base / "city", base / "single"
     cache = base / "cache"
     env = {**os.environ, "ZCTASKS_CACHE_DIR": str(cache)}
-    day = ["--as-of", "2023-12-28"]
+    day = ["--as-of", AS_OF]
     z = zctasks()
     if not (root / "data" / "members.lock").exists():
         seconds, memory = run_once([*z, "--root", str(root), "rollup", "fetch"], env)

@@ -519,6 +519,16 @@ class Mirror:
         if result.returncode != 0:
             raise GitError(f"无法建立镜像仓库 {self.path}：{_err(result)}")
 
+    def clear_stale_locks(self) -> None:
+        """Remove the lock files a git killed midway left (``refs/…/x.lock``,
+        ``packed-refs.lock``): callers hold the mirror's own lock, so no git is running in
+        it, and a stale one would fail every later fetch."""
+        for folder in (self.path / "refs", self.path):
+            pattern = "**/*.lock" if folder.name == "refs" else "*.lock"
+            for stale in folder.glob(pattern):
+                if stale.is_file() and not stale.is_symlink():
+                    stale.unlink(missing_ok=True)
+
     def fetch(self, source: str, wanted: str, ref: str, timeout: float) -> str:
         """Fetch ``wanted`` (``refs/heads/main``, or ``HEAD``: the repository's default
         branch) of ``source`` (an absolute path, a URL or a bundle file) into ``ref``,

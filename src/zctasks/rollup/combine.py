@@ -23,7 +23,7 @@ import re
 from bisect import bisect_right
 from dataclasses import dataclass, field
 from datetime import date, datetime, time
-from fractions import Fraction
+from decimal import Decimal
 from typing import Any
 
 from zctasks.judge.schedule import LIGHT_NAMES, TargetState, TaskState, elapsed_share, target_state
@@ -33,7 +33,7 @@ from zctasks.plan.models import Entry, Number, Target, Task
 from zctasks.rollup.members import Reduced
 from zctasks.rollup.model import TargetLink, TaskLink, as_tuple, canonical
 from zctasks.rollup.reading import Crosswalk, Members
-from zctasks.rollup.units import exact, factor_between, plain
+from zctasks.rollup.units import exact, factor_between, plain, times, total
 
 SEVERITY = {"done": 0, "green": 1, "yellow": 2, "red": 3, "grey": 4}
 MOST_WORDS = 6
@@ -86,8 +86,9 @@ class MemberView:
         detail = self.data["detail"].get(str(task_id))
         return detail["latest"] if detail else None
 
-    def figure(self, target_id: str, day: date) -> tuple[Number, date] | None:
-        """The member's latest figure of a target as at ``day``, and the day it stands at."""
+    def series(self, target_id: str) -> tuple[list[int], list[Number]]:
+        """The days (ordinals) a target got a figure, in order, and the figures: the one
+        in force at a day is the last one on or before it."""
         if target_id not in self._series:
             task = self.task_of(target_id)
             days: list[int] = []
@@ -97,9 +98,7 @@ class MemberView:
                     days.append(ordinal)
                     values.append(figures[target_id])
             self._series[target_id] = (days, values)
-        days, values = self._series[target_id]
-        at = bisect_right(days, day.toordinal())
-        return (values[at - 1], date.fromordinal(days[at - 1])) if at else None
+        return self._series[target_id]
 
     def light(
         self, task_id: int, day: date, target_id: str | None = None
@@ -141,7 +140,23 @@ class Contribution:
     reported_on: date | None
     light: str | None
     reason: str
-    factor: Fraction | None
+    factor: Decimal | None
+
+
+@dataclass(frozen=True)
+class Part:
+    """A member target as a city target reads it: its figures by day, converted once."""
+
+    member: str
+    view: MemberView | None
+    target: str
+    task: int | None
+    title: str
+    unit: str
+    factor: Decimal | None
+    days: list[int]
+    values: list[Number]
+    converted: list[Decimal]
 
 
 @dataclass
@@ -237,6 +252,7 @@ class Rollup:
             if found.data is not None
         }
         self._cache: dict[tuple[int, int], TaskRollup] = {}
+        self._part_cache: dict[tuple[int, str], list[Part]] = {}
 
     def _problem(self, member: str) -> str:
         found = self.reduced.get(member)
@@ -247,61 +263,111 @@ class Rollup:
 
     # ---------------------------------------------------------------- one target
 
-    def _factor(self, link: TargetLink, member_unit: str, city: Target) -> Fraction | None:
+    def _factor(self, link: TargetLink, member_unit: str, city: Target) -> Decimal | None:
         if link.factor is not None:
             return exact(link.factor)
         return factor_between(member_unit, city.unit)
 
-    def target(self, task: Task, link: TargetLink, day: date) -> TargetRollup:
+    def _parts(self, task: Task, link: TargetLink) -> list[Part]:
+        """The member targets a city target is made of, each with its figures as at every
+        day it reported, converted once into the city's unit."""
+        key = (task.id, link.target)
+        found = self._part_cache.get(key)
+        if found is not None:
+            return found
         city = next(t for t in task.targets if t.id == link.target)
-        how = canonical(link.how)
-        found = TargetRollup(city, how)
-        total = Fraction(0)
-        counted = set()
+        summed = canonical(link.how) != "worst"
+        found = []
         for name in self.members.names:
             if name not in link.members:
                 continue
             view = self.views.get(name)
             for target_id in as_tuple(link.members[name]):
                 if view is None:
-                    found.contributions.append(
-                        Contribution(
-                            name, None, "", target_id, "", None, None, None, None,
-                            self._problem(name), None,
-                        )
-                    )  # fmt: skip
-                    if name not in found.missing:
-                        found.missing.append(name)
+                    found.append(Part(name, None, target_id, None, "", "", None, [], [], []))
                     continue
                 member_task = view.task_of(target_id)
                 target = view.target(target_id)
                 unit = target["unit"] if target else ""
                 factor = self._factor(link, unit, city) if target else None
-                figure = view.figure(target_id, day) if target else None
-                light = view.light(member_task, day, target_id) if member_task is not None else None
-                converted = None
-                if figure is not None and factor is not None and how != "worst":
-                    part = exact(figure[0]) * factor
-                    converted = plain(part)
-                    total += part
-                    counted.add(name)
-                found.contributions.append(
-                    Contribution(
+                days, values = view.series(target_id) if target else ([], [])
+                converted = (
+                    [times(v, factor) for v in values] if summed and factor is not None else []
+                )
+                title = view.title(member_task) if member_task is not None else ""
+                found.append(
+                    Part(
                         name,
-                        member_task,
-                        view.title(member_task) if member_task is not None else "",
+                        view,
                         target_id,
+                        member_task,
+                        title,
                         unit,
-                        figure[0] if figure else None,
-                        converted,
-                        figure[1] if figure else None,
-                        light[0] if light else None,
-                        light[1] if light else "",
                         factor,
+                        days,
+                        values,
+                        converted,
                     )
                 )
-                if figure is None and name not in found.missing:
-                    found.missing.append(name)
+        self._part_cache[key] = found
+        return found
+
+    def summed(self, task: Task, link: TargetLink, day: date) -> tuple[Number, date] | None:
+        """The sum of the members' figures as at ``day`` (in the city's unit), and the day of
+        the latest of them; None when no member has a figure yet."""
+        ordinal = day.toordinal()
+        parts, latest = [], 0
+        for part in self._parts(task, link):
+            at = bisect_right(part.days, ordinal)
+            if at and part.converted:
+                parts.append(part.converted[at - 1])
+                latest = max(latest, part.days[at - 1])
+        if not parts:
+            return None
+        return plain(total(parts)), date.fromordinal(latest)
+
+    def target(self, task: Task, link: TargetLink, day: date) -> TargetRollup:
+        city = next(t for t in task.targets if t.id == link.target)
+        how = canonical(link.how)
+        found = TargetRollup(city, how)
+        ordinal = day.toordinal()
+        sums: list[Decimal] = []
+        counted = set()
+        for part in self._parts(task, link):
+            if part.view is None:
+                found.contributions.append(
+                    Contribution(
+                        part.member, None, "", part.target, "", None, None, None, None,
+                        self._problem(part.member), None,
+                    )
+                )  # fmt: skip
+                if part.member not in found.missing:
+                    found.missing.append(part.member)
+                continue
+            at = bisect_right(part.days, ordinal)
+            light = part.view.light(part.task, day, part.target) if part.task is not None else None
+            converted = None
+            if at and part.converted:
+                sums.append(part.converted[at - 1])
+                converted = plain(part.converted[at - 1])
+                counted.add(part.member)
+            found.contributions.append(
+                Contribution(
+                    part.member,
+                    part.task,
+                    part.title,
+                    part.target,
+                    part.unit,
+                    part.values[at - 1] if at else None,
+                    converted,
+                    date.fromordinal(part.days[at - 1]) if at else None,
+                    light[0] if light else None,
+                    light[1] if light else "",
+                    part.factor,
+                )
+            )
+            if not at and part.member not in found.missing:
+                found.missing.append(part.member)
         dates = [c.reported_on for c in found.contributions if c.reported_on is not None]
         found.reported_on = max(dates) if dates else None
         period = self.city.plan.period
@@ -310,7 +376,7 @@ class Rollup:
         word = self.members.word
         missing = f"；未报数：{'、'.join(found.missing)}" if found.missing else ""
         if how in ("sum", "share") and counted:
-            found.actual = plain(total)
+            found.actual = plain(total(sums))
             assert found.reported_on is not None
             state = target_state(
                 city, found.actual, found.reported_on, elapsed, self.city.settings, day
@@ -496,9 +562,9 @@ class Rollup:
                 for target_link in link.targets:
                     if canonical(target_link.how) == "worst":
                         continue
-                    rolled = self.target(task, target_link, day)
-                    if rolled.actual is not None and said.get(target_link.target) != rolled.actual:
-                        values[target_link.target] = said[target_link.target] = rolled.actual
+                    summed = self.summed(task, target_link, day)
+                    if summed is not None and said.get(target_link.target) != summed[0]:
+                        values[target_link.target] = said[target_link.target] = summed[0]
                 last = k == len(days) - 1
                 note = self._words(sources, "note") if last else f"{'、'.join(reporters)}报送进展"
                 found.append(

@@ -1,13 +1,15 @@
 """A member's ledger read at its pinned commit — with its own plan, units and calendar — and
 reduced to what the roll-up needs; the reduction is cached by the commit it was read at.
 
-The reduction is what the member's own ``status --format json --as-of D`` says at that
-commit (every task's light and reason, every reported target's figure, date and light),
-with the counts the league tables rank by, the date of its latest report and how many of
-its units reported on time; for the tasks the crosswalk names, also every report's date,
-status and figures (to sum the figures as at any day) and the lights at the city's
-checkpoints (for the history the briefing compares). Nothing in it depends on today: the
-same commit and as-of date give the same reduction on every machine.
+The reduction holds the counts of the member's lights the league tables rank by, the date
+of its latest report and how many of its units reported on time; and, for the tasks the
+crosswalk names, what the member's own ``status --format json --as-of D`` says of them at
+that commit (each task's light and reason, each reported target's figure, date and light),
+their titles and targets, every report's date, status and figures (to sum the figures as
+at any day) and their lights at the city's checkpoints (for the history the briefing
+compares). Nothing in it depends on today: the same commit and as-of date give the same
+reduction on every machine. The member's whole plan is cached apart, by commit alone, for
+``check``.
 """
 
 from __future__ import annotations
@@ -25,6 +27,8 @@ from zctasks.rollup.reading import MemberPlan, Members, MemberTarget, MemberTask
 
 KEEP = 2048
 """Reductions kept in the cache's roll-up folder; the least recently used go first."""
+JOBS = 4
+"""Worker processes that read members not yet cached, at most (one a core)."""
 
 
 @dataclass(frozen=True)
@@ -104,7 +108,9 @@ def _key(kind: str, commit: str, *parts: str) -> str:
 # ---------------------------------------------------------------- reducing
 
 
-def plan_summary(ledger: Any) -> dict[str, Any]:
+def plan_summary(ledger: Any, only: set[int] | None = None) -> dict[str, Any]:
+    """What the roll-up needs of a member's plan: its tasks' titles and targets (of the
+    tasks ``only`` names, where given)."""
     return {
         "title": ledger.plan.title,
         "tasks": {
@@ -122,6 +128,7 @@ def plan_summary(ledger: Any) -> dict[str, Any]:
                 },
             }
             for task in ledger.tasks.values()
+            if only is None or task.id in only
         },
     }
 
@@ -170,13 +177,15 @@ def reduce_ledger(
             "units": len(owed),
             "on_time": sum(1 for row in owed if row.state == "reported"),
         },
-        "plan": plan_summary(ledger),
+        "plan": plan_summary(ledger, wanted),
         "tasks": {},
         "detail": {},
     }
     calendar = Calendar.of(ledger)
     for state in report.states:
         task = state.task
+        if task.id not in wanted:
+            continue
         shown = state_json(ledger, state, as_of)
         summary["tasks"][str(task.id)] = {
             "light": state.light,
@@ -184,8 +193,6 @@ def reduce_ledger(
             "last_report": shown["last_report"],
             "targets": {t["id"]: t["state"] for t in shown["targets"]},
         }
-        if task.id not in wanted:
-            continue
         reports = []
         for i in progress.task_indexes(task.id, as_of):
             reports.append([progress.day[i], int(progress.status[i]), progress.values_of(i)])
@@ -236,7 +243,25 @@ def _read(
             return None, f"锁定的提交 {commit[:7]} 检查未通过：{len(errors)} 个错误，{said}"
         data = reduce_ledger(result.ledger, progress, as_of, days, wanted)
         data["warnings"] = len(result.diagnostics) - len(errors)
+        data["whole_plan"] = plan_summary(result.ledger)
         return data, ""
+
+
+def _job(
+    args: tuple[Path, str, str, date, list[date], set[int]],
+) -> tuple[dict[str, Any] | None, str]:
+    """One member read from its mirror (in a worker process of its own, or here)."""
+    root, name, commit, as_of, days, wanted = args
+    try:
+        return _read(root, name, commit, as_of, days, wanted)
+    except (ZctasksError, OSError) as exc:
+        return None, getattr(exc, "message", None) or str(exc)
+
+
+def _workers(count: int) -> int:
+    """Processes that read members at once: one a core, at most ``JOBS``, and none but
+    this one for a single member."""
+    return max(1, min(JOBS, os.cpu_count() or 1, count))
 
 
 def read_members(
@@ -248,11 +273,13 @@ def read_members(
     wanted: dict[str, set[int]],
 ) -> dict[str, Reduced]:
     """Every member's reduction at its pin: from the cache when this commit was read for
-    this date before, else from its mirror. A member that cannot be read is reported, its
-    problem kept; the others are read all the same."""
+    this date before, else from its mirror — the members not cached read side by side, a
+    process a core. A member that cannot be read is reported, its problem kept; the others
+    are read all the same."""
     folder = _folder()
     found: dict[str, Reduced] = {}
     shown_days = ",".join(d.isoformat() for d in days)
+    missing: list[tuple[str, str, tuple[Path, str, str, date, list[date], set[int]]]] = []
     for member in members.file.members:
         pin = pins.get(member.name)
         if pin is None or not pin.commit:
@@ -263,17 +290,25 @@ def read_members(
         tasks = sorted(wanted.get(member.name, set()))
         key = _key("member", pin.commit, as_of.isoformat(), shown_days, ",".join(map(str, tasks)))
         data = _load(folder, key)
-        problem = ""
-        if data is None:
-            try:
-                data, problem = _read(root, member.name, pin.commit, as_of, days, set(tasks))
-            except (ZctasksError, OSError) as exc:
-                data, problem = None, getattr(exc, "message", None) or str(exc)
-            if data is not None:
-                _store(folder, key, data)
-                _store(folder, _key("plan", pin.commit), {"plan": data["plan"]})
-        found[member.name] = Reduced(member.name, pin, data, problem)
-    return found
+        if data is not None:
+            found[member.name] = Reduced(member.name, pin, data)
+            continue
+        job = (root, member.name, pin.commit, as_of, days, set(tasks))
+        missing.append((member.name, key, job))
+    if _workers(len(missing)) > 1:
+        from concurrent.futures import ProcessPoolExecutor
+
+        with ProcessPoolExecutor(max_workers=_workers(len(missing))) as pool:
+            results = list(pool.map(_job, [job for _, _, job in missing]))
+    else:
+        results = [_job(job) for _, _, job in missing]
+    for (name, key, _), (data, problem) in zip(missing, results, strict=True):
+        pin = pins[name]
+        if data is not None:
+            _store(folder, _key("plan", pin.commit), {"plan": data.pop("whole_plan")})
+            _store(folder, key, data)
+        found[name] = Reduced(name, pin, data, problem)
+    return {m.name: found[m.name] for m in members.file.members}
 
 
 def member_plans(

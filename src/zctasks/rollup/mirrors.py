@@ -266,7 +266,18 @@ def _plain_error(text: str) -> str:
         or "unable to access" in lowered
     ):
         return f"无法连接（{first}）"
-    if "fsck" in lowered or "corrupt" in lowered or "bad object" in lowered or "missing" in lowered:
+    if any(
+        word in lowered
+        for word in (
+            "fsck",
+            "corrupt",
+            "bad object",
+            "missing",
+            "early eof",
+            "index-pack",
+            "unpack",
+        )
+    ):
         return f"仓库已损坏（{first}）"
     return first
 
@@ -285,6 +296,7 @@ def fetch_member(
         return Outcome(member.name, "failed", message, pin)
 
     mirror.ensure()
+    mirror.clear_stale_locks()
     source = source_of(root, member)
     if member.bundle:
         try:
@@ -316,6 +328,9 @@ def fetch_member(
     else:
         wanted = f"refs/heads/{member.branch}" if member.branch else "HEAD"
         error = mirror.fetch(source, wanted, INCOMING, _timeout())
+    if error and member.bundle:
+        said = next((line for line in error.splitlines() if line.strip()), error).strip()
+        return failed(f"{member.bundle} 损坏或不完整（{said}）")
     if error:
         return failed(_plain_error(error))
     new = mirror.resolve(INCOMING)

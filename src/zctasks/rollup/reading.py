@@ -365,9 +365,9 @@ def check_against_members(
     """Member tasks and targets the crosswalk names that the member's plan does not hold at
     its pinned commit, units that do not convert, shares that do not add up. ``plans``
     gives each member's pinned commit and plan (None: not fetched yet)."""
-    from fractions import Fraction
+    from decimal import Decimal
 
-    from zctasks.rollup.units import exact, factor_between
+    from zctasks.rollup.units import exact, factor_between, times
 
     doc = crosswalk.doc
     found: list[Diagnostic] = []
@@ -401,7 +401,7 @@ def check_against_members(
                 continue
             place = (*at, "targets", j)
             how = canonical(target_link.how)
-            shares: list[Fraction] = []
+            shares: list[Decimal] = []
             for name, ids in target_link.members.items():
                 plan = plans.get(name, ("", None))[1]
                 if plan is None:
@@ -423,7 +423,7 @@ def check_against_members(
                         factor = (
                             exact(target_link.factor)
                             if target_link.factor is not None
-                            else Fraction(1)
+                            else Decimal(1)
                         )
                     else:
                         converted = factor_between(member_target.unit, city_target.unit)
@@ -439,17 +439,17 @@ def check_against_members(
                             )
                             continue
                         factor = converted
-                    shares.append(exact(member_target.value) * factor)
+                    shares.append(times(member_target.value, factor))
             if how == "share" and shares and len(shares) == _share_count(target_link):
-                total = sum(shares, Fraction(0))
-                if total != exact(city_target.value):
-                    from zctasks.rollup.units import plain
+                from zctasks.rollup.units import plain, total
 
+                summed = total(shares)
+                if summed != exact(city_target.value):
                     found.append(
                         doc.diagnostic(
                             (*place, "target"),
                             "share-total",
-                            f"各成员分解的目标合计 {plain(total):g}{city_target.unit}，"
+                            f"各成员分解的目标合计 {plain(summed):g}{city_target.unit}，"
                             f"市级指标 {city_target.id} 的目标是 {city_target.value:g}{city_target.unit}",
                             "核对分解方案；分解的份额之和通常等于（或高于）市级目标",
                             severity="warning",

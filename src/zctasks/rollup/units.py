@@ -2,12 +2,15 @@
 
 A unit is read as a magnitude (亿, 万, 千, 百, in any run: 万千瓦 is 10⁴ × 10³ 瓦) before a
 base; two units with the same base convert by the ratio of their magnitudes. Anything else
-(千米 and 公里, 吨 and 千克) needs a ``factor`` in the crosswalk. Arithmetic is in exact
-fractions of the figures as written, so 123456万元 is 12.3456亿元, not 12.345600000000001.
+(千米 and 公里, 吨 and 千克) needs a ``factor`` in the crosswalk. Arithmetic is exact, on the
+figures as their decimal digits write them (``Decimal`` with every inexact operation
+trapped), so 123456万元 is 12.3456亿元, not 12.345600000000001; only the sum is rounded,
+once, to the nearest float.
 """
 
 from __future__ import annotations
 
+from decimal import Context, Decimal, Inexact
 from fractions import Fraction
 
 from zctasks.plan.models import Number
@@ -15,6 +18,9 @@ from zctasks.plan.models import Number
 MAGNITUDES = {"亿": 8, "万": 4, "千": 3, "百": 2}
 RATES = ("%", "‰", "百分点", "个百分点")
 """Units whose figures are shares: two members' 85% do not add up to 170%."""
+EXACT = Context(prec=200, traps=[Inexact])
+"""Figures of at most 17 digits, factors of a few, sums of thousands: far within 200 digits;
+an operation that would round raises instead."""
 
 
 def _split(unit: str) -> tuple[int, str]:
@@ -25,26 +31,55 @@ def _split(unit: str) -> tuple[int, str]:
     return power, unit
 
 
-def factor_between(member_unit: str, city_unit: str) -> Fraction | None:
+def factor_between(member_unit: str, city_unit: str) -> Decimal | None:
     """What a figure in ``member_unit`` is multiplied by to be in ``city_unit``, or None
     where the units do not convert by their magnitudes."""
     if member_unit == city_unit:
-        return Fraction(1)
+        return Decimal(1)
     member_power, member_base = _split(member_unit)
     city_power, city_base = _split(city_unit)
     if not member_base or member_base != city_base:
         return None
-    return Fraction(10) ** (member_power - city_power)
+    return Decimal(1).scaleb(member_power - city_power)
 
 
-def exact(value: Number) -> Fraction:
-    """A figure as the fraction its decimal digits say (12.3 is 123/10, not the float)."""
-    return Fraction(value) if isinstance(value, int) else Fraction(repr(value))
+def exact(value: Number) -> Decimal:
+    """A figure as the number its decimal digits say (12.3 is 12.3, not the float's binary
+    neighbour)."""
+    return Decimal(value) if isinstance(value, int) else Decimal(repr(value))
 
 
-def plain(value: Fraction) -> Number:
-    """A sum as the ledger writes figures: an integer where it is whole."""
-    return int(value) if value.denominator == 1 else float(value)
+def times(value: Number, factor: Decimal) -> Decimal:
+    """A figure times a factor, exactly: two coefficients of at most 17 digits each."""
+    return EXACT.multiply(exact(value), factor)
+
+
+def total(parts: list[Decimal]) -> Decimal | Fraction:
+    """The exact sum; in fractions where decimals of 200 digits would not hold it (factors
+    of wildly different sizes)."""
+    found = Decimal(0)
+    try:
+        for part in parts:
+            found = EXACT.add(found, part)
+    except Inexact:
+        return sum((Fraction(part) for part in parts), Fraction(0))
+    return found
+
+
+def plain(value: Decimal | Fraction) -> Number:
+    """A sum as the ledger writes figures: an integer where it is whole, else the nearest
+    float."""
+    if isinstance(value, Fraction):
+        return int(value) if value.denominator == 1 else float(value)
+    if value == value.to_integral_value():
+        return int(value)
+    return float(value)
+
+
+def shown(factor: Decimal) -> str:
+    """0.0001, 10000, 1: a factor as written, never in exponent form."""
+    text = format(factor.normalize(), "f")
+    return text
 
 
 def is_rate(unit: str) -> bool:

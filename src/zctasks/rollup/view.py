@@ -21,6 +21,7 @@ from zctasks.rollup.league import Standing, percent, standings
 from zctasks.rollup.members import Reduced
 from zctasks.rollup.model import HOW_NAMES, Pin
 from zctasks.rollup.reading import Crosswalk, Members
+from zctasks.rollup.units import shown
 
 STATE_NAMES = {
     "current": "已更新",
@@ -197,7 +198,7 @@ def task_rollup_json(rolled: TaskRollup) -> dict[str, Any]:
                         "target": c.target,
                         "unit": c.unit,
                         "actual": c.actual,
-                        "factor": None if c.factor is None else _factor_text(c.factor),
+                        "factor": None if c.factor is None else shown(c.factor),
                         "converted": c.converted,
                         "reported_on": c.reported_on.isoformat() if c.reported_on else None,
                         "light": c.light,
@@ -221,20 +222,6 @@ def task_rollup_json(rolled: TaskRollup) -> dict[str, Any]:
             for m in rolled.members
         ],
     }
-
-
-def _factor_text(factor: Any) -> str:
-    """1/10000 → "0.0001": exact, as a decimal where it is one."""
-    from decimal import Decimal
-
-    numerator, denominator = factor.numerator, factor.denominator
-    twos_fives = denominator
-    for prime in (2, 5):
-        while twos_fives % prime == 0:
-            twos_fives //= prime
-    if twos_fives == 1:
-        return format(Decimal(numerator) / Decimal(denominator), "f")
-    return f"{numerator}/{denominator}"
 
 
 def status_json(opened: Opened) -> dict[str, Any]:
