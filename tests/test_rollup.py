@@ -213,7 +213,8 @@ def test_crosswalk_problems_are_located_also_against_each_members_plan(area, zc)
         "  提示：指标：1.1\n"
         "data/crosswalk.yaml:7:47: error[unknown-member]: “周村区”不是 data/members.yaml 中的成员\n"
         "  提示：成员：淄川区、张店区\n"
-        "data/crosswalk.yaml:7:68: error[range]: 换算系数应为正数，实际为 0\n"
+        "data/crosswalk.yaml:7:68: error[range]: 换算系数应在 0.000000000001 至 1000000000000 之间，实际为 0\n"
+        "  提示：成员数值乘以它得到市级单位的数值，如万元换算成亿元是 0.0001\n"
         "data/crosswalk.yaml:10:30: error[rate-sum]: 指标 3.1 的单位是“%”，各成员的比率不能相加\n"
         "  提示：比率、百分数类指标用 how: worst（最差），取各成员中最差的灯色\n"
         "data/crosswalk.yaml:11:11: error[duplicate-task]: 第1项任务已在第 2 条对应关系中写过\n"
@@ -882,3 +883,34 @@ def test_check_warns_of_what_the_rollup_cannot_use(area, zc, monkeypatch):
     found = zc("check", root=area).stdout
     assert "data/members.yaml:8:12: warning[pin-missing]: 本机没有成员“淄川区”锁定的提交" in found
     assert "提示：运行 zctasks rollup fetch --locked 取回锁定的提交" in found
+
+
+def test_what_an_attack_on_the_inputs_found(area, zc, tmp_path):
+    """Found by attacking the roll-up from its README: a bundle that is a symlink loop, a
+    factor of 1e300, the same member target listed twice, an empty list of member tasks."""
+    members = area / "data" / "members.yaml"
+    (tmp_path / "loop").symlink_to(tmp_path / "loop")
+    members.write_text(
+        members.read_text("utf-8").replace('bundle: "../张店区.bundle"', "bundle: ../loop"), "utf-8"
+    )
+    result = zc("rollup", "fetch", "--member", "张店区", root=area)
+    assert result.stdout.splitlines()[0] == (
+        "张店区：获取失败：无法读取 bundle 文件 ../loop（Too many levels of symbolic links）；尚无可用的提交"
+    )
+    (area / "data" / "crosswalk.yaml").write_text(
+        "tasks:\n"
+        "  - task: 1\n"
+        "    targets:\n"
+        '      - {target: "1.1", members: {淄川区: "1.1", 张店区: ["1.1", "1.1"]}, factor: 1.0e+300}\n'
+        "  - {task: 4, members: {淄川区: [], 张店区: 0}}\n",
+        "utf-8",
+    )
+    found = zc("check", root=area).stdout.splitlines()
+    assert [line for line in found if "warning[" not in line and "rollup fetch" not in line] == [
+        "data/crosswalk.yaml:4:77: error[range]: 换算系数应在 0.000000000001 至 1000000000000 之间，实际为 1e+300",
+        "  提示：成员数值乘以它得到市级单位的数值，如万元换算成亿元是 0.0001",
+        "data/crosswalk.yaml:4:60: error[duplicate-target]: 张店区的指标 1.1 写了两次，会被重复计算",
+        "data/crosswalk.yaml:5:30: error[empty]: 淄川区没有写任务序号",
+        "data/crosswalk.yaml:5:39: error[range]: 任务序号应为正整数：0",
+        "检查未通过：4 个错误，2 个警告。",
+    ]

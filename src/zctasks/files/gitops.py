@@ -649,8 +649,10 @@ class Mirror:
                         left -= len(chunk)
                 stdout.read(1)  # the newline after the content
         finally:
+            stdout.close()  # a git still writing gets a broken pipe and ends …
+            if process.poll() is None:
+                process.kill()  # … or is ended, so that the thread feeding it ends too
             asking.join()
-            stdout.close()
             process.wait()
 
 

@@ -68,16 +68,17 @@ def mirror_of(root: Path, name: str) -> gitops.Mirror:
 
 def source_of(root: Path, member: Member) -> str:
     """What git fetches from: a URL as written; a folder or bundle as an absolute path
-    (relative ones are relative to the roll-up ledger, wherever the command runs)."""
+        (relative ones are relative to the roll-up ledger, wherever the command runs; symlinks are
+    left for git to follow, never resolved here)."""
     if member.bundle:
-        return str((root / Path(member.bundle).expanduser()).resolve())
+        return os.path.abspath(root / Path(member.bundle).expanduser())
     remote = member.remote
     if "://" in remote:
         return remote
     head = remote.split("/", 1)[0]
     if ":" in head and not (len(head) == 2 and head[1] == ":"):  # git@host:path (scp form)
         return remote
-    return str((root / Path(remote).expanduser()).resolve())
+    return os.path.abspath(root / Path(remote).expanduser())
 
 
 # ---------------------------------------------------------------- reading a commit
@@ -112,6 +113,11 @@ def _unsafe(parts: list[str]) -> str:
     return ""
 
 
+def _shortened(path: str) -> str:
+    """A path as messages show it: a hostile one of thousands of characters cut short."""
+    return path if len(path) <= 120 else f"{path[:60]}…{path[-40:]}"
+
+
 def extract(mirror: gitops.Mirror, commit: str, folder: Path) -> list[Diagnostic]:
     """Copy the regular files of ``data/`` at ``commit`` into ``folder``."""
     from zctasks.files.limits import MAX_BYTES, too_large_message
@@ -133,7 +139,7 @@ def extract(mirror: gitops.Mirror, commit: str, folder: Path) -> list[Diagnostic
     for entry in entries:
         parts = entry.path.split("/")
         why = _unsafe(parts)
-        shown = entry.path.encode("utf-8", "surrogateescape").decode("utf-8", "replace")
+        shown = _shortened(entry.path.encode("utf-8", "surrogateescape").decode("utf-8", "replace"))
         if why:
             problems.append(Diagnostic(shown, 1, 1, "member-tree", f"路径“{shown}”{why}，没有读取"))
             continue
@@ -302,7 +308,7 @@ def fetch_member(
         try:
             info = os.stat(source)
         except OSError as exc:
-            return failed(f"找不到 bundle 文件 {member.bundle}（{exc.strerror}）")
+            return failed(f"无法读取 bundle 文件 {member.bundle}（{exc.strerror}）")
         if not stat.S_ISREG(info.st_mode):
             return failed(f"bundle 文件 {member.bundle} 不是普通文件")
         heads = mirror.bundle_heads(source)

@@ -150,6 +150,10 @@ def check_members(file: MembersFile, doc: YamlDoc) -> list[Diagnostic]:
     for text, where in ((file.name, ("name",)), (file.section, ("section",))):
         if CONTROL.search(text):
             problem(where, "control-character", f"含有控制字符：{text}")
+    if not file.section.strip():
+        problem(
+            ("section",), "empty", "section（文件中成员一节的标题）为空", "例如 section: 各区县进展"
+        )
     seen: dict[str, int] = {}
     for i, member in enumerate(file.members):
         at: tuple[str | int, ...] = ("members", i)
@@ -238,7 +242,7 @@ def read_crosswalk(
 
 
 def _check_crosswalk(crosswalk: Crosswalk, city: Ledger, members: Members) -> list[Diagnostic]:
-    from zctasks.rollup.units import is_rate
+    from zctasks.rollup.units import LARGEST_FACTOR, SMALLEST_FACTOR, exact, is_rate
 
     doc = crosswalk.doc
     found: list[Diagnostic] = []
@@ -277,6 +281,8 @@ def _check_crosswalk(crosswalk: Crosswalk, city: Ledger, members: Members) -> li
         crosswalk.where[link.task] = i
         member_keys((*at, "members"), link.members)
         for name, tasks in (link.members or {}).items():
+            if not as_tuple(tasks):
+                problem((*at, "members", name), "empty", f"{name}没有写任务序号")
             for number in as_tuple(tasks):
                 if int(number) < 1:
                     problem((*at, "members", name), "range", f"任务序号应为正整数：{number}")
@@ -314,8 +320,25 @@ def _check_crosswalk(crosswalk: Crosswalk, city: Ledger, members: Members) -> li
                     "比率、百分数类指标用 how: worst（最差），取各成员中最差的灯色",
                 )
             factor = target_link.factor
-            if factor is not None and not (factor > 0 and factor < float("inf")):
-                problem((*place, "factor"), "range", f"换算系数应为正数，实际为 {factor}")
+            if factor is not None and not (SMALLEST_FACTOR <= exact(factor) <= LARGEST_FACTOR):
+                problem(
+                    (*place, "factor"),
+                    "range",
+                    f"换算系数应在 0.000000000001 至 1000000000000 之间，实际为 {factor:g}",
+                    "成员数值乘以它得到市级单位的数值，如万元换算成亿元是 0.0001",
+                )
+            seen_targets: set[tuple[str, str]] = set()
+            for name, ids in target_link.members.items():
+                if not as_tuple(ids):
+                    problem((*place, "members", name), "empty", f"{name}没有写指标")
+                for k, target_id in enumerate(as_tuple(ids)):
+                    if (name, target_id) in seen_targets:
+                        problem(
+                            _item((*place, "members", name), ids, k),
+                            "duplicate-target",
+                            f"{name}的指标 {target_id} 写了两次，会被重复计算",
+                        )
+                    seen_targets.add((name, target_id))
     return found
 
 

@@ -18,6 +18,11 @@ from zctasks.plan.models import Number
 MAGNITUDES = {"亿": 8, "万": 4, "千": 3, "百": 2}
 RATES = ("%", "‰", "百分点", "个百分点")
 """Units whose figures are shares: two members' 85% do not add up to 170%."""
+LARGEST_WHOLE = 2**53
+"""Whole sums up to this are integers (as the ledger writes whole figures); larger ones, only
+from absurd factors, are floats."""
+SMALLEST_FACTOR, LARGEST_FACTOR = Decimal("1e-12"), Decimal("1e12")
+"""A crosswalk's factor lies between these (亿 to 万 is 10⁻⁴; nothing real is 10⁻¹²)."""
 EXACT = Context(prec=200, traps=[Inexact])
 """Figures of at most 17 digits, factors of a few, sums of thousands: far within 200 digits;
 an operation that would round raises instead."""
@@ -70,8 +75,10 @@ def plain(value: Decimal | Fraction) -> Number:
     """A sum as the ledger writes figures: an integer where it is whole, else the nearest
     float."""
     if isinstance(value, Fraction):
-        return int(value) if value.denominator == 1 else float(value)
-    if value == value.to_integral_value():
+        whole = value.denominator == 1
+    else:
+        whole = value == value.to_integral_value()
+    if whole and -LARGEST_WHOLE <= value <= LARGEST_WHOLE:
         return int(value)
     return float(value)
 
