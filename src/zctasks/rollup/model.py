@@ -23,6 +23,11 @@ CANONICAL = {"相加": "sum", "分解": "share", "最差": "worst", "按指标":
 HOW_NAMES = {"sum": "相加", "share": "分解", "worst": "最差", "targets": "按指标"}
 
 
+def is_rollup(root: Path) -> bool:
+    """Whether the ledger at ``root`` is a roll-up (it has data/members.yaml)."""
+    return (root / MEMBERS_FILE).is_file()
+
+
 def canonical(word: str) -> str:
     return CANONICAL.get(word, word)
 

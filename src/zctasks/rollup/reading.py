@@ -45,10 +45,6 @@ def json_schema(name: str) -> dict[str, Any]:
     return schema
 
 
-def is_rollup(root: Path) -> bool:
-    return (root / MEMBERS_FILE).is_file()
-
-
 def _parsed(root: Path, relative: Path) -> tuple[YamlDoc | None, list[Diagnostic]]:
     from zctasks.files import yamlfile
     from zctasks.files.limits import InputTooLarge, read_bounded
