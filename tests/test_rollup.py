@@ -914,3 +914,21 @@ def test_what_an_attack_on_the_inputs_found(area, zc, tmp_path):
         "data/crosswalk.yaml:5:39: error[range]: 任务序号应为正整数：0",
         "检查未通过：4 个错误，2 个警告。",
     ]
+
+
+def test_documents_never_name_the_software_nor_quote_git(area, zc, tmp_path):
+    """A member never fetched and one whose fetch failed: the analyst's status says why, with
+    git's words and the command to run; the documents only say where the data stands."""
+    assert zc("rollup", "fetch", "--member", "淄川区", root=area).exit_code == 0
+    (tmp_path / "张店区.bundle").write_bytes(b"# v2 git bundle\n")
+    assert zc("rollup", "fetch", "--member", "张店区", root=area).exit_code == 1
+    status = zc("rollup", "status", "--as-of", AS_OF, root=area).stdout
+    assert "尚未获取：运行 zctasks rollup fetch" in status
+    for kind in ("briefing", "ledger"):
+        extra = ["--week", "2023-W44"] if kind == "briefing" else []
+        text = zc(
+            "rollup", "report", kind, "--as-of", AS_OF, "--date", "2023-11-01", *extra, root=area
+        ).stdout
+        assert "zctasks" not in text and "git" not in text and "fatal" not in text
+        assert "| 张店区 | 县区 | — | — | — | — | 尚无数据 |" in text
+        assert "| — | 张店区 | — | — | — | — | 尚无数据 |" in text

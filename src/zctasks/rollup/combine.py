@@ -441,6 +441,8 @@ class Rollup:
             return f"{worst.member}第{worst.task}项的 {worst.target} {light}" + (
                 f"（{why}）" if why else ""
             )
+        if worst.task is None:  # the member cannot be read: its reason is for the analyst
+            return f"{worst.member}尚无数据"
         head = f"{worst.member}“{worst.title}”{light}" if worst.title else f"{worst.member}{light}"
         return head + (f"：{document_words(why, year)}" if why else "")
 
@@ -510,6 +512,8 @@ class Rollup:
             reason = f"各{word}中最差：{worst.member}第{worst.task}项{light}" + (
                 f"（{worst.reason}）" if worst.reason else ""
             )
+            if worst.member not in self.views:  # its reason is for the analyst
+                return worst.light, reason, f"{worst.member}尚无数据"
             head = f"{worst.member}“{worst.title}”" if worst.title else worst.member
             said = f"{head}{light}" + (
                 f"：{document_words(worst.reason, day.year)}" if worst.reason else ""

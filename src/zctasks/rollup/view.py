@@ -333,7 +333,7 @@ def section(opened: Opened) -> dict[str, Any]:
             _short(_day_of(s.committed), year),
             _short(date.fromisoformat(s.latest) if s.latest else None, year),
             "—" if s.age is None else f"{s.age}天",
-            STATE_NAMES[s.state] + (f"：{s.problem}" if s.problem else ""),
+            _document_state(s, year),
         ]
         for s in found
     ]
@@ -348,7 +348,7 @@ def section(opened: Opened) -> dict[str, Any]:
                     percent(r.share),
                     str(r.red) if r.tasks else "—",
                     percent(r.punctuality) if r.tasks else "—",
-                    r.note,
+                    "尚无数据" if r.note else "",
                 ]
                 for r in rows
             ],
@@ -385,6 +385,15 @@ def section(opened: Opened) -> dict[str, Any]:
         "league": league,
         "parts": parts,
     }
+
+
+def _document_state(source: Source, year: int) -> str:
+    """A member's state as an official document says it: no commands, no git messages
+    (those are for the analyst, in ``rollup status``)."""
+    if source.state == "stale":
+        pinned = _day_of(source.pinned)
+        return f"沿用{_short(pinned, year)}获取的数据" if pinned else STATE_NAMES["stale"]
+    return STATE_NAMES[source.state]
 
 
 def _figure(c: Any, unit: str) -> str:
