@@ -33,7 +33,15 @@ def seed_times_fifty(folder: Path) -> Path:
 
 
 def line_table(folder: Path, rows: int) -> Path:
-    lines = ["2023年某区重点工作任务分解表", "类别", "序号", "重点工作", "牵头单位", "配合单位", "完成时限"]
+    lines = [
+        "2023年某区重点工作任务分解表",
+        "类别",
+        "序号",
+        "重点工作",
+        "牵头单位",
+        "配合单位",
+        "完成时限",
+    ]
     for i in range(1, rows + 1):
         if i % 25 == 1:
             lines.append(f"第{i // 25 + 1}类工作")
@@ -52,7 +60,9 @@ def word_table(folder: Path, rows: int) -> Path:
     document = Document()
     document.add_paragraph("2023年某区重点工作任务分解表")
     table = document.add_table(rows=rows + 1, cols=5)
-    for cell, text in zip(table.rows[0].cells, ["序号", "重点工作", "牵头单位", "配合单位", "完成时限"], strict=True):
+    for cell, text in zip(
+        table.rows[0].cells, ["序号", "重点工作", "牵头单位", "配合单位", "完成时限"], strict=True
+    ):
         cell.text = text
     for i in range(1, rows + 1):
         values = [str(i), f"推进第{i}项重点项目建设。", "区发改局", "区财政局", "12月底前"]
@@ -85,7 +95,9 @@ def main() -> None:
         documents = [seed_times_fifty(folder), line_table(folder, 5000), word_table(folder, 2000)]
         print(f"{'document':<18}{'tasks':>7}{'read lines':>12}{'import':>10}{'ratio':>8}")
         for path in documents:
-            baseline = best(runs, lambda p=path: read_lines(p, limits.MAX_BYTES, limits.MAX_UNPACKED))
+            baseline = best(
+                runs, lambda p=path: read_lines(p, limits.MAX_BYTES, limits.MAX_UNPACKED)
+            )
             result = importer.parse(path, year=2023)
             measured = best(runs, lambda p=path: importer.parse(p, year=2023))
             print(

@@ -26,6 +26,7 @@ STAGES = [
     "judge",
     "scoring",
     "documents",
+    "rollup",
     "intake",
     "importer",
     "scaffold",

@@ -81,6 +81,7 @@ def test_every_command_has_help_and_is_in_the_readme(zc):
         "score",
         "urge",
         "progress",
+        "rollup",
         "hooks",
     ]
     commands = sorted(c.name for c in app.registered_commands)
@@ -95,6 +96,10 @@ def test_every_command_has_help_and_is_in_the_readme(zc):
         "progress import",
         "progress log",
         "progress void",
+        "rollup add",
+        "rollup fetch",
+        "rollup report",
+        "rollup status",
         "urge void",
     ]
     for name in commands:

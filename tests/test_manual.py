@@ -152,10 +152,167 @@ def december_comes_back(here: Path) -> None:
     )
 
 
+ZHANGDIAN_PLAN = """\
+plan:
+  title: 张店区2023年重点工作任务
+  doc_number: 张政发〔2023〕5号
+  issuer: 张店区人民政府
+  issued: 2023-02-15
+  period: {start: 2023-01-01, end: 2023-12-31}
+chapters:
+  - {id: 1, title: 产业和民生}
+tasks:
+  - id: 1
+    chapter: 1
+    title: 加快制造业技术改造
+    text: 完成技改投资30亿元。
+    attribution: 区经信局负责
+    responsible: [区经信局]
+    targets:
+      - {id: "1.1", name: 技改投资, op: ">=", value: 300000, unit: 万元}
+  - id: 2
+    chapter: 1
+    title: 壮大创新平台
+    text: 新增市级以上创新平台10家。
+    attribution: 区科技局负责
+    responsible: [区科技局]
+    targets:
+      - {id: "2.1", name: 新增市级以上创新平台, op: ">=", value: 10, unit: 家}
+  - id: 3
+    chapter: 1
+    title: 老旧小区改造
+    text: 改造老旧小区35个。
+    attribution: 区住建局负责
+    responsible: [区住建局]
+    targets:
+      - {id: "3.1", name: 改造老旧小区, op: ">=", value: 35, unit: 个}
+  - id: 4
+    chapter: 1
+    title: 政务服务提质
+    text: 推进一件事一次办。
+    attribution: 区行政审批局负责
+    responsible: [区行政审批局]
+"""
+ZHANGDIAN_UNITS = """\
+units:
+  区经信局: {kind: 政府工作部门}
+  区科技局: {kind: 政府工作部门}
+  区住建局: {kind: 政府工作部门}
+  区行政审批局: {kind: 政府工作部门}
+"""
+ZHANGDIAN_REPORTS: list[dict[str, object]] = [
+    {
+        "task": 1,
+        "date": "2023-10-10",
+        "by": "区经信局",
+        "status": "推进中",
+        "note": "完成技改投资28亿元",
+        "values": {"1.1": 280000},
+    },
+    {
+        "task": 2,
+        "date": "2023-10-10",
+        "by": "区科技局",
+        "status": "推进中",
+        "note": "新增市级以上创新平台5家",
+        "values": {"2.1": 5},
+    },
+    {
+        "task": 3,
+        "date": "2023-10-25",
+        "by": "区住建局",
+        "status": "推进中",
+        "note": "完成改造30个",
+        "values": {"3.1": 30},
+    },
+    {
+        "task": 4,
+        "date": "2023-10-25",
+        "by": "区行政审批局",
+        "status": "推进中",
+        "note": "上线一件事主题42个",
+    },
+]
+CITY_PLAN = """\
+淄博市人民政府办公室关于印发淄博市2023年重点工作任务的通知
+淄政办字〔2023〕9号
+各区县人民政府，市政府各部门：
+现将《淄博市2023年重点工作任务》印发给你们，请认真贯彻执行。
+淄博市人民政府办公室
+2023年2月1日
+淄博市2023年重点工作任务
+一、加快新旧动能转换
+1.扩大工业技改投资。全市完成制造业技改投资55亿元以上。（市工业和信息化局牵头，各区县政府负责）
+2.培育创新平台。新增市级以上创新平台20家以上。（市科技局牵头，各区县政府负责）
+二、增进民生福祉
+3.推进城市更新。改造老旧小区50个以上。（市住房城乡建设局牵头，各区县政府负责）
+4.优化营商环境。全面推行“一件事一次办”，企业开办全程网办。（市行政审批服务局牵头，各区县政府负责）
+"""
+
+
+def zhangdian_sends_a_bundle(here: Path) -> None:
+    """张店区 keeps its own ledger (its own plan, 万元, reports twice a month) on a network
+    of its own, and sends the city a bundle; the city's plan is a published text."""
+    import rollup_ledgers
+
+    here = here.parent  # the analyst is in 台账2023; the files land beside it
+    rollup_ledgers.ledger(
+        here / "张店区台账",
+        ZHANGDIAN_PLAN,
+        ZHANGDIAN_UNITS,
+        "reporting: {cycle: semi-monthly, due_day: 10}\n",
+        ZHANGDIAN_REPORTS,
+    )
+    rollup_ledgers.git(
+        here / "张店区台账", "bundle", "create", "-q", str(here / "张店区.bundle"), "main"
+    )
+    (here / "淄博市2023年重点工作任务.txt").write_text(CITY_PLAN, "utf-8")
+
+
+def city_writes_its_crosswalk(here: Path) -> None:
+    """The analyst writes data/crosswalk.yaml: the yaml block the manual shows."""
+    text = MANUAL.read_text("utf-8")
+    block = text.split("```yaml\n# data/crosswalk.yaml\n", 1)[1].split("```", 1)[0]
+    (here / "data" / "crosswalk.yaml").write_text(block, "utf-8")
+
+
+def a_bundle_arrives_broken(here: Path) -> None:
+    """张店区 records another report; the bundle it sends is cut short on the way."""
+    import rollup_ledgers
+
+    rollup_ledgers.commit_entries(
+        here.parent / "张店区台账",
+        [
+            {
+                "task": 2,
+                "date": "2023-11-10",
+                "by": "区科技局",
+                "status": "推进中",
+                "note": "新增8家",
+                "values": {"2.1": 8},
+            }
+        ],
+        "2023-11-11T09:00:00+08:00",
+    )
+    rollup_ledgers.git(
+        here.parent / "张店区台账",
+        "bundle",
+        "create",
+        "-q",
+        str(here.parent / "张店区.bundle"),
+        "main",
+    )
+    bundle = here.parent / "张店区.bundle"
+    bundle.write_bytes(bundle.read_bytes()[:200])
+
+
 STEPS: dict[str, Callable[[Path], None]] = {
     "units-send-back": units_send_back,
     "a-unit-fixes-its-sheet": a_unit_fixes_its_sheet,
     "december-comes-back": december_comes_back,
+    "zhangdian-sends-a-bundle": zhangdian_sends_a_bundle,
+    "city-writes-its-crosswalk": city_writes_its_crosswalk,
+    "a-bundle-arrives-broken": a_bundle_arrives_broken,
 }
 
 

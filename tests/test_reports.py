@@ -19,7 +19,7 @@ from docx.shared import Pt
 from openpyxl import load_workbook
 
 from conftest import TASKS
-from zctasks.plan.zones import plan_today, plan_zone
+from zctasks.plan.zones import plan_zone
 
 GOLDEN = Path(__file__).parent / "golden"
 CONFIG = """\
@@ -207,7 +207,11 @@ def test_docx_properties_name_the_office_and_the_day(zc, demo, tmp_path):
     assert props.title == "重点工作任务推进情况" and props.subject == "测试计划"
     china = plan_zone("Asia/Shanghai")  # the properties hold the moment in UTC
     made = {props.created.astimezone(china).date(), props.modified.astimezone(china).date()}
-    assert made == {plan_today("Asia/Shanghai")}
+    assert made == {date(2023, 7, 31)}  # the day the document is dated: --date, else today
+    again = tmp_path / "again"
+    again.mkdir()
+    assert _docx(zc, demo, again).core_properties.created == props.created
+    assert (again / "briefing.docx").read_bytes() == (tmp_path / "briefing.docx").read_bytes()
     archive = zipfile.ZipFile(tmp_path / "briefing.docx")
     names = archive.namelist()
     assert "docProps/thumbnail.jpeg" not in names and "docProps/app.xml" not in names

@@ -37,6 +37,7 @@ COMMAND_MODULES = {
     "score": "score",
     "urge": "urge",
     "progress": "progress",
+    "rollup": "rollup",
     "hooks": "hooks",
 }
 """Every command, in the order ``--help`` lists it, and the module of ``zctasks.cli`` that

@@ -18,11 +18,29 @@ def init_command(
     demo: Annotated[
         bool, typer.Option("--demo", help="加入标明“示例数据”的虚构进展，用于试用报表。")
     ] = False,
+    rollup: Annotated[
+        bool,
+        typer.Option(
+            "--rollup",
+            help="新建汇总台账（市、省）：汇总各区县自己的台账，目录名即汇总的名称，如 淄博市。",
+        ),
+    ] = False,
 ) -> None:
-    """新建台账目录：复制计划数据，初始化 git，配置合并规则和提交前检查。"""
+    """新建台账目录：复制计划数据，初始化 git，配置合并规则和提交前检查；--rollup 新建汇总各成员台账的汇总台账。"""
     from zctasks.load import loading
     from zctasks.scaffold.folder import init_ledger
 
+    if rollup and demo:
+        raise UsageError("--rollup 和 --demo 不能同用", "汇总台账的数据来自各成员的台账")
+    if rollup:
+        init_ledger(folder, rollup=folder.expanduser().resolve().name)
+        sys.stdout.write(
+            f"已新建汇总台账 {folder}（git 仓库，已安装提交前检查）\n"
+            f"下一步：cd {folder}，导入市级计划（zctasks import 计划文件），"
+            "加入成员（zctasks rollup add 名称 --remote 仓库地址），"
+            "在 data/crosswalk.yaml 中写明对应关系，再运行 zctasks rollup fetch\n"
+        )
+        return
     init_ledger(folder)
     sys.stdout.write(f"已新建台账 {folder}（git 仓库，已安装提交前检查）\n")
     if demo:

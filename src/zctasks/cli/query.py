@@ -327,13 +327,20 @@ def check_ledger(
             f"多余的参数“{revision}”", "从某个提交查起历史：zctasks check --history REV"
         )
     found = history_diagnostics(root.path, revision) if history else []
-    result = loading.check(root.path)
-    if result.ledger is not None:
+    result, progress = loading.inspect(root.path)
+    city = result.ledger
+    if city is not None:
         from zctasks.scoring.reading import check_scoring
 
-        result = result._replace(
-            diagnostics=result.diagnostics + check_scoring(result.ledger, root.path)
-        )
+        result = result._replace(diagnostics=result.diagnostics + check_scoring(city, root.path))
+        from zctasks.rollup.model import is_rollup
+
+        if not root.bundled and is_rollup(root.path):
+            from zctasks.rollup.view import check_rollup
+
+            result = result._replace(
+                diagnostics=result.diagnostics + check_rollup(root.path, city, progress)
+            )
     if not root.bundled:
         result = result._replace(
             diagnostics=result.diagnostics + merge_rule_problems(root.path) + found
@@ -377,6 +384,8 @@ class SchemaName(StrEnum):
     departments = "departments"
     config = "config"
     scoring = "scoring"
+    members = "members"
+    crosswalk = "crosswalk"
 
 
 @app.command("schema")
@@ -384,11 +393,17 @@ def print_schema(
     name: Annotated[
         SchemaName,
         typer.Argument(
-            help="哪个数据文件：tasks、departments、config 或 scoring（data/scoring.yaml，考评办法）。"
+            help="哪个数据文件：tasks、departments、config、scoring（data/scoring.yaml，考评办法）、"
+            "members 或 crosswalk（汇总台账的成员和对应关系）。"
         ),
     ],
 ) -> None:
     """输出数据文件的 JSON Schema，供编辑器边写边校验。"""
+    if name in (SchemaName.members, SchemaName.crosswalk):
+        from zctasks.rollup.reading import json_schema as rollup_schema
+
+        print_json(rollup_schema(name.value))
+        return
     if name is SchemaName.scoring:
         from zctasks.scoring.reading import json_schema as scoring_schema
 

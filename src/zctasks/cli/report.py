@@ -201,6 +201,15 @@ def report_command(
     if record:
         state.writable_root()
     ledger = state.ledger()
+    from zctasks.rollup.model import is_rollup
+
+    if kind in (ReportKind.briefing, ReportKind.ledger) and is_rollup(ledger.root):
+        from zctasks.cli.app import warn
+
+        warn(
+            "这是汇总台账：这里只按本级的进展记录出文件；"
+            f"按各成员的台账汇总，用 zctasks rollup report {kind.value}"
+        )
     if chosen_unit is not None:
         chosen_unit = ledger.resolve_unit(chosen_unit)
     start = parse_day(since, "--since") if since else None

@@ -2,6 +2,7 @@
 
 import sys
 from enum import StrEnum
+from pathlib import Path
 from typing import Annotated
 
 import typer
@@ -89,6 +90,7 @@ def show_status(
 
     state = _state(ctx)
     ledger = state.ledger_with_progress()
+    _rollup_hint(ledger.root)
     tasks, _ = select_tasks(ledger, TaskFilter(dept=dept, chapter=chapter))
     report = state.status(ledger, tasks, as_of)
     by_chapter = [
@@ -151,6 +153,18 @@ def show_status(
         )
     else:
         sys.stdout.write("没有滞后、严重滞后或未报送的任务。\n")
+
+
+def _rollup_hint(root: Path) -> None:
+    """In a roll-up ledger, plain ``status`` lights the city's tasks from its own log only."""
+    from zctasks.rollup.model import is_rollup
+
+    if is_rollup(root):
+        from zctasks.cli.app import warn
+
+        warn(
+            "这是汇总台账：这里只按本级的进展记录亮灯；按各成员的台账汇总，用 zctasks rollup status"
+        )
 
 
 def _by_unit(ctx: typer.Context, as_of: str | None, fmt: StatusFormat) -> None:

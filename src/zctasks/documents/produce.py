@@ -48,6 +48,9 @@ class Request:
     charts: bool = False
     """briefing and ledger: add the charts (lights by chapter and unit, completion of the
     main targets) — a 附图 page in Word, a sheet in Excel, SVG in HTML."""
+    members: dict[str, Any] | None = None
+    """briefing and ledger of a roll-up: the members' section and attachment (各区县进展),
+    as ``rollup.view.section`` makes it; None for a ledger of its own."""
 
 
 CHART_KINDS = ("briefing", "ledger")
@@ -72,6 +75,7 @@ def context_for(ledger: Ledger, progress: Progress, request: Request) -> dict[st
     else:
         context = _urge(ledger, progress, request, day, notes)
     context["notice"] = "\n".join(notes)
+    context["members"] = request.members
     return context
 
 
@@ -108,8 +112,9 @@ def _briefing(
             "期号登记后不再改变：不加 --issue 时自动接续上一期",
         )
     previous = briefings.previous_of(register, since, same.number if same else None)
+    extra = list(request.members["paragraphs"]) if request.members else []
     context = reports.briefing(
-        ledger, progress, since, until, request.as_of, day, number, previous, due
+        ledger, progress, since, until, request.as_of, day, number, previous, due, extra
     )
     figures = context.pop("record")
     if request.record and same is None:  # recorded by produce() once the document is written
@@ -333,12 +338,44 @@ def _document(
         from zctasks.documents.attach import attach_xlsx
 
         content = attach_xlsx(content, charts)
+    if request.fmt in BINARY_FORMATS:
+        content = dated_package(content, request.day or request.as_of)
     if len(content) > limits.MAX_BYTES:
         raise ZctasksError(
             f"报告过大（{len(content)} 字节，上限 {limits.MAX_BYTES} 字节）",
             "台账文件、批量文件、模板和报告都不能超过 64 MiB；请检查模板",
         )
     return content
+
+
+def dated_package(content: bytes, day: date) -> bytes:
+    """A Word or Excel file whose properties and parts are dated the day the document is
+    dated (成文日期), at midnight in China: the same ledger, date and options give the same
+    bytes on every machine and at every hour — a roll-up reproduced from its lock too."""
+    import io
+    import re
+    import zipfile
+    from datetime import UTC, datetime, timedelta, timezone
+
+    moment = datetime(day.year, day.month, day.day, tzinfo=timezone(timedelta(hours=8)))
+    stamp = moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ").encode()
+    when = (day.year, day.month, day.day, 0, 0, 0)
+    source = zipfile.ZipFile(io.BytesIO(content))
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target:
+        for item in source.infolist():
+            data = source.read(item.filename)
+            if item.filename == "docProps/core.xml":
+                data = re.sub(
+                    rb"(<dcterms:(?:created|modified)[^>]*>)[^<]*(</dcterms:)",
+                    rb"\g<1>" + stamp + rb"\g<2>",
+                    data,
+                )
+            entry = zipfile.ZipInfo(item.filename, when)
+            entry.compress_type = item.compress_type
+            entry.external_attr = item.external_attr
+            target.writestr(entry, data)
+    return out.getvalue()
 
 
 def _made(ledger: Ledger, request: Request, context: dict[str, Any]) -> bytes:

@@ -17,6 +17,7 @@ import subprocess
 import tempfile
 import time
 from pathlib import Path
+from typing import NamedTuple
 
 from zctasks.files.errors import ZctasksError
 
@@ -427,3 +428,241 @@ def index_tree(root: Path) -> str | None:
     """The tree the index would commit (None while it holds unresolved conflicts)."""
     result = _git(root, "write-tree")
     return _out(result) if result.returncode == 0 else None
+
+
+# ---------------------------------------------------------------- mirrors of other repositories
+#
+# A roll-up ledger keeps a bare mirror of each member's repository in its own git folder
+# (outside the working tree). Every call names the mirror with --git-dir and fixed options:
+# no hooks run (core.hooksPath points nowhere), objects are checked as they arrive
+# (transfer.fsckObjects), only the plain transports are allowed (file, http(s), ssh, git:
+# never ext:: or other remote helpers), nothing prompts for a password, and the variables
+# a calling git (a hook) sets to point at its own repository are dropped.
+
+_REDIRECTING = (
+    "GIT_DIR",
+    "GIT_WORK_TREE",
+    "GIT_INDEX_FILE",
+    "GIT_OBJECT_DIRECTORY",
+    "GIT_ALTERNATE_OBJECT_DIRECTORIES",
+    "GIT_COMMON_DIR",
+    "GIT_NAMESPACE",
+    "GIT_CONFIG_PARAMETERS",
+    "GIT_CONFIG_COUNT",
+    "GIT_QUARANTINE_PATH",
+    "GIT_PREFIX",
+)
+_TRANSPORTS = ("file", "http", "https", "ssh", "git")
+
+
+class TreeEntry(NamedTuple):
+    mode: str
+    kind: str
+    """blob, tree or commit (a submodule)."""
+    oid: str
+    size: int
+    """-1 where git gives none (a submodule)."""
+    path: str
+
+
+class Mirror:
+    """A bare repository holding a copy of another repository's history."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+
+    def _command(self, *args: str) -> list[str]:
+        if shutil.which("git") is None:
+            raise GitError("找不到 git 命令", "请先安装 git")
+        options = [
+            f"core.hooksPath={self.path / 'no-hooks'}",
+            "core.fsmonitor=false",
+            "transfer.fsckObjects=true",
+            "fetch.fsckObjects=true",
+            "fetch.recurseSubmodules=false",
+            "protocol.allow=never",
+            *(f"protocol.{name}.allow=always" for name in _TRANSPORTS),
+            "credential.interactive=false",
+        ]
+        configured = [part for option in options for part in ("-c", option)]
+        return ["git", f"--git-dir={self.path}", *configured, *args]
+
+    def run(
+        self, *args: str, stdin: bytes | None = None, timeout: float | None = None
+    ) -> subprocess.CompletedProcess[bytes]:
+        """Run git on the mirror; a run that outlasts ``timeout`` is killed with all it
+        started (ssh, a transport helper) and reported as exit status -9."""
+        env = {k: v for k, v in os.environ.items() if k not in _REDIRECTING}
+        env.update({"GIT_TERMINAL_PROMPT": "0", "GCM_INTERACTIVE": "never", "LC_ALL": "C"})
+        process = subprocess.Popen(
+            self._command(*args),
+            stdin=subprocess.PIPE if stdin is not None else subprocess.DEVNULL,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            env=env,
+            start_new_session=os.name != "nt",
+        )
+        try:
+            out, err = process.communicate(stdin, timeout=timeout)
+        except subprocess.TimeoutExpired:
+            _kill_group(process)
+            out, err = process.communicate()
+            return subprocess.CompletedProcess(process.args, -9, out, err)
+        return subprocess.CompletedProcess(process.args, process.returncode, out, err)
+
+    def ensure(self) -> None:
+        """Make the bare repository if it is not there yet."""
+        if (self.path / "HEAD").is_file():
+            return
+        self.path.mkdir(parents=True, exist_ok=True)
+        result = self.run("init", "--bare", "--quiet")
+        if result.returncode != 0:
+            raise GitError(f"无法建立镜像仓库 {self.path}：{_err(result)}")
+
+    def clear_stale_locks(self) -> None:
+        """Remove the lock files a git killed midway left (``refs/…/x.lock``,
+        ``packed-refs.lock``): callers hold the mirror's own lock, so no git is running in
+        it, and a stale one would fail every later fetch."""
+        for folder in (self.path / "refs", self.path):
+            pattern = "**/*.lock" if folder.name == "refs" else "*.lock"
+            for stale in folder.glob(pattern):
+                if stale.is_file() and not stale.is_symlink():
+                    stale.unlink(missing_ok=True)
+
+    def fetch(self, source: str, wanted: str, ref: str, timeout: float) -> str:
+        """Fetch ``wanted`` (``refs/heads/main``, or ``HEAD``: the repository's default
+        branch) of ``source`` (an absolute path, a URL or a bundle file) into ``ref``,
+        whatever it held before; "" on success, else git's own words."""
+        result = self.run(
+            "fetch", "--no-tags", "--no-write-fetch-head", "--no-auto-gc", "--quiet",
+            "--end-of-options", source, f"+{wanted}:{ref}",
+            timeout=timeout,
+        )  # fmt: skip
+        if result.returncode == -9:
+            return f"超过 {timeout:g} 秒仍未完成，已停止"
+        return "" if result.returncode == 0 else _err(result) or f"git 退出码 {result.returncode}"
+
+    def resolve(self, ref: str) -> str | None:
+        result = self.run("rev-parse", "--verify", "-q", "--end-of-options", ref + "^{commit}")
+        return _out(result) if result.returncode == 0 else None
+
+    def has_commit(self, commit: str) -> bool:
+        return self.run("cat-file", "-e", commit + "^{commit}").returncode == 0
+
+    def is_ancestor(self, older: str, newer: str) -> bool:
+        return self.run("merge-base", "--is-ancestor", older, newer).returncode == 0
+
+    def set_ref(self, ref: str, commit: str) -> None:
+        result = self.run("update-ref", ref, commit)
+        if result.returncode != 0:
+            raise GitError(f"git update-ref 失败：{_err(result)}")
+
+    def commit_time(self, commit: str) -> str:
+        """The committer's time of a commit, ISO 8601 with the committer's own offset."""
+        from datetime import datetime, timedelta, timezone
+
+        result = self.run("cat-file", "commit", commit)
+        if result.returncode != 0:
+            raise GitError(f"无法读取提交 {commit[:7]}：{_err(result)}")
+        for line in result.stdout.split(b"\n"):
+            if not line:
+                break
+            if line.startswith(b"committer "):
+                stamp, offset = line.rsplit(b" ", 2)[1:]
+                sign = -1 if offset.startswith(b"-") else 1
+                minutes = int(offset[1:3]) * 60 + int(offset[3:5])
+                zone = timezone(timedelta(minutes=sign * minutes))
+                return datetime.fromtimestamp(int(stamp), zone).isoformat()
+        raise GitError(f"提交 {commit[:7]} 没有提交者信息")
+
+    def tree(self, commit: str, folder: str) -> list[TreeEntry]:
+        """Every entry under ``folder`` of a commit, recursively, with blob sizes."""
+        result = self.run("ls-tree", "-r", "-z", "-l", "--full-tree", commit, "--", folder)
+        if result.returncode != 0:
+            raise GitError(f"git ls-tree 失败：{_err(result)}")
+        found = []
+        for record in result.stdout.split(b"\0"):
+            meta, _, path = record.partition(b"\t")
+            fields = meta.split()
+            if len(fields) != 4:
+                continue
+            size = int(fields[3]) if fields[3].isdigit() else -1
+            name = path.decode("utf-8", errors="surrogateescape")
+            found.append(
+                TreeEntry(fields[0].decode(), fields[1].decode(), fields[2].decode(), size, name)
+            )
+        return found
+
+    def bundle_heads(self, bundle: str) -> dict[str, str] | None:
+        """The branches a bundle file carries (None when it is no bundle)."""
+        result = self.run("bundle", "list-heads", "--end-of-options", bundle, timeout=120)
+        if result.returncode != 0:
+            return None
+        heads = {}
+        for line in _out(result).splitlines():
+            commit, _, ref = line.partition(" ")
+            heads[ref] = commit
+        return heads
+
+    def copy_blobs(self, blobs: list[tuple[str, Path]]) -> None:
+        """Write each blob to its path, streamed by one ``git cat-file --batch``: a blob is
+        never held whole in memory with the others."""
+        if not blobs:
+            return
+        import threading
+
+        env = {k: v for k, v in os.environ.items() if k not in _REDIRECTING}
+        process = subprocess.Popen(
+            self._command("cat-file", "--batch"),
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.DEVNULL,
+            env=env,
+        )
+        assert process.stdin is not None and process.stdout is not None
+        stdin, stdout = process.stdin, process.stdout
+
+        def ask() -> None:
+            try:
+                for oid, _ in blobs:
+                    stdin.write(oid.encode() + b"\n")
+            except BrokenPipeError:
+                pass
+            finally:
+                stdin.close()
+
+        asking = threading.Thread(target=ask, daemon=True)
+        asking.start()
+        try:
+            for oid, path in blobs:
+                header = stdout.readline().split()
+                if len(header) < 3 or header[1] != b"blob":
+                    raise GitError(f"镜像仓库中缺少对象 {oid[:7]}（{path.name}）")
+                left = int(header[2])
+                flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_NOFOLLOW", 0)
+                with os.fdopen(os.open(path, flags, 0o600), "wb") as handle:
+                    while left:
+                        chunk = stdout.read(min(left, 1 << 20))
+                        if not chunk:
+                            raise GitError(f"读取对象 {oid[:7]} 时 git 提前结束")
+                        handle.write(chunk)
+                        left -= len(chunk)
+                stdout.read(1)  # the newline after the content
+        finally:
+            stdout.close()  # a git still writing gets a broken pipe and ends …
+            if process.poll() is None:
+                process.kill()  # … or is ended, so that the thread feeding it ends too
+            asking.join()
+            process.wait()
+
+
+def _kill_group(process: subprocess.Popen[bytes]) -> None:
+    import signal
+
+    try:
+        if os.name != "nt":
+            os.killpg(process.pid, signal.SIGKILL)
+        else:  # pragma: no cover - Windows
+            process.kill()
+    except OSError:
+        process.kill()

@@ -94,6 +94,12 @@ class TaskState(NamedTuple):
     reason: str
     targets: list[TargetState]
     latest: Entry | None
+    said: str = ""
+    """How documents word the light where it was decided outside the log (a roll-up: which
+    member holds the task back); empty where the targets and reports say it."""
+    figures: dict[str, str] | None = None
+    """How a table cell words the targets that have no figure of their own (a roll-up's
+    最差 targets: each member's figure), by target id."""
 
 
 def _day(day: date) -> str:
@@ -274,6 +280,9 @@ def task_state(
     (未报送) only when a due date of the calendar has passed with nothing reported for its
     cycle; before the first due date a task without reports owes nothing yet.
     """
+    decided = progress.decided(task.id, as_of)
+    if isinstance(decided, TaskState):
+        return decided
     settings = ledger.settings
     period = ledger.plan.period
     calendar = calendar or Calendar.of(ledger)

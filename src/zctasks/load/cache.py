@@ -18,7 +18,8 @@ from __future__ import annotations
 import os
 import stat
 import sys
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -32,6 +33,7 @@ SUFFIX = ".zc"
 
 _problem: list[str] = []
 _pruned: list[bool] = []
+_bypassed: list[bool] = []
 
 
 def _location() -> Path | None:
@@ -46,6 +48,8 @@ def _location() -> Path | None:
 
 def cache_dir() -> Path | None:
     """The private cache folder, made if missing; None when off or not private."""
+    if _bypassed:
+        return None
     folder = _location()
     if folder is None:
         return None
@@ -67,6 +71,17 @@ def cache_dir() -> Path | None:
         )
         return None
     return folder
+
+
+@contextmanager
+def bypassed() -> Iterator[None]:
+    """Neither read nor write the cache meanwhile: a roll-up reads a hundred members'
+    ledgers once each, which would only push the user's own ledger out of it."""
+    _bypassed.append(True)
+    try:
+        yield
+    finally:
+        _bypassed.pop()
 
 
 def _note(message: str) -> None:

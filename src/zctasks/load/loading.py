@@ -215,17 +215,23 @@ def load_progress(ledger: Ledger) -> Progress:
 
 def check(root: Path) -> CheckResult:
     """Every problem in the ledger at ``root`` (plan and progress), never only the first."""
+    return inspect(root)[0]
+
+
+def inspect(root: Path) -> tuple[CheckResult, Progress | None]:
+    """Every problem in the ledger at ``root``, and its progress as read for the check
+    (None where the plan itself has errors): a roll-up reads a member once for both."""
     from zctasks.log import crosschecks
     from zctasks.log.store import Progress
 
     contents, problems = plan_inputs(root)
     if problems:
-        return CheckResult(None, problems)
+        return CheckResult(None, problems), None
     from zctasks.plan.checks import check_contents
 
     result = check_contents(root, contents)
     if result.ledger is None or result.errors:
-        return result
+        return result, None
     ledger = result.ledger
     ledger.key = plan_key(contents)
     from zctasks.log.briefings import check_briefings
@@ -233,10 +239,18 @@ def check(root: Path) -> CheckResult:
 
     with _no_cycles():
         indexes, found = _indexes(ledger)
-        found += crosschecks.check(Progress(root, indexes), ledger)
+        progress = Progress(root, indexes)
+        found += crosschecks.check(progress, ledger)
     found += check_urges(ledger, root)
     found += check_briefings(ledger, root)
-    return CheckResult(ledger, result.diagnostics + found)
+    return CheckResult(ledger, result.diagnostics + found), progress
+
+
+def progress_indexes(ledger: Ledger) -> list[FileIndex]:
+    """Every month file's index, unchecked across files: for a ``Progress`` made of more
+    than the ledger's own log (a roll-up's), after ``load_progress`` checked the log."""
+    with _no_cycles():
+        return _indexes(ledger)[0]
 
 
 @contextmanager

@@ -464,6 +464,11 @@ class Progress:
 
     # ---------------------------------------------------------------- compact questions
 
+    def decided(self, task_id: int, day: date) -> object | None:
+        """A task's state decided outside this log, or None (judge it from the entries): a
+        roll-up's tasks are lit from its members' own lights and figures."""
+        return None
+
     def in_force(self, i: int) -> bool:
         return self.kind[i] != VOID and self.ids[i] not in self.replaced
 

@@ -22,8 +22,10 @@ COPIED = (
 )
 
 
-def init_ledger(target: Path, source: Path | None = None) -> list[Path]:
+def init_ledger(target: Path, source: Path | None = None, rollup: str | None = None) -> list[Path]:
     """Create a ledger at ``target`` from ``source`` (the bundled plan); returns what was written.
+    With ``rollup`` (the roll-up's name, 淄博市) it is a roll-up ledger: it also gets
+    ``data/members.yaml`` and ``data/crosswalk.yaml`` to fill in, and their schemas.
 
     The ledger is built in a temporary folder beside ``target`` and renamed into place at
     the end, so a failure (a full disk, a missing git) leaves nothing behind.
@@ -44,6 +46,8 @@ def init_ledger(target: Path, source: Path | None = None) -> list[Path]:
         ) from None
     try:
         written = _build(building, source)
+        if rollup is not None:
+            written += _rollup_files(building, rollup, source)
         gitops.init(building)
         hooks.install(building)
         if target.is_dir():  # empty (checked above); Windows renames onto no folder at all
@@ -73,3 +77,17 @@ def _build(folder: Path, source: Path) -> list[Path]:
     (folder / PROGRESS_DIR).mkdir(parents=True, exist_ok=True)
     (folder / PROGRESS_DIR / ".gitkeep").touch()
     return [*written, PROGRESS_DIR / ".gitkeep", Path(".gitattributes"), Path(".gitignore")]
+
+
+def _rollup_files(folder: Path, name: str, source: Path) -> list[Path]:
+    from zctasks.rollup.editing import SCHEMAS, starter_files
+
+    written = []
+    for relative, text in starter_files(name).items():
+        (folder / relative).write_text(text, "utf-8")
+        written.append(relative)
+    for schema in SCHEMAS:
+        relative = Path(f"schema/{schema}.schema.json")
+        shutil.copyfile(source / relative, folder / relative)
+        written.append(relative)
+    return written

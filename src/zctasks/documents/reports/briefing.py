@@ -31,6 +31,7 @@ from zctasks.documents.reports.common import (
     doc_light,
     is_party,
     issuer_of,
+    level,
     named_tasks,
     owner_phrase,
     self_word,
@@ -156,10 +157,12 @@ def briefing(
     number: int,
     previous: Issue | None,
     deadline: date,
+    extra: list[str] | None = None,
 ) -> dict[str, Any]:
     """工作简报 第``number``期 for the reports of [since, until], standing at ``as_of``,
     dated ``day``, compared with ``previous`` (the last issue recorded before it, or None),
-    asking for what it asks by ``deadline``."""
+    asking for what it asks by ``deadline``. ``extra`` are the paragraphs of a section of
+    its own (a roll-up's 各区县进展), kept whole when the text is cut to three pages."""
     tasks = list(ledger.tasks.values())
     now = status_report(ledger, progress, tasks, as_of)
     issuer = issuer_of(ledger)
@@ -171,8 +174,10 @@ def briefing(
     changes = _changes(ledger, progress, facts)
     requirements = _requirements(ledger, facts, deadline)
     headings = ["一、总体情况", "二、本期主要进展", "三、需要关注的问题", "四、下步工作要求"]
+    if extra:
+        headings.append("五、各区县进展")
     highlights, attention, said = _fit(
-        [*overview, changes, *requirements, *headings],
+        [*overview, changes, *requirements, *headings, *(extra or [])],
         _highlights(ledger, progress, facts, since, in_period),
         _attention(ledger, facts),
         problems,
@@ -617,9 +622,12 @@ def _requirements(ledger: Ledger, facts: Facts, deadline: date) -> list[str]:
         if settings.party_supervisor:
             items.append(f"对{subject}，由{settings.party_supervisor}督促落实")
         else:
-            items.append(f"对{subject}，提请区领导协调推进")
+            items.append(f"对{subject}，提请{level(ledger)}领导协调推进")
     if blocked:
-        items.append("对单位反映的问题，请配合单位主动对接、协调解决，重大事项及时提请区政府研究")
+        items.append(
+            "对单位反映的问题，请配合单位主动对接、协调解决，"
+            f"重大事项及时提请{level(ledger)}政府研究"
+        )
     if overdue:
         items.append(f"对已过完成期限仍未完成的{len(overdue)}项任务开展“回头看”，直至办结销号")
     if not items:

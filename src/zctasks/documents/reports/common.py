@@ -66,6 +66,15 @@ def self_word(office: str) -> str:
     return "本单位"
 
 
+def level(ledger: Ledger) -> str:
+    """The level of government whose plan it is, as its documents say it (区, 县, 市, 省):
+    the word before 人民政府 (or 政府) in the plan's issuer; 区 where it names none."""
+    import re
+
+    found = re.search(r"([区县市省旗州])(?:人民)?政府", ledger.plan.issuer)
+    return found.group(1) if found else "区"
+
+
 def is_party(ledger: Ledger, unit: str) -> bool:
     found = ledger.units.get(unit)
     return found is not None and found.kind == PARTY

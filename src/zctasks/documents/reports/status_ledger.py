@@ -19,6 +19,7 @@ from zctasks.documents.reports.common import (
 from zctasks.documents.reports.wording import (
     accountable,
     clean,
+    goal,
     short_date,
     target_line,
     task_elapsed,
@@ -54,7 +55,9 @@ def status_ledger(ledger: Ledger, progress: Progress, as_of: date, day: date) ->
                 "lead": _lead(ledger, task),
                 "cooperate": unit_list(task, "cooperate"),
                 "targets": "；".join(
-                    target_line(t, reported.get(t.id), elapsed, estimates.get(t.id))
+                    f"{t.name}{goal(t)}：{(state.figures or {})[t.id]}"
+                    if t.id in (state.figures or {})
+                    else target_line(t, reported.get(t.id), elapsed, estimates.get(t.id))
                     for t in task.targets
                 ),
                 "due": short_date(task.due or ledger.plan.period.end, year),

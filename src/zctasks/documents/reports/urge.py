@@ -20,6 +20,7 @@ from typing import Any
 from zctasks.documents.reports.common import (
     common,
     is_party,
+    level,
     signer,
     supervisor_of,
 )
@@ -94,7 +95,7 @@ def drafts(
                 notes.append(
                     f"{owner}是党委部门，不由{supervisor}催办："
                     f"其{len(found)}项任务（{task_numbers(i.task for i in found)}）"
-                    "在简报的下步工作要求中提请区领导协调"
+                    f"在简报的下步工作要求中提请{level(ledger)}领导协调"
                     "（或在 data/config.yaml 的 reports.party_supervisor 中指定催办的部门）"
                 )
                 continue

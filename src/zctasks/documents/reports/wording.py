@@ -258,6 +258,8 @@ def worst_target(state: TaskState) -> TargetState | None:
 def situation(ledger: Ledger, state: TaskState, as_of: date) -> str:
     """Why a task has its light, in a phrase without target ids or ISO dates:
     最近一次报送为9月8日，已53天未报送; 已过完成期限（6月30日），尚未完成."""
+    if state.said:
+        return state.said
     task = state.task
     year = as_of.year
     due = task.due or ledger.plan.period.end
