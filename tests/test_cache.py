@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import os
 import shutil
+import struct
 from datetime import UTC, date, datetime
 from pathlib import Path
 
@@ -183,6 +184,50 @@ def test_a_truncated_index_is_parsed_again(zc, make_ledger, tmp_path, monkeypatc
     for entry in cache.glob("*.zc"):
         entry.write_bytes(damage)
     assert zc("status", "--as-of", "2023-07-31", "-f", "json", root=root).stdout == first
+
+
+def test_a_same_length_change_to_a_cached_entry_is_not_believed(
+    zc, make_ledger, tmp_path, monkeypatch
+):
+    """Every entry carries a checksum of its payload: a flipped byte (a bad disk, a stray
+    edit) that keeps the length is detected, and the month is read again."""
+    cache = tmp_path / "cache"
+    monkeypatch.setenv("ZCTASKS_CACHE_DIR", str(cache))
+    root = make_ledger()
+    (root / PROGRESS).mkdir(parents=True)
+    _write(root, 7, [LINE.format(m=7, d=3, n=1, v=4)])
+    first = zc("status", "--as-of", "2023-07-31", "-f", "json", root=root).stdout
+    assert '"actual": 4,' in first
+    changed = 0
+    for entry in cache.glob("*.zc"):
+        data = entry.read_bytes()
+        four, nine = struct.pack("<d", 4.0), struct.pack("<d", 9.0)  # the figure's column
+        if four in data:
+            entry.write_bytes(data.replace(four, nine))
+            changed += 1
+    assert changed
+    assert zc("status", "--as-of", "2023-07-31", "-f", "json", root=root).stdout == first
+
+
+def test_the_cache_prunes_only_what_it_wrote(zc, make_ledger, tmp_path, monkeypatch):
+    """ZCTASKS_CACHE_DIR may point at a folder that holds the user's own files, even files
+    ending in .zc: pruning removes only entries the tool wrote."""
+    cache = tmp_path / "mine"
+    cache.mkdir(mode=0o700)
+    own = {cache / "notes.zc": b"my notes", cache / ("a" * 40 + ".zc"): b"not a cache entry"}
+    own.update({cache / f"{k:040x}.zc": b"ZC" for k in range(12)})
+    for path, data in own.items():
+        path.write_bytes(data)
+    monkeypatch.setenv("ZCTASKS_CACHE_DIR", str(cache))
+    monkeypatch.setattr("zctasks.load.cache.KEEP", 2)
+    root = make_ledger()
+    (root / PROGRESS).mkdir(parents=True)
+    for n in range(4):
+        _write(root, 7, [LINE.format(m=7, d=k % 28 + 1, n=k, v=k) for k in range(n + 1)])
+        monkeypatch.setattr("zctasks.load.cache._pruned", [])
+        assert zc("status", "--as-of", "2023-07-31", root=root).exit_code == 0
+    assert {path: path.read_bytes() for path in own} == own
+    assert len(list(cache.glob("*.zc"))) <= len(own) + 3
 
 
 FIELD_VALUES = {

@@ -7,7 +7,8 @@ behind a JSON header (``store.FileIndex``): neither form can run code when it is
 
 The folder is the user's own: created 0700, and used only while it belongs to the user
 and nobody else can write to it; otherwise the cache is off and ``check`` says why.
-Writes go through a temporary file that is removed if anything fails (a full disk leaves
+Every entry carries a checksum of its payload, so a damaged entry (even one byte changed,
+the length kept) is never believed: it is computed again. Writes go through a temporary file that is removed if anything fails (a full disk leaves
 nothing behind). Entries not used lately are removed so that the folder stays within a few
 times the size of the ledgers it serves. ``ZCTASKS_NO_CACHE=1`` turns the cache off and
 ``ZCTASKS_CACHE_DIR`` moves it.
@@ -30,6 +31,11 @@ KEEP = 256
 about a quarter of the file's size, so the folder stays within about the size of the
 largest ledger it serves)."""
 SUFFIX = ".zc"
+_HEAD = b"ZCC1"
+"""What every entry begins with, before the checksum of its payload: the mark by which the
+tool knows an entry it wrote (a folder named by ``ZCTASKS_CACHE_DIR`` may hold the user's
+own files, and only the tool's entries are ever pruned)."""
+_SUM = 16
 
 _problem: list[str] = []
 _pruned: list[bool] = []
@@ -133,11 +139,15 @@ def blake2b(data: bytes = b"", digest_size: int = 20) -> bytes:
 
 
 def _hasher() -> Any:
+    return _hasher_of(20)
+
+
+def _hasher_of(size: int) -> Any:
     try:
         from _blake2 import blake2b as make
     except ImportError:  # pragma: no cover
         from hashlib import blake2b as make
-    return make(digest_size=20)
+    return make(digest_size=size)
 
 
 _STAMP: list[str] = []
@@ -163,10 +173,22 @@ def load(entry: str) -> bytes | None:
     try:
         with open(path, "rb") as handle:
             data = handle.read()
-        os.utime(path)  # recently used: kept by the pruning
     except OSError:
         return None
-    return data
+    start = len(_HEAD) + _SUM
+    if data[: len(_HEAD)] != _HEAD or data[len(_HEAD) : start] != _checksum(data, start):
+        return None  # not an entry of this form, or damaged: computed again and replaced
+    try:
+        os.utime(path)  # recently used: kept by the pruning
+    except OSError:
+        pass
+    return data[start:]
+
+
+def _checksum(data: bytes, start: int = 0) -> bytes:
+    digest = _hasher_of(_SUM)
+    digest.update(memoryview(data)[start:])
+    return bytes(digest.digest())
 
 
 def store(entry: str, data: bytes) -> None:
@@ -181,7 +203,7 @@ def store(entry: str, data: bytes) -> None:
     try:
         fd, temp = tempfile.mkstemp(dir=folder, prefix=".tmp-")
         with os.fdopen(fd, "wb") as handle:
-            handle.write(data)
+            handle.write(_HEAD + _checksum(data) + data)
         os.replace(temp, folder / (entry + SUFFIX))
         temp = ""
         _prune(folder)
@@ -196,9 +218,24 @@ def _prune(folder: Path) -> None:
     if _pruned:  # once a process is enough
         return
     _pruned.append(True)
-    entries = list(folder.glob("*" + SUFFIX))
+    entries = [path for path in folder.glob("*" + SUFFIX) if _ours(path)]
     if len(entries) <= KEEP:
         return
     entries.sort(key=lambda p: p.stat().st_mtime, reverse=True)
     for stale in entries[KEEP:]:
         stale.unlink(missing_ok=True)
+
+
+def _ours(path: Path) -> bool:
+    """Whether the tool wrote the file: named by a key, and beginning with the entries' mark
+    (in the tool's own default folder, also entries of releases before the mark)."""
+    name = path.name[: -len(SUFFIX)]
+    if len(name) != 40 or name.strip("0123456789abcdef"):
+        return False
+    try:
+        with open(path, "rb") as handle:
+            if handle.read(len(_HEAD)) == _HEAD:
+                return True
+    except OSError:
+        return False
+    return not os.environ.get("ZCTASKS_CACHE_DIR")
