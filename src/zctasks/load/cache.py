@@ -20,7 +20,7 @@ import os
 import stat
 import sys
 from collections.abc import Iterable, Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from pathlib import Path
 from typing import Any
 
@@ -178,10 +178,8 @@ def load(entry: str) -> bytes | None:
     start = len(_HEAD) + _SUM
     if data[: len(_HEAD)] != _HEAD or data[len(_HEAD) : start] != _checksum(data, start):
         return None  # not an entry of this form, or damaged: computed again and replaced
-    try:
+    with suppress(OSError):
         os.utime(path)  # recently used: kept by the pruning
-    except OSError:
-        pass
     return data[start:]
 
 

@@ -645,18 +645,25 @@ def _all_clean(ledger: Ledger, entries: list[Any], year_month: tuple[int, int] |
     for task_id, unit in set(zip(tasks, map(attrgetter("by"), entries), strict=True)):
         if unit not in ledger.reporters(task_id):
             return False
+    known = {task_id: ledger.targets_of(task_id) for task_id in set(tasks)}
+    names = {task_id: set(targets) for task_id, targets in known.items()}
     for name in ("values", "estimates"):
         figures = list(map(attrgetter(name), entries))
         numbers = list(chain.from_iterable(map(dict.values, figures)))
-        if numbers and not (min(numbers) > -LIMIT and max(numbers) < LIMIT):
+        if not numbers:
+            continue
+        if not (min(numbers) > -LIMIT and max(numbers) < LIMIT):
             return False
-        negative = min(numbers, default=0) < 0
-        for task_id, ids in set(zip(tasks, map(tuple, figures), strict=True)):
-            targets = ledger.targets_of(task_id)
-            if not all(target in targets for target in ids):
-                return False
-            if negative and not all(targets[target].change for target in ids):
-                return False
+        # every figure names a target of its entry's task: a set test an entry, in C
+        if not all(map(set.issuperset, map(names.__getitem__, tasks), figures)):
+            return False
+        if min(numbers) < 0:
+            for task_id, figure in zip(tasks, figures, strict=True):
+                if any(
+                    value < 0 and not known[task_id][target].change
+                    for target, value in figure.items()
+                ):
+                    return False
     return True
 
 

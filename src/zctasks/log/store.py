@@ -24,7 +24,7 @@ from collections import defaultdict
 from dataclasses import dataclass
 from datetime import date, datetime
 from itertools import accumulate, chain, repeat
-from operator import attrgetter
+from operator import add, and_, attrgetter, mul
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 from zlib import crc32
@@ -85,12 +85,15 @@ def _report_hashes(
     at C speed and put together with the numbers."""
     units = {name: crc32(name.encode()) for name in set(map(_BY, entries))}
     notes = map(crc32, map(str.encode, map(_NOTE, entries)))
-    return [
-        0 if void else (note + units[by] + task * 1000003 + day) & _MASK
-        for note, by, task, day, void in zip(
-            notes, map(_BY, entries), tasks, days, voids, strict=True
-        )
-    ]
+    places = map(add, map(mul, tasks, repeat(1000003)), days)
+    hashes = map(
+        and_,
+        map(add, map(add, notes, map(units.__getitem__, map(_BY, entries))), places),
+        repeat(_MASK),
+    )
+    if not any(voids):
+        return list(hashes)
+    return [0 if void else value for value, void in zip(hashes, voids, strict=True)]
 
 
 _MASK = 0xFFFFFFFF
@@ -423,8 +426,8 @@ class Progress:
                 if target_id:
                     self.replaced[target_id].append(start + local)
             base = len(self.vvalue)
-            self.vstart.extend(base + s for s in index.vstart[1:])
-            self.vtarget.extend(codes[c] for c in index.vtarget)
+            self.vstart.extend(map(base.__add__, index.vstart[1:]))
+            self.vtarget.extend(map(codes.__getitem__, index.vtarget))
             self.vvalue.extend(index.vvalue)
             self.vint.extend(index.vint)
             self.file_start.append(start)

@@ -9,6 +9,8 @@ this module free of imports that would slow every start.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import MISSING, FrozenInstanceError, dataclass, field
 from datetime import date, datetime, timedelta, timezone, tzinfo
 from typing import TYPE_CHECKING, Any, ClassVar, Literal
@@ -27,7 +29,23 @@ Day = date  # for fields named "date", whose name would hide the type in a slott
 
 ROLES: tuple[Role, ...] = ("lead", "cooperate", "responsible")
 
-MODEL_CONFIG = {"extra": "forbid", "use_attribute_docstrings": True}
+MODEL_CONFIG = {"extra": "forbid", "use_attribute_docstrings": False}
+"""The schema's settings for every model of a data file. Field docstrings become the
+descriptions of the JSON Schemas (``described``), and only then: reading them means
+reading and parsing this module's source, which cost every uncached load a tenth of a
+second."""
+
+
+@contextmanager
+def described() -> Iterator[None]:
+    """Models read meanwhile take their fields' docstrings as descriptions (JSON Schema)."""
+    MODEL_CONFIG["use_attribute_docstrings"] = True
+    try:
+        yield
+    finally:
+        MODEL_CONFIG["use_attribute_docstrings"] = False
+
+
 CHINA = timezone(timedelta(hours=8), "Asia/Shanghai")
 """The default time zone of a plan (``reporting.time_zone``): UTC+8 all year."""
 

@@ -22,6 +22,7 @@ from zctasks.plan.models import (
     ScheduleSettings,
     Task,
     Unit,
+    described,
 )
 
 T = TypeVar("T")
@@ -107,7 +108,8 @@ class NotJson(ValueError):
 
 def json_schema(name: str) -> dict[str, Any]:
     """JSON Schema of one data file (``tasks`` or ``departments``)."""
-    schema = _adapter(_FILES[name]).json_schema()
+    with described():
+        schema = TypeAdapter(_FILES[name]).json_schema()
     schema["$schema"] = "https://json-schema.org/draft/2020-12/schema"
     schema["title"] = f"zctasks data/{name}.yaml"
     return schema

@@ -39,7 +39,10 @@ def json_schema(name: str) -> dict[str, Any]:
     from pydantic import TypeAdapter
 
     model = MembersFile if name == "members" else CrosswalkFile
-    schema = TypeAdapter(model).json_schema()
+    from zctasks.plan.models import described
+
+    with described():
+        schema = TypeAdapter(model).json_schema()
     schema["$schema"] = "https://json-schema.org/draft/2020-12/schema"
     schema["title"] = f"zctasks data/{name}.yaml"
     return schema

@@ -36,7 +36,10 @@ class Rules:
 def json_schema() -> dict[str, Any]:
     from pydantic import TypeAdapter
 
-    schema = TypeAdapter(ScoringFile).json_schema()
+    from zctasks.plan.models import described
+
+    with described():
+        schema = TypeAdapter(ScoringFile).json_schema()
     schema["$schema"] = "https://json-schema.org/draft/2020-12/schema"
     schema["title"] = "zctasks data/scoring.yaml"
     return schema
