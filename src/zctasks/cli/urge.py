@@ -60,5 +60,5 @@ def urge_void(
     if new is not None:
         sys.stdout.write(
             f"重新签发为 {new.code}，事项和反馈时限不变；打印：zctasks report urge {new.unit} "
-            f"--as-of {new.issued} -f docx -o 催办单.docx\n"
+            f"--as-of {new.issued} --date {new.issued} -f docx -o 催办单.docx\n"
         )

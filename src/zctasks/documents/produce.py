@@ -224,29 +224,49 @@ def produce(ledger: Ledger, progress: Progress, request: Request, output: Output
             return notice
     context = context_for(ledger, progress, request)
     issue = context.pop("issue_record", None)
-    output.write(_document(ledger, progress, request, context))
+    document = _document(ledger, progress, request, context)
     notice = str(context.get("notice", ""))
     if issue is not None:
-        notice = _record_briefing(ledger, progress, request, output, issue, notice)
+        return _record_briefing(ledger, progress, request, output, issue, document, notice)
+    output.write(document)
     return notice
 
 
 def _record_briefing(
-    ledger: Ledger, progress: Progress, request: Request, output: Output, issue: Any, notice: str
+    ledger: Ledger,
+    progress: Progress,
+    request: Request,
+    output: Output,
+    issue: Any,
+    document: bytes,
+    notice: str,
 ) -> str:
-    """Record a briefing just written. If another issue took its number meanwhile, it is
-    recorded under the next one and written again with that number."""
+    """Record a briefing, then write it under the register's lock: a document never
+    carries an issue number the register does not hold, and one that cannot be written
+    takes its record back. If another issue took its number meanwhile, it is recorded
+    under the next one and made with that number; if another run recorded the same period
+    meanwhile, that record's number is kept and nothing is recorded twice."""
     from dataclasses import replace as replaced
 
     from zctasks.log import briefings
 
-    recorded = briefings.record(ledger.root, issue, renumber=request.issue is None)
-    if recorded.number != issue.number:
-        again = context_for(ledger, progress, replaced(request, issue=recorded.number))
-        again.pop("issue_record", None)
-        output.write(_document(ledger, progress, request, again))
-        notice = str(again.get("notice", ""))
-    done = f"已登记简报第{recorded.number}期，登记在 data/briefings/"
+    def deliver(recorded: briefings.Issue) -> None:
+        content = document
+        if recorded.number != issue.number:
+            again = context_for(
+                ledger, progress, replaced(request, issue=recorded.number, record=False)
+            )
+            again.pop("issue_record", None)
+            content = _document(ledger, progress, request, again)
+        output.write(content)
+
+    recorded, fresh = briefings.record(
+        ledger.root, issue, renumber=request.issue is None, then=deliver
+    )
+    if fresh:
+        done = f"已登记简报第{recorded.number}期，登记在 data/briefings/"
+    else:
+        done = f"第{recorded.number}期已于{recorded.dated}登记，沿用原期号，没有重复登记"
     lines = [line for line in notice.split("\n") if line and not line.startswith("预览：简报")]
     return "\n".join([*lines, done])
 
@@ -266,17 +286,21 @@ def _issue(ledger: Ledger, progress: Progress, request: Request, output: Output)
 
     def deliver(slips: list[urges.Slip], register: list[urges.Slip]) -> None:
         context = reports.urge(ledger, progress, request.as_of, day, slips, register, request.unit)
-        output.write(_document(ledger, progress, request, context))
+        content = _document(ledger, progress, request, context)
+        try:
+            output.write(content)
+        except OSError as exc:  # standard output closed or full
+            raise ZctasksError(
+                f"催办单没有登记：无法写入标准输出（{exc.strerror or exc}）",
+                "已输出的部分编号无效，不要发出；排除原因后重新签发，或用 -o 写入文件",
+            ) from None
+        except ZctasksError as exc:
+            raise ZctasksError(
+                f"催办单没有登记：{exc.message}", output.retract() + "；排除原因后重新签发"
+            ) from None
         notices.append(_issued_notice(slips, before))
 
-    try:
-        urges.issue(ledger, drafts, reports.prefixes(ledger), deliver)
-    except ZctasksError as exc:
-        if not notices:
-            raise
-        raise ZctasksError(
-            f"催办单没有登记：{exc.message}", output.retract() + "；排除原因后重新签发"
-        ) from None
+    urges.issue(ledger, drafts, reports.prefixes(ledger), deliver)
     return "\n".join([notices[-1], *notes])
 
 

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import json
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from pathlib import Path
@@ -90,7 +91,12 @@ def register_files(root: Path) -> list[Path]:
 
 
 def parse_register(ledger: Ledger, root: Path) -> tuple[list[Issue], list[Diagnostic]]:
-    """Every issue of every year file, in the order of their numbers, and every problem."""
+    """Every issue of every year file, in the order of their numbers, and every problem.
+    A write that a killed writer left half-done is completed first."""
+    from zctasks.files.writer import finish_interrupted
+
+    if (root / BRIEFINGS_DIR).is_dir():
+        finish_interrupted(root / BRIEFINGS_DIR)
     issues: list[Issue] = []
     problems: list[Diagnostic] = []
     numbers: dict[int, str] = {}
@@ -261,16 +267,27 @@ def next_number(issues: list[Issue]) -> int:
     return max((i.number for i in issues), default=0) + 1
 
 
-def record(root: Path, issue: Issue, at: datetime | None = None, renumber: bool = False) -> Issue:
-    """Append ``issue`` to the register under its lock and return it as recorded. An issue
-    already recorded for the same period is kept as it is (its number never changes); a
-    number that another period already has is refused — or, with ``renumber`` (a number
-    the user did not choose), the issue takes the next free one, as when a colleague
-    recorded another issue a moment before."""
+def record(
+    root: Path,
+    issue: Issue,
+    at: datetime | None = None,
+    renumber: bool = False,
+    then: Callable[[Issue], object] | None = None,
+) -> tuple[Issue, bool]:
+    """Append ``issue`` to the register under its lock and return it as recorded, and
+    whether this call recorded it. An issue already recorded for the same period is kept
+    as it is (its number never changes); a number that another period already has is
+    refused — or, with ``renumber`` (a number the user did not choose), the issue takes
+    the next free one, as when a colleague recorded another issue a moment before.
+    ``then`` (the document's delivery) runs on the recorded issue under the lock; if it
+    fails, what this call recorded is taken back."""
     from zctasks.files.writer import Transaction, update
     from zctasks.log.recording import recorded_at
 
+    fresh: list[bool] = []
+
     def build(tx: Transaction) -> Issue:
+        fresh.clear()
         existing: list[dict[str, Any]] = []
         texts: dict[str, str] = {}
         for path in register_files(root):
@@ -309,9 +326,11 @@ def record(root: Path, issue: Issue, at: datetime | None = None, renumber: bool 
             at or recorded_at(),
         )
         tx.write(name, (text + issue_line(recorded)).encode("utf-8"))
+        fresh.append(True)
         return recorded
 
-    return update(root / BRIEFINGS_DIR, build, what="简报登记")
+    recorded = update(root / BRIEFINGS_DIR, build, what="简报登记", then=then, undo=True)
+    return recorded, bool(fresh)
 
 
 def _recorded_lines(text: str) -> list[dict[str, Any]]:

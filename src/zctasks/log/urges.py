@@ -64,6 +64,9 @@ class Slip:
     """Why the slip was voided (作废), or "" while it stands."""
     line: int = field(default=0, compare=False, repr=False)
     """Where the slip stands in its year file (0 for one not read from the register)."""
+    answers_from: datetime | None = field(default=None, compare=False, repr=False)
+    """For a re-issue: the moment the slip it replaces was issued. A report that answered
+    that slip answers this one (same unit, matters, day and deadline)."""
 
     @property
     def tasks(self) -> tuple[int, ...]:
@@ -352,6 +355,16 @@ def _apply_voids(
         for n in matches:
             reasons.setdefault(n, void.reason)
     marked = [replace(s, voided=reasons.get(n, "")) for n, s in enumerate(slips)]
+    for n, slip in enumerate(marked):
+        if slip.reissues:
+            replaced = [
+                s
+                for s in marked[:n]
+                if s.code == slip.reissues and s.unit == slip.unit and s.issued == slip.issued
+            ]
+            if replaced:
+                first = replaced[-1]
+                marked[n] = replace(slip, answers_from=first.answers_from or first.at)
     standing: dict[tuple[int, str, int], list[Slip]] = {}
     for slip in marked:
         if not slip.voided:
@@ -456,7 +469,8 @@ def _prefix_of(prefix: str | dict[str, str], office: str) -> str:
 
 Deliver = Callable[[list[Slip], list[Slip]], None]
 """Writes the issued slips' document (given the slips and the whole register with them)
-before they are recorded; if it fails, nothing is recorded."""
+once they are recorded, under the register's lock; if it fails or is interrupted, the
+record is taken back."""
 
 
 def issue(
@@ -469,9 +483,11 @@ def issue(
     """Record the drafts (numbered on from the highest number the signing office gave that
     year, voided slips included: a number is never given twice) under the register's lock;
     ``prefix`` is the 机关代字, or one for each signing office. A
-    unit with a standing slip of the same day keeps it. The document is delivered first,
-    under the lock: a slip is recorded only once its document was written, and only the
-    numbers delivered are recorded. Returns the slips as issued, in the order of the
+    unit with a standing slip of the same day keeps it. The slips are recorded first and
+    their document delivered next, under the lock: a document never carries a number the
+    register does not hold (a writer killed in between leaves a recorded slip whose
+    document is printed again with the same number), and a document that cannot be
+    written takes its slips' record back. Returns the slips as issued, in the order of the
     drafts. ``at`` is the moment of issue (now)."""
     from zctasks.files.writer import Transaction, update
     from zctasks.log.recording import recorded_at
@@ -499,11 +515,15 @@ def issue(
             register.append(slip)
             result.append(slip)
         _stage(ledger, tx, texts)
-        if deliver is not None:
-            deliver(result, register)
+        issued.append((result, register))
         return result
 
-    return update(root / URGES_DIR, build, what="催办登记")
+    def delivered(result: list[Slip]) -> None:
+        if deliver is not None:
+            deliver(*issued[-1])
+
+    issued: list[tuple[list[Slip], list[Slip]]] = []
+    return update(root / URGES_DIR, build, what="催办登记", then=delivered, undo=True)
 
 
 def void(
@@ -671,7 +691,8 @@ def _after(slip: Slip, entry: Entry, zone: tzinfo) -> bool:
     """Whether ``entry`` came in after the slip was issued (days in the plan's ``zone``)."""
     if entry.received is not None and entry.received >= slip.issued:
         return True
-    if entry.at is not None and slip.at is not None:
-        return entry.at > slip.at
+    issued_at = slip.answers_from or slip.at
+    if entry.at is not None and issued_at is not None:
+        return entry.at > issued_at
     recorded = entry.at.astimezone(zone).date() if entry.at is not None else entry.date
     return recorded > slip.issued

@@ -90,8 +90,13 @@ def register_files(root: Path) -> list[Path]:
 
 
 def parse_register(ledger: Ledger, root: Path) -> tuple[list[Recorded], list[Diagnostic]]:
-    """Every recorded sheet, and every problem located by file and line."""
+    """Every recorded sheet, and every problem located by file and line. A write that a
+    killed writer left half-done is completed first."""
     from zctasks.files.limits import InputTooLarge, read_bounded
+    from zctasks.files.writer import finish_interrupted
+
+    if (root / SCORES_DIR).is_dir():
+        finish_interrupted(root / SCORES_DIR)
 
     found: list[Recorded] = []
     problems: list[Diagnostic] = []
