@@ -299,7 +299,9 @@ def test_a_reissued_slip_keeps_the_answer_of_the_slip_it_replaces(zc, ledger):
         "report", "urge", "区科技局", "--as-of", "2023-07-31", "--date", "2023-07-31", root=ledger
     ).stdout
     assert "测督催〔2023〕2号\t蓝色（首次催办）" in printed
-    later = zc("report", "urge", "区科技局", "--as-of", "2023-07-31", "--date", "2023-09-01", root=ledger)
+    later = zc(
+        "report", "urge", "区科技局", "--as-of", "2023-07-31", "--date", "2023-09-01", root=ledger
+    )
     assert "（预览，未登记编号）\t黄色（第2次催办）" in later.stdout  # the voided slip is not one
 
 
@@ -343,13 +345,10 @@ def test_a_document_that_cannot_be_written_takes_its_record_back(zc, ledger, tmp
 
 
 def test_a_standard_output_that_fails_says_so(ledger):
-    full = subprocess.run(
-        [sys.executable, "-m", "zctasks", "--root", str(ledger), "report", "urge",
-         "--as-of", "2023-07-31", "--date", "2023-07-31", "--record"],
-        stdout=open("/dev/full", "w"),
-        stderr=subprocess.PIPE,
-        text=True,
-    )
+    command = [sys.executable, "-m", "zctasks", "--root", str(ledger), "report", "urge"]
+    day = ["--as-of", "2023-07-31", "--date", "2023-07-31", "--record"]
+    with open("/dev/full", "w") as full_device:
+        full = subprocess.run(command + day, stdout=full_device, stderr=subprocess.PIPE, text=True)
     assert (full.returncode, full.stderr) == (
         1,
         "错误：催办单没有登记：无法写入标准输出（No space left on device）\n"

@@ -205,7 +205,6 @@ class Transaction:
         finally:
             self.committed = True
 
-
     def undo(self) -> None:
         """Put back what ``commit`` replaced (under the lock still held, so nothing else
         wrote since): a record whose document could not be delivered is taken back."""
