@@ -105,7 +105,7 @@ def _briefing(
             "去掉 --issue 即按登记的期号重印",
         )
     number = request.issue or (same.number if same else briefings.next_number(register))
-    taken = next((i for i in register if i.number == number and i is not same), None)
+    taken = None if same is not None else next((i for i in register if i.number == number), None)
     if taken is not None:
         raise UsageError(
             f"第{number}期已登记为{taken.since}至{taken.until}的简报",
