@@ -9,7 +9,6 @@ import json
 import re
 
 from test_scoring import RULES
-from conftest import REPORTS
 
 SCORES = "data/scores/2023.yaml"
 BRIEFINGS = "data/briefings/2023.yaml"
