@@ -261,7 +261,7 @@ def _record_briefing(
         output.write(content)
 
     recorded, fresh = briefings.record(
-        ledger.root, issue, renumber=request.issue is None, then=deliver
+        ledger.root, issue, renumber=request.issue is None, then=deliver, ledger=ledger
     )
     if fresh:
         done = f"已登记简报第{recorded.number}期，登记在 data/briefings/"

@@ -85,13 +85,15 @@ def issue_line(issue: Issue) -> str:
 
 
 def register_files(root: Path) -> list[Path]:
+    from zctasks.log.progress import readable
+
     folder = root / BRIEFINGS_DIR
     if not folder.is_dir():
         return []
     return sorted(
         p.relative_to(root)
         for p in folder.iterdir()
-        if p.is_file() and not p.name.startswith(".") and p.suffix in (".yaml", ".yml")
+        if readable(p) and not p.name.startswith(".") and p.suffix in (".yaml", ".yml")
     )
 
 
@@ -102,10 +104,12 @@ def parse_register(ledger: Ledger, root: Path) -> tuple[list[Issue], list[Diagno
 
     if (root / BRIEFINGS_DIR).is_dir():
         finish_interrupted(root / BRIEFINGS_DIR)
-    issues: list[Issue] = []
-    problems: list[Diagnostic] = []
-    voids: list[tuple[str, int, dict[str, Any]]] = []
     from zctasks.files import limits
+    from zctasks.log.progress import unread_files
+
+    issues: list[Issue] = []
+    problems = unread_files(root, BRIEFINGS_DIR, "简报登记文件", "年份.yaml")
+    voids: list[tuple[str, int, dict[str, Any]]] = []
 
     for relative in register_files(root):
         try:
@@ -365,6 +369,7 @@ def record(
     at: datetime | None = None,
     renumber: bool = False,
     then: Callable[[Issue], object] | None = None,
+    ledger: Ledger | None = None,
 ) -> tuple[Issue, bool]:
     """Append ``issue`` to the register under its lock and return it as recorded, and
     whether this call recorded it. An issue already recorded for the same period is kept
@@ -372,7 +377,8 @@ def record(
     refused — or, with ``renumber`` (a number the user did not choose), the issue takes
     the next free one, as when a colleague recorded another issue a moment before.
     ``then`` (the document's delivery) runs on the recorded issue under the lock; if it
-    fails, what this call recorded is taken back."""
+    fails, what this call recorded is taken back. With ``ledger``, a register that does not
+    read is refused."""
     from zctasks.files.writer import Transaction, update
     from zctasks.log.recording import recorded_at
 
@@ -380,6 +386,7 @@ def record(
 
     def build(tx: Transaction) -> Issue:
         fresh.clear()
+        _refuse_errors(ledger, root)
         existing: list[dict[str, Any]] = []
         texts: dict[str, str] = {}
         for path in register_files(root):
@@ -431,6 +438,16 @@ def record(
 
     recorded = update(root / BRIEFINGS_DIR, build, what="简报登记", then=then, undo=True)
     return recorded, bool(fresh)
+
+
+def _refuse_errors(ledger: Ledger | None, root: Path) -> None:
+    """Under the lock: a register that does not read (a renamed or unreadable file among
+    them) is not written to — its numbers would start over."""
+    if ledger is None:
+        return
+    problems = parse_register(ledger, root)[1]
+    if any(d.severity == "error" for d in problems):
+        raise LedgerInvalid([d for d in problems if d.severity == "error"])
 
 
 def _void_lines(texts: dict[str, str]) -> list[dict[str, Any]]:

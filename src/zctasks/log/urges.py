@@ -135,13 +135,15 @@ def void_line(slip: Slip, reason: str, at: datetime) -> str:
 
 
 def register_files(root: Path) -> list[Path]:
+    from zctasks.log.progress import readable
+
     folder = root / URGES_DIR
     if not folder.is_dir():
         return []
     return sorted(
         p.relative_to(root)
         for p in folder.iterdir()
-        if p.is_file() and not p.name.startswith(".") and p.suffix in (".yaml", ".yml")
+        if readable(p) and not p.name.startswith(".") and p.suffix in (".yaml", ".yml")
     )
 
 
@@ -161,11 +163,11 @@ def _parse_all(
     """The register from the year files on disk, or from ``texts`` (by file name) where
     given (a transaction's new contents)."""
     from zctasks.files.limits import InputTooLarge, read_bounded, size_problem
-    from zctasks.log.progress import nested_files
+    from zctasks.log.progress import unread_files
 
     slips: list[Slip] = []
     voids: list[tuple[str, Void]] = []
-    problems: list[Diagnostic] = nested_files(root, URGES_DIR, "催办登记文件")
+    problems: list[Diagnostic] = unread_files(root, URGES_DIR, "催办登记文件", "年份.yaml")
     relatives = {p.name: p for p in register_files(root)}
     relatives.update({name: URGES_DIR / name for name in texts})
     for name, relative in sorted(relatives.items()):

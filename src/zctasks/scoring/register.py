@@ -87,13 +87,15 @@ def record_line(number: int, issued: date, unit: UnitScore, sheet: ScoreSheet, a
 
 
 def register_files(root: Path) -> list[Path]:
+    from zctasks.log.progress import readable
+
     folder = root / SCORES_DIR
     if not folder.is_dir():
         return []
     return sorted(
         p.relative_to(root)
         for p in folder.iterdir()
-        if p.is_file() and not p.name.startswith(".") and p.suffix in (".yaml", ".yml")
+        if readable(p) and not p.name.startswith(".") and p.suffix in (".yaml", ".yml")
     )
 
 
@@ -102,12 +104,13 @@ def parse_register(ledger: Ledger, root: Path) -> tuple[list[Recorded], list[Dia
     killed writer left half-done is completed first."""
     from zctasks.files.limits import InputTooLarge, read_bounded
     from zctasks.files.writer import finish_interrupted
+    from zctasks.log.progress import unread_files
 
     if (root / SCORES_DIR).is_dir():
         finish_interrupted(root / SCORES_DIR)
 
     found: list[Recorded] = []
-    problems: list[Diagnostic] = []
+    problems = unread_files(root, SCORES_DIR, "考评登记文件", "年份.yaml")
     for relative in register_files(root):
         try:
             raw = read_bounded(root / relative, relative.as_posix())
@@ -364,8 +367,6 @@ def record(root: Path, sheet: ScoreSheet, issued: date, at: datetime | None = No
 
     def build(tx: Transaction) -> int:
         moment = at or recorded_at()
-        for other in tx.names("*"):
-            tx.read(other)  # checked again at commit: a rename meanwhile starts over
         raw = tx.read(name)
         text = raw.decode("utf-8-sig") if raw else HEADER
         numbers = []
