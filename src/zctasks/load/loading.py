@@ -243,6 +243,9 @@ def inspect(root: Path) -> tuple[CheckResult, Progress | None]:
         found += crosschecks.check(progress, ledger)
     found += check_urges(ledger, root)
     found += check_briefings(ledger, root)
+    from zctasks.log.hooks import worktree_diagnostics
+
+    found += worktree_diagnostics(root)
     return CheckResult(ledger, result.diagnostics + found), progress
 
 

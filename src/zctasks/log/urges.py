@@ -458,11 +458,37 @@ def issued_on(slips: list[Slip], unit: str, day: date) -> Slip | None:
     return found[-1] if found else None
 
 
-def _next_number(register: list[Slip], year: int, office: str) -> int:
-    """The next number the office ``office`` gives in ``year`` (voided numbers stay taken)."""
+def _next_number(
+    register: list[Slip], year: int, office: str, committed: tuple[tuple[int, str, int], ...] = ()
+) -> int:
+    """The next number the office ``office`` gives in ``year`` (voided numbers stay taken,
+    and so do those of slips committed to git whose lines the work tree lost)."""
     return 1 + max(
-        (s.number for s in register if s.issued.year == year and s.by == office), default=0
+        [s.number for s in register if s.issued.year == year and s.by == office]
+        + [n for y, by, n in committed if y == year and by == office],
+        default=0,
     )
+
+
+def _committed(root: Path) -> tuple[tuple[int, str, int], ...]:
+    """(year, office, number) of the slips HEAD holds in register files the work tree
+    changed: a slip deleted by hand before a commit keeps its number taken."""
+    from zctasks.files import gitops
+    from zctasks.log.progress import json_record
+
+    found = []
+    for content in gitops.changed_since_head(root, URGES_DIR.as_posix()).values():
+        for line in content.decode("utf-8", errors="replace").split("\n"):
+            line = line.strip()
+            if not (line.startswith("- {") and line.endswith("}")):
+                continue
+            record, why = json_record(line[2:])
+            if why or not isinstance(record, dict):
+                continue
+            number, by, issued = record.get("number"), record.get("by"), _day(record.get("issued"))
+            if isinstance(number, int) and isinstance(by, str) and issued is not None:
+                found.append((issued.year, by, number))
+    return tuple(found)
 
 
 def _prefix_of(prefix: str | dict[str, str], office: str) -> str:
@@ -499,6 +525,7 @@ def issue(
     def build(tx: Transaction) -> list[Slip]:
         moment = at or recorded_at()
         texts, register = _under_lock(ledger, tx, {d.issued.year for d in drafts})
+        committed = _committed(root)
         result: list[Slip] = []
         for draft in drafts:
             name = year_file(draft.issued.year).name
@@ -506,7 +533,7 @@ def issue(
             if kept is not None:
                 result.append(kept)
                 continue
-            number = _next_number(register, draft.issued.year, draft.by)
+            number = _next_number(register, draft.issued.year, draft.by, committed)
             slip = replace(
                 draft,
                 number=number,
@@ -557,7 +584,7 @@ def void(
         texts[name] = _appended(texts[name], void_line(slip, reason, moment))
         new = None
         if reissue:
-            number = _next_number(register, slip.issued.year, slip.by)
+            number = _next_number(register, slip.issued.year, slip.by, _committed(ledger.root))
             new = replace(
                 slip,
                 number=number,
