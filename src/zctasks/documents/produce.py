@@ -551,8 +551,9 @@ def _refuse_place(path: Path) -> Path:
     target = path.parent.resolve() / path.name
     if _inside_ledger_data_or_git(target):
         raise UsageError(
-            f"输出路径 {path} 在台账数据或 git 目录中",
-            "报告不能写进任何台账的 data/ 或 git 的 .git 目录；请写到别处，如 -o 简报.docx",
+            f"输出路径 {path} 在台账数据或 git 目录中，或是 git 的设置文件",
+            "报告不能写进任何台账的 data/、git 的 .git 目录或 .gitattributes、.gitignore 等文件；"
+            "请写到别处，如 -o 简报.docx",
         )
     _refuse_unless_replaceable(path)
     return target
@@ -573,9 +574,11 @@ def output_folder(folder: Path) -> None:
 
 
 def _inside_ledger_data_or_git(target: Path) -> bool:
-    """Whether ``target`` (its folder resolved) is or lies in a ``.git`` folder, or in the
-    ``data/`` folder of any ledger — this one or another; names compared without case, as a
+    """Whether ``target`` (its folder resolved) is a git file (``.gitattributes``,
+    ``.gitignore`` …), is or lies in a ``.git`` folder, or in the ``data/`` folder of any ledger — this one or another; names compared without case, as a
     case-insensitive file system would."""
+    if target.name.casefold().startswith(".git"):
+        return True  # .gitattributes, .gitignore, .gitmodules: the ledger's own rules
     for folder in (target, *target.parents):
         name = folder.name.casefold()
         if name == ".git":
