@@ -80,6 +80,7 @@ def test_every_command_has_help_and_is_in_the_readme(zc):
         "report",
         "score",
         "urge",
+        "briefing",
         "progress",
         "rollup",
         "hooks",
@@ -89,6 +90,7 @@ def test_every_command_has_help_and_is_in_the_readme(zc):
     for group in app.registered_groups:
         commands += [f"{group.name} {c.name}" for c in group.typer_instance.registered_commands]
     assert sorted(commands[14:]) == [
+        "briefing void",
         "hooks install",
         "hooks run",
         "progress add",

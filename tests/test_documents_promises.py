@@ -550,9 +550,11 @@ def test_an_issue_recorded_meanwhile_is_numbered_past(zc, ledger):
 
     week = Issue(1, date(2023, 7, 31), date(2023, 7, 24), date(2023, 7, 30), date(2023, 7, 30), {})
     other = Issue(1, date(2023, 8, 7), date(2023, 7, 31), date(2023, 8, 6), date(2023, 8, 6), {})
-    assert record(ledger, week).number == 1
+    assert record(ledger, week)[0].number == 1
     with pytest.raises(Exception, match="第1期已登记为2023-07-24至2023-07-30的简报"):
         record(ledger, other)
-    assert record(ledger, other, renumber=True).number == 2
-    assert record(ledger, week, renumber=True).number == 1  # recorded already: kept
+    renumbered, fresh = record(ledger, other, renumber=True)
+    assert (renumbered.number, fresh) == (2, True)
+    kept, fresh = record(ledger, week, renumber=True)
+    assert (kept.number, fresh) == (1, False)  # recorded already: kept
     assert zc("check", root=ledger).exit_code == 0

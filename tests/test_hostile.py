@@ -254,7 +254,10 @@ def _refused(zc, root, target, message, hint):
     assert result.stderr == f"错误：{message}\n提示：{hint}\n"
 
 
-DATA_HINT = "报告不能写进任何台账的 data/ 或 git 的 .git 目录；请写到别处，如 -o 简报.docx"
+DATA_HINT = (
+    "报告不能写进任何台账的 data/、git 的 .git 目录或 .gitattributes、.gitignore 等文件；"
+    "请写到别处，如 -o 简报.docx"
+)
 
 
 def test_output_into_a_ledgers_data_or_git_is_refused(zc, one_entry, tmp_path, monkeypatch):
@@ -276,12 +279,20 @@ def test_output_into_a_ledgers_data_or_git_is_refused(zc, one_entry, tmp_path, m
         Path("data/tasks.yaml"),
         Path("data/新报告.md"),
         Path(".git/config"),
+        Path(".gitattributes"),
+        Path(".GITIGNORE"),
         worktree_git,
         link / "progress" / "2023-07.yaml",
         link / "新报告.md",
         other / "progress" / "x.md",
     ):
-        _refused(zc, one_entry, target, f"输出路径 {target} 在台账数据或 git 目录中", DATA_HINT)
+        _refused(
+            zc,
+            one_entry,
+            target,
+            f"输出路径 {target} 在台账数据或 git 目录中，或是 git 的设置文件",
+            DATA_HINT,
+        )
     assert month.read_bytes() == before
     assert (one_entry / ".git" / "config").read_text("utf-8") == "[core]\n"
     assert not (one_entry / "data" / "新报告.md").exists()

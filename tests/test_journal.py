@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -183,3 +184,87 @@ def test_a_folder_named_like_a_temporary_does_not_stop_writes(zc, ledger):
                 root=ledger)  # fmt: skip
     assert result.exit_code == 0, result.stderr
     assert (ledger / PROGRESS / ".tmp-别人的文件夹").is_dir()
+
+
+def test_an_interrupt_once_the_journal_is_in_place_leaves_the_batch_to_complete(ledger):
+    """Ctrl-C right after the journal's rename: its temporaries stay, and the next command
+    completes the batch as begun."""
+    from zctasks.files import writer
+
+    folder = ledger / PROGRESS
+    month = folder / "2023-07.yaml"
+    old, new = month.read_bytes(), month.read_bytes() + b"# \xe6\x96\xb0\n"
+    real = writer._replace
+
+    def interrupted(source, target):
+        real(source, target)
+        if target.name == writer.JOURNAL_NAME:
+            raise KeyboardInterrupt
+
+    tx = writer.Transaction(folder)
+    tx.read(month.name)
+    tx.write(month.name, new)
+    writer._replace = interrupted
+    try:
+        with pytest.raises(KeyboardInterrupt):
+            tx.commit()
+    finally:
+        writer._replace = real
+    assert month.read_bytes() == old and len(_strays(ledger)) == 2  # journal and temporary
+    writer.finish_interrupted(folder)
+    assert month.read_bytes() == new and _strays(ledger) == []
+
+
+def test_a_journal_whose_temporary_is_gone_does_not_blame_a_change(zc, ledger, tmp_path):
+    _killed_after_journal(ledger, tmp_path, "中断")
+    for temp in (ledger / PROGRESS).glob(".tmp-*"):
+        if temp.name != JOURNAL.name:
+            temp.unlink()
+    result = zc("status", root=ledger)
+    assert result.exit_code == 1
+    assert re.fullmatch(
+        "错误：上次被中断的写入没有补完：它的临时文件已不在或不完整，"
+        r"data/progress/2023-\d\d\.yaml 仍是写入前的内容，没有改动\n"
+        "提示：中断的那批记录没有写入，日志已清除；需要时重新记录或导入"
+        "（已记录过的相同报送会跳过）\n",
+        result.stderr,
+    )
+
+
+@pytest.mark.parametrize("folder", ["data/scores", "data/briefings"])
+def test_the_score_and_briefing_journals_are_completed_or_refused(zc, ledger, folder):
+    """A killed `score --record` or `report briefing --record` is completed by the next
+    reader like a progress batch; a journal that is not this folder's own fails check."""
+    from zctasks.files import writer
+
+    where = ledger / folder
+    where.mkdir(parents=True)
+    name = "2023.yaml"
+    line = b"# \xe4\xb8\xad\xe6\x96\xad\n"
+    tx = writer.Transaction(where)
+    tx.read(name)
+    tx.write(name, line)
+    real = writer._replace
+
+    def killed(source, target):
+        real(source, target)
+        if target.name == writer.JOURNAL_NAME:
+            raise SystemExit(137)
+
+    writer._replace = killed
+    try:
+        with pytest.raises(SystemExit):
+            tx.commit()
+    finally:
+        writer._replace = real
+    assert not (where / name).exists()
+    assert zc("check", root=ledger).exit_code == 0
+    assert (where / name).read_bytes() == line
+    assert sorted(p.name for p in where.iterdir()) == [".zctasks.lock", name]
+    (where / writer.JOURNAL_NAME).write_bytes(b"{")
+    checked = zc("check", root=ledger)
+    assert (checked.exit_code, checked.stderr.split("\n")[0]) == (
+        1,
+        f"错误：{folder}/.tmp-zctasks-journal 不是本台账写入时留下的日志（内容无法读取），"
+        "没有据此改动任何文件",
+    )

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import json
 import subprocess
+import sys
 
 import pytest
 
@@ -64,8 +65,7 @@ def test_nothing_is_recorded_unless_the_document_was_written(zc, ledger, tmp_pat
 
 
 def test_a_register_that_cannot_be_written_leaves_no_document(zc, ledger, tmp_path, monkeypatch):
-    """Written first, recorded next: if the record fails, the new file is removed and the
-    message says its numbers are void."""
+    """Recorded first, written next: if the record fails, no document is made."""
     from zctasks.files import writer
 
     real = writer._stage
@@ -80,8 +80,8 @@ def test_a_register_that_cannot_be_written_leaves_no_document(zc, ledger, tmp_pa
     result = _record(zc, ledger, "-o", str(out))
     assert result.exit_code == 1
     assert result.stderr == (
-        "错误：催办单没有登记：写入催办登记失败：No space left on device\n"
-        f"提示：已删去刚生成的 {out}（其中的编号无效，不要发出）；排除原因后重新签发\n"
+        "错误：写入催办登记失败：No space left on device\n"
+        "提示：原有文件没有改动；请检查磁盘空间和目录权限后重试\n"
     )
     assert not out.exists() and _lines(ledger) == []
 
@@ -98,7 +98,7 @@ def test_a_slip_is_voided_and_reissued_as_records(zc, ledger):
     assert voided.stdout == (
         "已作废 测督催〔2023〕1号（区科技局，2023-07-31 签发）：发错了单位\n"
         "重新签发为 测督催〔2023〕3号，事项和反馈时限不变；打印：zctasks report urge 区科技局 "
-        "--as-of 2023-07-31 -f docx -o 催办单.docx\n"
+        "--as-of 2023-07-31 --date 2023-07-31 -f docx -o 催办单.docx\n"
     )
     lines = _lines(ledger)
     assert [(r.get("number"), r.get("voids"), r.get("reissues")) for r in lines] == [
@@ -271,3 +271,87 @@ def test_the_size_limit_applies_to_the_register(zc, ledger, monkeypatch):
     issued = _record(zc, ledger)
     assert issued.exit_code == 1 and "error[too-large]" in issued.stderr
     assert (folder / "2023.yaml").stat().st_size == limits.MAX_BYTES + 1
+
+
+# ---------------------------------------------------------------- 4. what a re-issue keeps
+
+
+def test_a_reissued_slip_keeps_the_answer_of_the_slip_it_replaces(zc, ledger):
+    """The answer came before the re-issue: the new slip is answered, not overdue, and the
+    voided slip does not count as an earlier urging."""
+    assert _record(zc, ledger, "区科技局").exit_code == 0
+    answer = ("1", "--by", "区科技局", "--date", "2023-08-02", "-v", "1.1=4", "--note", "补报")
+    assert zc("progress", "add", *answer, root=ledger).exit_code == 0
+    row = "| 测督催〔2023〕{}号 | 区科技局 | 7月31日 | 第1项“建设创新平台” | 8月7日 | {} |"
+    before = zc("report", "register", "--as-of", "2023-08-10", root=ledger).stdout
+    state = next(line for line in before.splitlines() if line.startswith(row.format(1, "")[:-3]))
+    answered = state.split(" | ")[-1].removesuffix(" |")
+    assert answered.startswith("逾期反馈（")  # answered: recorded after the slip
+    voided = zc("urge", "void", "1", "--reason", "编号重复", "--reissue", root=ledger)
+    assert voided.exit_code == 0, voided.stderr
+    assert voided.stdout.endswith(
+        "打印：zctasks report urge 区科技局 --as-of 2023-07-31 --date 2023-07-31 "
+        "-f docx -o 催办单.docx\n"
+    )
+    register = zc("report", "register", "--as-of", "2023-08-10", root=ledger).stdout
+    assert row.format(2, answered) in register.splitlines()
+    printed = zc(
+        "report", "urge", "区科技局", "--as-of", "2023-07-31", "--date", "2023-07-31", root=ledger
+    ).stdout
+    assert "测督催〔2023〕2号\t蓝色（首次催办）" in printed
+    later = zc(
+        "report", "urge", "区科技局", "--as-of", "2023-07-31", "--date", "2023-09-01", root=ledger
+    )
+    assert "（预览，未登记编号）\t黄色（第2次催办）" in later.stdout  # the voided slip is not one
+
+
+# ---------------------------------------------------------------- 5. recorded, then written
+
+
+def test_a_slip_is_recorded_before_its_document_is_put_in_place(zc, ledger, tmp_path, monkeypatch):
+    """A writer killed between the two leaves a recorded slip whose document is printed again
+    with the same number; never a document whose number the register lacks."""
+    from zctasks.documents import produce
+
+    def killed(path, content):
+        assert [r["number"] for r in _lines(ledger)] == [1, 2]  # recorded already
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(produce, "write_output", killed)
+    out = tmp_path / "催办单.md"
+    assert _record(zc, ledger, "-o", str(out)).exit_code == 130  # interrupted
+    assert not out.exists() and [r["number"] for r in _lines(ledger)] == [1, 2]
+    monkeypatch.undo()
+    again = _record(zc, ledger, "-o", str(out))
+    assert again.stderr.endswith("2张当日已签发，沿用原编号，登记在 data/urges/\n")
+    assert "测督催〔2023〕1号" in out.read_text("utf-8")
+
+
+def test_a_document_that_cannot_be_written_takes_its_record_back(zc, ledger, tmp_path, monkeypatch):
+    from zctasks.documents import produce
+
+    def full(path, content):
+        raise produce.ZctasksError(f"无法写入 {path}：No space left on device")
+
+    monkeypatch.setattr(produce, "write_output", full)
+    out = tmp_path / "催办单.md"
+    result = _record(zc, ledger, "-o", str(out))
+    assert (result.exit_code, result.stderr) == (
+        1,
+        f"错误：催办单没有登记：无法写入 {out}：No space left on device\n"
+        f"提示：{out} 中的编号无效，不要发出；排除原因后重新签发\n",
+    )
+    assert _lines(ledger) == [] and not any((ledger / "data" / "urges").glob(".tmp-*"))
+
+
+def test_a_standard_output_that_fails_says_so(ledger):
+    command = [sys.executable, "-m", "zctasks", "--root", str(ledger), "report", "urge"]
+    day = ["--as-of", "2023-07-31", "--date", "2023-07-31", "--record"]
+    with open("/dev/full", "w") as full_device:
+        full = subprocess.run(command + day, stdout=full_device, stderr=subprocess.PIPE, text=True)
+    assert (full.returncode, full.stderr) == (
+        1,
+        "错误：催办单没有登记：无法写入标准输出（No space left on device）\n"
+        "提示：已输出的部分编号无效，不要发出；排除原因后重新签发，或用 -o 写入文件\n",
+    )
+    assert _lines(ledger) == []

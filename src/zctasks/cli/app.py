@@ -36,6 +36,7 @@ COMMAND_MODULES = {
     "report": "report",
     "score": "score",
     "urge": "urge",
+    "briefing": "urge",
     "progress": "progress",
     "rollup": "rollup",
     "hooks": "hooks",

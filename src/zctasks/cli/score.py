@@ -85,6 +85,19 @@ def score_command(
             "--template", help="用这个 Jinja 模板文件代替内置的 score.md.j2。", show_default=False
         ),
     ] = None,
+    void: Annotated[
+        int | None,
+        typer.Option(
+            "--void",
+            help="作废第 N 次登记的考评结果（如两个分支合并后重号）：追加作废记录，原登记保留；"
+            "须写 --reason，同号有几组时用 --as-of 指明。",
+            show_default=False,
+        ),
+    ] = None,
+    reason: Annotated[
+        str | None,
+        typer.Option("--reason", help="作废的原因（与 --void 同用）。", show_default=False),
+    ] = None,
 ) -> None:
     """考评：按 data/scoring.yaml 的规则给各单位计分、定等次、在序列内排名，每一分都注明规则、任务、指标、进展记录或催办单编号和计算过程。"""
     from zctasks.judge.schedule import default_as_of
@@ -93,6 +106,11 @@ def score_command(
     from zctasks.scoring.reading import load_rules
     from zctasks.scoring.whatif import WhatIf, parse_assignments, read_figures
 
+    if void is not None:
+        _void(ctx, void, as_of, reason)
+        return
+    if reason is not None:
+        raise UsageError("--reason 与 --void 同用")
     hypothetical = bool(assume) or what_if is not None
     if explain and unit is None:
         raise UsageError(
@@ -140,7 +158,12 @@ def score_command(
         snapshots = {r.unit: register.Snapshot.recorded(r) for r in previous}
         compared = register.changes(snapshots, sheet)
         label = f"第{previous[0].number}次登记"
-    if record:
+    if record and previous and not compared:
+        sys.stderr.write(
+            f"第{previous[0].number}次登记（{previous[0].issued.isoformat()}）的考评结果"
+            f"与本次完全相同，已登记过，没有重复登记\n"
+        )
+    elif record:
         from zctasks.plan.zones import plan_today
 
         number = register.record(ledger.root, sheet, plan_today(ledger.reporting.time_zone))
@@ -185,6 +208,26 @@ def score_command(
             sys.stdout.write("\n" + visible(_change_text(change, label), newlines=True) + "\n")
         return
     _summary(sheet, chosen, compared, label)
+
+
+def _void(ctx: typer.Context, number: int, as_of: str | None, reason: str | None) -> None:
+    """`score --void N --reason R`: a record that withdraws a recorded sheet."""
+    from zctasks.scoring import register
+
+    if reason is None:
+        raise UsageError("作废需要写明原因", "加 --reason，如 --reason 编号重复")
+    state = _state(ctx)
+    state.writable_root()
+    ledger = state.ledger()
+    day = as_of_day(ledger, as_of) if as_of else None
+    voided, left = register.void(ledger, number, day, reason)
+    first = voided[0]
+    sys.stdout.write(
+        f"已作废第{number}次登记的考评结果（截至{first.as_of}，登记于{first.stamp}，"
+        f"{len(voided)}个单位）：{reason.strip()}\n"
+    )
+    if left:
+        sys.stdout.write(f"第{number}次登记另有{left}个单位的结果仍然有效\n")
 
 
 def _change_json(change: Any) -> dict[str, Any]:

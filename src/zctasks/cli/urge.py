@@ -1,4 +1,5 @@
-"""`zctasks urge`: keep the register of issued 催办单 right without deleting a record."""
+"""`zctasks urge` and `zctasks briefing`: keep the registers of issued 催办单 and 简报
+right without deleting a record."""
 
 import sys
 from typing import Annotated
@@ -60,5 +61,46 @@ def urge_void(
     if new is not None:
         sys.stdout.write(
             f"重新签发为 {new.code}，事项和反馈时限不变；打印：zctasks report urge {new.unit} "
-            f"--as-of {new.issued} -f docx -o 催办单.docx\n"
+            f"--as-of {new.issued} --date {new.issued} -f docx -o 催办单.docx\n"
         )
+
+
+briefing_app = typer.Typer(
+    help="简报登记：作废重号的一期（原登记保留），再以新期号重新登记。",
+    no_args_is_help=True,
+    rich_markup_mode=None,
+    context_settings={"help_option_names": ["-h", "--help"]},
+)
+app.add_typer(briefing_app, name="briefing")
+
+
+@briefing_app.command("void")
+def briefing_void(
+    ctx: typer.Context,
+    number: Annotated[int, typer.Argument(metavar="N", help="要作废的期号。", show_default=False)],
+    reason: Annotated[
+        str, typer.Option("--reason", help="为什么作废（必填）。", show_default=False)
+    ],
+    since: Annotated[
+        str | None,
+        typer.Option("--since", help="同一期号有几期时，所作废一期的起始日。", show_default=False),
+    ] = None,
+    until: Annotated[
+        str | None,
+        typer.Option("--until", help="同一期号有几期时，所作废一期的截止日。", show_default=False),
+    ] = None,
+) -> None:
+    """作废一期已登记的简报：在登记中追加作废记录（原登记保留，期号不再使用），这一期的时间范围可以重新登记。"""
+    from zctasks.cli.app import parse_day
+    from zctasks.log.briefings import void
+
+    state = _state(ctx)
+    state.writable_root()
+    ledger = state.ledger()
+    start = parse_day(since, "--since") if since else None
+    end = parse_day(until, "--until") if until else None
+    old = void(ledger, number, start, end, reason)
+    sys.stdout.write(
+        f"已作废第{old.number}期简报（{old.since}至{old.until}）：{reason.strip()}\n"
+        f"重新登记：zctasks report briefing --since {old.since} --until {old.until} --record\n"
+    )

@@ -105,7 +105,7 @@ def _briefing(
             "去掉 --issue 即按登记的期号重印",
         )
     number = request.issue or (same.number if same else briefings.next_number(register))
-    taken = next((i for i in register if i.number == number and i is not same), None)
+    taken = None if same is not None else next((i for i in register if i.number == number), None)
     if taken is not None:
         raise UsageError(
             f"第{number}期已登记为{taken.since}至{taken.until}的简报",
@@ -224,29 +224,49 @@ def produce(ledger: Ledger, progress: Progress, request: Request, output: Output
             return notice
     context = context_for(ledger, progress, request)
     issue = context.pop("issue_record", None)
-    output.write(_document(ledger, progress, request, context))
+    document = _document(ledger, progress, request, context)
     notice = str(context.get("notice", ""))
     if issue is not None:
-        notice = _record_briefing(ledger, progress, request, output, issue, notice)
+        return _record_briefing(ledger, progress, request, output, issue, document, notice)
+    output.write(document)
     return notice
 
 
 def _record_briefing(
-    ledger: Ledger, progress: Progress, request: Request, output: Output, issue: Any, notice: str
+    ledger: Ledger,
+    progress: Progress,
+    request: Request,
+    output: Output,
+    issue: Any,
+    document: bytes,
+    notice: str,
 ) -> str:
-    """Record a briefing just written. If another issue took its number meanwhile, it is
-    recorded under the next one and written again with that number."""
+    """Record a briefing, then write it under the register's lock: a document never
+    carries an issue number the register does not hold, and one that cannot be written
+    takes its record back. If another issue took its number meanwhile, it is recorded
+    under the next one and made with that number; if another run recorded the same period
+    meanwhile, that record's number is kept and nothing is recorded twice."""
     from dataclasses import replace as replaced
 
     from zctasks.log import briefings
 
-    recorded = briefings.record(ledger.root, issue, renumber=request.issue is None)
-    if recorded.number != issue.number:
-        again = context_for(ledger, progress, replaced(request, issue=recorded.number))
-        again.pop("issue_record", None)
-        output.write(_document(ledger, progress, request, again))
-        notice = str(again.get("notice", ""))
-    done = f"已登记简报第{recorded.number}期，登记在 data/briefings/"
+    def deliver(recorded: briefings.Issue) -> None:
+        content = document
+        if recorded.number != issue.number:
+            again = context_for(
+                ledger, progress, replaced(request, issue=recorded.number, record=False)
+            )
+            again.pop("issue_record", None)
+            content = _document(ledger, progress, request, again)
+        output.write(content)
+
+    recorded, fresh = briefings.record(
+        ledger.root, issue, renumber=request.issue is None, then=deliver, ledger=ledger
+    )
+    if fresh:
+        done = f"已登记简报第{recorded.number}期，登记在 data/briefings/"
+    else:
+        done = f"第{recorded.number}期已于{recorded.dated}登记，沿用原期号，没有重复登记"
     lines = [line for line in notice.split("\n") if line and not line.startswith("预览：简报")]
     return "\n".join([*lines, done])
 
@@ -266,17 +286,21 @@ def _issue(ledger: Ledger, progress: Progress, request: Request, output: Output)
 
     def deliver(slips: list[urges.Slip], register: list[urges.Slip]) -> None:
         context = reports.urge(ledger, progress, request.as_of, day, slips, register, request.unit)
-        output.write(_document(ledger, progress, request, context))
+        content = _document(ledger, progress, request, context)
+        try:
+            output.write(content)
+        except OSError as exc:  # standard output closed or full
+            raise ZctasksError(
+                f"催办单没有登记：无法写入标准输出（{exc.strerror or exc}）",
+                "已输出的部分编号无效，不要发出；排除原因后重新签发，或用 -o 写入文件",
+            ) from None
+        except ZctasksError as exc:
+            raise ZctasksError(
+                f"催办单没有登记：{exc.message}", output.retract() + "；排除原因后重新签发"
+            ) from None
         notices.append(_issued_notice(slips, before))
 
-    try:
-        urges.issue(ledger, drafts, reports.prefixes(ledger), deliver)
-    except ZctasksError as exc:
-        if not notices:
-            raise
-        raise ZctasksError(
-            f"催办单没有登记：{exc.message}", output.retract() + "；排除原因后重新签发"
-        ) from None
+    urges.issue(ledger, drafts, reports.prefixes(ledger), deliver)
     return "\n".join([notices[-1], *notes])
 
 
@@ -527,8 +551,9 @@ def _refuse_place(path: Path) -> Path:
     target = path.parent.resolve() / path.name
     if _inside_ledger_data_or_git(target):
         raise UsageError(
-            f"输出路径 {path} 在台账数据或 git 目录中",
-            "报告不能写进任何台账的 data/ 或 git 的 .git 目录；请写到别处，如 -o 简报.docx",
+            f"输出路径 {path} 在台账数据或 git 目录中，或是 git 的设置文件",
+            "报告不能写进任何台账的 data/、git 的 .git 目录或 .gitattributes、.gitignore 等文件；"
+            "请写到别处，如 -o 简报.docx",
         )
     _refuse_unless_replaceable(path)
     return target
@@ -549,9 +574,11 @@ def output_folder(folder: Path) -> None:
 
 
 def _inside_ledger_data_or_git(target: Path) -> bool:
-    """Whether ``target`` (its folder resolved) is or lies in a ``.git`` folder, or in the
-    ``data/`` folder of any ledger — this one or another; names compared without case, as a
+    """Whether ``target`` (its folder resolved) is a git file (``.gitattributes``,
+    ``.gitignore`` …), is or lies in a ``.git`` folder, or in the ``data/`` folder of any ledger — this one or another; names compared without case, as a
     case-insensitive file system would."""
+    if target.name.casefold().startswith(".git"):
+        return True  # .gitattributes, .gitignore, .gitmodules: the ledger's own rules
     for folder in (target, *target.parents):
         name = folder.name.casefold()
         if name == ".git":

@@ -410,6 +410,24 @@ def attributes(root: Path, attribute: str, paths: list[str]) -> dict[str, str]:
     return {parts[i]: parts[i + 2] for i in range(0, len(parts) - 2, 3)}
 
 
+def changed_since_head(root: Path, *pathspecs: str) -> dict[str, bytes]:
+    """The tracked files under ``pathspecs`` that differ in the work tree from HEAD, with
+    their content at HEAD (repository paths); empty outside a repository or before the
+    first commit."""
+    if toplevel(root) is None or not has_head(root):
+        return {}
+    result = _git(root, "diff", "--name-only", "--no-renames", "-z", "HEAD", "--", *pathspecs)
+    if result.returncode != 0:
+        return {}
+    found = {}
+    for path in result.stdout.decode("utf-8", errors="surrogateescape").split("\0"):
+        if path:
+            content = _blob(root, f"HEAD:{path}")
+            if content is not None:
+                found[path] = content
+    return found
+
+
 def tree_blobs(root: Path, commit: str) -> dict[str, str]:
     """Every file of a commit (repository paths) and its blob."""
     result = _git(root, "ls-tree", "-r", "-z", "--full-tree", commit)

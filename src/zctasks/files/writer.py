@@ -146,6 +146,8 @@ class Transaction:
         self.staged: dict[str, bytes] = {}
         self.committed = False
         """Whether ``commit`` changed the files (what fails afterwards did not undo it)."""
+        self.old: dict[str, bytes | None] = {}
+        """What the files ``commit`` replaced held before (None: there was none)."""
 
     def read(self, name: str) -> bytes | None:
         """The file's content now (None if it does not exist); checked again at commit."""
@@ -185,9 +187,14 @@ class Transaction:
                 journal.unlink()
                 raise Changed
         except BaseException:
+            if journal.exists():  # the lock's holder found none: this is the batch's own
+                # Interrupted (Ctrl-C) once the journal is in place: the batch is decided,
+                # and the next command completes it from the temporaries the journal names.
+                raise
             for temp in temps.values():
                 (self.folder / temp).unlink(missing_ok=True)
             raise
+        self.old = old
         try:
             for name, temp in temps.items():
                 _replace(self.folder / temp, self.folder / name)
@@ -198,8 +205,40 @@ class Transaction:
         finally:
             self.committed = True
 
+    def undo(self) -> None:
+        """Put back what ``commit`` replaced (under the lock still held, so nothing else
+        wrote since): a record whose document could not be delivered is taken back."""
+        if not self.committed:
+            return
+        back = Transaction(self.folder)
+        for name, old in self.old.items():
+            if _content(self.folder / name) != self.staged[name]:
+                continue
+            if old is None:
+                (self.folder / name).unlink(missing_ok=True)
+            else:
+                back.read(name)
+                back.write(name, old)
+        back.commit()
+        _fsync_folder(self.folder)
+        self.committed = False
+
+
+class NotAFile(ZctasksError):
+    """A data file that is a pipe, a device, a folder or a link: never opened (a pipe would
+    hang the command), never replaced."""
+
 
 def _content(path: Path) -> bytes | None:
+    try:
+        info = path.lstat()
+    except FileNotFoundError:
+        return None
+    if not stat.S_ISREG(info.st_mode):
+        raise NotAFile(
+            f"{_shown(path)} 不是普通文件（是链接、管道或目录），没有读取也没有写入",
+            "zctasks 只读写普通文件：换回普通文件后重试（zctasks check 会列出它）",
+        )
     try:
         return path.read_bytes()
     except FileNotFoundError:
@@ -319,6 +358,13 @@ def _finish(folder: Path, journal: Path) -> None:
                 pending.append(item)
                 continue
             _drop(folder, journal)
+            if now == item["old"]:
+                raise StaleJournal(
+                    f"上次被中断的写入没有补完：它的临时文件已不在或不完整，"
+                    f"{_shown(folder / item['name'])} 仍是写入前的内容，没有改动",
+                    "中断的那批记录没有写入，日志已清除；需要时重新记录或导入"
+                    "（已记录过的相同报送会跳过）",
+                )
             raise StaleJournal(
                 f"上次被中断的写入没有补完：{_shown(folder / item['name'])} 此后已被改动"
                 "（如切换分支、git pull），补完会覆盖现在的内容",
@@ -401,11 +447,14 @@ def update(
     timeout: float = DEFAULT_LOCK_TIMEOUT,
     what: str = "进展记录",
     then: Callable[[T], object] | None = None,
+    undo: bool = False,
 ) -> T:
     """Run ``build`` in a transaction and commit what it wrote; start over (from fresh
     contents) when a file it read was changed underneath it. ``then`` runs on the result
     while the lock is still held (a git commit, so that commits follow the order of the
-    writes)."""
+    writes; a document that carries the recorded number). With ``undo``, what was
+    committed is put back when ``then`` fails (not when it is interrupted: what it
+    delivered may be out already, and a record without its document is the safe side)."""
     for _ in range(ATTEMPTS):
         with transaction(folder, timeout, what) as tx:
             result = build(tx)
@@ -414,7 +463,14 @@ def update(
             except Changed:
                 continue
             if then is not None:
-                then(result)
+                if not undo:
+                    then(result)
+                    return result
+                try:
+                    then(result)
+                except Exception:  # interrupted (Ctrl-C), the record stands: it may be out
+                    tx.undo()
+                    raise
             return result
     raise ZctasksError(
         f"写入{what}时文件一再被其他程序改动，已放弃，原有文件没有改动",

@@ -93,14 +93,14 @@ def _indexes(ledger: Ledger) -> tuple[list[FileIndex], list[Diagnostic]]:
     to it; else parsed and checked again. One file in memory at a time."""
     from zctasks.files import writer
     from zctasks.files.limits import InputTooLarge, read_bounded
-    from zctasks.log.progress import nested_files, progress_files
+    from zctasks.log.progress import progress_files, unread_files
     from zctasks.log.store import FileIndex, index_file
 
     root = ledger.root
     caching = bool(ledger.key) and cache.cache_dir() is not None  # else nothing to hash for
     writer.finish_interrupted(root / PROGRESS_DIR)
     found: dict[Path, FileIndex | None] = {}
-    problems: list[Diagnostic] = nested_files(root, PROGRESS_DIR, "进展文件")
+    problems: list[Diagnostic] = unread_files(root, PROGRESS_DIR, "进展文件", "年-月.yaml")
     changed = 0
     for relative in progress_files(root):
         name = relative.as_posix()
@@ -243,6 +243,9 @@ def inspect(root: Path) -> tuple[CheckResult, Progress | None]:
         found += crosschecks.check(progress, ledger)
     found += check_urges(ledger, root)
     found += check_briefings(ledger, root)
+    from zctasks.log.hooks import worktree_diagnostics
+
+    found += worktree_diagnostics(root)
     return CheckResult(ledger, result.diagnostics + found), progress
 
 

@@ -225,7 +225,22 @@ def staged_problems(top: Path, prefix: str = "") -> list[str]:
     changes = gitops.staged_changes(top, prefix + "data")
     contents = gitops.blobs(top, [c.old for c in changes] + [c.new for c in changes])
     problems: list[str] = []
+    merging = gitops.git_path(top, "MERGE_HEAD").exists()
+    added = {c.path: contents.get(c.new, b"") for c in changes if c.status == "A"}
     for change in changes:
+        if change.status == "D" and _is_log(change.path, prefix):
+            old_lines = _recorded(contents.get(change.old, b""))
+            moved = [
+                path
+                for path, content in added.items()
+                if old_lines and set(old_lines) <= set(_recorded(content))
+            ]
+            if moved:
+                problems.append(
+                    f"{change.path} 被改名为 {moved[0]}：记录文件不能改名，改名后其中的记录不会被读取"
+                    f"（改回：git mv {moved[0]} {change.path}）"
+                )
+                continue
         name = change.path.rpartition("/")[2]
         if change.status != "D" and _is_temporary(name):
             problems.append(
@@ -242,19 +257,72 @@ def staged_problems(top: Path, prefix: str = "") -> list[str]:
                 break
         if change.status == "A" or not _is_log(change.path, prefix):
             continue
-        kept = set(_recorded(new)) if change.status != "D" else set()
+        now = _recorded(new) if change.status != "D" else []
+        kept = set(now)
         what = LOG_NAMES[change.path.removeprefix(prefix).split("/")[1]]
-        for line in _recorded(contents.get(change.old, b"")):
-            if line not in kept:
-                problems.append(
-                    f"{change.path}：这次提交会修改或删除已记录的{what}：{_shorten(line)}"
-                )
+        before = _recorded(contents.get(change.old, b""))
+        lost = [line for line in before if line not in kept]
+        for line in lost:
+            problems.append(f"{change.path}：这次提交会修改或删除已记录的{what}：{_shorten(line)}")
+        grew = _subsequence(before, now) if merging else now[: len(before)] == before
+        if not lost and not grew:
+            problems.append(
+                f"{change.path}：这次提交会调换已记录的{what}的顺序，或在其间插入新行"
+                "（已记录的行须原样留在文件开头，新记录只能追加在末尾）"
+            )
     if any("已记录的" in p for p in problems):
         problems.append(
             "记录只能追加：改正进展用 zctasks progress fix，撤销用 zctasks progress void，"
-            "作废催办单用 zctasks urge void；用 git checkout HEAD -- 文件 恢复被改动的行"
+            "作废催办单用 zctasks urge void；用 git diff HEAD -- 文件 查看，把被改动的行原样放回"
+            "原处，此后追加的新记录留在末尾（不要用 git checkout 覆盖整个文件，那会丢掉新记录）"
         )
     return problems
+
+
+def worktree_diagnostics(root: Path) -> list[Diagnostic]:
+    """``check`` in a ledger kept in git: the recorded lines HEAD holds must still be at the
+    start of each log file in the work tree, in order (any order while a merge is under
+    way); a line deleted or edited by hand before it was committed is caught here, not only
+    by the hooks."""
+    changed = gitops.changed_since_head(root, *(f.rstrip("/") for f in LOGS))
+    if not changed:
+        return []
+    top = gitops.toplevel(root)
+    assert top is not None
+    merging = gitops.git_path(top, "MERGE_HEAD").exists()
+    found = []
+    for path, committed in sorted(changed.items()):
+        before = _recorded(committed)
+        shown = (
+            (top / path).relative_to(root).as_posix() if (top / path).is_relative_to(root) else path
+        )
+        what = LOG_NAMES.get(Path(path).parent.name, "记录")
+        hint = (
+            "记录只能追加：用 git diff HEAD -- 文件 查看，把被删改的行原样放回原处，此后追加的"
+            "新记录留在末尾（不要用 git checkout 覆盖整个文件，那会丢掉新记录）"
+        )
+        try:
+            now = _recorded((top / path).read_bytes())
+        except FileNotFoundError:
+            message = f"已提交的{what}记录文件被删除或移走了（HEAD 中有 {len(before)} 行记录）"
+            found.append(Diagnostic(shown, 1, 1, "uncommitted-edit", message, hint))
+            continue
+        except OSError:
+            continue
+        kept = set(now)
+        lost = [line for line in before if line not in kept]
+        grew = _subsequence(before, now) if merging else now[: len(before)] == before
+        if lost:
+            message = (
+                f"与已提交的版本（HEAD）相比，删除或改动了 {len(lost)} 行已记录的{what}："
+                f"{_shorten(lost[0])}"
+            )
+        elif not grew:
+            message = f"与已提交的版本（HEAD）相比，调换了已记录的{what}的顺序，或在其间插入了新行"
+        else:
+            continue
+        found.append(Diagnostic(shown, 1, 1, "uncommitted-edit", message, hint))
+    return found
 
 
 @dataclass(frozen=True)
@@ -370,7 +438,8 @@ def history_message(name: str, rewrites: list[Rewrite]) -> str:
     if len(rewrites) > 20:
         lines.append(f"- ……另有 {len(rewrites) - 20} 处")
     lines.append(
-        "这些改动来自 cherry-pick、git am、git revert、merge -s ours、变基或快进合并等不经提交检查的操作。"
+        "这些改动来自提交时跳过了检查（--no-verify、未安装钩子），或 cherry-pick、git am、git revert、"
+        "merge -s ours、变基、快进合并等不经提交检查的操作。"
         "尚未推送的，用 git reset 或 git rebase -i 去掉这些提交；已共享的，把被改动的行原样追加回去，"
         "再用 zctasks check --history 修复后的提交 检查此后的历史"
     )

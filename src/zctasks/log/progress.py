@@ -126,7 +126,7 @@ def progress_files(root: Path) -> list[Path]:
     return sorted(
         p.relative_to(root)
         for p in folder.iterdir()
-        if p.suffix in (".yaml", ".yml") and not p.name.startswith(".") and p.is_file()
+        if p.suffix in (".yaml", ".yml") and not p.name.startswith(".") and readable(p)
     )
 
 
@@ -262,6 +262,43 @@ def crlf_problem(path: str, text: str) -> Diagnostic | None:
         "用 git checkout -- 该文件 恢复提交时的内容，或用编辑器另存为 LF（Unix）换行；"
         ".gitattributes 中的 text eol=lf（zctasks hooks install 会写入）让 git 始终取出 LF",
     )
+
+
+def readable(path: Path) -> bool:
+    """Whether a log folder's entry is a file zctasks reads: a regular file, not a link."""
+    import stat
+
+    try:
+        return stat.S_ISREG(path.lstat().st_mode)
+    except OSError:
+        return False
+
+
+def unread_files(root: Path, folder: Path, what: str, example: str) -> list[Diagnostic]:
+    """Entries of a log folder that are not read — a name that does not end in .yaml or
+    .yml (2023-10.YAML, a trailing space), a link, a pipe, a device —, and files in its
+    sub-folders: refused rather than ignored, so that their records do not vanish and their
+    numbers are not given again. Names starting with "." (the lock, the journal, the
+    temporaries) are zctasks' own."""
+    base = root / folder
+    if not base.is_dir():
+        return []
+    found = nested_files(root, folder, what)
+    for path in sorted(base.iterdir()):
+        if path.name.startswith(".") or (path.is_dir() and not path.is_symlink()):
+            continue
+        name = path.relative_to(root).as_posix()
+        if not readable(path):
+            kind = "符号链接" if path.is_symlink() else "管道、设备或其他特殊文件"
+            why = f"{what}“{path.name}”是{kind}，不会被读取"
+            hint = f"zctasks 只读写普通文件：换成普通文件 {folder.as_posix()}/{path.name}"
+        elif path.suffix not in (".yaml", ".yml"):
+            why = f"{what}应命名为 {example}：“{path.name}”不会被读取"
+            hint = "改名（注意大小写和空格）；如已有同名文件，把记录行移过去"
+        else:
+            continue
+        found.append(Diagnostic(name, 1, 1, "file-name", why, hint))
+    return found
 
 
 def nested_files(root: Path, folder: Path, what: str) -> list[Diagnostic]:

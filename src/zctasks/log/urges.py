@@ -64,6 +64,9 @@ class Slip:
     """Why the slip was voided (作废), or "" while it stands."""
     line: int = field(default=0, compare=False, repr=False)
     """Where the slip stands in its year file (0 for one not read from the register)."""
+    answers_from: datetime | None = field(default=None, compare=False, repr=False)
+    """For a re-issue: the moment the slip it replaces was issued. A report that answered
+    that slip answers this one (same unit, matters, day and deadline)."""
 
     @property
     def tasks(self) -> tuple[int, ...]:
@@ -132,13 +135,15 @@ def void_line(slip: Slip, reason: str, at: datetime) -> str:
 
 
 def register_files(root: Path) -> list[Path]:
+    from zctasks.log.progress import readable
+
     folder = root / URGES_DIR
     if not folder.is_dir():
         return []
     return sorted(
         p.relative_to(root)
         for p in folder.iterdir()
-        if p.is_file() and not p.name.startswith(".") and p.suffix in (".yaml", ".yml")
+        if readable(p) and not p.name.startswith(".") and p.suffix in (".yaml", ".yml")
     )
 
 
@@ -158,11 +163,11 @@ def _parse_all(
     """The register from the year files on disk, or from ``texts`` (by file name) where
     given (a transaction's new contents)."""
     from zctasks.files.limits import InputTooLarge, read_bounded, size_problem
-    from zctasks.log.progress import nested_files
+    from zctasks.log.progress import unread_files
 
     slips: list[Slip] = []
     voids: list[tuple[str, Void]] = []
-    problems: list[Diagnostic] = nested_files(root, URGES_DIR, "催办登记文件")
+    problems: list[Diagnostic] = unread_files(root, URGES_DIR, "催办登记文件", "年份.yaml")
     relatives = {p.name: p for p in register_files(root)}
     relatives.update({name: URGES_DIR / name for name in texts})
     for name, relative in sorted(relatives.items()):
@@ -352,6 +357,16 @@ def _apply_voids(
         for n in matches:
             reasons.setdefault(n, void.reason)
     marked = [replace(s, voided=reasons.get(n, "")) for n, s in enumerate(slips)]
+    for n, slip in enumerate(marked):
+        if slip.reissues:
+            replaced = [
+                s
+                for s in marked[:n]
+                if s.code == slip.reissues and s.unit == slip.unit and s.issued == slip.issued
+            ]
+            if replaced:
+                first = replaced[-1]
+                marked[n] = replace(slip, answers_from=first.answers_from or first.at)
     standing: dict[tuple[int, str, int], list[Slip]] = {}
     for slip in marked:
         if not slip.voided:
@@ -443,11 +458,37 @@ def issued_on(slips: list[Slip], unit: str, day: date) -> Slip | None:
     return found[-1] if found else None
 
 
-def _next_number(register: list[Slip], year: int, office: str) -> int:
-    """The next number the office ``office`` gives in ``year`` (voided numbers stay taken)."""
+def _next_number(
+    register: list[Slip], year: int, office: str, committed: tuple[tuple[int, str, int], ...] = ()
+) -> int:
+    """The next number the office ``office`` gives in ``year`` (voided numbers stay taken,
+    and so do those of slips committed to git whose lines the work tree lost)."""
     return 1 + max(
-        (s.number for s in register if s.issued.year == year and s.by == office), default=0
+        [s.number for s in register if s.issued.year == year and s.by == office]
+        + [n for y, by, n in committed if y == year and by == office],
+        default=0,
     )
+
+
+def _committed(root: Path) -> tuple[tuple[int, str, int], ...]:
+    """(year, office, number) of the slips HEAD holds in register files the work tree
+    changed: a slip deleted by hand before a commit keeps its number taken."""
+    from zctasks.files import gitops
+    from zctasks.log.progress import json_record
+
+    found = []
+    for content in gitops.changed_since_head(root, URGES_DIR.as_posix()).values():
+        for line in content.decode("utf-8", errors="replace").split("\n"):
+            line = line.strip()
+            if not (line.startswith("- {") and line.endswith("}")):
+                continue
+            record, why = json_record(line[2:])
+            if why or not isinstance(record, dict):
+                continue
+            number, by, issued = record.get("number"), record.get("by"), _day(record.get("issued"))
+            if isinstance(number, int) and isinstance(by, str) and issued is not None:
+                found.append((issued.year, by, number))
+    return tuple(found)
 
 
 def _prefix_of(prefix: str | dict[str, str], office: str) -> str:
@@ -456,7 +497,8 @@ def _prefix_of(prefix: str | dict[str, str], office: str) -> str:
 
 Deliver = Callable[[list[Slip], list[Slip]], None]
 """Writes the issued slips' document (given the slips and the whole register with them)
-before they are recorded; if it fails, nothing is recorded."""
+once they are recorded, under the register's lock; if it fails or is interrupted, the
+record is taken back."""
 
 
 def issue(
@@ -469,9 +511,11 @@ def issue(
     """Record the drafts (numbered on from the highest number the signing office gave that
     year, voided slips included: a number is never given twice) under the register's lock;
     ``prefix`` is the 机关代字, or one for each signing office. A
-    unit with a standing slip of the same day keeps it. The document is delivered first,
-    under the lock: a slip is recorded only once its document was written, and only the
-    numbers delivered are recorded. Returns the slips as issued, in the order of the
+    unit with a standing slip of the same day keeps it. The slips are recorded first and
+    their document delivered next, under the lock: a document never carries a number the
+    register does not hold (a writer killed in between leaves a recorded slip whose
+    document is printed again with the same number), and a document that cannot be
+    written takes its slips' record back. Returns the slips as issued, in the order of the
     drafts. ``at`` is the moment of issue (now)."""
     from zctasks.files.writer import Transaction, update
     from zctasks.log.recording import recorded_at
@@ -481,6 +525,7 @@ def issue(
     def build(tx: Transaction) -> list[Slip]:
         moment = at or recorded_at()
         texts, register = _under_lock(ledger, tx, {d.issued.year for d in drafts})
+        committed = _committed(root)
         result: list[Slip] = []
         for draft in drafts:
             name = year_file(draft.issued.year).name
@@ -488,7 +533,7 @@ def issue(
             if kept is not None:
                 result.append(kept)
                 continue
-            number = _next_number(register, draft.issued.year, draft.by)
+            number = _next_number(register, draft.issued.year, draft.by, committed)
             slip = replace(
                 draft,
                 number=number,
@@ -499,11 +544,15 @@ def issue(
             register.append(slip)
             result.append(slip)
         _stage(ledger, tx, texts)
-        if deliver is not None:
-            deliver(result, register)
+        issued.append((result, register))
         return result
 
-    return update(root / URGES_DIR, build, what="催办登记")
+    def delivered(result: list[Slip]) -> None:
+        if deliver is not None:
+            deliver(*issued[-1])
+
+    issued: list[tuple[list[Slip], list[Slip]]] = []
+    return update(root / URGES_DIR, build, what="催办登记", then=delivered, undo=True)
 
 
 def void(
@@ -535,7 +584,7 @@ def void(
         texts[name] = _appended(texts[name], void_line(slip, reason, moment))
         new = None
         if reissue:
-            number = _next_number(register, slip.issued.year, slip.by)
+            number = _next_number(register, slip.issued.year, slip.by, _committed(ledger.root))
             new = replace(
                 slip,
                 number=number,
@@ -671,7 +720,8 @@ def _after(slip: Slip, entry: Entry, zone: tzinfo) -> bool:
     """Whether ``entry`` came in after the slip was issued (days in the plan's ``zone``)."""
     if entry.received is not None and entry.received >= slip.issued:
         return True
-    if entry.at is not None and slip.at is not None:
-        return entry.at > slip.at
+    issued_at = slip.answers_from or slip.at
+    if entry.at is not None and issued_at is not None:
+        return entry.at > issued_at
     recorded = entry.at.astimezone(zone).date() if entry.at is not None else entry.date
     return recorded > slip.issued

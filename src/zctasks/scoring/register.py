@@ -38,6 +38,7 @@ _FIELDS = (
     "lines",
     "at",
 )
+_VOID_FIELDS = ("voids", "as_of", "sheet_at", "reason", "at")
 _CONFLICT = re.compile(r"^(<{7}|={7}|>{7})(?: |$)")
 
 
@@ -58,6 +59,13 @@ class Recorded:
     at: datetime | None
     line: int
     """Where it stands in its file."""
+    voided: str = ""
+    """Why the sheet was voided (作废), or "" while it stands."""
+
+    @property
+    def stamp(self) -> str:
+        """The moment of recording as written (it tells apart two sheets of one number)."""
+        return self.at.isoformat(timespec="milliseconds") if self.at else ""
 
 
 def record_line(number: int, issued: date, unit: UnitScore, sheet: ScoreSheet, at: datetime) -> str:
@@ -79,32 +87,108 @@ def record_line(number: int, issued: date, unit: UnitScore, sheet: ScoreSheet, a
 
 
 def register_files(root: Path) -> list[Path]:
+    from zctasks.log.progress import readable
+
     folder = root / SCORES_DIR
     if not folder.is_dir():
         return []
     return sorted(
         p.relative_to(root)
         for p in folder.iterdir()
-        if p.is_file() and not p.name.startswith(".") and p.suffix in (".yaml", ".yml")
+        if readable(p) and not p.name.startswith(".") and p.suffix in (".yaml", ".yml")
     )
 
 
 def parse_register(ledger: Ledger, root: Path) -> tuple[list[Recorded], list[Diagnostic]]:
-    """Every recorded sheet, and every problem located by file and line."""
+    """Every recorded sheet, and every problem located by file and line. A write that a
+    killed writer left half-done is completed first."""
     from zctasks.files.limits import InputTooLarge, read_bounded
+    from zctasks.files.writer import finish_interrupted
+    from zctasks.log.progress import unread_files
+
+    if (root / SCORES_DIR).is_dir():
+        finish_interrupted(root / SCORES_DIR)
 
     found: list[Recorded] = []
-    problems: list[Diagnostic] = []
+    problems = unread_files(root, SCORES_DIR, "考评登记文件", "年份.yaml")
     for relative in register_files(root):
         try:
             raw = read_bounded(root / relative, relative.as_posix())
         except InputTooLarge as exc:
             problems.append(exc.diagnostic())
             continue
-        records, located = _parse_file(ledger, relative, raw)
+        records, voids, located = _parse_file(ledger, relative, raw)
         found += records
         problems += located
+        found = _apply_voids(found, voids, relative.as_posix(), problems)
+    found, clashes = _clashes(found)
+    problems += clashes
     return sorted(found, key=lambda r: (r.as_of.year, r.number, r.line)), problems
+
+
+def _apply_voids(
+    found: list[Recorded],
+    voids: list[tuple[int, dict[str, Any]]],
+    name: str,
+    problems: list[Diagnostic],
+) -> list[Recorded]:
+    """The sheets with those that a void record names marked voided."""
+    from dataclasses import replace
+
+    for line, void in voids:
+        hits = [
+            n
+            for n, r in enumerate(found)
+            if r.number == void["voids"]
+            and r.as_of.isoformat() == void["as_of"]
+            and r.stamp == void["sheet_at"]
+        ]
+        if not hits:
+            problems.append(
+                Diagnostic(
+                    name,
+                    line,
+                    1,
+                    "score-field",
+                    f"要作废的第{void['voids']}次登记（截至{void['as_of']}，"
+                    f"登记于{void['sheet_at']}）不存在",
+                )
+            )
+        for n in hits:
+            found[n] = replace(found[n], voided=void["reason"])
+    return found
+
+
+def _clashes(found: list[Recorded]) -> tuple[list[Recorded], list[Diagnostic]]:
+    """Sheets of one number recorded twice (two clones' registers merged): a warning that
+    names the repair, never a reason to stop reading."""
+    problems: list[Diagnostic] = []
+    first: dict[tuple[int, int], Recorded] = {}
+    told: set[tuple[int, int, str]] = set()
+    for r in sorted(found, key=lambda r: (r.as_of.year, r.number, r.line)):
+        if r.voided:
+            continue
+        key = (r.as_of.year, r.number)
+        seen = first.setdefault(key, r)
+        if seen.stamp == r.stamp or (*key, r.stamp) in told:
+            continue
+        told.add((*key, r.stamp))
+        later = max(seen, r, key=lambda x: x.stamp)
+        problems.append(
+            Diagnostic(
+                f"data/scores/{r.as_of.year}.yaml",
+                r.line,
+                1,
+                "duplicate-number",
+                f"第{r.number}次登记有两组：截至{seen.as_of}（登记于{seen.stamp}）"
+                f"和截至{r.as_of}（登记于{r.stamp}）",
+                "两处各自登记了同号的考评结果（如两个分支合并）：作废后登记的一组，"
+                f"如 zctasks score --void {r.number} --as-of {later.as_of} --reason 编号重复；"
+                "需要时再 zctasks score --record 以新编号登记",
+                "warning",
+            )
+        )
+    return found, problems
 
 
 def load_register(ledger: Ledger, root: Path) -> list[Recorded]:
@@ -116,7 +200,9 @@ def load_register(ledger: Ledger, root: Path) -> list[Recorded]:
 
 def _parse_file(
     ledger: Ledger, relative: Path, raw: bytes
-) -> tuple[list[Recorded], list[Diagnostic]]:
+) -> tuple[list[Recorded], list[tuple[int, dict[str, Any]]], list[Diagnostic]]:
+    from zctasks.log.progress import crlf_problem
+
     name = relative.as_posix()
     problems: list[Diagnostic] = []
 
@@ -125,14 +211,17 @@ def _parse_file(
 
     if relative.suffix != ".yaml" or not re.fullmatch(r"\d{4}", relative.stem):
         problem(1, "file-name", f"考评登记文件应命名为 年份.yaml：{relative.name} 不会被读取")
-        return [], problems
+        return [], [], problems
     try:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError:
         problem(1, "encoding", "考评登记文件不是 UTF-8 编码")
-        return [], problems
+        return [], [], problems
+    crlf = crlf_problem(name, text)
+    if crlf is not None:
+        return [], [], [crlf]
     found: list[Recorded] = []
-    seen: dict[tuple[int, str], tuple[int, str]] = {}
+    voids: list[tuple[int, dict[str, Any]]] = []
     for number, line in enumerate(text.split("\n"), 1):
         stripped = line.strip()
         if not stripped or stripped.startswith("#"):
@@ -153,6 +242,13 @@ def _parse_file(
         except ValueError as exc:
             problem(number, "score-syntax", f"无法读取这一行：{exc}")
             continue
+        if isinstance(value, dict) and "voids" in value:
+            wrong = _void_problems(value)
+            for message in wrong:
+                problem(number, "score-field", message)
+            if not wrong:
+                voids.append((number, value))
+            continue
         recorded, wrong = _recorded(ledger, value, number)
         for message in wrong:
             problem(number, "score-field", message)
@@ -165,18 +261,26 @@ def _parse_file(
                 f"考评截止日 {recorded.as_of} 不属于 {relative.name}",
                 f"应记在 data/scores/{recorded.as_of.year}.yaml",
             )
-        key = (recorded.number, recorded.unit)
-        stamp = recorded.at.isoformat() if recorded.at else ""
-        if key in seen and seen[key][1] != stamp:
-            problem(
-                number,
-                "duplicate-number",
-                f"第{recorded.number}次登记中“{recorded.unit}”与第 {seen[key][0]} 行重复",
-                "两处各自登记了同号的考评结果（如两个分支合并）：在合并后的台账上重新登记一次",
-            )
-        seen.setdefault(key, (number, stamp))
         found.append(recorded)
-    return found, problems
+    return found, voids, problems
+
+
+def _void_problems(value: dict[str, Any]) -> list[str]:
+    wrong = [f"未知字段“{key}”" for key in value if key not in _VOID_FIELDS]
+    number = value.get("voids")
+    if not isinstance(number, int) or isinstance(number, bool) or number < 1:
+        wrong.append("voids 应为所作废登记的次数（正整数）")
+    try:
+        date.fromisoformat(str(value.get("as_of")))
+    except ValueError:
+        wrong.append("as_of 应为日期 YYYY-MM-DD")
+    for key in ("sheet_at", "at"):
+        if not isinstance(value.get(key), str):
+            wrong.append(f"{key} 应为登记时间")
+    reason = value.get("reason")
+    if not isinstance(reason, str) or not reason.strip():
+        wrong.append("作废记录须写明原因 reason")
+    return wrong
 
 
 def _recorded(ledger: Ledger, value: Any, line: int) -> tuple[Recorded | None, list[str]]:
@@ -247,7 +351,7 @@ def check_register(ledger: Ledger, root: Path) -> list[Diagnostic]:
 
 def latest(recorded: list[Recorded], as_of: date) -> list[Recorded]:
     """The units of the latest sheet recorded as at ``as_of`` (empty when none was)."""
-    same = [r for r in recorded if r.as_of == as_of]
+    same = [r for r in recorded if r.as_of == as_of and not r.voided]
     if not same:
         return []
     number = max(r.number for r in same)
@@ -381,3 +485,54 @@ def _signed(value: Any) -> str:
         else Decimal(str(value))
     )
     return f"+{number}" if number > 0 else (f"−{-number}" if number < 0 else f"{number}")
+
+
+def void(
+    ledger: Ledger,
+    number: int,
+    as_of: date | None,
+    reason: str,
+    at: datetime | None = None,
+) -> tuple[list[Recorded], int]:
+    """Void (作废) the sheets of the ``number``-th recording (as at ``as_of`` where two
+    recordings share the number; else the one recorded later), appending a void record;
+    the sheets stay in the register. Returns the sheets voided and how many stand."""
+    from zctasks.files.errors import UsageError
+    from zctasks.files.writer import Transaction, update
+    from zctasks.log.recording import recorded_at
+
+    if not reason.strip():
+        raise UsageError("作废需要写明原因")
+
+    def build(tx: Transaction) -> tuple[list[Recorded], int]:
+        moment = at or recorded_at()
+        found, problems = parse_register(ledger, ledger.root)
+        if any(d.severity == "error" for d in problems):
+            raise LedgerInvalid([d for d in problems if d.severity == "error"])
+        same = [r for r in found if r.number == number and not r.voided]
+        if as_of is not None:
+            same = [r for r in same if r.as_of == as_of]
+        if not same:
+            raise UsageError(
+                f"没有第{number}次登记的考评结果" + (f"（截至{as_of}）" if as_of else ""),
+                "用 zctasks check 查看重复的登记",
+            )
+        stamp, day = max({(r.stamp, r.as_of) for r in same})
+        chosen = [r for r in same if r.stamp == stamp and r.as_of == day]
+        name = f"{day.year}.yaml"
+        raw = tx.read(name) or b""
+        text = raw.decode("utf-8-sig")
+        if text and not text.endswith("\n"):
+            text += "\n"
+        record = {
+            "voids": number,
+            "as_of": day.isoformat(),
+            "sheet_at": stamp,
+            "reason": reason.strip(),
+            "at": moment.isoformat(timespec="milliseconds"),
+        }
+        text += "- " + json.dumps(record, ensure_ascii=False) + "\n"
+        tx.write(name, text.encode("utf-8"))
+        return chosen, len(same) - len(chosen)
+
+    return update(ledger.root / SCORES_DIR, build, what="考评登记")

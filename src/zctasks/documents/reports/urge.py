@@ -129,9 +129,13 @@ def urge(
 
 
 def grade(register: list[Slip], slip: Slip) -> tuple[str, int]:
-    """The slip's grade, and how many times the unit has now been urged: the slips issued
-    to it on earlier days, and this one (a unit gets one slip a day)."""
-    times = sum(1 for s in register if s.unit == slip.unit and s.issued < slip.issued) + 1
+    """The slip's grade, and how many times the unit has now been urged: the slips standing
+    for it from earlier days (a voided slip urged nobody), and this one (a unit gets one
+    slip a day)."""
+    times = (
+        sum(1 for s in register if s.unit == slip.unit and s.issued < slip.issued and not s.voided)
+        + 1
+    )
     return GRADES[min(times, len(GRADES)) - 1], times
 
 
