@@ -477,10 +477,10 @@ class Progress:
         a day — the members that reported that day."""
         return [entry.by]
 
-    def speakers(self, entry: Entry) -> list[tuple[str, str]] | None:
-        """Who reported an entry's problems, and in what words, where that is not its unit:
-        a roll-up's reports speak for its members (淄川区、张店区 reported the same words).
-        None: the entry's own unit (``by``) reported ``problems``."""
+    def speakers(self, entry: Entry) -> list[tuple[str, str, str]] | None:
+        """Who reported an entry's problems, in what words, and their next steps, where that
+        is not its unit: a roll-up's reports speak for its members (淄川区、张店区 reported the
+        same words). None: the entry's own unit (``by``) reported ``problems``."""
         return None
 
     def in_force(self, i: int) -> bool:

@@ -717,12 +717,19 @@ class RollupProgress(Progress):
             return [entry.by]
         return entry.source.split("、") if entry.source else [entry.by]
 
-    def speakers(self, entry: Entry) -> list[tuple[str, str]] | None:
+    def speakers(self, entry: Entry) -> list[tuple[str, str, str]] | None:
         """A rolled-up report's problems are its members' words: the city's lead unit did
-        not report them."""
+        not report them. Each group's next steps are its own members'."""
         if entry.task not in self.rollup.crosswalk.where or not entry.id.endswith("-rollup"):
             return None
-        return self.rollup.voices(self._sources[entry.task], "problems")
+        sources = self._sources[entry.task]
+        found = []
+        for names, text in self.rollup.voices(sources, "problems"):
+            theirs = [(n, t) for n, t in sources if n in names.split("、")]
+            steps = self.rollup.voices(theirs, "next")
+            said = steps[0][1] if len(steps) == 1 and steps[0][0] == names else ""
+            found.append((names, text, said or "；".join(f"{n}：{t}" for n, t in steps)))
+        return found
 
     def decided(self, task_id: int, day: date) -> object | None:
         if task_id not in self.rollup.crosswalk.where:

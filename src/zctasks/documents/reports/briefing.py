@@ -501,8 +501,8 @@ def _problems(
         text = latest.problems or ("推进受阻" if latest.status == "受阻" else "")
         if not text:
             continue
-        voices = (latest.problems and progress.speakers(latest)) or [(latest.by, text)]
-        for who, words in voices:
+        voices = (latest.problems and progress.speakers(latest)) or [(latest.by, text, latest.next)]
+        for who, words, steps in voices:
             found.setdefault(who, {}).setdefault(clause(words), []).append(state.task.title)
             rows.append(
                 {
@@ -510,7 +510,7 @@ def _problems(
                     "id": state.task.id,
                     "title": state.task.title,
                     "problem": clause(words),
-                    "next": clause(latest.next),
+                    "next": clause(steps),
                 }
             )
     units = sorted(found, key=lambda u: order.get(u, len(order)))
