@@ -354,6 +354,10 @@ def section(opened: Opened) -> dict[str, Any]:
         }
         for series, rows in tables
     ]
+    noted = any(row[-1] for table in league for row in table["rows"])
+    if not noted:  # a column of nothing but blanks is not handed in
+        for table in league:
+            table["rows"] = [row[:-1] for row in table["rows"]]
     parts = []
     for link in opened.crosswalk.file.tasks:
         rolled = opened.rollup.task(link.task, opened.as_of)
@@ -382,6 +386,7 @@ def section(opened: Opened) -> dict[str, Any]:
         "as_of": cn_date(opened.as_of),
         "provenance": provenance,
         "league": league,
+        "noted": noted,
         "parts": parts,
     }
 
