@@ -798,6 +798,12 @@ def test_status_tables_league_and_the_members_section_of_the_documents(area, zc)
         "各区县的数据来源、排名和分项进展详见附件3。\n\n"
         "## 四、需要关注的问题\n"
     ) in briefing
+    assert (  # the districts behind each city task are named where the task is
+        "## 四、需要关注的问题\n\n"
+        "严重滞后2项：市科技局牵头的“培育创新主体”（张店区严重滞后），"
+        "市自然资源局牵头的“提升森林覆盖率”（张店区严重滞后，淄川区滞后）。\n\n"
+        "未报送2项：市数据局牵头的“优化营商环境”（张店区未报送），我委负责的“编制全市规划”。\n\n"
+    ) in briefing
     assert (
         "## 五、下步工作要求\n\n"
         "一是对严重滞后的2项任务，请市科技局、市自然资源局逐项分析原因、制定赶超措施，"

@@ -477,6 +477,11 @@ class Progress:
         a day — the members that reported that day."""
         return [entry.by]
 
+    def behind(self, task_id: int, day: date) -> str:
+        """Who, below this ledger, holds a task back (a roll-up's members: 博山区严重滞后，张店区
+        滞后), or "" — a ledger of its own answers for its tasks itself."""
+        return ""
+
     def speakers(self, entry: Entry) -> list[tuple[str, str, str]] | None:
         """Who reported an entry's problems, in what words, and their next steps, where that
         is not its unit: a roll-up's reports speak for its members (淄川区、张店区 reported the

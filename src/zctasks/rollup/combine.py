@@ -717,6 +717,30 @@ class RollupProgress(Progress):
             return [entry.by]
         return entry.source.split("、") if entry.source else [entry.by]
 
+    def behind(self, task_id: int, day: date) -> str:
+        """博山区严重滞后，张店区滞后: the members whose own light is 滞后 or worse on what
+        lights a rolled-up task — its targets' parts where it has targets (no figure is
+        未报送), else the member tasks — each member at its worst: 严重滞后, then 未报送, then
+        滞后, in the members' order."""
+        if task_id not in self.rollup.crosswalk.where:
+            return ""
+        rolled = self.rollup.task(task_id, day)
+        lights = (
+            [(c.member, c.light or "grey") for t in rolled.targets for c in t.contributions]
+            if rolled.targets
+            else [(m.member, m.light) for m in rolled.members]
+        )
+        worst: dict[str, str] = {}
+        for member, light in lights:
+            if SEVERITY[light] > SEVERITY[worst.get(member, "done")]:
+                worst[member] = light
+        said = []
+        for light in ("red", "grey", "yellow"):
+            names = [n for n, found in worst.items() if found == light]
+            if names:
+                said.append(f"{'、'.join(names)}{LIGHT_NAMES[light]}")  # type: ignore[index]
+        return "，".join(said)
+
     def speakers(self, entry: Entry) -> list[tuple[str, str, str]] | None:
         """A rolled-up report's problems are its members' words: the city's lead unit did
         not report them. Each group's next steps are its own members'."""

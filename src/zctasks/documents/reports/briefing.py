@@ -179,7 +179,7 @@ def briefing(
     highlights, attention, said = _fit(
         [*overview, changes, *requirements, *headings, *(extra or [])],
         _highlights(ledger, progress, facts, since, in_period),
-        _attention(ledger, facts),
+        _attention(ledger, progress, facts),
         problems,
     )
     context.update(
@@ -425,16 +425,21 @@ def _gain(state: TargetState, delta: Number | None) -> str:
     return f"{head}，完成目标增幅的{percent(state.share or 0.0)}{moved}"
 
 
-def _attention(ledger: Ledger, facts: Facts) -> list[tuple[str, str]]:
+def _attention(ledger: Ledger, progress: Progress, facts: Facts) -> list[tuple[str, str]]:
     """严重滞后、滞后、未报送: each a sentence naming tasks by their titles, grouped by their
     units, the rest counted; and a short form naming the units only, for when the full one
-    would not fit three pages."""
+    would not fit three pages. A roll-up's task names the members behind it."""
     lines = []
     for light in ("red", "yellow", "grey"):
         states = facts.states(light)
         if not states:
             continue
-        named, cut = named_tasks(by_owner(ledger, states, facts.me), MOST_NAMED)
+        after = {
+            s.task.id: f"（{said}）"
+            for s in states
+            if (said := progress.behind(s.task.id, facts.now.as_of))
+        }
+        named, cut = named_tasks(by_owner(ledger, states, facts.me), MOST_NAMED, after)
         head = f"{DOC_LIGHT_NAMES[light]}{len(states)}项"
         full = f"{head}：{named}" + ("等，详见附件2。" if cut else "。")
         short = f"{head}，涉及{_units(ledger, states, facts.me)}，详见附件2。"
