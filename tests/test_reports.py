@@ -190,6 +190,10 @@ def test_docx_official_layout(zc, demo, tmp_path):
     assert ("副标题", "（2023年7月17日至7月31日）") in paragraphs
     assert ("一级标题", "一、总体情况") in paragraphs
     assert ("附件说明", "附件：1．任务进度统计\n2．滞后及未报送任务清单") in paragraphs
+    at = [p.style.name for p in document.paragraphs].index("附件说明")
+    listed = document.paragraphs[at].paragraph_format
+    assert listed.keep_together  # the list of attachments is never cut by a page break
+    assert document.paragraphs[at - 1].paragraph_format.keep_with_next  # nor left alone
     assert ("附件标识", "附件1") in paragraphs and ("附件标识", "附件2") in paragraphs
     imprint = [text for style, text in paragraphs if style == "版记" and text]
     assert imprint == [

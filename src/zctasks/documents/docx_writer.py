@@ -680,9 +680,12 @@ def _write(
         style = {2: "一级标题", 3: "二级标题"}.get(block.level, "三级标题")
         _add_runs(document.add_paragraph(style=style), block)
     elif role == "attachments":
+        if document.paragraphs:  # the list never stands alone at the top of a page
+            document.paragraphs[-1].paragraph_format.keep_with_next = True
         paragraph = document.add_paragraph(style="附件说明")
         paragraph.paragraph_format.left_indent = Pt(5 * PITCH)
         paragraph.paragraph_format.space_before = LINE  # 正文下空一行
+        paragraph.paragraph_format.keep_together = True  # nor is it cut by a page break
         _add_runs(paragraph, block)
     elif role == "attachment-label":
         _add_runs(document.add_paragraph(style="附件标识"), block)

@@ -472,6 +472,22 @@ class Progress:
         roll-up's tasks are lit from its members' own lights and figures."""
         return None
 
+    def reporters(self, entry: Entry) -> list[str]:
+        """The units whose reports an entry is: its own unit, or — for a roll-up's report of
+        a day — the members that reported that day."""
+        return [entry.by]
+
+    def behind(self, task_id: int, day: date) -> str:
+        """Who, below this ledger, holds a task back (a roll-up's members: 博山区严重滞后，张店区
+        滞后), or "" — a ledger of its own answers for its tasks itself."""
+        return ""
+
+    def speakers(self, entry: Entry) -> list[tuple[str, str, str]] | None:
+        """Who reported an entry's problems, in what words, and their next steps, where that
+        is not its unit: a roll-up's reports speak for its members (淄川区、张店区 reported the
+        same words). None: the entry's own unit (``by``) reported ``problems``."""
+        return None
+
     def in_force(self, i: int) -> bool:
         return self.kind[i] != VOID and self.ids[i] not in self.replaced
 

@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_right
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, time
 from decimal import Decimal
@@ -199,9 +200,27 @@ class TaskRollup:
 _TARGET_ID = re.compile(r"(?:^|(?<=[，；：（]))\d+(?:\.\d+)+ ")
 
 
+_DOCUMENT_WORDS = (
+    # 引育高校毕业生 1250/3000名，完成42% → 引育高校毕业生1250名，完成年计划的42%
+    (
+        re.compile(r" (-?[\d.]+)/[\d.]+(?:—[\d.]+)?([^，；（\d][^，；（]*)，完成(?=[\d.]+%)"),
+        r"\1\2，完成年计划的",
+    ),
+    (re.compile(r"，序时进度[\d.]+%，落后([\d.]+)个百分点"), r"，低于序时进度\1个百分点"),
+    (re.compile(r"，序时进度[\d.]+%(?=$|[；。）])"), ""),
+    (re.compile(r"（水平指标[^）]*）"), ""),
+    (re.compile(r"(?<=[^\s\d，；：。（）]) (?=-?\d)"), ""),
+)
+
+
 def document_words(text: str, year: int) -> str:
-    """A member's reason as documents say things: no target ids, dates of the year short."""
-    return re.sub(rf"{year}年(?=\d{{1,2}}月)", "", _TARGET_ID.sub("", text))
+    """A member's reason as documents say things (as the city's own figures are said): no
+    target ids, "完成年计划的42%，低于序时进度42个百分点" rather than "1250/3000名，完成42%，
+    序时进度83%，落后42个百分点", no notes meant for the analyst, dates of the year short."""
+    text = _TARGET_ID.sub("", text)
+    for pattern, replacement in _DOCUMENT_WORDS:
+        text = pattern.sub(replacement, text)
+    return re.sub(rf"{year}年(?=\d{{1,2}}月)", "", text)
 
 
 def task_sources(link: TaskLink, names: list[str]) -> list[tuple[str, int]]:
@@ -394,7 +413,7 @@ class Rollup:
                 )
                 found.said = (
                     f"{city.name}{_num(found.actual)}{city.unit}（{summed}），"
-                    f"{self._said(worst, False, day.year)}"
+                    f"{self._said(worst, False, day.year)}{_alike(found.contributions, worst)}"
                 )
             found.state = state
             found.light, found.reason = state.light, state.reason
@@ -402,7 +421,10 @@ class Rollup:
             worst = self._worst(found.contributions)
             found.light = worst.light or "grey" if worst else "grey"
             found.reason = f"{label}：各{word}中最差为{self._said(worst, True)}"
-            found.said = f"{city.name}：{self._said(worst, False, day.year)}"
+            found.said = (
+                f"{city.name}：{self._said(worst, False, day.year)}"
+                f"{_alike(found.contributions, worst)}"
+            )
             found.words = self._figures(found.contributions, worst)
         else:
             found.reason = f"{label}：各{word}均未报数"
@@ -410,7 +432,9 @@ class Rollup:
         return found
 
     def _figures(self, contributions: list[Contribution], worst: Contribution | None) -> str:
-        """淄川区29.2%、张店区24.2%，最差为张店区（严重滞后）: a 最差 target in a table cell."""
+        """淄川区29.2%、张店区24.2%，最差为张店区（严重滞后）: a 最差 target in a table cell.
+        Members that share the worst light are all named; when every member has it, none is
+        called the worst (均已完成)."""
         from zctasks.log.figures import number
 
         shown = "、".join(
@@ -420,7 +444,10 @@ class Rollup:
         if worst is None:
             return shown
         light = LIGHT_NAMES[worst.light or "grey"]  # type: ignore[index]
-        return f"{shown}，最差为{worst.member}（{light}）"
+        tied = [c.member for c in contributions if (c.light or "grey") == (worst.light or "grey")]
+        if len(tied) == len(contributions):
+            return f"{shown}，均{light}"
+        return f"{shown}，最差为{'、'.join(dict.fromkeys(tied))}（{light}）"
 
     def _worst(self, contributions: list[Contribution]) -> Contribution | None:
         """The contribution with the worst of the members' own lights (no figure counts as
@@ -518,7 +545,7 @@ class Rollup:
             said = f"{head}{light}" + (
                 f"：{document_words(worst.reason, day.year)}" if worst.reason else ""
             )
-            return worst.light, reason, said
+            return worst.light, reason, said + _alike(lights, worst)
         lit = [t for t in targets if t.light is not None]
         if not lit:
             from zctasks.judge.cycles import Calendar
@@ -589,9 +616,10 @@ class Rollup:
                 )
         return found
 
-    def _words(self, sources: list[tuple[str, int]], key: str) -> str:
-        """What each member said in its latest report on these tasks (note, problems or next
-        steps), member by member; after ``MOST_WORDS`` members, the rest counted."""
+    def voices(self, sources: list[tuple[str, int]], key: str) -> list[tuple[str, str]]:
+        """What the members said in their latest reports on these tasks (note, problems or
+        next steps): (members, words), members who said the same words together
+        (淄川区、张店区), in the members' order."""
         from zctasks.judge.views import visible
 
         said: dict[str, list[str]] = {}
@@ -599,13 +627,33 @@ class Rollup:
             latest = self.views[name].latest(task_id)
             text = (latest or {}).get(key) or ""
             text = " ".join(visible(text).split())
-            if text:
+            if text and text.rstrip("。；;，, ") not in said.get(name, []):
                 said.setdefault(name, []).append(text.rstrip("。；;，, "))
-        parts = [f"{name}：{'；'.join(texts)}" for name, texts in said.items()]
+        grouped: dict[str, list[str]] = {}
+        for name, texts in said.items():
+            grouped.setdefault("；".join(texts), []).append(name)
+        return [("、".join(names), text) for text, names in grouped.items()]
+
+    def _words(self, sources: list[tuple[str, int]], key: str) -> str:
+        """What the members said (``voices``) as one text, 淄川区：…；张店区、博山区：…; after
+        ``MOST_WORDS`` groups, the rest counted."""
+        parts = [f"{names}：{text}" for names, text in self.voices(sources, key)]
         if len(parts) > MOST_WORDS:
-            rest = len(parts) - MOST_WORDS
+            rest = sum(len(p.partition("：")[0].split("、")) for p in parts[MOST_WORDS:])
             return "；".join(parts[:MOST_WORDS]) + f"；另有{rest}个成员（见附件）"
         return "；".join(parts)
+
+
+def _alike(items: Sequence[Contribution | MemberLight], worst: Any) -> str:
+    """；张店区、博山区同样严重滞后: the other members whose light is as bad as the one a
+    document names, so that a district is not spared by the order of members.yaml."""
+    if worst is None or (worst.light or "grey") == "done":
+        return ""
+    light = worst.light or "grey"
+    others = [i.member for i in items if (i.light or "grey") == light and i.member != worst.member]
+    if not others:
+        return ""
+    return f"；{'、'.join(dict.fromkeys(others))}同样{LIGHT_NAMES[light]}"  # type: ignore[index]
 
 
 def _status(statuses: list[str | None]) -> str:
@@ -647,6 +695,10 @@ class RollupProgress(Progress):
         self._virtual = len(own)
         from array import array
 
+        self._sources = {
+            link.task: [(n, t) for n, t in rollup.sources(link) if n in rollup.views]
+            for link in rollup.crosswalk.file.tasks
+        }
         for task_id in rollup.crosswalk.where:
             kept = [i for i in self._tasks.get(task_id, []) if self.file_of[i] == self._virtual]
             self._tasks[task_id] = array("i", kept)
@@ -657,6 +709,51 @@ class RollupProgress(Progress):
             first = self.file_start[number]
             return {first + local: self._synth[local] for local in locals_}
         return super()._read_file(number, index, locals_)
+
+    def reporters(self, entry: Entry) -> list[str]:
+        """The members that reported on the day of a rolled-up report (its ``source``): the
+        city's lead unit, whose name it carries, reported nothing."""
+        if entry.task not in self.rollup.crosswalk.where or not entry.id.endswith("-rollup"):
+            return [entry.by]
+        return entry.source.split("、") if entry.source else [entry.by]
+
+    def behind(self, task_id: int, day: date) -> str:
+        """博山区严重滞后，张店区滞后: the members whose own light is 滞后 or worse on what
+        lights a rolled-up task — its targets' parts where it has targets (no figure is
+        未报送), else the member tasks — each member at its worst: 严重滞后, then 未报送, then
+        滞后, in the members' order."""
+        if task_id not in self.rollup.crosswalk.where:
+            return ""
+        rolled = self.rollup.task(task_id, day)
+        lights = (
+            [(c.member, c.light or "grey") for t in rolled.targets for c in t.contributions]
+            if rolled.targets
+            else [(m.member, m.light) for m in rolled.members]
+        )
+        worst: dict[str, str] = {}
+        for member, light in lights:
+            if SEVERITY[light] > SEVERITY[worst.get(member, "done")]:
+                worst[member] = light
+        said = []
+        for light in ("red", "grey", "yellow"):
+            names = [n for n, found in worst.items() if found == light]
+            if names:
+                said.append(f"{'、'.join(names)}{LIGHT_NAMES[light]}")  # type: ignore[index]
+        return "，".join(said)
+
+    def speakers(self, entry: Entry) -> list[tuple[str, str, str]] | None:
+        """A rolled-up report's problems are its members' words: the city's lead unit did
+        not report them. Each group's next steps are its own members'."""
+        if entry.task not in self.rollup.crosswalk.where or not entry.id.endswith("-rollup"):
+            return None
+        sources = self._sources[entry.task]
+        found = []
+        for names, text in self.rollup.voices(sources, "problems"):
+            theirs = [(n, t) for n, t in sources if n in names.split("、")]
+            steps = self.rollup.voices(theirs, "next")
+            said = steps[0][1] if len(steps) == 1 and steps[0][0] == names else ""
+            found.append((names, text, said or "；".join(f"{n}：{t}" for n, t in steps)))
+        return found
 
     def decided(self, task_id: int, day: date) -> object | None:
         if task_id not in self.rollup.crosswalk.where:

@@ -325,11 +325,10 @@ def section(opened: Opened) -> dict[str, Any]:
         sentence = _league_sentence(series, rows, len(tables) > 1)
         if sentence:
             paragraphs.append(sentence)
-    provenance = [
+    provenance = [  # no commit ids: a document names no software's internals
         [
             s.member,
             s.series or "—",
-            s.commit[:7] if s.commit else "—",
             _short(_day_of(s.committed), year),
             _short(date.fromisoformat(s.latest) if s.latest else None, year),
             "—" if s.age is None else f"{s.age}天",
@@ -355,12 +354,16 @@ def section(opened: Opened) -> dict[str, Any]:
         }
         for series, rows in tables
     ]
+    noted = any(row[-1] for table in league for row in table["rows"])
+    if not noted:  # a column of nothing but blanks is not handed in
+        for table in league:
+            table["rows"] = [row[:-1] for row in table["rows"]]
     parts = []
     for link in opened.crosswalk.file.tasks:
         rolled = opened.rollup.task(link.task, opened.as_of)
         for m in rolled.members:
             figures = "；".join(
-                f"{c.target} {_figure(c, t.target.unit)}"
+                f"{_target_name(opened, c)}{_figure(c, t.target.unit)}"
                 for t in rolled.targets
                 for c in t.contributions
                 if c.member == m.member and c.task == m.task
@@ -383,6 +386,7 @@ def section(opened: Opened) -> dict[str, Any]:
         "as_of": cn_date(opened.as_of),
         "provenance": provenance,
         "league": league,
+        "noted": noted,
         "parts": parts,
     }
 
@@ -394,6 +398,14 @@ def _document_state(source: Source, year: int) -> str:
         pinned = _day_of(source.pinned)
         return f"沿用{_short(pinned, year)}获取的数据" if pinned else STATE_NAMES["stale"]
     return STATE_NAMES[source.state]
+
+
+def _target_name(opened: Opened, c: Any) -> str:
+    """新增高新技术企业: a member target as a document names it — by its name, never by its
+    id (\"2.1 61家\" reads as one number)."""
+    view = opened.rollup.views.get(c.member)
+    target = view.target(c.target) if view is not None else None
+    return str(target["name"]) if target and target.get("name") else f"第{c.target}项指标"
 
 
 def _figure(c: Any, unit: str) -> str:
@@ -417,7 +429,10 @@ def _data_sentence(opened: Opened, found: list[Source], word: str) -> str:
         return f"尚未加入{word}台账。"
     current = [s for s in found if s.state == "current"]
     latest = [date.fromisoformat(s.latest) for s in found if s.latest and s.state != "none"]
-    text = f"纳入汇总的{total}个{word}中，{len(current)}个的台账已获取至最新"
+    if len(current) == total:
+        text = f"纳入汇总的{total}个{word}的台账均已更新"
+    else:
+        text = f"纳入汇总的{total}个{word}中，{len(current)}个的台账已更新"
     if latest and current:
         text += f"（最近报送截至{cn_date(max(latest))}）"
     stale = [s for s in found if s.state == "stale"]
@@ -444,7 +459,9 @@ def _league_sentence(series: str, rows: list[Standing], named: bool) -> str:
         top = "、".join(f"{r.member}（{percent(r.share)}）" for r in ranked[:2])
         bottom = "、".join(f"{r.member}（{percent(r.share)}）" for r in ranked[-2:])
         text = f"{head}按已完成和按序时推进任务的占比，{top}靠前，{bottom}靠后"
-    reds = sorted((r for r in ranked if r.red), key=lambda r: (-r.red, r.rank or 0))[:2]
+    reds = sorted((r for r in ranked if r.red), key=lambda r: (-r.red, r.rank or 0))
+    if len(reds) > 2:  # the two with most, and any as many as the second: a tie is not cut
+        reds = [r for r in reds if r.red >= reds[1].red]
     if reds:
         text += "；严重滞后任务较多的是" + "、".join(f"{r.member}（{r.red}项）" for r in reds)
     return text + "。"

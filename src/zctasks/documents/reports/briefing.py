@@ -169,17 +169,17 @@ def briefing(
     facts = Facts(ledger, now, previous, (issuer, self_word(issuer)))
     context = common(ledger, now, "重点工作任务推进情况", day)
     in_period = [e for e in progress.entries if since <= e.date <= min(until, as_of)]
-    problems, problem_rows = _problems(ledger, facts, since, until)
-    overview = _overview(ledger, facts, in_period)
+    problems, problem_rows = _problems(ledger, progress, facts, since, until)
+    overview = _overview(ledger, progress, facts, in_period)
     changes = _changes(ledger, progress, facts)
-    requirements = _requirements(ledger, facts, deadline)
+    requirements = _requirements(ledger, facts, deadline, bool(problem_rows))
     headings = ["一、总体情况", "二、本期主要进展", "三、需要关注的问题", "四、下步工作要求"]
     if extra:
         headings.append("五、各区县进展")
     highlights, attention, said = _fit(
         [*overview, changes, *requirements, *headings, *(extra or [])],
         _highlights(ledger, progress, facts, since, in_period),
-        _attention(ledger, facts),
+        _attention(ledger, progress, facts),
         problems,
     )
     context.update(
@@ -222,7 +222,9 @@ def _period(since: date, until: date) -> str:
     return f"{cn_date(since)}至{end}"
 
 
-def _overview(ledger: Ledger, facts: Facts, in_period: list[Entry]) -> list[str]:
+def _overview(
+    ledger: Ledger, progress: Progress, facts: Facts, in_period: list[Entry]
+) -> list[str]:
     """The judgement with the figures it follows from, then the counts: two paragraphs."""
     counts, total, previous = facts.counts, facts.total, facts.previous
     on = facts.on()
@@ -250,9 +252,12 @@ def _overview(ledger: Ledger, facts: Facts, in_period: list[Entry]) -> list[str]
     urgent = counts["red"] + counts["grey"]
     words = join(["严重滞后" if counts["red"] else "", "未报送" if counts["grey"] else ""], "和")
     first += f"；{words}的{urgent}项需加力推进。" if urgent else "。"
-    units = len({e.by for e in in_period})
+    reporters = [progress.reporters(e) for e in in_period]
+    units = len({u for found in reporters for u in found})
     received = (
-        f"本期{units}个单位报送进展{len(in_period)}条。" if in_period else "本期没有单位报送进展。"
+        f"本期{units}个单位报送进展{sum(map(len, reporters))}条。"
+        if in_period
+        else "本期没有单位报送进展。"
     )
     targets = [t for s in facts.now.states for t in s.targets]
     done_targets = sum(1 for t in targets if t.light == "done")
@@ -420,16 +425,21 @@ def _gain(state: TargetState, delta: Number | None) -> str:
     return f"{head}，完成目标增幅的{percent(state.share or 0.0)}{moved}"
 
 
-def _attention(ledger: Ledger, facts: Facts) -> list[tuple[str, str]]:
+def _attention(ledger: Ledger, progress: Progress, facts: Facts) -> list[tuple[str, str]]:
     """严重滞后、滞后、未报送: each a sentence naming tasks by their titles, grouped by their
     units, the rest counted; and a short form naming the units only, for when the full one
-    would not fit three pages."""
+    would not fit three pages. A roll-up's task names the members behind it."""
     lines = []
     for light in ("red", "yellow", "grey"):
         states = facts.states(light)
         if not states:
             continue
-        named, cut = named_tasks(by_owner(ledger, states, facts.me), MOST_NAMED)
+        after = {
+            s.task.id: f"（{said}）"
+            for s in states
+            if (said := progress.behind(s.task.id, facts.now.as_of))
+        }
+        named, cut = named_tasks(by_owner(ledger, states, facts.me), MOST_NAMED, after)
         head = f"{DOC_LIGHT_NAMES[light]}{len(states)}项"
         full = f"{head}：{named}" + ("等，详见附件2。" if cut else "。")
         short = f"{head}，涉及{_units(ledger, states, facts.me)}，详见附件2。"
@@ -480,10 +490,12 @@ def _lines(text: str) -> int:
 
 
 def _problems(
-    ledger: Ledger, facts: Facts, since: date, until: date
+    ledger: Ledger, progress: Progress, facts: Facts, since: date, until: date
 ) -> tuple[list[str], list[dict[str, Any]]]:
     """What units reported in their way this period (存在问题, 受阻): a sentence for each of
-    the first units in the main text, naming the tasks, every one in an attachment table."""
+    the first units in the main text, naming the tasks, every one in an attachment table.
+    A roll-up's problems are said by the members that reported them, not by the city's
+    lead unit."""
     order = unit_order(ledger)
     found: dict[str, dict[str, list[str]]] = {}
     rows: list[dict[str, Any]] = []
@@ -494,16 +506,18 @@ def _problems(
         text = latest.problems or ("推进受阻" if latest.status == "受阻" else "")
         if not text:
             continue
-        found.setdefault(latest.by, {}).setdefault(clause(text), []).append(state.task.title)
-        rows.append(
-            {
-                "unit": latest.by,
-                "id": state.task.id,
-                "title": state.task.title,
-                "problem": clause(text),
-                "next": clause(latest.next),
-            }
-        )
+        voices = (latest.problems and progress.speakers(latest)) or [(latest.by, text, latest.next)]
+        for who, words, steps in voices:
+            found.setdefault(who, {}).setdefault(clause(words), []).append(state.task.title)
+            rows.append(
+                {
+                    "unit": who,
+                    "id": state.task.id,
+                    "title": state.task.title,
+                    "problem": clause(words),
+                    "next": clause(steps),
+                }
+            )
     units = sorted(found, key=lambda u: order.get(u, len(order)))
     lines = []
     issuer, me = facts.me
@@ -525,9 +539,9 @@ def _problem_text(lines: list[str], keep: int) -> str:
     return "单位反映的困难和问题：" + "；".join(shown) + "。"
 
 
-def _requirements(ledger: Ledger, facts: Facts, deadline: date) -> list[str]:
+def _requirements(ledger: Ledger, facts: Facts, deadline: date, reported: bool = True) -> list[str]:
     """一是……二是……: what follows from this issue's facts, with named units and a working
-    day. The issuing office never asks itself: its own tasks are spoken of as its own. A
+    day; the units' problems are taken up only when this issue tells of them (``reported``). The issuing office never asks itself: its own tasks are spoken of as its own. A
     Party unit is not urged by a bureau: its tasks go to the office configured for it, or
     to the district's leaders."""
     issuer, me = facts.me
@@ -558,7 +572,7 @@ def _requirements(ledger: Ledger, facts: Facts, deadline: date) -> list[str]:
     blocked = [
         s
         for s in facts.now.states
-        if s.latest is not None and (s.latest.problems or s.latest.status == "受阻")
+        if reported and s.latest is not None and (s.latest.problems or s.latest.status == "受阻")
     ]
     overdue = [s for s in red if facts.now.as_of > (s.task.due or ledger.plan.period.end)]
     items: list[str] = []

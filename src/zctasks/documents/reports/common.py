@@ -205,9 +205,12 @@ def by_owner(
     return result
 
 
-def named_tasks(groups: list[dict[str, Any]], most: int) -> tuple[str, bool]:
+def named_tasks(
+    groups: list[dict[str, Any]], most: int, after: dict[int, str] | None = None
+) -> tuple[str, bool]:
     """区商务局牵头的“促进消费提质扩容”，区交通运输局牵头的“…”“…”: tasks named by their
-    titles, grouped by unit, at most ``most`` of them; and whether some were left out."""
+    titles, grouped by unit, at most ``most`` of them; and whether some were left out.
+    ``after`` adds words after a task's title (a roll-up's districts behind it)."""
     parts = []
     left = most
     cut = False
@@ -218,7 +221,13 @@ def named_tasks(groups: list[dict[str, Any]], most: int) -> tuple[str, bool]:
         titles = group["titles"][:left]
         cut = cut or len(titles) < len(group["titles"])
         left -= len(titles)
-        parts.append(f"{group['owners']}的" + "".join(quote(t) for t in titles))
+        parts.append(
+            f"{group['owners']}的"
+            + "".join(
+                quote(t) + (after or {}).get(i, "")
+                for t, i in zip(titles, group["ids"][: len(titles)], strict=True)
+            )
+        )
     return "，".join(parts), cut
 
 
