@@ -27,6 +27,8 @@ _BOILERPLATE = re.compile(
     r"失效日期|标题|文号|效力)】.*)$"
 )
 _BULLET = re.compile(r"^[-•·*]\s+")
+_RULE_CELL = re.compile(r"\s*:?-{3,}:?\s*")
+"""A cell of a Markdown table's separator row (``| --- | :---: |``)."""
 _FIELD_LABEL = re.compile(r"^[\u4e00-\u9fa5 ]{2,8}[:：]?$")
 
 # Where a flattened body breaks: before a heading, an item, a label or a date, or after the
@@ -92,15 +94,17 @@ def prepare(lines: list[Line]) -> tuple[list[Line], list[tuple[int, str]]]:
                 continue
         else:
             texts = flattened(clean(line.text))
+        spans = line.cells is not None
         for raw in texts:
             text = clean(raw)
             bars = bar_cells(text)
             if bars is not None:
                 values = [cell for cell in bars if cell]
-                if not values:
+                if not values or all(_RULE_CELL.fullmatch(cell) for cell in values):
                     skipped.append((line.number, text))  # a line of the table's rules
                     continue
                 if len(values) == 1:
+                    spans = len(re.findall(r"[|｜]", text)) > 2  # | 一、… |  |  | : a spanning row
                     text = values[0]
                 elif _metadata_row(bars):
                     skipped.append((line.number, text))
@@ -113,7 +117,7 @@ def prepare(lines: list[Line]) -> tuple[list[Line], list[tuple[int, str]]]:
             if is_boilerplate(text):
                 skipped.append((line.number, text))
                 continue
-            kept.append(Line(line.number, text))
+            kept.append(Line(line.number, text, spans=spans))
     return kept, skipped
 
 

@@ -554,7 +554,7 @@ class _Finder:
             line = self.lines[index]
             cells = line.cells if line.cells is not None else text_cells(line.text)
             if cells is None:
-                if index == start and line.cells is None:
+                if index == start and line.cells is None and not self._spanning(index):
                     return self._line_table(index, columns, headers)
                 if self._ends(line.text) or not _heading(line.text) or line.text.isdigit():
                     break
@@ -576,6 +576,15 @@ class _Finder:
             self._row(row, line.text, columns)
             self.unplaced += [(line.number, text, False, self.at) for text in leftover]
         return index
+
+    def _spanning(self, index: int) -> bool:
+        """A row spanning the table (a chapter) right under its header: a row of one value
+        with rows of cells after it."""
+        line = self.lines[index]
+        if not line.spans or not _heading(line.text) or index + 1 >= len(self.lines):
+            return False
+        after = self.lines[index + 1]
+        return after.cells is not None or text_cells(after.text) is not None
 
     def _spaced_table(self, index: int, columns: list[Column | None], headers: list[str]) -> int:
         """A table pasted as text with its cells separated by single spaces."""

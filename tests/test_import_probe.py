@@ -1,0 +1,284 @@
+"""What probe 1 found `zctasks import` recording wrongly or losing, each as it was found:
+the plan must say exactly what the document says, and what the importer is unsure of is
+listed, never dropped."""
+
+from __future__ import annotations
+
+import io
+import zipfile
+from pathlib import Path
+
+import pytest
+
+from zctasks import importer
+
+BAR_TABLE = """\
+测试区2024年重点工作任务分解表
+| 序号 | 重点任务 | 牵头责任单位 | 配合单位 | 分 管 县领导 | 完成时限 |
+| --- | --- | --- | --- | --- | --- |
+| 一、推动经济高质量发展 |  |  |  |  |  |
+| 1 | 扩大有效投资，新建项目10个 | 区发改局 | 区财政局、区自然资源局 | 张 三 | 2024年12月 |
+| 2 | 壮大工业经济，新增规上企业20家 | 区工信局 |  | 李四 | 2024年12月 |
+| 二、保障和改善民生 |  |  |  |  |  |
+| 3 | 办好民生实事，新建幼儿园3处 | 区教体局 | 各镇（街道） | 王五 | 2024年9月 |
+"""
+
+SPACE_TABLE = """\
+测试区2024年重点工作任务分解表
+序号  重点任务                          牵头单位    配合单位            完成时限
+1     扩大有效投资，新建项目10个        区发改局    区财政局            2024年12月
+2     壮大工业经济，新增规上企业20家    区工信局    区发改局 区财政局   2024年12月
+3     办好民生实事，新建幼儿园3处       区教体局                        2024年9月
+"""
+
+WRAPPED = """\
+测试区2024年重点工作任务
+一、推动经济高质量发展
+1.扩大有效投资。全年完成固定资产投资增长
+5.5%以上。（区发改局负责）
+2.推进农业现代化。新建高标准农田
+1.5万亩，粮食产量稳定在
+3.2万吨以上。（区农业农村局负责）
+3.办好民生实事。新建幼儿园3处。（区教体局负责）
+"""
+
+CHROME_WORDS = """\
+测试区2024年重点工作任务
+一、推动经济高质量发展
+1.扩大有效投资。新建项目10个。（区发改局负责）
+2.推进政务公开。
+阅读次数统计纳入政务公开考核。
+来源：各部门门户网站信息实行统一审核。
+公开日期：每月10日前公开上月工作进展。
+您现在的位置：由区大数据中心统一建设导航。
+（区政务服务中心负责）
+3.加强信息化建设。
+设为首页的政务网站完成适老化改造。
+• 来源: 全区政务网站集约化平台
+（区大数据中心负责）
+阅读次数：1024
+"""
+
+YEAR_FROM_NUMBER = """\
+关于印发《测试区重点工作任务》的通知
+测政发〔2023〕25号
+测试区人民政府
+2023年12月28日
+测试区重点工作任务
+一、推动经济高质量发展
+1.扩大有效投资。2024年新建项目10个。（区发改局负责）
+"""
+
+
+def _parse(tmp_path: Path, name: str, text: str) -> importer.ImportResult:
+    source = tmp_path / name
+    source.write_text(text, "utf-8")
+    return importer.parse(source)
+
+
+def _roles(result: importer.ImportResult) -> list[tuple[int, int, str, tuple[str, ...], tuple[str, ...]]]:
+    return [(t.id, t.chapter, t.title, t.lead, t.cooperate) for t in result.tasks]
+
+
+def test_p1_a_markdown_separator_row_is_not_a_task(tmp_path):
+    result = _parse(tmp_path, "bar.txt", BAR_TABLE)
+    assert result.chapters == [(1, "推动经济高质量发展"), (2, "保障和改善民生")]
+    assert _roles(result) == [
+        (1, 1, "扩大有效投资，新建项目10个", ("区发改局",), ("区财政局", "区自然资源局")),
+        (2, 1, "壮大工业经济，新增规上企业20家", ("区工信局",), ()),
+        (3, 2, "办好民生实事，新建幼儿园3处", ("区教体局",), ("各镇（街道）",)),
+    ]
+    assert "---" not in result.units
+    assert (3, "| --- | --- | --- | --- | --- | --- |") in result.skipped
+    assert result.unparsed == []
+
+
+def test_p2_an_empty_cell_of_a_space_aligned_table_does_not_shift_the_cells(tmp_path):
+    result = _parse(tmp_path, "spc.txt", SPACE_TABLE)
+    assert [(t.id, t.lead, t.cooperate, t.due and t.due.isoformat()) for t in result.tasks] == [
+        (1, ("区发改局",), ("区财政局",), "2024-12-31"),
+        (2, ("区工信局",), ("区发改局", "区财政局"), "2024-12-31"),
+        (3, ("区教体局",), (), "2024-09-30"),
+    ]
+    assert sorted(result.units) == ["区发改局", "区工信局", "区教体局", "区财政局"]
+    assert result.unparsed == []
+
+
+def test_p2_a_space_aligned_row_that_fits_no_header_position_is_listed(tmp_path):
+    text = SPACE_TABLE.replace(
+        "3     办好民生实事，新建幼儿园3处       区教体局                        2024年9月",
+        "3     办好民生实事，新建幼儿园3处 区教体局                2024年9月",
+    )
+    result = _parse(tmp_path, "spc.txt", text)
+    assert [t.id for t in result.tasks] == [1, 2]
+    assert result.unparsed == [
+        (5, "3     办好民生实事，新建幼儿园3处 区教体局                2024年9月")
+    ]
+
+
+def test_p3_a_wrapped_line_starting_with_a_decimal_figure_is_not_an_item(tmp_path):
+    result = _parse(tmp_path, "wrap.txt", WRAPPED)
+    assert [(t.id, t.title, t.text, t.responsible) for t in result.tasks] == [
+        (1, "扩大有效投资", "扩大有效投资。全年完成固定资产投资增长5.5%以上。", ("区发改局",)),
+        (
+            2,
+            "推进农业现代化",
+            "推进农业现代化。新建高标准农田1.5万亩，粮食产量稳定在3.2万吨以上。",
+            ("区农业农村局",),
+        ),
+        (3, "办好民生实事", "办好民生实事。新建幼儿园3处。", ("区教体局",)),
+    ]
+    assert [(t.value, t.unit) for t in result.tasks[1].targets] == [(1.5, "万亩"), (3.2, "万吨")]
+    assert not any("重新开始" in note for note in result.notes)
+
+
+def test_p4_sentences_that_begin_like_page_chrome_are_kept(tmp_path):
+    result = _parse(tmp_path, "chrome.txt", CHROME_WORDS)
+    second, third = result.tasks[1], result.tasks[2]
+    assert second.text == (
+        "推进政务公开。阅读次数统计纳入政务公开考核。来源：各部门门户网站信息实行统一审核。"
+        "公开日期：每月10日前公开上月工作进展。您现在的位置：由区大数据中心统一建设导航。"
+    )
+    assert third.text == "加强信息化建设。设为首页的政务网站完成适老化改造。"
+    assert result.skipped == [(12, "• 来源: 全区政务网站集约化平台"), (14, "阅读次数：1024")]
+
+
+def test_p4_a_real_import_lists_the_page_chrome_it_left_out(zc, tmp_path):
+    source = tmp_path / "chrome.txt"
+    source.write_text(CHROME_WORDS, "utf-8")
+    root = tmp_path / "ledger"
+    zc("init", str(root))
+    result = zc("import", str(source), "--into", str(root))
+    assert result.exit_code == 0, result.stderr
+    assert "略去网页文字 2 行：第12行 • 来源: 全区政务网站集约化平台、第14行 阅读次数：1024" in (
+        result.stdout.splitlines()
+    )
+    dry = zc("import", str(source), "--into", str(root), "--dry-run")
+    assert "略去网页文字 2 行：第12行 • 来源: 全区政务网站集约化平台、第14行 阅读次数：1024" in (
+        dry.stdout.splitlines()
+    )
+
+
+def _docx_with_content_control(path: Path) -> None:
+    from docx import Document
+    from docx.oxml import parse_xml
+
+    document = Document()
+    document.add_paragraph("测试区2024年重点工作任务")
+    document.add_paragraph("一、推动经济高质量发展")
+    document.add_paragraph("1.扩大有效投资。新建项目10个。（区发改局负责）")
+    namespace = 'xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main"'
+    control = parse_xml(
+        f"<w:sdt {namespace}><w:sdtPr/><w:sdtContent>"
+        "<w:p><w:r><w:t>2.办好民生实事。新建幼儿园3处。（区教体局负责）</w:t></w:r></w:p>"
+        "<w:sdt><w:sdtContent><w:p><w:r><w:t>3.推进城市更新。改造老旧小区5个。</w:t></w:r>"
+        "</w:p></w:sdtContent></w:sdt>"
+        "</w:sdtContent></w:sdt>"
+    )
+    document.element.body.insert(len(document.element.body) - 1, control)
+    document.add_paragraph("（区住建局负责）")
+    document.save(str(path))
+
+
+def test_p5_paragraphs_inside_content_controls_are_read(tmp_path):
+    source = tmp_path / "sdt.docx"
+    _docx_with_content_control(source)
+    result = importer.parse(source)
+    assert [(t.id, t.title, t.responsible) for t in result.tasks] == [
+        (1, "扩大有效投资", ("区发改局",)),
+        (2, "办好民生实事", ("区教体局",)),
+        (3, "推进城市更新", ("区住建局",)),
+    ]
+    assert result.unparsed == []
+
+
+SPANNING = [
+    ("序号", "重点工作", "牵头单位", "配合单位", "完成时限"),
+    ("一、推动经济高质量发展", None, None, None, None),
+    (1, "扩大有效投资，新建项目10个", "区发改局", "区财政局", "2024年12月"),
+    (2, "壮大工业经济，新增规上企业20家", "区工信局", None, "2024年12月"),
+    ("二、保障和改善民生", None, None, None, None),
+    (3, "办好民生实事，新建幼儿园3处", "区教体局", None, "2024年9月"),
+]
+
+
+@pytest.mark.parametrize("form", ["xlsx", "csv", "xlsx-no-numerals", "xlsx-title"])
+def test_p6_a_table_whose_chapter_rows_span_it_is_imported_with_them(tmp_path, form):
+    rows = [list(row) for row in SPANNING]
+    if form == "xlsx-no-numerals":
+        rows[1][0], rows[4][0] = "推动经济高质量发展", "保障和改善民生"
+    if form == "xlsx-title":
+        rows.insert(0, ["测试区2024年重点工作任务分解表", None, None, None, None])
+    if form == "csv":
+        source = tmp_path / "plan.csv"
+        source.write_text(
+            "\n".join(",".join("" if c is None else str(c) for c in row) for row in rows) + "\n",
+            "utf-8",
+        )
+    else:
+        from openpyxl import Workbook
+
+        book = Workbook()
+        sheet = book.active
+        assert sheet is not None
+        for row in rows:
+            sheet.append(row)
+        for number, row in enumerate(rows, 1):
+            if row[1] is None and row[0] is not None:
+                sheet.merge_cells(f"A{number}:E{number}")
+        source = tmp_path / "plan.xlsx"
+        book.save(source)
+    result = importer.parse(source, year=2024)
+    assert result.chapters == [(1, "推动经济高质量发展"), (2, "保障和改善民生")]
+    assert _roles(result) == [
+        (1, 1, "扩大有效投资，新建项目10个", ("区发改局",), ("区财政局",)),
+        (2, 1, "壮大工业经济，新增规上企业20家", ("区工信局",), ()),
+        (3, 2, "办好民生实事，新建幼儿园3处", ("区教体局",), ()),
+    ]
+    assert result.unparsed == []
+
+
+def test_p7_a_year_the_evidence_disagrees_on_is_said_and_needs_year(zc, tmp_path):
+    source = tmp_path / "yr2.txt"
+    source.write_text(YEAR_FROM_NUMBER, "utf-8")
+    root = tmp_path / "ledger"
+    zc("init", str(root))
+    note = "计划年度不确定：文号写〔2023〕，正文写2024年；请用 --year 指定计划年度"
+    dry = zc("import", str(source), "--into", str(root), "--dry-run")
+    assert dry.exit_code == 0, dry.stderr
+    assert note in dry.stdout.splitlines()
+    refused = zc("import", str(source), "--into", str(root))
+    assert (refused.exit_code, refused.stderr) == (
+        2,
+        f"错误：{source} 的计划年度不确定：文号写〔2023〕，正文写2024年\n"
+        f"提示：请用 --year 指定，如 zctasks import {source} --year 2024\n",
+    )
+    done = zc("import", str(source), "--into", str(root), "--year", "2024")
+    assert done.exit_code == 0, done.stderr
+    assert "period: {start: 2024-01-01, end: 2024-12-31}" in (root / "data/tasks.yaml").read_text(
+        "utf-8"
+    )
+
+
+def test_p7_a_title_year_wins_and_a_disagreeing_number_is_said(tmp_path):
+    text = YEAR_FROM_NUMBER.replace("《测试区重点工作任务》", "《测试区2024年重点工作任务》")
+    result = _parse(tmp_path, "yr.txt", text)
+    assert result.year == 2024
+    assert "计划年度按标题取2024年；文号写〔2023〕，如有误请用 --year 指定" in result.notes
+
+
+def test_a_utf16_plan_is_read(tmp_path):
+    source = tmp_path / "plan.txt"
+    source.write_bytes(CHROME_WORDS.encode("utf-16"))
+    assert [t.title for t in importer.parse(source).tasks] == [
+        "扩大有效投资",
+        "推进政务公开",
+        "加强信息化建设",
+    ]
+    source.write_bytes(CHROME_WORDS.encode("utf-16-le"))  # no BOM: cannot be told
+    with pytest.raises(importer.ImportProblem) as refused:
+        importer.parse(source)
+    assert (refused.value.message, refused.value.hint) == (
+        f"{source} 看来是没有 BOM 的 UTF-16 文本，无法确定字节顺序",
+        "请在记事本中“另存为”，编码选 UTF-8，再导入",
+    )
