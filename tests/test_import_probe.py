@@ -96,8 +96,8 @@ def test_p1_a_markdown_separator_row_is_not_a_task(tmp_path):
 def test_p2_an_empty_cell_of_a_space_aligned_table_does_not_shift_the_cells(tmp_path):
     result = _parse(tmp_path, "spc.txt", SPACE_TABLE)
     assert [(t.id, t.lead, t.cooperate, t.due and t.due.isoformat()) for t in result.tasks] == [
-        (1, ("区发改局",), ("区财政局",), "2024-12-31"),
-        (2, ("区工信局",), ("区发改局", "区财政局"), "2024-12-31"),
+        (1, ("区发改局",), ("区财政局",), None),  # the year's end: the plan's own
+        (2, ("区工信局",), ("区发改局", "区财政局"), None),
         (3, ("区教体局",), (), "2024-09-30"),
     ]
     assert sorted(result.units) == ["区发改局", "区工信局", "区教体局", "区财政局"]

@@ -34,7 +34,10 @@ from zctasks.importer.tables import (
     alignment,
     cell_row,
     header_columns,
+    display_starts,
     line_rows,
+    positioned_cells,
+    space_aligned,
     spaced_header,
     spaced_row,
     text_cells,
@@ -212,6 +215,7 @@ class _Finder:
         self.unknown_labels: dict[str, int] = {}
         self.group = ""  # the merged group cell of the table rows being read
         self.pending_label: Line | None = None
+        self.header_starts: list[int] = []  # a space-aligned header's cells: display columns
 
     # ------------------------------------------------------------ the whole document
 
@@ -481,6 +485,8 @@ class _Finder:
             if columns is not None:
                 self._start_table([line])
                 self._header_notes(cells, columns)
+                if line.cells is None and space_aligned(line.text):
+                    self.header_starts = [width for width, _ in display_starts(line.text)]
                 return self._cell_table(index + 1, columns, cells)
         if line.cells is None and (columns := spaced_header(line.text, self.columns)):
             self._start_table([line])
@@ -541,6 +547,7 @@ class _Finder:
     def _start_table(self, header: list[Line]) -> None:
         self._flush_label()
         self.group = ""
+        self.header_starts = []
         self.counts["tables"] += 1
         self.table_starts.append(self.at)
         self.left_out += [(line.number, line.text, "表头") for line in header]
@@ -572,6 +579,17 @@ class _Finder:
             if len(values) == 1 and not values[0].strip().isdigit():
                 self._chapter_row(values[0], line.number)
                 continue
+            if (
+                line.cells is None
+                and len(cells) < len(columns)
+                and len(self.header_starts) == len(columns)
+                and space_aligned(line.text)
+            ):
+                placed = positioned_cells(line.text, self.header_starts)
+                if placed is None:  # cells under no header cell: which column is unknown
+                    self.unplaced.append((line.number, line.text, True, self.at))
+                    continue
+                cells = placed
             row, leftover = cell_row(cells, columns, headers, line.number)
             self._row(row, line.text, columns)
             self.unplaced += [(line.number, text, False, self.at) for text in leftover]
