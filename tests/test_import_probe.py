@@ -119,14 +119,14 @@ def test_p2_a_space_aligned_row_that_fits_no_header_position_is_listed(tmp_path)
 def test_p3_a_wrapped_line_starting_with_a_decimal_figure_is_not_an_item(tmp_path):
     result = _parse(tmp_path, "wrap.txt", WRAPPED)
     assert [(t.id, t.title, t.text, t.responsible) for t in result.tasks] == [
-        (1, "扩大有效投资", "扩大有效投资。全年完成固定资产投资增长5.5%以上。", ("区发改局",)),
+        (1, "扩大有效投资", "全年完成固定资产投资增长5.5%以上。", ("区发改局",)),
         (
             2,
             "推进农业现代化",
-            "推进农业现代化。新建高标准农田1.5万亩，粮食产量稳定在3.2万吨以上。",
+            "新建高标准农田1.5万亩，粮食产量稳定在3.2万吨以上。",
             ("区农业农村局",),
         ),
-        (3, "办好民生实事", "办好民生实事。新建幼儿园3处。", ("区教体局",)),
+        (3, "办好民生实事", "新建幼儿园3处。", ("区教体局",)),
     ]
     assert [(t.value, t.unit) for t in result.tasks[1].targets] == [(1.5, "万亩"), (3.2, "万吨")]
     assert not any("重新开始" in note for note in result.notes)

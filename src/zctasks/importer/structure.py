@@ -58,6 +58,8 @@ _CHAPTER = re.compile(rf"^({NUMERAL})\s*[、．.，,]\s*(.+)$")
 _SUBHEADING = re.compile(rf"^[（(]\s*({NUMERAL})\s*[）)]\s*(.*)$")
 _ITEM = re.compile(r"^(\d{1,3})\s*[.、．](?!\d)\s*(.*)$")
 _ITEM_INTO_DIGITS = re.compile(r"^(\d{1,3})[.．](\d.*)$")
+_MID_SENTENCE = re.compile(r"[\u4e00-\u9fa5A-Za-z0-9，,、]$")
+"""A line that ends inside a sentence: the next line continues it (a hard-wrapped line)."""
 _PAREN_ITEM = re.compile(r"^[（(]\s*(\d{1,3})\s*[）)]\s*(.*)$")
 _DATE_LINE = re.compile(r"^\d{4}\s*年\s*\d{1,2}\s*月\s*\d{1,2}\s*日?$")
 _END_MATTER = re.compile(r"^(?:抄送|附件[:：]|（此件|\(此件)")
@@ -142,10 +144,14 @@ class _Levels:
 
     def __init__(self) -> None:
         self.last: dict[int, int] = {}
+        self.previous = ""
 
     def read(self, text: str) -> _Numbered | None:
         found = self._match(text)
+        self.previous = text
         if found is not None:
+            if found.level < 3:  # items are numbered again under each heading
+                self.last = {k: v for k, v in self.last.items() if k <= found.level}
             self.last[found.level] = found.number
         return found
 
@@ -156,10 +162,11 @@ class _Levels:
             return _Numbered(2, chinese_number(m.group(1)), m.group(2).strip())
         if m := _ITEM.match(text):
             return _Numbered(3, int(m.group(1)), m.group(2).strip())
-        if (m := _ITEM_INTO_DIGITS.match(text)) and int(m.group(1)) in (
-            self.last.get(3, 0) + 1,
-            1,
-        ):
+        if (
+            (m := _ITEM_INTO_DIGITS.match(text))
+            and int(m.group(1)) == self.last.get(3, 0) + 1
+            and not _MID_SENTENCE.search(self.previous)
+        ):  # 11.121人才梯队项目 after item 10; never 1.5万亩 wrapped from the line before
             return _Numbered(3, int(m.group(1)), m.group(2).strip())
         if m := _PAREN_ITEM.match(text):
             return _Numbered(4, int(m.group(1)), m.group(2).strip())
