@@ -135,11 +135,17 @@ def test_p3_a_wrapped_line_starting_with_a_decimal_figure_is_not_an_item(tmp_pat
 def test_p4_sentences_that_begin_like_page_chrome_are_kept(tmp_path):
     result = _parse(tmp_path, "chrome.txt", CHROME_WORDS)
     second, third = result.tasks[1], result.tasks[2]
-    assert second.text == (
-        "推进政务公开。阅读次数统计纳入政务公开考核。来源：各部门门户网站信息实行统一审核。"
-        "公开日期：每月10日前公开上月工作进展。您现在的位置：由区大数据中心统一建设导航。"
+    assert second.text == "阅读次数统计纳入政务公开考核。"
+    assert third.text == "设为首页的政务网站完成适老化改造。"
+    # a sentence under a label of unknown meaning is listed, and the label named
+    assert result.unparsed == [
+        (6, "来源：各部门门户网站信息实行统一审核。"),
+        (7, "公开日期：每月10日前公开上月工作进展。"),
+        (8, "您现在的位置：由区大数据中心统一建设导航。"),
+    ]
+    assert "第6行的标签“来源”含义不明，这些行列在未能归入的文字中（可用 --columns \"来源=…\" 指明）" in (
+        result.notes
     )
-    assert third.text == "加强信息化建设。设为首页的政务网站完成适老化改造。"
     assert result.skipped == [(12, "• 来源: 全区政务网站集约化平台"), (14, "阅读次数：1024")]
 
 

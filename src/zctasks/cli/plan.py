@@ -120,7 +120,7 @@ def import_command(
             f"请用 --year 指定，如 zctasks import {file} --year 2024",
         )
     report = [outline.summary_line(result, file.name), *result.notes]
-    report += outline.unplaced_lines(result)
+    report += outline.unplaced_lines(result) + outline.skipped_lines(result)
     _refuse_if_invalid(checked, report)
     if (progress := writing.progress_in(into)) is not None:
         raise UsageError(
