@@ -76,7 +76,9 @@ def _parse(tmp_path: Path, name: str, text: str) -> importer.ImportResult:
     return importer.parse(source)
 
 
-def _roles(result: importer.ImportResult) -> list[tuple[int, int, str, tuple[str, ...], tuple[str, ...]]]:
+def _roles(
+    result: importer.ImportResult,
+) -> list[tuple[int, int, str, tuple[str, ...], tuple[str, ...]]]:
     return [(t.id, t.chapter, t.title, t.lead, t.cooperate) for t in result.tasks]
 
 
@@ -143,8 +145,9 @@ def test_p4_sentences_that_begin_like_page_chrome_are_kept(tmp_path):
         (7, "公开日期：每月10日前公开上月工作进展。"),
         (8, "您现在的位置：由区大数据中心统一建设导航。"),
     ]
-    assert "第6行的标签“来源”含义不明，这些行列在未能归入的文字中（可用 --columns \"来源=…\" 指明）" in (
-        result.notes
+    assert (
+        '第6行的标签“来源”含义不明，这些行列在未能归入的文字中（可用 --columns "来源=…" 指明）'
+        in (result.notes)
     )
     assert result.skipped == [(12, "• 来源: 全区政务网站集约化平台"), (14, "阅读次数：1024")]
 
@@ -287,4 +290,55 @@ def test_a_utf16_plan_is_read(tmp_path):
     assert (refused.value.message, refused.value.hint) == (
         f"{source} 看来是没有 BOM 的 UTF-16 文本，无法确定字节顺序",
         "请在记事本中“另存为”，编码选 UTF-8，再导入",
+    )
+
+
+def _paragraphs_docx(count: int) -> bytes:
+    from docx import Document
+
+    document = Document()
+    document.add_paragraph("测试区2024年重点工作任务")
+    document.add_paragraph("一、推动经济高质量发展")
+    document.add_paragraph("1.扩大有效投资。新建项目10个。（区发改局负责）")
+    for _ in range(count):
+        document.add_paragraph("全区上下要统一思想狠抓落实")
+    buffer = io.BytesIO()
+    document.save(buffer)
+    return buffer.getvalue()
+
+
+def test_r2_a_docx_with_more_text_than_a_plan_is_refused_while_it_is_read(
+    zc, tmp_path, monkeypatch
+):
+    monkeypatch.setattr("zctasks.importer.readers.MAX_DOCX_CHARACTERS", 10_000)
+    source = tmp_path / "bomb.docx"
+    source.write_bytes(_paragraphs_docx(1_000))  # 13,000 characters
+    result = zc("import", str(source), "--into", str(tmp_path), "--dry-run")
+    assert (result.exit_code, result.stdout, result.stderr) == (
+        1,
+        "",
+        f"错误：{source} 的正文超过 1 万字，未读取\n"
+        "提示：一份计划通常只有几万字：文件可能嵌有大量无关内容；请删去后另存为 .docx，"
+        "或导出为纯文本 .txt\n",
+    )
+
+
+def test_r2_a_docx_that_lies_about_its_unpacked_size_is_refused(zc, tmp_path):
+    raw = bytearray(_paragraphs_docx(200))
+    name = b"word/document.xml"
+    at = 0
+    while True:  # the central directory entry of the main part: declare 1,000 bytes
+        at = raw.index(b"PK\x01\x02", at)
+        length = int.from_bytes(raw[at + 28 : at + 30], "little")
+        if raw[at + 46 : at + 46 + length] == name:
+            raw[at + 24 : at + 28] = (1000).to_bytes(4, "little")
+            break
+        at += 4
+    source = tmp_path / "lie.docx"
+    source.write_bytes(bytes(raw))
+    result = zc("import", str(source), "--into", str(tmp_path), "--dry-run")
+    assert (result.exit_code, result.stderr) == (
+        1,
+        f"错误：{source} 无法作为 .docx 打开：压缩包已损坏（内容与其声明的大小或校验和不符）\n"
+        "提示：请用 Word 重新另存为 .docx\n",
     )

@@ -81,46 +81,139 @@ def _without_leading_comments(lines: list[Line]) -> list[Line]:
     return lines[index:] if any(line.text.startswith("#") for line in lines[:index]) else lines
 
 
-def _docx_lines(path: Path, raw: bytes, max_unpacked: int) -> list[Line]:
-    checked_zip(path, raw, ".docx", max_unpacked)
-    from docx import Document
-    from docx.oxml.ns import qn
+_W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
+_BLOCKS = {_W + "body", _W + "sdt", _W + "sdtContent", _W + "customXml"}
+"""What may hold a document's paragraphs and tables: the body, and content controls
+(w:sdt) and custom XML around them — their paragraphs are the document's."""
+MAX_DOCX_CHARACTERS = 2_000_000
+"""The most text a .docx may hold: a plan is tens of thousands of characters; a part that
+unpacks to hundreds of megabytes of paragraphs is refused as soon as it passes this."""
 
-    try:
-        document = Document(io.BytesIO(raw))
-    except Exception as exc:  # python-docx raises several kinds for a damaged package
-        raise ImportProblem(
-            f"{path} 无法作为 .docx 打开：{exc or type(exc).__name__}", "请用 Word 重新另存为 .docx"
-        ) from None
+
+def _docx_lines(path: Path, raw: bytes, max_unpacked: int) -> list[Line]:
+    """The body's paragraphs and table rows in document order, streamed from the main part
+    (never the whole tree in memory): paragraphs inside content controls included, the text
+    counted as it is read and the file refused past ``MAX_DOCX_CHARACTERS``."""
+    import zipfile
+
+    from lxml import etree
+
+    checked_zip(path, raw, ".docx", max_unpacked)
     lines: list[Line] = []
-    for element in document.element.body.iterchildren():
-        if element.tag == qn("w:p"):
-            lines.append(
-                Line(len(lines) + 1, "".join(t.text or "" for t in element.iter(qn("w:t"))))
-            )
-        elif element.tag == qn("w:tbl"):
-            for cells in _docx_rows(element, qn):
-                lines.append(Line(len(lines) + 1, "\t".join(cells), cells))
+    try:
+        with zipfile.ZipFile(io.BytesIO(raw)) as package:
+            with package.open(_main_part(package)) as stream:
+                parsing = etree.iterparse(
+                    stream,
+                    events=("end",),
+                    tag=(_W + "t", _W + "p", _W + "tbl"),
+                    resolve_entities=False,
+                    no_network=True,
+                    huge_tree=False,
+                )
+                characters = 0
+                for _, element in parsing:
+                    if element.tag == _W + "t":
+                        characters += len(element.text or "")
+                        if characters > MAX_DOCX_CHARACTERS:
+                            raise ImportProblem(*_too_much(path))
+                        continue
+                    parent = element.getparent()
+                    if parent is None or not all(
+                        a.tag in _BLOCKS
+                        for a in element.iterancestors()
+                        if a.getparent() is not None
+                    ):
+                        continue  # a paragraph in a table cell or a text box: read with it
+                    if element.tag == _W + "p":
+                        lines.append(Line(len(lines) + 1, _text(element)))
+                    else:
+                        for cells in _docx_rows(element):
+                            lines.append(Line(len(lines) + 1, "\t".join(cells), cells))
+                    element.clear()  # read: its memory goes (cleared first: removing a
+                    parent.remove(element)  # whole subtree from lxml's tree is slow)
+                root = parsing.root
+                if root is None or root.tag != _W + "document":
+                    raise ValueError("不是 Word 文档")
+    except ImportProblem:
+        raise
+    except Exception as exc:  # a damaged package or part: zipfile, zlib, lxml
+        raise ImportProblem(
+            f"{path} 无法作为 .docx 打开：{_damage(exc)}", "请用 Word 重新另存为 .docx"
+        ) from None
     return lines
 
 
-def _docx_rows(table: Any, qn: Any) -> list[list[str]]:
+def _damage(exc: Exception) -> str:
+    """What is wrong with a package that cannot be read, in words."""
+    import zipfile
+    import zlib
+
+    from lxml import etree
+
+    if isinstance(exc, KeyError):
+        return f"缺少部件 {exc.args[0] if exc.args else ''}".strip()
+    if isinstance(exc, zipfile.BadZipFile | zlib.error | EOFError):
+        return "压缩包已损坏（内容与其声明的大小或校验和不符）"
+    if isinstance(exc, etree.XMLSyntaxError):
+        line, column = exc.position
+        return f"正文 XML 有误（第{line}行第{column}列）"
+    return str(exc) or type(exc).__name__
+
+
+def _too_much(path: Path) -> tuple[str, str]:
+    return (
+        f"{path} 的正文超过 {MAX_DOCX_CHARACTERS // 10000} 万字，未读取",
+        "一份计划通常只有几万字：文件可能嵌有大量无关内容；请删去后另存为 .docx，或导出为纯文本 .txt",
+    )
+
+
+def _main_part(package: Any) -> str:
+    """The package's main document part, as its relationships name it."""
+    from defusedxml.ElementTree import fromstring
+
+    try:
+        relations = fromstring(package.read("_rels/.rels"))
+    except KeyError:
+        return "word/document.xml"
+    for relation in relations:
+        if str(relation.get("Type", "")).endswith("/officeDocument"):
+            return str(relation.get("Target", "")).lstrip("/")
+    return "word/document.xml"
+
+
+def _text(element: Any) -> str:
+    return "".join(t.text or "" for t in element.iter(_W + "t"))
+
+
+def _within(element: Any, tag: str) -> list[Any]:
+    """The children of ``element`` with ``tag``, also those inside content controls."""
+    found = []
+    for child in element:
+        if child.tag == tag:
+            found.append(child)
+        elif child.tag in _BLOCKS:
+            found += _within(child, tag)
+    return found
+
+
+def _docx_rows(table: Any) -> list[list[str]]:
     """A Word table's rows on its grid: a cell spanning columns (gridSpan) fills each of them,
     and a cell merged over rows (vMerge) is carried down into every row it covers."""
     rows: list[list[str]] = []
     above: dict[int, str] = {}
-    for row in table.iterchildren(qn("w:tr")):
+    for row in _within(table, _W + "tr"):
         cells: list[str] = []
-        for cell in row.iterchildren(qn("w:tc")):
-            text = "".join(t.text or "" for t in cell.iter(qn("w:t")))
+        for cell in _within(row, _W + "tc"):
+            text = _text(cell)
             span, merged = 1, False
-            properties = cell.find(qn("w:tcPr"))
+            properties = cell.find(_W + "tcPr")
             if properties is not None:
-                grid = properties.find(qn("w:gridSpan"))
-                if grid is not None and str(grid.get(qn("w:val")) or "1").isdigit():
-                    span = max(1, min(64, int(grid.get(qn("w:val")))))
-                vmerge = properties.find(qn("w:vMerge"))
-                merged = vmerge is not None and vmerge.get(qn("w:val")) in (None, "continue")
+                grid = properties.find(_W + "gridSpan")
+                if grid is not None and str(grid.get(_W + "val") or "1").isdigit():
+                    span = max(1, min(64, int(grid.get(_W + "val"))))
+                vmerge = properties.find(_W + "vMerge")
+                merged = vmerge is not None and vmerge.get(_W + "val") in (None, "continue")
             column = len(cells)
             if merged and not text:
                 text = above.get(column, "")
