@@ -5,7 +5,6 @@ listed, never dropped."""
 from __future__ import annotations
 
 import io
-import zipfile
 from pathlib import Path
 
 import pytest

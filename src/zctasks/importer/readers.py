@@ -101,40 +101,40 @@ def _docx_lines(path: Path, raw: bytes, max_unpacked: int) -> list[Line]:
     checked_zip(path, raw, ".docx", max_unpacked)
     lines: list[Line] = []
     try:
-        with zipfile.ZipFile(io.BytesIO(raw)) as package:
-            with package.open(_main_part(package)) as stream:
-                parsing = etree.iterparse(
-                    stream,
-                    events=("end",),
-                    tag=(_W + "t", _W + "p", _W + "tbl"),
-                    resolve_entities=False,
-                    no_network=True,
-                    huge_tree=False,
-                )
-                characters = 0
-                for _, element in parsing:
-                    if element.tag == _W + "t":
-                        characters += len(element.text or "")
-                        if characters > MAX_DOCX_CHARACTERS:
-                            raise ImportProblem(*_too_much(path))
-                        continue
-                    parent = element.getparent()
-                    if parent is None or not all(
-                        a.tag in _BLOCKS
-                        for a in element.iterancestors()
-                        if a.getparent() is not None
-                    ):
-                        continue  # a paragraph in a table cell or a text box: read with it
-                    if element.tag == _W + "p":
-                        lines.append(Line(len(lines) + 1, _text(element)))
-                    else:
-                        for cells in _docx_rows(element):
-                            lines.append(Line(len(lines) + 1, "\t".join(cells), cells))
-                    element.clear()  # read: its memory goes (cleared first: removing a
-                    parent.remove(element)  # whole subtree from lxml's tree is slow)
-                root = parsing.root
-                if root is None or root.tag != _W + "document":
-                    raise ValueError("不是 Word 文档")
+        with (
+            zipfile.ZipFile(io.BytesIO(raw)) as package,
+            package.open(_main_part(package)) as stream,
+        ):
+            parsing = etree.iterparse(
+                stream,
+                events=("end",),
+                tag=(_W + "t", _W + "p", _W + "tbl"),
+                resolve_entities=False,
+                no_network=True,
+                huge_tree=False,
+            )
+            characters = 0
+            for _, element in parsing:
+                if element.tag == _W + "t":
+                    characters += len(element.text or "")
+                    if characters > MAX_DOCX_CHARACTERS:
+                        raise ImportProblem(*_too_much(path))
+                    continue
+                parent = element.getparent()
+                if parent is None or not all(
+                    a.tag in _BLOCKS for a in element.iterancestors() if a.getparent() is not None
+                ):
+                    continue  # a paragraph in a table cell or a text box: read with it
+                if element.tag == _W + "p":
+                    lines.append(Line(len(lines) + 1, _text(element)))
+                else:
+                    for cells in _docx_rows(element):
+                        lines.append(Line(len(lines) + 1, "\t".join(cells), cells))
+                element.clear()  # read: its memory goes (cleared first: removing a
+                parent.remove(element)  # whole subtree from lxml's tree is slow)
+            root = parsing.root
+            if root is None or root.tag != _W + "document":
+                raise ValueError("不是 Word 文档")
     except ImportProblem:
         raise
     except Exception as exc:  # a damaged package or part: zipfile, zlib, lxml
