@@ -79,6 +79,8 @@ def parse(
         notes.append(f"按原文“{rule}”，所列第一个单位作牵头单位、其余作配合单位")
     if facts.year is None:
         notes.append("文件中没有写明年份：请用 --year 指定计划年度")
+    if facts.year_conflict:
+        notes.append(f"计划年度不确定：{facts.year_conflict}；请用 --year 指定计划年度")
     ids = [task.id for task in tasks]
     left_out = [(line.number, line.text, "文件头") for line in structure.head]
     left_out += [(line.number, line.text, "文末") for line in structure.tail]
@@ -100,6 +102,7 @@ def parse(
         {task_id: draft.lines for task_id, draft in zip(ids, structure.drafts, strict=True)},
         structure.chapter_lines,
         facts.year,
+        facts.year_conflict,
     )
 
 
