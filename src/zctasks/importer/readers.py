@@ -56,7 +56,17 @@ def read_lines(path: Path, max_bytes: int, max_unpacked: int) -> list[Line]:
 
 
 def decode(path: Path, raw: bytes) -> str:
+    if raw.startswith((b"\xff\xfe", b"\xfe\xff")):  # UTF-16 with its byte order mark
+        try:
+            return raw.decode("utf-16")
+        except UnicodeDecodeError:
+            raise ImportProblem(f"{path} 以 UTF-16 标记开头，但内容不是 UTF-16 文本", TEXT_HINT) from None
     if b"\x00" in raw:
+        if _utf16_without_mark(raw):
+            raise ImportProblem(
+                f"{path} 看来是没有 BOM 的 UTF-16 文本，无法确定字节顺序",
+                "请在记事本中“另存为”，编码选 UTF-8，再导入",
+            )
         raise ImportProblem(f"{path} 不是文本文件（含有二进制内容）", TEXT_HINT)
     for encoding in ("utf-8-sig", "gb18030"):
         try:
@@ -70,6 +80,21 @@ def decode(path: Path, raw: bytes) -> str:
             break  # decodable by chance: binary, not Chinese text
         return text
     raise ImportProblem(f"{path} 不是 UTF-8 或 GB18030 编码的文本", TEXT_HINT)
+
+
+def _utf16_without_mark(raw: bytes) -> bool:
+    """Text that reads as UTF-16 in either byte order, mostly Chinese or ASCII."""
+    if len(raw) % 2:
+        return False
+    for order in ("utf-16-le", "utf-16-be"):
+        try:
+            text = raw.decode(order)
+        except UnicodeDecodeError:
+            continue
+        readable = sum(1 for ch in text if "\u4e00" <= ch <= "\u9fff" or " " <= ch <= "~")
+        if readable >= len(text) * 0.8:
+            return True
+    return False
 
 
 def _without_leading_comments(lines: list[Line]) -> list[Line]:
