@@ -5,6 +5,7 @@ listed, never dropped."""
 from __future__ import annotations
 
 import io
+import zipfile
 from pathlib import Path
 
 import pytest
@@ -341,3 +342,108 @@ def test_r2_a_docx_that_lies_about_its_unpacked_size_is_refused(zc, tmp_path):
         f"错误：{source} 无法作为 .docx 打开：压缩包已损坏（内容与其声明的大小或校验和不符）\n"
         "提示：请用 Word 重新另存为 .docx\n",
     )
+
+
+def _workbook(path: Path, rows: list[list[object]], date_cell: str | None = None) -> None:
+    from openpyxl import Workbook
+
+    book = Workbook()
+    sheet = book.active
+    assert sheet is not None
+    for row in rows:
+        sheet.append(row)
+    if date_cell:
+        sheet[date_cell].number_format = "yyyy-mm-dd"
+    book.save(path)
+
+
+def _bad_shared_string(path: Path) -> None:
+    """The last number cell of the first sheet becomes a shared string that is not there."""
+    with zipfile.ZipFile(path) as package:
+        parts = {name: package.read(name) for name in package.namelist()}
+    sheet = parts["xl/worksheets/sheet1.xml"].decode("utf-8")
+    at = sheet.rindex('t="n"><v>')
+    end = sheet.index("<", at + len('t="n"><v>'))
+    parts["xl/worksheets/sheet1.xml"] = (sheet[:at] + 't="s"><v>9999' + sheet[end:]).encode()
+    with zipfile.ZipFile(path, "w") as package:
+        for name, data in parts.items():
+            package.writestr(name, data)
+
+
+REPORT = [["填报单位", "日期", "任务序号", "本期进展", "1.1"], ["区科技局", 99999999, 1, "甲", 4]]
+
+
+def test_a_date_cell_out_of_range_is_a_located_chinese_error_not_a_warning(zc, tmp_path):
+    root = tmp_path / "ledger"
+    zc("init", str(root))
+    source = tmp_path / "区科技局.xlsx"
+    _workbook(source, REPORT, "B2")
+    with _no_warning():
+        result = zc("progress", "import", str(source), "--received", "2023-09-25", root=root)
+    assert (result.exit_code, result.stderr) == (
+        1,
+        f"错误：区科技局.xlsx 有 1 处错误，全部没有导入\n"
+        f"{source}:Sheet!B2: error[type]: 单元格设为日期格式，但数值 99999999 超出日期范围，无法读作日期\n"
+        "  提示：把单元格改为日期格式的有效日期（如 2023-09-30）或文本后另存\n"
+        "提示：改正后重新导入；没有写入任何记录\n",
+    )
+
+
+def test_a_bad_shared_string_index_is_a_located_chinese_error(zc, tmp_path):
+    root = tmp_path / "ledger"
+    zc("init", str(root))
+    source = tmp_path / "区科技局.xlsx"
+    _workbook(source, [REPORT[0], ["区科技局", "2023-09-20", 1, "甲", 4]])
+    _bad_shared_string(source)
+    result = zc("progress", "import", str(source), "--received", "2023-09-25", root=root)
+    assert (result.exit_code, result.stderr) == (
+        1,
+        "错误：区科技局.xlsx 有 1 处错误，全部没有导入\n"
+        f"{source}:2:1: error[unreadable]: 读取工作表“Sheet”第 2 行时出错："
+        "文件内部引用了不存在的条目（如共享字符串或样式编号越界），文件已损坏\n"
+        "  提示：请用 Excel 或 WPS 重新另存为 .xlsx\n"
+        "提示：改正后重新导入；没有写入任何记录\n",
+    )
+
+
+PLAN_ROWS: list[list[object]] = [
+    ["序号", "重点工作", "牵头单位", "完成时限"],
+    [1, "扩大有效投资，新建项目10个", "区发改局", 99999999],
+    [2, "壮大工业经济，新增规上企业20家", "区工信局", "2024年12月"],
+]
+
+
+def test_the_importer_says_the_same_about_plan_workbooks(tmp_path):
+    source = tmp_path / "plan.xlsx"
+    _workbook(source, PLAN_ROWS, "D2")
+    with _no_warning():
+        result = importer.parse(source, year=2024)
+    assert (
+        "plan.xlsx 工作表“Sheet”D2：单元格设为日期格式，但数值 99999999 超出日期范围，无法读作日期"
+        in (result.notes)
+    )
+    _workbook(source, PLAN_ROWS[:1] + PLAN_ROWS[2:])
+    _bad_shared_string(source)
+    with pytest.raises(importer.ImportProblem) as refused:
+        importer.parse(source, year=2024)
+    assert (refused.value.message, refused.value.hint) == (
+        f"{source} 的工作表“Sheet”第 2 行无法读取："
+        "文件内部引用了不存在的条目（如共享字符串或样式编号越界），文件已损坏",
+        "请用 Excel 或 WPS 打开后重新另存为 .xlsx",
+    )
+
+
+def _no_warning() -> object:
+    import warnings
+
+    class Guard:
+        def __enter__(self) -> None:
+            self.catching = warnings.catch_warnings(record=True)
+            self.records = self.catching.__enter__()
+            warnings.simplefilter("always")
+
+        def __exit__(self, *exc: object) -> None:
+            self.catching.__exit__(*exc)
+            assert [str(r.message) for r in self.records] == []
+
+    return Guard()

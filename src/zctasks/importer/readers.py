@@ -14,13 +14,17 @@ from pathlib import Path
 from typing import Any
 
 from zctasks.files.limits import checked_zip
+from zctasks.files.workbooks import damage, quiet_warnings
 from zctasks.importer.text import ImportProblem, Line
 
 TEXT_HINT = "请导出为 .txt（UTF-8 或 GB18030）、.docx、.xlsx 或 .csv"
 
 
-def read_lines(path: Path, max_bytes: int, max_unpacked: int) -> list[Line]:
-    """The document as numbered lines (docx paragraphs and table rows in document order)."""
+def read_lines(
+    path: Path, max_bytes: int, max_unpacked: int, notes: list[str] | None = None
+) -> list[Line]:
+    """The document as numbered lines (docx paragraphs and table rows in document order);
+    what the reader noticed about cells it could not read as written goes to ``notes``."""
     try:
         size = path.stat().st_size
         if size > max_bytes:
@@ -37,7 +41,7 @@ def read_lines(path: Path, max_bytes: int, max_unpacked: int) -> list[Line]:
     if suffix == ".docx":
         return _docx_lines(path, raw, max_unpacked)
     if suffix in (".xlsx", ".xlsm"):
-        return _xlsx_lines(path, raw, max_unpacked)
+        return _xlsx_lines(path, raw, max_unpacked, [] if notes is None else notes)
     if raw.startswith(b"PK\x03\x04"):
         raise ImportProblem(
             f"{path} 看起来是 Word 或 Excel 等压缩格式文件",
@@ -60,7 +64,9 @@ def decode(path: Path, raw: bytes) -> str:
         try:
             return raw.decode("utf-16")
         except UnicodeDecodeError:
-            raise ImportProblem(f"{path} 以 UTF-16 标记开头，但内容不是 UTF-16 文本", TEXT_HINT) from None
+            raise ImportProblem(
+                f"{path} 以 UTF-16 标记开头，但内容不是 UTF-16 文本", TEXT_HINT
+            ) from None
     if b"\x00" in raw:
         if _utf16_without_mark(raw):
             raise ImportProblem(
@@ -249,7 +255,7 @@ def _docx_rows(table: Any) -> list[list[str]]:
     return rows
 
 
-def _xlsx_lines(path: Path, raw: bytes, max_unpacked: int) -> list[Line]:
+def _xlsx_lines(path: Path, raw: bytes, max_unpacked: int, notes: list[str]) -> list[Line]:
     """The rows of the first sheet that holds anything (a 责任清单 is usually the only one),
     with every cell of a merged range holding the range's value (a 类别 cell over three rows
     is the category of each). The sheet is streamed (read-only): a file that merges a range
@@ -266,7 +272,9 @@ def _xlsx_lines(path: Path, raw: bytes, max_unpacked: int) -> list[Line]:
         ) from None
     try:
         for sheet in workbook.worksheets:
-            rows = _sheet_rows(path, sheet)
+            with quiet_warnings() as said:
+                rows = _sheet_rows(path, sheet)
+            notes += [f"{path.name} 工作表“{sheet.title}”{cell}：{what}" for cell, what in said]
             if not rows:
                 continue
             _fill_merged(rows, _merged_ranges(sheet))
@@ -295,8 +303,18 @@ range's first cell."""
 def _sheet_rows(path: Path, sheet: Any) -> dict[int, list[str]]:
     """The rows that hold anything, by row number, their cells as text."""
     rows: dict[int, list[str]] = {}
-    seen = 0
-    for number, row in enumerate(sheet.iter_rows(values_only=True), 1):
+    seen = number = 0
+    reading = enumerate(sheet.iter_rows(values_only=True), 1)
+    while True:
+        try:
+            number, row = next(reading)
+        except StopIteration:
+            return rows
+        except Exception as exc:  # a damaged part shows only while its rows are read
+            raise ImportProblem(
+                f"{path} 的工作表“{sheet.title}”第 {number + 1} 行无法读取：{damage(exc)}",
+                "请用 Excel 或 WPS 打开后重新另存为 .xlsx",
+            ) from None
         seen += len(row)
         if seen > MAX_SHEET_CELLS:
             raise ImportProblem(
@@ -306,7 +324,6 @@ def _sheet_rows(path: Path, sheet: Any) -> dict[int, list[str]]:
         cells = ["" if value is None else _cell_text(value) for value in row]
         if any(cell.strip() for cell in cells):
             rows[number] = cells
-    return rows
 
 
 def _merged_ranges(sheet: Any) -> list[tuple[int, int, int, int]]:
