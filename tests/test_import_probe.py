@@ -447,3 +447,22 @@ def _no_warning() -> object:
             assert [str(r.message) for r in self.records] == []
 
     return Guard()
+
+
+def test_a_sub_heading_over_a_table_keeps_its_line(tmp_path):
+    """Found by test_import_coverage's random documents: the sub-heading was the first
+    table task's section, but its line was dropped from the task's lines — lost."""
+    from test_import_coverage import lost
+
+    source = tmp_path / "plan.txt"
+    source.write_text(
+        "测试区2024年重点工作任务\n一、主要目标\n（一）经济发展\n1.扩大有效投资。（区发改局负责）\n"
+        "（二）社会事业\n序号\t重点工作\t牵头单位\n2\t办好民生实事\t区教体局\n",
+        "utf-8",
+    )
+    result = importer.parse(source)
+    assert [(t.id, t.section, result.task_lines[t.id]) for t in result.tasks] == [
+        (1, "（一）经济发展", [4, 3]),
+        (2, "（二）社会事业", [5, 7]),
+    ]
+    assert lost(source, result) == []

@@ -664,7 +664,7 @@ class _Finder:
         chapter = self._chapter_for_item(False, number)
         assert chapter is not None
         draft = self._new_draft(task_number, chapter, number, body)
-        draft.lines = []
+        draft.lines = draft.lines[1:]  # its row's lines come with the row; a section's stay
         if self.group:
             draft.section = self.group
         self._fill(draft, row, with_task=False)
