@@ -466,3 +466,16 @@ def test_a_sub_heading_over_a_table_keeps_its_line(tmp_path):
         (2, "（二）社会事业", [5, 7]),
     ]
     assert lost(source, result) == []
+
+
+def test_p3_an_item_running_into_digits_right_under_a_heading_is_still_an_item(tmp_path):
+    result = _parse(
+        tmp_path,
+        "plan.txt",
+        "测试区2024年重点工作任务\n一、重大项目\n1.5G基站建设。新建基站100个。（区工信局负责）\n"
+        "2.推进农业现代化。新建高标准农田\n3.2万亩。（区农业农村局负责）\n",
+    )
+    assert [(t.id, t.title, t.text) for t in result.tasks] == [
+        (1, "5G基站建设", "新建基站100个。"),
+        (2, "推进农业现代化", "新建高标准农田3.2万亩。"),
+    ]

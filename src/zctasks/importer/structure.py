@@ -145,10 +145,12 @@ class _Levels:
     def __init__(self) -> None:
         self.last: dict[int, int] = {}
         self.previous = ""
+        self.after_heading = False
 
     def read(self, text: str) -> _Numbered | None:
         found = self._match(text)
         self.previous = text
+        self.after_heading = found is not None and found.level < 3
         if found is not None:
             if found.level < 3:  # items are numbered again under each heading
                 self.last = {k: v for k, v in self.last.items() if k <= found.level}
@@ -165,7 +167,7 @@ class _Levels:
         if (
             (m := _ITEM_INTO_DIGITS.match(text))
             and int(m.group(1)) == self.last.get(3, 0) + 1
-            and not _MID_SENTENCE.search(self.previous)
+            and (self.after_heading or not _MID_SENTENCE.search(self.previous))
         ):  # 11.121人才梯队项目 after item 10; never 1.5万亩 wrapped from the line before
             return _Numbered(3, int(m.group(1)), m.group(2).strip())
         if m := _PAREN_ITEM.match(text):
