@@ -466,6 +466,17 @@ def test_a_sub_heading_over_a_table_keeps_its_line(tmp_path):
         (2, "（二）社会事业", [5, 7]),
     ]
     assert lost(source, result) == []
+    # under a merged grouping cell (工作任务) the task keeps both
+    source.write_text(
+        source.read_text("utf-8").replace(
+            "序号\t重点工作\t牵头单位\n2\t办好民生实事",
+            "序号\t工作任务\t重点工作\t牵头单位\n2\t民生实事\t办好民生实事",
+        ),
+        "utf-8",
+    )
+    result = importer.parse(source)
+    assert result.tasks[1].section == "（二）社会事业 民生实事"
+    assert lost(source, result) == []
 
 
 def test_p3_an_item_running_into_digits_right_under_a_heading_is_still_an_item(tmp_path):

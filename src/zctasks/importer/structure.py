@@ -667,8 +667,8 @@ class _Finder:
         assert chapter is not None
         draft = self._new_draft(task_number, chapter, number, body)
         draft.lines = draft.lines[1:]  # its row's lines come with the row; a section's stay
-        if self.group:
-            draft.section = self.group
+        if self.group:  # under the sub-heading above the table, if any
+            draft.section = f"{draft.section} {self.group}".strip()
         self._fill(draft, row, with_task=False)
         return draft
 
