@@ -6,7 +6,13 @@ Three documents, each far larger than a real plan: the 2023 seed repeated 50 tim
 numbered tasks with attributions), a web table copied one cell a line with 5,000 rows and
 merged category cells, and a Word table of 2,000 rows.
 
-    python bench/import_speed.py [--runs 3]
+Then two hostile packages, each imported in a child process whose time and peak memory are
+set against a child that only unpacks the package's main part: a 0.5 MB .docx whose
+document.xml unpacks to 144 MB (2,000,000 paragraphs), and the same file declaring a
+different unpacked size. ``--src DIR`` imports them with another checkout's code as well
+(``--src /work/main/src``: the figures before a change, in the same run).
+
+    python bench/import_speed.py [--runs 3] [--src DIR] [--no-hostile]
 """
 
 from __future__ import annotations
@@ -73,6 +79,99 @@ def word_table(folder: Path, rows: int) -> Path:
     return path
 
 
+BOMB_PARAGRAPHS = 2_000_000
+
+
+def bomb_docx(folder: Path) -> Path:
+    """A small .docx whose main part unpacks to 144 MB of paragraphs (under the 256 MiB
+    limit on unpacked size)."""
+    import zipfile
+
+    from docx import Document
+
+    base = folder / "base.docx"
+    document = Document()
+    for text in (
+        "测试区2024年重点工作任务",
+        "一、推动经济高质量发展",
+        "1.扩大有效投资。（区发改局负责）",
+    ):
+        document.add_paragraph(text)
+    document.save(str(base))
+    path = folder / "bomb.docx"
+    with zipfile.ZipFile(base) as source, zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as out:
+        for item in source.infolist():
+            data = source.read(item.filename)
+            if item.filename == "word/document.xml":
+                xml = data.decode("utf-8")
+                at = xml.index("</w:body>")
+                paragraph = "<w:p><w:r><w:t>全区上下要统一思想狠抓落实</w:t></w:r></w:p>"
+                data = (xml[:at] + paragraph * BOMB_PARAGRAPHS + xml[at:]).encode("utf-8")
+            out.writestr(item, data)
+    return path
+
+
+def lying_docx(bomb: Path) -> Path:
+    """The bomb, its central directory declaring 200 MiB for the main part."""
+    raw = bytearray(bomb.read_bytes())
+    name, at = b"word/document.xml", 0
+    while True:
+        at = raw.index(b"PK\x01\x02", at)
+        length = int.from_bytes(raw[at + 28 : at + 30], "little")
+        if raw[at + 46 : at + 46 + length] == name:
+            raw[at + 24 : at + 28] = (200 * 2**20).to_bytes(4, "little")
+            break
+        at += 4
+    path = bomb.with_name("lying.docx")
+    path.write_bytes(bytes(raw))
+    return path
+
+
+_PEAK = (
+    "import resource, subprocess, sys; "
+    "subprocess.run(sys.argv[1:], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL); "
+    "print(resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss)"
+)
+"""Runs the measured process from a small one: Linux counts, as a child's peak, the size
+of the process it was forked from, so this (large) bench must not be that process."""
+
+
+def child(arguments: list[str], src: str | None = None) -> tuple[float, float]:
+    """Seconds and peak memory (MB) of a child Python process."""
+    import os
+    import subprocess
+
+    env = dict(os.environ)
+    if src:
+        env["PYTHONPATH"] = src
+    start = time.perf_counter()
+    peak = subprocess.run(
+        [sys.executable, "-c", _PEAK, sys.executable, *arguments],
+        env=env,
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout
+    return time.perf_counter() - start, int(peak) / 1024
+
+
+def hostile(folder: Path, sources: list[str | None]) -> None:
+    bomb = bomb_docx(folder)
+    documents = [bomb, lying_docx(bomb)]
+    unpack = "import sys, zipfile; zipfile.ZipFile(sys.argv[1]).open('word/document.xml').read()"
+    print()
+    print(f"{'package':<14}{'code':<20}{'unpack':>16}{'import':>18}{'ratio':>16}")
+    for path in documents:
+        seconds, peak = child(["-c", unpack, str(bomb)])
+        for src in sources:
+            took, used = child(["-m", "zctasks", "import", str(path), "--dry-run"], src)
+            print(
+                f"{path.name:<14}{(src or 'this checkout')[-18:]:<20}"
+                f"{seconds:>6.1f}s {peak:>6.0f} MB{took:>7.1f}s {used:>6.0f} MB"
+                f"{took / seconds:>6.1f}× {used / peak:>5.2f}×"
+            )
+
+
 def best(runs: int, work: Callable[[], object]) -> float:
     times = []
     for _ in range(runs):
@@ -85,7 +184,10 @@ def best(runs: int, work: Callable[[], object]) -> float:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--runs", type=int, default=3)
-    runs = parser.parse_args().runs
+    parser.add_argument("--src", help="also import the hostile packages with this code")
+    parser.add_argument("--no-hostile", action="store_true")
+    arguments = parser.parse_args()
+    runs = arguments.runs
     from zctasks import importer
     from zctasks.files import limits
     from zctasks.importer.readers import read_lines
@@ -104,6 +206,8 @@ def main() -> None:
                 f"{path.name:<18}{len(result.tasks):>7}{baseline:>11.3f}s{measured:>9.3f}s"
                 f"{measured / baseline:>7.1f}×"
             )
+        if not arguments.no_hostile:
+            hostile(folder, [None, arguments.src] if arguments.src else [None])
     sys.stdout.flush()
 
 

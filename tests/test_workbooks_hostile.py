@@ -83,7 +83,10 @@ def test_damage_found_while_the_rows_are_read_is_named(zc, ledger, tmp_path):
     result = _import(zc, ledger, _workbook(tmp_path / "单位.xlsx", damaged))
     assert result.exit_code == 1
     assert "Traceback" not in result.stderr
-    assert "单位.xlsx:1:1: error[unreadable]: 读取工作表“Sheet”时出错" in result.stderr
+    assert (
+        "单位.xlsx:2:1: error[unreadable]: 读取工作表“Sheet”第 2 行时出错："
+        "文件内部引用了不存在的条目（如共享字符串或样式编号越界），文件已损坏\n"
+    ) in result.stderr
 
 
 def _far_right(cell: str) -> object:

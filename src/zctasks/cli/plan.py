@@ -1,5 +1,6 @@
 """Making a ledger: `zctasks init` and `zctasks import` of a plan document."""
 
+import re
 import sys
 from pathlib import Path
 from typing import Annotated, Any
@@ -119,8 +120,14 @@ def import_command(
             f"{file} 中没有写明计划年度，无法确定计划期",
             f"请用 --year 指定，如 zctasks import {file} --year 2024",
         )
+    if result.year_conflict:
+        body = re.findall(r"正文写(\d{4})年", result.year_conflict)
+        raise UsageError(
+            f"{file} 的计划年度不确定：{result.year_conflict}",
+            f"请用 --year 指定，如 zctasks import {file} --year {body[0] if body else result.year}",
+        )
     report = [outline.summary_line(result, file.name), *result.notes]
-    report += outline.unplaced_lines(result)
+    report += outline.unplaced_lines(result) + outline.skipped_lines(result)
     _refuse_if_invalid(checked, report)
     if (progress := writing.progress_in(into)) is not None:
         raise UsageError(

@@ -55,7 +55,8 @@ def parse(
 ) -> ImportResult:
     """Read a plan document. ``year`` is the plan's year where the document names none;
     ``columns`` says what table headers or labels mean where their words do not."""
-    raw = read_lines(path, limits.MAX_BYTES, limits.MAX_UNPACKED)
+    read_notes: list[str] = []
+    raw = read_lines(path, limits.MAX_BYTES, limits.MAX_UNPACKED, read_notes)
     lines, skipped = prepare(raw)
     labels = label_overrides(columns or {})
     structure = find_structure(lines, skipped, columns, labels)
@@ -74,11 +75,13 @@ def parse(
     registry = Registry(dict(known_units or {}), list(known_placeholders or []))
     period = plan.period if facts.year is not None else None
     tasks, problems, notes = build_tasks(structure.drafts, registry, period, labels, bool(rule))
-    notes = notes + structure.notes + facts.notes
+    notes = read_notes + notes + structure.notes + facts.notes
     if rule:
         notes.append(f"按原文“{rule}”，所列第一个单位作牵头单位、其余作配合单位")
     if facts.year is None:
         notes.append("文件中没有写明年份：请用 --year 指定计划年度")
+    if facts.year_conflict:
+        notes.append(f"计划年度不确定：{facts.year_conflict}；请用 --year 指定计划年度")
     ids = [task.id for task in tasks]
     left_out = [(line.number, line.text, "文件头") for line in structure.head]
     left_out += [(line.number, line.text, "文末") for line in structure.tail]
@@ -100,6 +103,7 @@ def parse(
         {task_id: draft.lines for task_id, draft in zip(ids, structure.drafts, strict=True)},
         structure.chapter_lines,
         facts.year,
+        facts.year_conflict,
     )
 
 

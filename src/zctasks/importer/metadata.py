@@ -79,6 +79,9 @@ class Facts:
     plan: Plan
     year: int | None
     notes: list[str]
+    year_conflict: str = ""
+    """Where the title names no year and the 文号 (or the date) and the body disagree: what
+    each says. ``--year`` decides."""
 
 
 def lead_rule(texts: list[str]) -> str:
@@ -166,8 +169,10 @@ def plan_of(
         "",
     )
     plan_year = year
+    conflict = ""
     if plan_year is None:
         own = [int(m.group(1)) for m in _DOC_NUMBER.finditer(doc_number)]
+        conflict = _year_evidence(title, own, issued, body_years, notes)
         plan_year = (
             int(m.group(1))
             if (m := re.search(r"(\d{4})\s*年", title))
@@ -198,7 +203,37 @@ def plan_of(
         cc=_cc(tail),
         preamble=preamble,
     )
-    return Facts(plan, plan_year, notes)
+    return Facts(plan, plan_year, notes, conflict)
+
+
+def _year_evidence(
+    title: str, own: list[int], issued: date | None, body_years: list[int], notes: list[str]
+) -> str:
+    """Whether the title, the 文号 and the body agree on the plan's year. A year in the title
+    decides, and a 文号 or body that says otherwise is noted; without one, a 文号 (or, without
+    a 文号, the date) whose year the body never names while it names the year before or after
+    (a plan for 2024 issued in December 2023) is a conflict, returned in words. Years further
+    off (到2035年) are goals, not the plan's year."""
+
+    def other(year: int) -> int | None:
+        if year in body_years:
+            return None
+        near = [found for found in body_years if abs(found - year) == 1]
+        return max(set(near), key=near.count) if near else None
+
+    if m := re.search(r"(\d{4})\s*年", title):
+        titled = int(m.group(1))
+        others = [f"文号写〔{own[0]}〕"] if own and own[0] != titled else []
+        if (body := other(titled)) is not None:
+            others.append(f"正文写{body}年")
+        if others:
+            notes.append(f"计划年度按标题取{titled}年；{'，'.join(others)}，如有误请用 --year 指定")
+        return ""
+    if own and (body := other(own[0])) is not None:
+        return f"文号写〔{own[0]}〕，正文写{body}年"
+    if not own and issued is not None and (body := other(issued.year)) is not None:
+        return f"成文日期为{issued.year}年{issued.month}月{issued.day}日，正文写{body}年"
+    return ""
 
 
 def _alone_date(text: str) -> bool:

@@ -80,10 +80,15 @@ def outline(result: ImportResult, name: str) -> list[str]:
         lines.append(
             "略去（不属于任务）：" + "，".join(f"{what} {n} 行" for what, n in kinds.items())
         )
-    if result.skipped:
-        lines.append(
-            f"略去网页文字 {len(result.skipped)} 行："
-            + "、".join(t for _, t in result.skipped[:8])
-            + ("……" if len(result.skipped) > 8 else "")
-        )
-    return lines
+    return lines + skipped_lines(result)
+
+
+def skipped_lines(result: ImportResult) -> list[str]:
+    """The page chrome left out, every line of it with its number (a real import says it
+    too: a line wrongly taken for chrome must be seen)."""
+    if not result.skipped:
+        return []
+    return [
+        f"略去网页文字 {len(result.skipped)} 行："
+        + "、".join(f"第{line}行 {text}" for line, text in result.skipped)
+    ]

@@ -12,14 +12,17 @@ import re
 
 from zctasks.importer.text import NUMERAL, Line, clean
 
+_CRUMBS = r"首页|[^。]*[>＞»›→][^。]*"
+"""A page's breadcrumbs after 您现在的位置：, 首页 > 政务公开 > …"""
+_WHEN = r"[\d\-—/.:年月日时分秒]*"
 _BOILERPLATE = re.compile(
     r"^(?:设为首页|加入收藏|无障碍(?:阅读|浏览|版)?|信息无障碍|长者(?:版|模式|助手)|长辈版|关怀版|适老版|"
     r"简体版|繁體版|简体|繁体|登录|注册|返回首页|返回|返回顶部|首页|网站首页|相关内容|听全文|"
     r"打印(?:本页|整页|页面|正文)?|打印整页打印内容分享|关闭(?:窗口|本页)?|【关闭】|【打印】|"
     r"分享(?:到)?[:：]?|字号[:：].*|字体[:：].*|【字体[:：].*|扫一扫.*|视力保护色.*|"
-    r"您(?:现在)?(?:的|所在的)?位置.*|当前位置.*|所在位置.*|浏览(?:次数|量)[:：]?.*|阅读次数.*|"
+    rf"(?:您(?:现在)?(?:的|所在的)?|当前|所在)位置[:：]?(?:{_CRUMBS})?|(?:浏览|阅读|点击)(?:次数|量)[:：]?\d*次?|"
     r"点击(?:量|数|率)[:：].*|来源[:：].*|作者[:：].*|信息来源[:：].*|发布(?:时间|日期)[:：].*|"
-    r"公开日期.*|时间[:：].*|智能推荐|[>＞»].*|[|｜]+|[-•·*]|朗读|"
+    rf"公开日期[:：]?{_WHEN}|时间[:：].*|智能推荐|[>＞»].*|[|｜]+|[-•·*]|朗读|"
     r"索引号.*|主题分类.*|组配分类.*|公开方式.*|公开范围.*|发布机构.*|发文机关.*|发文单位.*|文件类型.*|"
     r"生成日期.*|成文日期.*|有效性.*|效力状态.*|名称[:：].*|标题[:：].*|文号[:：]?.*|发文字号.*|主题词.*|"
     r"文件编号.*|分类[:：].*|政府信息公开|信息公开|相关附件.*|下载地址.*|【?大中小】?|上一篇.*|下一篇.*|"
@@ -27,6 +30,8 @@ _BOILERPLATE = re.compile(
     r"失效日期|标题|文号|效力)】.*)$"
 )
 _BULLET = re.compile(r"^[-•·*]\s+")
+_RULE_CELL = re.compile(r"\s*:?-{3,}:?\s*")
+"""A cell of a Markdown table's separator row (``| --- | :---: |``)."""
 _FIELD_LABEL = re.compile(r"^[\u4e00-\u9fa5 ]{2,8}[:：]?$")
 
 # Where a flattened body breaks: before a heading, an item, a label or a date, or after the
@@ -43,6 +48,8 @@ def is_boilerplate(text: str) -> bool:
     bare = _BULLET.sub("", text).replace(" ", "").replace("\u3000", "")
     if _BULLET.match(text) and len(bare) <= 24 and not re.match(r"\d+[.、]", bare):
         return True  # a bullet of the page's own list: • 听全文, • 2006-05-17, - 设为首页
+    if "。" in bare:
+        return False  # a sentence, whatever word it starts with (来源：各部门…审核。)
     return bool(bare) and _BOILERPLATE.match(bare) is not None
 
 
@@ -92,15 +99,17 @@ def prepare(lines: list[Line]) -> tuple[list[Line], list[tuple[int, str]]]:
                 continue
         else:
             texts = flattened(clean(line.text))
+        spans = line.cells is not None
         for raw in texts:
             text = clean(raw)
             bars = bar_cells(text)
             if bars is not None:
                 values = [cell for cell in bars if cell]
-                if not values:
+                if not values or all(_RULE_CELL.fullmatch(cell) for cell in values):
                     skipped.append((line.number, text))  # a line of the table's rules
                     continue
                 if len(values) == 1:
+                    spans = len(re.findall(r"[|｜]", text)) > 2  # | 一、… |  |  | : a spanning row
                     text = values[0]
                 elif _metadata_row(bars):
                     skipped.append((line.number, text))
@@ -113,7 +122,7 @@ def prepare(lines: list[Line]) -> tuple[list[Line], list[tuple[int, str]]]:
             if is_boilerplate(text):
                 skipped.append((line.number, text))
                 continue
-            kept.append(Line(line.number, text))
+            kept.append(Line(line.number, text, spans=spans))
     return kept, skipped
 
 

@@ -31,6 +31,9 @@ class ImportResult:
     """Chapter id → the document lines that made it."""
     year: int | None = 0
     """The plan's year; None when no line of the document names one (``--year`` is needed)."""
+    year_conflict: str = ""
+    """What the 文号 (or date) and the body say where they disagree on the year and the title
+    names none (``--year`` is needed)."""
 
     def unplaced_text(self, name: str) -> str:
         """The lines that could not be placed, as written beside the ledger."""

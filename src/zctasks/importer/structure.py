@@ -33,8 +33,11 @@ from zctasks.importer.tables import (
     Row,
     alignment,
     cell_row,
+    display_starts,
     header_columns,
     line_rows,
+    positioned_cells,
+    space_aligned,
     spaced_header,
     spaced_row,
     text_cells,
@@ -55,6 +58,8 @@ _CHAPTER = re.compile(rf"^({NUMERAL})\s*[、．.，,]\s*(.+)$")
 _SUBHEADING = re.compile(rf"^[（(]\s*({NUMERAL})\s*[）)]\s*(.*)$")
 _ITEM = re.compile(r"^(\d{1,3})\s*[.、．](?!\d)\s*(.*)$")
 _ITEM_INTO_DIGITS = re.compile(r"^(\d{1,3})[.．](\d.*)$")
+_MID_SENTENCE = re.compile(r"[\u4e00-\u9fa5A-Za-z0-9，,、]$")
+"""A line that ends inside a sentence: the next line continues it (a hard-wrapped line)."""
 _PAREN_ITEM = re.compile(r"^[（(]\s*(\d{1,3})\s*[）)]\s*(.*)$")
 _DATE_LINE = re.compile(r"^\d{4}\s*年\s*\d{1,2}\s*月\s*\d{1,2}\s*日?$")
 _END_MATTER = re.compile(r"^(?:抄送|附件[:：]|（此件|\(此件)")
@@ -139,10 +144,16 @@ class _Levels:
 
     def __init__(self) -> None:
         self.last: dict[int, int] = {}
+        self.previous = ""
+        self.after_heading = False
 
     def read(self, text: str) -> _Numbered | None:
         found = self._match(text)
+        self.previous = text
+        self.after_heading = found is not None and found.level < 3
         if found is not None:
+            if found.level < 3:  # items are numbered again under each heading
+                self.last = {k: v for k, v in self.last.items() if k <= found.level}
             self.last[found.level] = found.number
         return found
 
@@ -153,10 +164,11 @@ class _Levels:
             return _Numbered(2, chinese_number(m.group(1)), m.group(2).strip())
         if m := _ITEM.match(text):
             return _Numbered(3, int(m.group(1)), m.group(2).strip())
-        if (m := _ITEM_INTO_DIGITS.match(text)) and int(m.group(1)) in (
-            self.last.get(3, 0) + 1,
-            1,
-        ):
+        if (
+            (m := _ITEM_INTO_DIGITS.match(text))
+            and int(m.group(1)) == self.last.get(3, 0) + 1
+            and (self.after_heading or not _MID_SENTENCE.search(self.previous))
+        ):  # 11.121人才梯队项目 after item 10; never 1.5万亩 wrapped from the line before
             return _Numbered(3, int(m.group(1)), m.group(2).strip())
         if m := _PAREN_ITEM.match(text):
             return _Numbered(4, int(m.group(1)), m.group(2).strip())
@@ -212,6 +224,7 @@ class _Finder:
         self.unknown_labels: dict[str, int] = {}
         self.group = ""  # the merged group cell of the table rows being read
         self.pending_label: Line | None = None
+        self.header_starts: list[int] = []  # a space-aligned header's cells: display columns
 
     # ------------------------------------------------------------ the whole document
 
@@ -481,6 +494,8 @@ class _Finder:
             if columns is not None:
                 self._start_table([line])
                 self._header_notes(cells, columns)
+                if line.cells is None and space_aligned(line.text):
+                    self.header_starts = [width for width, _ in display_starts(line.text)]
                 return self._cell_table(index + 1, columns, cells)
         if line.cells is None and (columns := spaced_header(line.text, self.columns)):
             self._start_table([line])
@@ -541,6 +556,7 @@ class _Finder:
     def _start_table(self, header: list[Line]) -> None:
         self._flush_label()
         self.group = ""
+        self.header_starts = []
         self.counts["tables"] += 1
         self.table_starts.append(self.at)
         self.left_out += [(line.number, line.text, "表头") for line in header]
@@ -554,7 +570,7 @@ class _Finder:
             line = self.lines[index]
             cells = line.cells if line.cells is not None else text_cells(line.text)
             if cells is None:
-                if index == start and line.cells is None:
+                if index == start and line.cells is None and not self._spanning(index):
                     return self._line_table(index, columns, headers)
                 if self._ends(line.text) or not _heading(line.text) or line.text.isdigit():
                     break
@@ -572,10 +588,30 @@ class _Finder:
             if len(values) == 1 and not values[0].strip().isdigit():
                 self._chapter_row(values[0], line.number)
                 continue
+            if (
+                line.cells is None
+                and len(cells) < len(columns)
+                and len(self.header_starts) == len(columns)
+                and space_aligned(line.text)
+            ):
+                placed = positioned_cells(line.text, self.header_starts)
+                if placed is None:  # cells under no header cell: which column is unknown
+                    self.unplaced.append((line.number, line.text, True, self.at))
+                    continue
+                cells = placed
             row, leftover = cell_row(cells, columns, headers, line.number)
             self._row(row, line.text, columns)
             self.unplaced += [(line.number, text, False, self.at) for text in leftover]
         return index
+
+    def _spanning(self, index: int) -> bool:
+        """A row spanning the table (a chapter) right under its header: a row of one value
+        with rows of cells after it."""
+        line = self.lines[index]
+        if not line.spans or not _heading(line.text) or index + 1 >= len(self.lines):
+            return False
+        after = self.lines[index + 1]
+        return after.cells is not None or text_cells(after.text) is not None
 
     def _spaced_table(self, index: int, columns: list[Column | None], headers: list[str]) -> int:
         """A table pasted as text with its cells separated by single spaces."""
@@ -630,9 +666,9 @@ class _Finder:
         chapter = self._chapter_for_item(False, number)
         assert chapter is not None
         draft = self._new_draft(task_number, chapter, number, body)
-        draft.lines = []
-        if self.group:
-            draft.section = self.group
+        draft.lines = draft.lines[1:]  # its row's lines come with the row; a section's stay
+        if self.group:  # under the sub-heading above the table, if any
+            draft.section = f"{draft.section} {self.group}".strip()
         self._fill(draft, row, with_task=False)
         return draft
 

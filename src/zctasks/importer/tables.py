@@ -84,6 +84,41 @@ def text_cells(text: str) -> list[str] | None:
     return None
 
 
+_SPACED_CELL = re.compile(r"[^ \u3000]+(?: [^ \u3000]+)*")
+_TOLERANCE = 2
+"""How far, in display columns, a cell of a space-aligned row may start from its header's."""
+
+
+def space_aligned(text: str) -> bool:
+    """A text row whose cells are separated by runs of spaces (not tabs or bars)."""
+    return "\t" not in text and bar_cells(text) is None and text_cells(text) is not None
+
+
+def display_starts(text: str) -> list[tuple[int, str]]:
+    """The cells of a space-aligned row with the display column each starts at (a Chinese
+    character is two columns wide, as in the monospaced font the table was aligned in)."""
+    import unicodedata
+
+    found = []
+    for m in _SPACED_CELL.finditer(text):
+        before = text[: m.start()]
+        width = sum(2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in before)
+        found.append((width, m.group()))
+    return found
+
+
+def positioned_cells(text: str, starts: list[int]) -> list[str] | None:
+    """The cells of a space-aligned row that left some cells empty, put under the header
+    cells they stand under; None when a cell stands under none of them, or two under one."""
+    cells = [""] * len(starts)
+    for width, value in display_starts(text):
+        column = next((j for j, s in enumerate(starts) if abs(s - width) <= _TOLERANCE), None)
+        if column is None or cells[column]:
+            return None
+        cells[column] = value
+    return cells
+
+
 def spaced_header(
     text: str, overrides: Mapping[str, Column] | None = None
 ) -> list[Column | None] | None:

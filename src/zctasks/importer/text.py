@@ -39,6 +39,8 @@ class Line:
     number: int
     text: str
     cells: list[str] | None = None
+    spans: bool = False
+    """A table row with one value: a title row, or a chapter row spanning the table."""
 
 
 def clean(text: str) -> str:

@@ -16,6 +16,7 @@ from typing import Any
 
 from zctasks.files import limits
 from zctasks.files.errors import Diagnostic, ZctasksError
+from zctasks.files.workbooks import damage, quiet_warnings
 
 
 @dataclass(frozen=True)
@@ -152,6 +153,7 @@ def read_xlsx(path: Path, raw: bytes) -> tuple[list[Table], list[Diagnostic]]:
     tables: list[Table] = []
     meta: dict[str, str] = {}
     formulas: dict[tuple[str, int, int], str] = {}
+    at = [0]  # the last row read: where a damaged sheet stopped
     try:
         for sheet in book.worksheets:
             if sheet.title == META_SHEET:
@@ -162,16 +164,21 @@ def read_xlsx(path: Path, raw: bytes) -> tuple[list[Table], list[Diagnostic]]:
             if getattr(sheet, "sheet_state", "visible") != "visible":
                 continue
             table = Table(path, sheet.title)
-            too_wide = _read_rows(table, sheet, formulas)
+            with quiet_warnings() as said:
+                too_wide = _read_rows(table, sheet, formulas, at)
             if too_wide is not None:
                 return [], [too_wide]
+            if said:  # a cell openpyxl could not read as its format says: named, refused
+                return [], [_cell_problem(table, cell, what) for cell, what in said]
             if table.rows:
                 tables.append(table)
     except Exception as exc:  # damage or hostile XML that shows only while rows are read
         where = (
-            f"读取工作表“{table.sheet}”时出错" if tables or "table" in locals() else "读取时出错"
+            f"读取工作表“{table.sheet}”第 {at[0] + 1} 行时出错"
+            if tables or "table" in locals()
+            else "读取时出错"
         )
-        return [], [_unreadable(path, where, exc)]
+        return [], [_unreadable(path, where, exc, at[0] + 1)]
     finally:
         book.close()
     if formulas:
@@ -186,8 +193,21 @@ MAX_COLUMNS = 256
 _EMPTY = Cell(None)
 
 
+def _cell_problem(table: Table, cell: str, what: str) -> Diagnostic:
+    from openpyxl.utils.cell import column_index_from_string, coordinate_from_string
+
+    letters, row = coordinate_from_string(cell.replace("$", ""))
+    return table.diagnostic(
+        row,
+        column_index_from_string(letters),
+        "type",
+        what,
+        "把单元格改为日期格式的有效日期（如 2023-09-30）或文本后另存",
+    )
+
+
 def _read_rows(
-    table: Table, sheet: Any, formulas: dict[tuple[str, int, int], str]
+    table: Table, sheet: Any, formulas: dict[tuple[str, int, int], str], at: list[int]
 ) -> Diagnostic | None:
     """The sheet's rows into ``table``, each as far as its last cell that holds anything
     and at most ``MAX_COLUMNS`` wide: memory goes with the cells that exist, never with
@@ -197,6 +217,7 @@ def _read_rows(
 
     sheet.reset_dimensions()  # some programs write a wrong <dimension>
     for number, values in enumerate(sheet.iter_rows(min_col=MAX_COLUMNS + 1, values_only=True), 1):
+        at[0] = number
         if values.count(None) != len(values):  # counted in C: a row is 16,384 cells at most
             column = MAX_COLUMNS + 1 + next(i for i, v in enumerate(values) if v is not None)
             return table.diagnostic(
@@ -209,6 +230,7 @@ def _read_rows(
             )
     blank: Any = None  # the one tuple openpyxl gives for every row the file leaves out
     for number, row in enumerate(sheet.iter_rows(max_col=MAX_COLUMNS), 1):
+        at[0] = number
         if row is blank:
             continue
         cells = [
@@ -235,7 +257,7 @@ def _read_rows(
     return None
 
 
-def _unreadable(path: Path, what: str, exc: Exception) -> Diagnostic:
+def _unreadable(path: Path, what: str, exc: Exception, line: int = 1) -> Diagnostic:
     """The one message for a workbook openpyxl cannot read, and for hostile XML in it."""
     from defusedxml import DefusedXmlException
 
@@ -253,10 +275,10 @@ def _unreadable(path: Path, what: str, exc: Exception) -> Diagnostic:
         )
     return Diagnostic(
         str(path),
-        1,
+        line,
         1,
         "unreadable",
-        f"{what}：{exc or type(exc).__name__}",
+        f"{what}：{damage(exc)}",
         "请用 Excel 或 WPS 重新另存为 .xlsx",
     )
 
