@@ -1,0 +1,213 @@
+"""What probe 1 found `progress import` recording wrongly (findings F01–F10, I1, R3 and the
+unclear messages): what a sheet says is stored exactly or refused with a message naming
+file:sheet!cell — never reinterpreted.
+
+Each test names the finding it reproduces; each failed before the change.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+from pathlib import Path
+
+from openpyxl import Workbook, load_workbook
+
+from conftest import TASKS
+from test_intake import fill, imported, log, refused, sheet, template
+
+# task 4: a percentage, two targets of one name, and a target 4.10 beside 4.1
+WIDE = (
+    TASKS
+    + """\
+  - id: 4
+    chapter: 1
+    title: 建设智慧校园
+    text: 智慧校园比例达到60%，新建项目1个，新建项目2个，新增场馆10座。
+    attribution: 区科技局负责
+    responsible: [区科技局]
+    targets:
+      - {id: "4.1", name: 智慧校园比例, op: ">=", value: 60, unit: "%"}
+      - {id: "4.2", name: 新建项目, op: ">=", value: 1, unit: 个}
+      - {id: "4.3", name: 新建项目, op: ">=", value: 2, unit: 个}
+      - {id: "4.10", name: 新增场馆, op: ">=", value: 10, unit: 座}
+"""
+)
+
+
+def csv(path: Path, text: str) -> Path:
+    path.write_text(text, "utf-8")
+    return path
+
+
+# ---------------------------------------------------------------- F01 text after a target id
+
+
+def test_f01_text_after_a_target_id_is_refused_unless_name_unit_or_estimate(
+    zc, make_ledger, tmp_path
+):
+    root = make_ledger()
+    for header in ("1.1目标", "1.1上月", "1.1全年预计"):
+        path = csv(
+            tmp_path / "区科技局9月.csv", f"日期,任务序号,{header},本期进展\n2023-09-20,1,12,甲\n"
+        )
+        assert refused(zc, root, path).splitlines()[1:3] == [
+            f"{path}:1:3: error[unknown-column]: 列“{header}”以指标编号 1.1 开头，但其后的"
+            f"“{header[3:]}”既不是该指标的名称也不是其单位，不知这一列是不是本期的实际数",
+            "  提示：本期实际数的列名写 1.1 或 1.1新增市级以上创新平台（家）；预计数写 1.1预计；"
+            f"不需要导入时用 --ignore-column {header}",
+        ]
+    path = csv(
+        tmp_path / "区科技局9月.csv",
+        "日期,任务序号,1.1新增市级以上创新平台（家）,1.2（预计）,本期进展\n2023-09-20,1,6,3,甲\n",
+    )
+    imported(zc, root, path)
+    (entry,) = log(zc, root)
+    assert (entry["values"], entry["estimates"]) == ({"1.1": 6}, {"1.2": 3})
+
+
+# ---------------------------------------------------------------- F02 指标 and 指标值 columns
+
+
+def test_f02_a_figure_in_a_zhibiao_column_is_read_or_refused(zc, make_ledger, tmp_path):
+    root = make_ledger()
+    hint = (
+        "  提示：写作 指标编号=数值，多个用分号隔开（如 1.1=4；1.2=2）；"
+        "或把数值填在以指标编号为名的列（如 1.1）中"
+    )
+    for header, cell in (("指标", "1.1 4"), ("指标", "新增市级以上创新平台4家"), ("指标值", "4")):
+        path = csv(
+            tmp_path / "区科技局9月.csv", f"日期,任务序号,{header},本期进展\n2023-09-20,1,{cell},甲\n"
+        )
+        assert refused(zc, root, path).splitlines()[1:3] == [
+            f"{path}:2:3: error[number]: 列“{header}”的“{cell}”没有写是哪个指标的数值",
+            hint,
+        ]
+    path = csv(
+        tmp_path / "区科技局9月.csv",
+        "日期,任务序号,指标,本期进展\n2023-09-20,1,新增市级以上创新平台=4；1.2=2,甲\n",
+    )
+    imported(zc, root, path)
+    assert log(zc, root)[0]["values"] == {"1.1": 4, "1.2": 2}
+
+
+def test_f02_a_zhibiao_column_of_names_is_read_past(zc, make_ledger, tmp_path):
+    root = make_ledger()
+    path = csv(
+        tmp_path / "区科技局9月.csv",
+        "日期,任务序号,指标,1.1,本期进展\n2023-09-20,1,新增市级以上创新平台,4,甲\n",
+    )
+    imported(zc, root, path)
+    assert log(zc, root)[0]["values"] == {"1.1": 4}
+
+
+# ---------------------------------------------------------------- F03 percent formats, warnings
+
+
+def test_f03_a_literal_percent_format_is_read_as_the_figure_shown(zc, make_ledger, tmp_path):
+    root = make_ledger(WIDE)
+    book = Workbook()
+    ws = book.active
+    ws.append(["日期", "任务序号", "4.1", "1.1", "本期进展"])
+    ws.append(["2023-09-20", 4, 85, None, "甲"])
+    ws.append(["2023-09-20", 1, None, 4, "乙"])
+    ws["C2"].number_format = '0"%"'
+    ws["D3"].number_format = "0\\%"
+    book.save(tmp_path / "区科技局9月.xlsx")
+    lines = refused(zc, root, tmp_path / "区科技局9月.xlsx").splitlines()
+    assert lines[1] == (
+        f"{tmp_path / '区科技局9月.xlsx'}:Sheet!D3: error[number]: "
+        "指标 1.1 的数值显示为百分数（4%），而指标的单位是“家”"
+    )
+    ws["D3"].number_format = "General"
+    book.save(tmp_path / "区科技局9月.xlsx")
+    imported(zc, root, tmp_path / "区科技局9月.xlsx")
+    assert [e["values"] for e in log(zc, root)] == [{"4.1": 85}, {"1.1": 4}]
+
+
+def test_f03_import_asks_to_double_check_what_progress_add_does(zc, make_ledger, tmp_path):
+    root = make_ledger(WIDE)
+    path = csv(
+        tmp_path / "区科技局9月.csv",
+        "日期,任务序号,1.1,4.1,本期进展\n2023-09-20,1,300,,甲\n2023-09-20,4,,0.85,乙\n",
+    )
+    result = imported(zc, root, path)
+    assert result.stderr.splitlines() == [
+        "注意：区科技局9月.csv 第 2 行：指标 1.1 填报 300家，是目标10家的3000%，请核对数值和单位",
+        "注意：区科技局9月.csv 第 3 行：指标 4.1 填报 0.85%，不到目标60%的百分之一：如是 85%，请填 85",
+    ]
+
+
+# ---------------------------------------------------------------- F04 the sheet's own cycle
+
+
+def test_f04_a_day_outside_the_sheets_cycle_is_refused(zc, make_ledger, tmp_path):
+    root = make_ledger()
+    path = fill(template(zc, root, tmp_path / "发出", "区科技局", "2023-09-15"), {"I5": 4, "K5": "甲"})
+    hint = (
+        "  提示：不写 --date 时，报送表记在这一期的截止日；"
+        "报送的是别的一期的进展时，请用 zctasks template 生成那一期的报送表填写"
+    )
+    for option, day in (("--received", "2023-07-01"), ("--date", "2023-06-30")):
+        extra = ["--received", "2023-09-25"] if option == "--date" else []
+        assert refused(zc, root, option, day, *extra, path).splitlines()[1:3] == [
+            f"{path}:报送表!A1: error[outside-cycle]: 这是 2023年9月25日截止的一期"
+            f"（2023-08-25 后至 2023-09-25）的报送表，{option} {day} 不在这一期内，没有导入",
+            hint,
+        ]
+
+
+def test_f04_a_past_cycles_sheet_is_recorded_in_its_cycle_with_a_warning(
+    zc, make_ledger, tmp_path
+):
+    root = make_ledger()
+    path = fill(template(zc, root, tmp_path / "发出", "区科技局", "2023-08-15"), {"I5": 4, "K5": "甲"})
+    late = imported(zc, root, "--received", "2023-09-27", path)
+    assert late.stderr == (
+        f"注意：{path}:报送表!A1：这是 2023年8月25日截止的一期（2023-07-25 后至 2023-08-25）"
+        "的报送表，2023-09-27 才收到：记在这一期（2023-08-25），该单位这一期原有的报送会被它替代；"
+        "填的若是之后的进展，请撤销后用本期的报送表重报\n"
+    )
+    assert log(zc, root)[0]["date"] == "2023-08-25"
+
+
+# ---------------------------------------------------------------- F05 the unit, from one source
+
+
+def test_f05_the_unit_comes_from_one_source_and_sources_must_agree(zc, make_ledger, tmp_path):
+    root = make_ledger()
+    body = "2023-09-20,1,甲\n"
+    two = csv(tmp_path / "区科技局转区发改局.csv", "日期,任务序号,本期进展\n" + body)
+    assert refused(zc, root, two).splitlines()[1] == (
+        f"{two}:1:1: error[conflicting-sheet]: 文件名中有 2 个单位（区发改局、区科技局），"
+        "无法确定是谁的报送"
+    )
+    column = csv(tmp_path / "区科技局9月.csv", "填报单位,日期,任务序号,本期进展\n区发改局," + body)
+    assert refused(zc, root, column).splitlines()[1] == (
+        f"{column}:2:1: error[conflicting-unit]: 这一行的报送单位“区发改局”与文件名中的单位"
+        "“区科技局”不同，无法确定是谁的报送"
+    )
+    title = csv(
+        tmp_path / "9月.csv", "报送单位：区科技局\n填报单位,日期,任务序号,本期进展\n区发改局," + body
+    )
+    assert refused(zc, root, title).splitlines()[1] == (
+        f"{title}:3:1: error[conflicting-unit]: 这一行的报送单位“区发改局”与表头中的单位"
+        "“区科技局”不同，无法确定是谁的报送"
+    )
+    lead = csv(tmp_path / "区发改局9月.csv", "责任单位,日期,任务序号,本期进展\n区科技局," + body)
+    imported(zc, root, lead)
+    assert log(zc, root)[0]["by"] == "区发改局"  # 责任单位 is the task's, never the reporter
+
+
+def test_f05_a_returned_csv_template_is_read_by_its_own_unit_column(zc, make_ledger, tmp_path):
+    root = make_ledger()
+    made = tmp_path / "t.csv"
+    result = zc("template", "区科技局", "--as-of", "2023-09-20", "-f", "csv", "-o", str(made), root=root)
+    assert result.exit_code == 0, result.stderr
+    blank = ",1.1,新增市级以上创新平台,≥10家,,,,,,,,\n"
+    text = made.read_text("utf-8-sig")
+    assert blank in text
+    filled = text.replace(blank, ",1.1,新增市级以上创新平台,≥10家,,,4,,甲,,,\n")
+    renamed = csv(tmp_path / "ok(1).csv", filled)  # renamed, as units do
+    imported(zc, root, "--date", "2023-09-20", renamed)
+    assert [(e["by"], e["values"]) for e in log(zc, root)] == [("区科技局", {"1.1": 4})]
