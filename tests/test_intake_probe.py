@@ -211,3 +211,189 @@ def test_f05_a_returned_csv_template_is_read_by_its_own_unit_column(zc, make_led
     renamed = csv(tmp_path / "ok(1).csv", filled)  # renamed, as units do
     imported(zc, root, "--date", "2023-09-20", renamed)
     assert [(e["by"], e["values"]) for e in log(zc, root)] == [("区科技局", {"1.1": 4})]
+
+
+# ---------------------------------------------------------------- F06 re-sends
+
+
+def test_f06_a_resend_differing_only_in_estimates_is_a_correction(zc, make_ledger, tmp_path):
+    root = make_ledger()
+    head = "日期,任务序号,1.1,1.1预计,本期进展\n"
+    imported(zc, root, csv(tmp_path / "区科技局9月.csv", head + "2023-09-20,1,4,12,甲\n"))
+    again = imported(zc, root, csv(tmp_path / "区科技局9月.csv", head + "2023-09-20,1,4,15,甲\n"))
+    assert again.stdout.splitlines()[-1] == (
+        "已导入 1 条进展（区科技局）；其中 1 条是重新报送，替代了原来的报送"
+    )
+    assert log(zc, root, "--effective")[0]["estimates"] == {"1.1": 15}
+
+
+def test_f06_a_partial_resend_names_the_figures_that_leave_force(zc, make_ledger, tmp_path):
+    root = make_ledger()
+    imported(
+        zc,
+        root,
+        csv(tmp_path / "区科技局9月.csv", "日期,任务序号,1.1,1.2,本期进展\n2023-09-20,1,4,3,甲\n"),
+    )
+    again = imported(
+        zc, root, csv(tmp_path / "区科技局9月.csv", "日期,任务序号,1.1,本期进展\n2023-09-22,1,6,乙\n")
+    )
+    assert again.stderr == (
+        "注意：区科技局 第1项的重新报送没有填 1.2=3：原报送中的这些数值随原报送一起不再有效\n"
+    )
+
+
+# ---------------------------------------------------------------- F07 two units, one target
+
+
+def test_f07_two_units_giving_one_target_different_figures_on_one_day_are_refused(
+    zc, make_ledger, tmp_path
+):
+    root = make_ledger()
+    path = csv(
+        tmp_path / "9月汇总.csv",
+        "填报单位,日期,任务序号,1.1,本期进展\n"
+        "区科技局,2023-09-20,1,4,甲\n"
+        "区发改局,2023-09-20,1,5,乙\n",
+    )
+    assert refused(zc, root, path).splitlines()[1:3] == [
+        f"{path}:3:1: error[rival-figures]: 指标 1.1 在 2023-09-20 有两个不同的数："
+        "区科技局 报 4（9月汇总.csv 第 2 行），区发改局 报 5（9月汇总.csv 第 3 行），不知以哪个为准",
+        "  提示：与两个单位核实：一个指标一天只能有一个数，删去另一个单位的数值后重新导入",
+    ]
+
+
+# ---------------------------------------------------------------- F08 template id vs name
+
+
+def test_f08_a_template_row_whose_target_id_was_edited_is_refused(zc, make_ledger, tmp_path):
+    root = make_ledger()
+    path = fill(
+        template(zc, root, tmp_path / "发出", "区科技局", "2023-09-20"),
+        {"D5": "1.2", "D6": "1.1", "I5": 4, "I6": 2, "K5": "甲"},
+    )
+    lines = refused(zc, root, path).splitlines()
+    assert lines[1:4] == [
+        f"{path}:报送表!D5: error[target-mismatch]: 指标编号 1.2 是“新增省级平台”，"
+        "与这一行的指标“新增市级以上创新平台”不符",
+        "  提示：报送表中的指标编号和指标栏不要改动；用 zctasks template 重新生成后填写",
+        f"{path}:报送表!D6: error[target-mismatch]: 指标编号 1.1 是“新增市级以上创新平台”，"
+        "与这一行的指标“新增省级平台”不符",
+    ]
+
+
+# ---------------------------------------------------------------- F09 1.10 and names alike
+
+
+def test_f09_a_numeric_header_is_read_as_shown_and_refused_if_ambiguous(
+    zc, make_ledger, tmp_path
+):
+    root = make_ledger(WIDE)
+    book = Workbook()
+    ws = book.active
+    ws.append(["日期", "任务序号", 4.1, "本期进展"])
+    ws.append(["2023-09-20", 4, 6, "新增场馆6座"])
+    path = tmp_path / "区科技局9月.xlsx"
+    book.save(path)
+    assert refused(zc, root, path).splitlines()[1:3] == [
+        f"{path}:Sheet!C1: error[ambiguous-target]: 列名是数字 4.1，可能是指标 4.1、4.10："
+        "Excel 把输入的 1.10 显示为 1.1，无法确定是哪一个",
+        "  提示：把列名单元格设为文本格式后照指标编号输入（如 1.10），或写指标名称",
+    ]
+    ws["C1"].number_format = "0.00"  # shown as 4.10
+    book.save(path)
+    imported(zc, root, path)
+    assert log(zc, root)[0]["values"] == {"4.10": 6}
+
+
+def test_f09_a_column_named_for_two_targets_is_refused(zc, make_ledger, tmp_path):
+    root = make_ledger(WIDE)
+    path = csv(tmp_path / "区科技局9月.csv", "日期,任务序号,新建项目,本期进展\n2023-09-20,4,1,甲\n")
+    assert refused(zc, root, path).splitlines()[1:3] == [
+        f"{path}:2:3: error[unknown-target]: 第4项有 2 个名为“新建项目”的指标（4.2、4.3），"
+        "列“新建项目”不知是哪一个",
+        "  提示：列名改写为指标编号（如 4.2）；各指标名称相同时请在计划中区分",
+    ]
+
+
+# ---------------------------------------------------------------- F10 hidden parts
+
+
+def test_f10_hidden_rows_columns_and_sheets_are_named(zc, make_ledger, tmp_path):
+    root = make_ledger(WIDE)
+    book = Workbook()
+    ws = book.active
+    ws.title = "9月"
+    ws.append(["日期", "任务序号", "1.1", "本期进展", "备注"])
+    ws.append(["2023-09-20", 1, 4, "甲", None])
+    ws.append(["2023-09-20", 4, None, "旧行", "旧"])
+    ws.row_dimensions[3].hidden = True
+    ws.column_dimensions["E"].hidden = True
+    old = book.create_sheet("8月")
+    old.append(["日期", "任务序号", "本期进展"])
+    old.sheet_state = "hidden"
+    path = tmp_path / "区科技局9月.xlsx"
+    book.save(path)
+    result = imported(zc, root, path)
+    assert result.stderr.splitlines() == [
+        f"注意：{path}:1:1：隐藏的工作表“8月”没有读取",
+        f"注意：{path}:9月!A1：工作表“9月”中隐藏的第 3 行、第 E 列也一并读取了",
+    ]
+    assert len(log(zc, root)) == 2
+
+
+# ---------------------------------------------------------------- I1, R3 the files themselves
+
+
+def test_i1_a_file_name_is_escaped_in_the_read_line(zc, make_ledger, tmp_path):
+    root = make_ledger()
+    folder = tmp_path / "收回"
+    folder.mkdir()
+    name = "\x1b[2J区科技局\n已导入 99 条进展.csv"
+    csv(folder / name, "日期,任务序号,本期进展\n2023-09-20,1,甲\n")
+    result = imported(zc, root, folder)
+    assert result.stdout.splitlines()[0] == (
+        "读取 \\x1b[2J区科技局\\n已导入 99 条进展.csv（区科技局，1 条）"
+    )
+
+
+def test_r3_a_pipe_named_like_a_sheet_is_refused_not_waited_on(zc, make_ledger, tmp_path):
+    root = make_ledger()
+    fifo = tmp_path / "区科技局9月.csv"
+    os.mkfifo(fifo)
+    assert refused(zc, root, fifo).splitlines()[1:3] == [
+        f"{fifo}:1:1: error[not-read]: 区科技局9月.csv 不是普通文件（命名管道），没有读取",
+        "  提示：只导入单位报来的文件；请把文件本身复制到这里",
+    ]
+
+
+# ---------------------------------------------------------------- unclear messages
+
+
+def test_u_a_sheet_without_dates_gets_one_message_not_a_bogus_day(zc, make_ledger, tmp_path):
+    root = make_ledger()
+    path = csv(tmp_path / "区科技局9月.csv", "任务序号,本期进展\n1,甲\n")
+    assert refused(zc, root, path).splitlines()[1:] == [
+        f"{path}:2:1: error[missing-field]: 缺少日期：表中没有“日期”列",
+        "  提示：加一列“日期”，或导入时用 --date 指定这批进展所截至的日期",
+        "提示：改正后重新导入；没有写入任何记录",
+    ]
+
+
+def test_u_an_estimate_that_does_not_parse_is_quoted_whole(zc, make_ledger, tmp_path):
+    root = make_ledger()
+    path = csv(tmp_path / "区科技局9月.csv", "日期,任务序号,1.1,本期进展\n2023-09-20,1,预计：3,甲\n")
+    assert refused(zc, root, path).splitlines()[1] == (
+        f"{path}:2:3: error[number]: 指标 1.1 的数值“预计：3”无效：应为“预计”加数字，如 预计30"
+    )
+
+
+def test_u_a_name_column_of_estimates_and_an_unused_ignore(zc, make_ledger, tmp_path):
+    root = make_ledger()
+    path = csv(
+        tmp_path / "区科技局9月.csv",
+        "日期,任务序号,新增市级以上创新平台（预计）,本期进展\n2023-09-20,1,12,甲\n",
+    )
+    result = imported(zc, root, "--ignore-column", "不存在的列", path)
+    assert result.stderr == "注意：--ignore-column:1:1：没有名为“不存在的列”的列\n"
+    assert "没有导入列" not in result.stdout
+    assert log(zc, root)[0]["estimates"] == {"1.1": 12}
