@@ -8,13 +8,12 @@ Each test names the finding it reproduces; each failed before the change.
 from __future__ import annotations
 
 import os
-import shutil
 from pathlib import Path
 
-from openpyxl import Workbook, load_workbook
+from openpyxl import Workbook
 
 from conftest import TASKS
-from test_intake import fill, imported, log, refused, sheet, template
+from test_intake import fill, imported, log, refused, template
 
 # task 4: a percentage, two targets of one name, and a target 4.10 beside 4.1
 WIDE = (
@@ -77,7 +76,8 @@ def test_f02_a_figure_in_a_zhibiao_column_is_read_or_refused(zc, make_ledger, tm
     )
     for header, cell in (("指标", "1.1 4"), ("指标", "新增市级以上创新平台4家"), ("指标值", "4")):
         path = csv(
-            tmp_path / "区科技局9月.csv", f"日期,任务序号,{header},本期进展\n2023-09-20,1,{cell},甲\n"
+            tmp_path / "区科技局9月.csv",
+            f"日期,任务序号,{header},本期进展\n2023-09-20,1,{cell},甲\n",
         )
         assert refused(zc, root, path).splitlines()[1:3] == [
             f"{path}:2:3: error[number]: 列“{header}”的“{cell}”没有写是哪个指标的数值",
@@ -143,7 +143,9 @@ def test_f03_import_asks_to_double_check_what_progress_add_does(zc, make_ledger,
 
 def test_f04_a_day_outside_the_sheets_cycle_is_refused(zc, make_ledger, tmp_path):
     root = make_ledger()
-    path = fill(template(zc, root, tmp_path / "发出", "区科技局", "2023-09-15"), {"I5": 4, "K5": "甲"})
+    path = fill(
+        template(zc, root, tmp_path / "发出", "区科技局", "2023-09-15"), {"I5": 4, "K5": "甲"}
+    )
     hint = (
         "  提示：不写 --date 时，报送表记在这一期的截止日；"
         "报送的是别的一期的进展时，请用 zctasks template 生成那一期的报送表填写"
@@ -157,11 +159,11 @@ def test_f04_a_day_outside_the_sheets_cycle_is_refused(zc, make_ledger, tmp_path
         ]
 
 
-def test_f04_a_past_cycles_sheet_is_recorded_in_its_cycle_with_a_warning(
-    zc, make_ledger, tmp_path
-):
+def test_f04_a_past_cycles_sheet_is_recorded_in_its_cycle_with_a_warning(zc, make_ledger, tmp_path):
     root = make_ledger()
-    path = fill(template(zc, root, tmp_path / "发出", "区科技局", "2023-08-15"), {"I5": 4, "K5": "甲"})
+    path = fill(
+        template(zc, root, tmp_path / "发出", "区科技局", "2023-08-15"), {"I5": 4, "K5": "甲"}
+    )
     late = imported(zc, root, "--received", "2023-09-27", path)
     assert late.stderr == (
         f"注意：{path}:报送表!A1：这是 2023年8月25日截止的一期（2023-07-25 后至 2023-08-25）"
@@ -188,7 +190,8 @@ def test_f05_the_unit_comes_from_one_source_and_sources_must_agree(zc, make_ledg
         "“区科技局”不同，无法确定是谁的报送"
     )
     title = csv(
-        tmp_path / "9月.csv", "报送单位：区科技局\n填报单位,日期,任务序号,本期进展\n区发改局," + body
+        tmp_path / "9月.csv",
+        "报送单位：区科技局\n填报单位,日期,任务序号,本期进展\n区发改局," + body,
     )
     assert refused(zc, root, title).splitlines()[1] == (
         f"{title}:3:1: error[conflicting-unit]: 这一行的报送单位“区发改局”与表头中的单位"
@@ -202,7 +205,9 @@ def test_f05_the_unit_comes_from_one_source_and_sources_must_agree(zc, make_ledg
 def test_f05_a_returned_csv_template_is_read_by_its_own_unit_column(zc, make_ledger, tmp_path):
     root = make_ledger()
     made = tmp_path / "t.csv"
-    result = zc("template", "区科技局", "--as-of", "2023-09-20", "-f", "csv", "-o", str(made), root=root)
+    result = zc(
+        "template", "区科技局", "--as-of", "2023-09-20", "-f", "csv", "-o", str(made), root=root
+    )
     assert result.exit_code == 0, result.stderr
     blank = ",1.1,新增市级以上创新平台,≥10家,,,,,,,,\n"
     text = made.read_text("utf-8-sig")
@@ -235,7 +240,9 @@ def test_f06_a_partial_resend_names_the_figures_that_leave_force(zc, make_ledger
         csv(tmp_path / "区科技局9月.csv", "日期,任务序号,1.1,1.2,本期进展\n2023-09-20,1,4,3,甲\n"),
     )
     again = imported(
-        zc, root, csv(tmp_path / "区科技局9月.csv", "日期,任务序号,1.1,本期进展\n2023-09-22,1,6,乙\n")
+        zc,
+        root,
+        csv(tmp_path / "区科技局9月.csv", "日期,任务序号,1.1,本期进展\n2023-09-22,1,6,乙\n"),
     )
     assert again.stderr == (
         "注意：区科技局 第1项的重新报送没有填 1.2=3：原报送中的这些数值随原报送一起不再有效\n"
@@ -284,9 +291,7 @@ def test_f08_a_template_row_whose_target_id_was_edited_is_refused(zc, make_ledge
 # ---------------------------------------------------------------- F09 1.10 and names alike
 
 
-def test_f09_a_numeric_header_is_read_as_shown_and_refused_if_ambiguous(
-    zc, make_ledger, tmp_path
-):
+def test_f09_a_numeric_header_is_read_as_shown_and_refused_if_ambiguous(zc, make_ledger, tmp_path):
     root = make_ledger(WIDE)
     book = Workbook()
     ws = book.active
@@ -381,7 +386,9 @@ def test_u_a_sheet_without_dates_gets_one_message_not_a_bogus_day(zc, make_ledge
 
 def test_u_an_estimate_that_does_not_parse_is_quoted_whole(zc, make_ledger, tmp_path):
     root = make_ledger()
-    path = csv(tmp_path / "区科技局9月.csv", "日期,任务序号,1.1,本期进展\n2023-09-20,1,预计：3,甲\n")
+    path = csv(
+        tmp_path / "区科技局9月.csv", "日期,任务序号,1.1,本期进展\n2023-09-20,1,预计：3,甲\n"
+    )
     assert refused(zc, root, path).splitlines()[1] == (
         f"{path}:2:3: error[number]: 指标 1.1 的数值“预计：3”无效：应为“预计”加数字，如 预计30"
     )

@@ -1220,7 +1220,9 @@ def _pair_by_id(ledger: Ledger, task_id: Any, pair: str) -> str:
     """新增市级以上创新平台=4 → 1.1=4: a pair may name its target by name, if the row's
     task has exactly one target of that name."""
     left, sep, right = pair.partition("=")
-    named = _targets_named(ledger, task_id, _name(left)) if sep and not _TARGET_ID.match(left) else []
+    named = (
+        _targets_named(ledger, task_id, _name(left)) if sep and not _TARGET_ID.match(left) else []
+    )
     return f"{named[0].id}={right}" if len(named) == 1 else pair
 
 

@@ -222,7 +222,7 @@ def _note_hidden(table: Table, sheet: Any) -> None:
     rows: set[int] = set()
     columns: set[int] = set()
     for found in _HIDDEN.finditer(xml):
-        numbers = dict(_ATTRIBUTE.findall(found.group(0)))
+        numbers: dict[bytes, bytes] = dict(_ATTRIBUTE.findall(found.group(0)))
         if found.group(1) == b"row" and b"r" in numbers:
             rows.add(int(numbers[b"r"]))
         elif found.group(1) == b"col" and b"min" in numbers:
@@ -431,8 +431,7 @@ def read_xls(path: Path, raw: bytes) -> tuple[list[Table], list[Diagnostic]]:
                     columns.update(
                         c
                         for c, cell in enumerate(cells)
-                        if cell.value is not None
-                        and getattr(sheet.colinfo_map.get(c), "hidden", 0)
+                        if cell.value is not None and getattr(sheet.colinfo_map.get(c), "hidden", False)
                     )
             if columns:
                 from openpyxl.utils import get_column_letter
