@@ -431,7 +431,8 @@ def read_xls(path: Path, raw: bytes) -> tuple[list[Table], list[Diagnostic]]:
                     columns.update(
                         c
                         for c, cell in enumerate(cells)
-                        if cell.value is not None and getattr(sheet.colinfo_map.get(c), "hidden", False)
+                        if cell.value is not None
+                        and getattr(sheet.colinfo_map.get(c), "hidden", False)
                     )
             if columns:
                 from openpyxl.utils import get_column_letter
