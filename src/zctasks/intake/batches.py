@@ -10,6 +10,7 @@ valid.
 from __future__ import annotations
 
 import stat
+import sys
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
@@ -204,8 +205,10 @@ def read_batches(
         found = [d for d in found if d.severity != "warning"]
         problems += found
         reports, untouched, unit, by_title = 0, 0, None, False
+        del raw  # the tables hold what was read
         for table in tables:
             sheet = read_sheet(intake, table)
+            table.rows = []  # read: the records and their places are what is kept
             problems += sheet.diagnostics
             batch.warnings += sheet.warnings
             ignored |= sheet.ignored
@@ -215,6 +218,7 @@ def read_batches(
             problems += found
             batch.entries += entries
             batch.places += [_where(sheet.doc, i) for i in range(len(entries))]
+            sheet.doc.data, sheet.doc.values, sheet.doc.keys = [], {}, {}
             reports += len(entries)
             untouched += sheet.untouched
             unit = unit or sheet.unit
@@ -251,7 +255,7 @@ def _where(doc: YamlDoc, i: int) -> tuple[str, int, int, str]:
     row, column = doc.where((i,))
     table = getattr(doc, "table", None)
     if table is not None:
-        return str(table.path), row, column, table.cell_name(row, column)
+        return sys.intern(str(table.path)), row, column, table.cell_name(row, column)
     return doc.path, row, column, ""
 
 
@@ -300,6 +304,10 @@ def _rival_figures(batch: Batch) -> list[Diagnostic]:
     return found
 
 
+REPEATS_NAMED = 10
+"""Repeated reports named one by one; the rest are counted."""
+
+
 def _drop_repeats(calendar: Calendar, batch: Batch) -> None:
     """The same report twice in what was sent (a row copied, a file sent twice): recorded
     once, and said so — never counted as "already recorded"."""
@@ -307,9 +315,13 @@ def _drop_repeats(calendar: Calendar, batch: Batch) -> None:
 
     first: dict[tuple[str, int, date], int] = {}
     keep: list[int] = []
+    repeated = 0
     for index, entry in enumerate(batch.entries):
         key = (entry.by, entry.task, calendar.cycle_of(entry.date))
         if key in first and same_report(batch.entries[first[key]], entry):
+            repeated += 1
+            if repeated > REPEATS_NAMED:
+                continue
             path, row, column, cell = batch.places[index]
             batch.warnings.append(
                 Diagnostic(
@@ -325,6 +337,17 @@ def _drop_repeats(calendar: Calendar, batch: Batch) -> None:
             continue
         first.setdefault(key, index)
         keep.append(index)
+    if repeated > REPEATS_NAMED:
+        batch.warnings.append(
+            Diagnostic(
+                batch.places[0][0],
+                1,
+                1,
+                "repeated",
+                f"另有 {repeated - REPEATS_NAMED} 行与前面的报送相同，各只记一次",
+                severity="warning",
+            )
+        )
     batch.entries = [batch.entries[i] for i in keep]
     batch.places = [batch.places[i] for i in keep]
 

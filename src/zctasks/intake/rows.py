@@ -324,6 +324,7 @@ def _header(intake: Intake, table: Table) -> tuple[int, dict[int, Column]] | Non
 def read_sheet(intake: Intake, table: Table) -> Sheet:
     doc = SheetDoc(table.name, [])
     doc.table = table
+    doc.keys = doc.values
     sheet = Sheet(table, doc)
     found = _header(intake, table)
     if found is None:
@@ -535,15 +536,15 @@ def _drop_unplaced(sheet: Sheet) -> None:
     old = sheet.doc
     doc = SheetDoc(old.path, [])
     doc.table = sheet.table
+    doc.keys = doc.values
+    moved: dict[int, int] = {}
     for i, record in enumerate(old.data):
-        if i in drop:
-            continue
-        j = len(doc.data)
-        doc.data.append(record)
-        for table, new in ((old.values, doc.values), (old.keys, doc.keys)):
-            for loc, place in table.items():
-                if loc and loc[0] == i:
-                    new[(j, *loc[1:])] = place
+        if i not in drop:
+            moved[i] = len(doc.data)
+            doc.data.append(record)
+    for loc, place in old.values.items():
+        if loc and isinstance(loc[0], int) and loc[0] in moved:
+            doc.values[(moved[loc[0]], *loc[1:])] = place
     sheet.doc = doc
 
 
@@ -714,8 +715,9 @@ def _span(start: date | None, end: date) -> str:
 
 
 def _place(doc: YamlDoc, loc: tuple[str | int, ...], row: int, column: int) -> None:
+    """A field's cell; a sheet's keys are where its values are (``doc.keys`` is
+    ``doc.values``), so each place is kept once."""
     doc.values[loc] = (row, column + 1)
-    doc.keys[loc] = (row, column + 1)
 
 
 def _read_reports(
@@ -812,8 +814,6 @@ def _read_reports(
                 )
                 continue
             _place(doc, loc, row, column.index)
-            if name.startswith("value:"):  # a 预计 cell goes to the estimates: located there too
-                _place(doc, (i, "estimates", name[6:]), row, column.index)
             _set(intake, sheet, record, name, cell, row, column.index)
         for field_name, parts in texts.items():
             record[field_name] = _joined(parts, field_name, columns)
@@ -1063,8 +1063,7 @@ def _read_blocks(
                         sheet, row, value_column, "unknown-target", "这一行没有指标编号，不能填数值"
                     )
                     continue
-                for located in ("values", "estimates"):
-                    _place(doc, (i, located, target_id), row, value_column)
+                _place(doc, (i, "values", target_id), row, value_column)
                 _set(intake, sheet, record, "value:" + target_id, value_cell, row, value_column)
         if not touched:
             sheet.untouched += 1
@@ -1205,6 +1204,8 @@ def _set(
         if isinstance(cell.value, str) and _ESTIMATED.match(cell.value):
             kind = "estimates"
             cell = replace(cell, value=_ESTIMATED.sub("", cell.value, count=1))
+        if kind == "estimates":  # a 预计 cell in a column of actual figures: located there too
+            _place(sheet.doc, (index, "estimates", target_id), row, column)
         try:
             record.setdefault(kind, {})[target_id] = figure(intake.ledger, target_id, cell)
         except BadNumber as exc:

@@ -86,10 +86,20 @@ def read_csv(path: Path, raw: bytes) -> tuple[Table, list[Diagnostic]]:
             ]
     table = Table(path, None)
     reader = csv.reader(io.StringIO(text, newline=""))
+    del text  # the reader holds it; memory goes with the cells kept
     line = 1
+    shared: dict[str, Cell] = {}  # a CSV cell is its text: one Cell for each short text
     try:
         for record in reader:
-            table.rows.append((line, [Cell(value) for value in record]))
+            cells = []
+            for value in record:
+                cell = shared.get(value) if len(value) <= 64 else None
+                if cell is None:
+                    cell = Cell(value)
+                    if len(value) <= 64 and len(shared) < 100_000:
+                        shared[value] = cell
+                cells.append(cell)
+            table.rows.append((line, cells))
             opened = _swallowed(record)
             if opened is not None:
                 return table, [
