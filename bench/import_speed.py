@@ -89,9 +89,7 @@ def sheet_files(folder: Path, rows: int) -> list[Path]:
     days = [f"2023-08-{d:02d}" for d in range(26, 32)] + [f"2023-09-{d:02d}" for d in range(1, 26)]
     body = [["区科技局", days[i % len(days)], "1", "4", "新增平台4家"] for i in range(rows)]
     csv_path = folder / f"区科技局-{rows}.csv"
-    csv_path.write_text(
-        "\n".join(",".join(r) for r in [SHEET_HEAD, *body]) + "\n", "utf-8"
-    )
+    csv_path.write_text("\n".join(",".join(r) for r in [SHEET_HEAD, *body]) + "\n", "utf-8")
     book = Workbook(write_only=True)
     sheet = book.create_sheet()
     sheet.append(SHEET_HEAD)

@@ -8,6 +8,7 @@ Each test names the finding it reproduces; each failed before the change.
 from __future__ import annotations
 
 import os
+import warnings
 from pathlib import Path
 
 from openpyxl import Workbook
@@ -404,3 +405,57 @@ def test_u_a_name_column_of_estimates_and_an_unused_ignore(zc, make_ledger, tmp_
     assert result.stderr == "注意：--ignore-column:1:1：没有名为“不存在的列”的列\n"
     assert "没有导入列" not in result.stdout
     assert log(zc, root)[0]["estimates"] == {"1.1": 12}
+
+
+def test_u_a_second_header_a_cover_sheet_and_a_bad_date_serial_are_explained(
+    zc, make_ledger, tmp_path
+):
+    root = make_ledger()
+    book = Workbook()
+    cover = book.active
+    cover.title = "封面"
+    cover["A1"] = "区科技局9月进展"
+    ws = book.create_sheet("9月")
+    ws.append(["日期", "任务序号", "本期进展"])
+    ws.append(["2023-09-20", 1, "甲"])
+    ws.append(["日期", "任务序号", "本期进展"])
+    path = tmp_path / "区科技局9月.xlsx"
+    book.save(path)
+    lines = refused(zc, root, path).splitlines()
+    assert lines[1:5] == [
+        f"{path}:封面!A1: error[no-header]: 找不到表头：前 15 行中没有同时含“任务序号”"
+        "（或“序号”、“任务”）和其他已知列的行",
+        "  提示：这张工作表如不是报送内容（封面、说明），删去它后重新导入；否则表头写作 任务序号、"
+        "任务、单位、日期、状态、进展情况、存在问题、下步计划、佐证材料，以及以指标编号（如 7.1）"
+        "或指标名称为名的列；或使用 zctasks template 生成的报送表",
+        f"{path}:9月!A3: error[second-header]: 这一行又是一个表头：一张工作表中只能有一个表格",
+        "  提示：把第二个表格移到另一张工作表（或另一个文件），再重新导入",
+    ]
+
+
+def test_u_a_value_column_without_target_ids_is_named(zc, make_ledger, tmp_path):
+    root = make_ledger()
+    path = csv(
+        tmp_path / "区科技局9月.csv",
+        "日期,任务序号,指标,数值,本期进展\n2023-09-20,1,新增市级以上创新平台,4,甲\n",
+    )
+    assert refused(zc, root, path).splitlines()[1] == (
+        f"{path}:1:4: error[unknown-column]: 列“数值”逐行填指标的数值，但表中没有“指标编号”列，"
+        "不知这些数值是哪个指标的"
+    )
+
+
+def test_u_openpyxl_warnings_never_reach_the_terminal(zc, make_ledger, tmp_path):
+    root = make_ledger()
+    book = Workbook()
+    ws = book.active
+    ws.append(["任务序号", "日期", "本期进展"])
+    ws.append([1, 99999999, "甲"])
+    ws["B2"].number_format = "yyyy-mm-dd"  # a date whose serial no calendar holds
+    path = tmp_path / "区科技局9月.xlsx"
+    book.save(path)
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        stderr = refused(zc, root, path)
+    assert [str(w.message) for w in caught] == []
+    assert stderr.splitlines()[1] == f"{path}:Sheet!B2: error[type]: 日期“#VALUE!”无效"

@@ -148,6 +148,7 @@ class Sheet:
     """The --ignore-column names this sheet had."""
     unit_from: str = ""
     """Where the sheet's one unit was read: 文件名, 表头, 隐藏的说明页."""
+    columns: dict[int, Column] = field(default_factory=dict)
 
 
 class SheetDoc(YamlDoc):
@@ -334,12 +335,18 @@ def read_sheet(intake: Intake, table: Table) -> Sheet:
                 1,
                 "no-header",
                 "找不到表头：前 15 行中没有同时含“任务序号”（或“序号”、“任务”）和其他已知列的行",
-                "表头写作 任务序号、任务、单位、日期、状态、进展情况、存在问题、下步计划、佐证材料，"
+                (
+                    "这张工作表如不是报送内容（封面、说明），删去它后重新导入；否则"
+                    if table.sheet
+                    else ""
+                )
+                + "表头写作 任务序号、任务、单位、日期、状态、进展情况、存在问题、下步计划、佐证材料，"
                 "以及以指标编号（如 7.1）或指标名称为名的列；或使用 zctasks template 生成的报送表",
             )
         )
         return sheet
     header_index, columns = found
+    sheet.columns = columns
     header_row = table.rows[header_index][0]
     if table.hidden:
         sheet.warnings.append(
@@ -448,6 +455,14 @@ def _settle(
             else:
                 column.kind = "text"
     kinds = [c.kind for c in columns.values()]
+    if "value" in kinds and "target" not in kinds:
+        column = next(c for c in columns.values() if c.kind == "value")
+        problem(
+            column,
+            "unknown-column",
+            f"列“{column.header}”逐行填指标的数值，但表中没有“指标编号”列，不知这些数值是哪个指标的",
+            "加一列“指标编号”（如 1.1），或把数值填在以指标编号为名的列（如 1.1）中",
+        )
     if "task" in kinds:  # a row counter beside a task number is only a row counter
         for column in columns.values():
             if column.kind == "counter":
@@ -739,6 +754,18 @@ def _read_reports(
             and c.kind not in ("info", "ignored", "unknown")
         }
         kinds = {c.kind for c in present.values()}
+        repeated = [c for c in present.values() if _name(cells[c.index].value) == c.header]
+        if len(repeated) >= 2 and len(repeated) >= len(present) - 1:
+            sheet.diagnostics.append(
+                sheet.table.diagnostic(
+                    row,
+                    1,
+                    "second-header",
+                    "这一行又是一个表头：一张工作表中只能有一个表格",
+                    "把第二个表格移到另一张工作表（或另一个文件），再重新导入",
+                )
+            )
+            return
         if not kinds or kinds <= set(keys):
             previous_keyed = bool(kinds & {"task", "counter", "title"})
             continue  # blank, or a task listed with nothing reported
@@ -1099,6 +1126,10 @@ def _cell(cells: list[Cell], column: int | None) -> Cell:
     return cells[column]
 
 
+def sheet_columns(sheet: Sheet) -> list[Column]:
+    return list(sheet.columns.values())
+
+
 def _finish(
     intake: Intake,
     sheet: Sheet,
@@ -1141,7 +1172,13 @@ def _finish(
                     1,
                     "missing-field",
                     "缺少日期：表中没有“日期”列",
-                    "加一列“日期”，或导入时用 --date 指定这批进展所截至的日期",
+                    "加一列“日期”，或导入时用 --date 指定这批进展所截至的日期"
+                    + (
+                        "；报送表改过文件名时，改回 zctasks template 给的文件名"
+                        "（报送表-单位-截止日期）即可"
+                        if any(c.kind == "target" for c in sheet_columns(sheet))
+                        else ""
+                    ),
                 )
             )
             sheet.bad.setdefault(i, set()).add("date")

@@ -166,6 +166,8 @@ def read_xlsx(path: Path, raw: bytes) -> tuple[list[Table], list[Diagnostic]]:
     meta: dict[str, str] = {}
     formulas: dict[tuple[str, int, int], str] = {}
     hidden: list[str] = []
+    import warnings
+
     try:
         for sheet in book.worksheets:
             if sheet.title == META_SHEET:
@@ -177,7 +179,9 @@ def read_xlsx(path: Path, raw: bytes) -> tuple[list[Table], list[Diagnostic]]:
                 hidden.append(sheet.title)
                 continue
             table = Table(path, sheet.title)
-            too_wide = _read_rows(table, sheet, formulas)
+            with warnings.catch_warnings():  # openpyxl's (a date serial out of range): the
+                warnings.simplefilter("ignore")  # cell is read as an error, named in its cell
+                too_wide = _read_rows(table, sheet, formulas)
             if too_wide is not None:
                 return [], [too_wide]
             if table.rows:
@@ -345,13 +349,11 @@ def _unreadable(path: Path, what: str, exc: Exception) -> Diagnostic:
             "工作簿含有 XML 实体或文档类型声明（DTD），为安全起见未读取",
             "Excel 和 WPS 保存的文件不含这些内容；请用它们重新另存为 .xlsx",
         )
+    reason = str(exc) or type(exc).__name__
+    if isinstance(exc, IndexError | KeyError):  # a cell pointing past the shared strings
+        reason = "文件内部的引用有误（文件已损坏，或不是 Excel、WPS 保存的）"
     return Diagnostic(
-        str(path),
-        1,
-        1,
-        "unreadable",
-        f"{what}：{exc or type(exc).__name__}",
-        "请用 Excel 或 WPS 重新另存为 .xlsx",
+        str(path), 1, 1, "unreadable", f"{what}：{reason}", "请用 Excel 或 WPS 重新另存为 .xlsx"
     )
 
 
