@@ -595,7 +595,12 @@ def _warn_about_figures(ctx: typer.Context, ledger: Ledger, batch: Any) -> None:
     from zctasks.intake.batches import shown_place
     from zctasks.log.recording import warnings
 
-    progress = _state(ctx).progress(ledger)
+    from zctasks.load.cache import bypassed
+
+    if not any(entry.values for entry in batch.entries):
+        return
+    with bypassed():  # read only: nothing is written before the batch's own transaction
+        progress = _state(ctx).progress(ledger)
     for entry, place in zip(batch.entries, batch.places, strict=True):
         for message in warnings(ledger, progress, entry):
             warn(f"{visible(shown_place(place))}：{message}")
