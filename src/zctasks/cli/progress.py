@@ -593,9 +593,8 @@ def _warn_about_figures(ctx: typer.Context, ledger: Ledger, batch: Any) -> None:
     in its file: a figure far above its target, a cumulative figure below the last one."""
     from zctasks.cli.app import warn
     from zctasks.intake.batches import shown_place
-    from zctasks.log.recording import warnings
-
     from zctasks.load.cache import bypassed
+    from zctasks.log.recording import warnings
 
     if not any(entry.values for entry in batch.entries):
         return
