@@ -459,3 +459,19 @@ def test_u_openpyxl_warnings_never_reach_the_terminal(zc, make_ledger, tmp_path)
         stderr = refused(zc, root, path)
     assert [str(w.message) for w in caught] == []
     assert stderr.splitlines()[1] == f"{path}:Sheet!B2: error[type]: 日期“#VALUE!”无效"
+
+
+def test_u_a_yaml_batch_lists_typed_and_schema_problems_in_one_pass(zc, make_ledger, tmp_path):
+    root = make_ledger()
+    path = tmp_path / "批量.yaml"
+    path.write_text(
+        '- {task: 1, by: 区科技局, date: 2023-09-20, note: ""}\n'
+        "- {task: 1, by: 区科技局, date: 2023-10-20 10:00:00, note: 乙}\n"
+        "- {task: true, by: 区科技局, date: 2023-10-20, note: 乙}\n",
+        "utf-8",
+    )
+    assert [line for line in refused(zc, root, path).splitlines() if "error[" in line] == [
+        f"{path}:2:29: error[type]: 日期“2023-10-20 10:00:00”无效",
+        f"{path}:1:47: error[empty]: 进展情况（note）不能为空",
+        f"{path}:3:10: error[type]: “任务” 应为数字，实际为 true",
+    ]
