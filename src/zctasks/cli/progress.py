@@ -526,6 +526,7 @@ def progress_import(
 
     from zctasks.cli.app import warn
     from zctasks.intake.batches import read_batches
+    from zctasks.log.figures import number
     from zctasks.log.recording import RESENT
 
     root, ledger = _for_writing(ctx, commit)
@@ -538,7 +539,8 @@ def progress_import(
         ledger, paths, default_day, plan_today(ledger.reporting.time_zone), arrived, names_ignored
     )
     for warning in batch.warnings:
-        warn(warning.render().split(": warning[", 1)[0] + "：" + warning.message)
+        warn(warning.render().split(": warning[", 1)[0] + "：" + visible(warning.message))
+    _warn_about_figures(ctx, ledger, batch)
     for read in batch.files:
         details = [f"{read.reports} 条"]
         if read.unit:
@@ -547,9 +549,9 @@ def progress_import(
             details.append(f"未填写的任务 {read.untouched} 项不计")
         if read.by_title:
             details.append("序号是行号，按任务名称对应")
-        sys.stdout.write(f"读取 {read.path.name}（{'，'.join(details)}）\n")
-    for name in sorted(names_ignored):
-        sys.stdout.write(f"按 --ignore-column 没有导入列“{name}”\n")
+        sys.stdout.write(f"读取 {visible(read.path.name)}（{'，'.join(details)}）\n")
+    for name in sorted(batch.ignored):
+        sys.stdout.write(f"按 --ignore-column 没有导入列“{visible(name)}”\n")
     names = "、".join(p.name for p in paths)
     result = _record(
         root,
@@ -566,11 +568,41 @@ def progress_import(
     resent = sum(1 for e in reports if e.reason == RESENT)
     if resent:
         line += f"；其中 {resent} 条是重新报送，替代了原来的报送"
+    for entry in reports:
+        replaced = result.replaced.get(entry.id, [])
+        gone = [
+            f"{target_id}={number(old.values[target_id])}"
+            for old in replaced
+            for target_id in old.values
+            if target_id not in entry.values
+        ]
+        if gone:
+            warn(
+                f"{entry.by} 第{entry.task}项的重新报送没有填 {'、'.join(dict.fromkeys(gone))}："
+                "原报送中的这些数值随原报送一起不再有效"
+            )
     if result.skipped:
         line += f"；跳过 {len(result.skipped)} 条已记录过的相同报送"
         if result.uncommitted:
             line += f"（其中 {result.uncommitted} 条尚未提交，已一并提交）"
     sys.stdout.write(line + "\n")
+
+
+def _warn_about_figures(ctx: typer.Context, ledger: Ledger, batch: Any) -> None:
+    """What ``progress add`` asks to double-check, asked of every imported report, located
+    in its file: a figure far above its target, a cumulative figure below the last one."""
+    from zctasks.cli.app import warn
+    from zctasks.intake.batches import shown_place
+    from zctasks.load.cache import bypassed
+    from zctasks.log.recording import warnings
+
+    if not any(entry.values for entry in batch.entries):
+        return
+    with bypassed():  # read only: nothing is written before the batch's own transaction
+        progress = _state(ctx).progress(ledger)
+    for entry, place in zip(batch.entries, batch.places, strict=True):
+        for message in warnings(ledger, progress, entry):
+            warn(f"{visible(shown_place(place))}：{message}")
 
 
 @progress_app.command("log")

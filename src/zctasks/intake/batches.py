@@ -9,6 +9,8 @@ valid.
 
 from __future__ import annotations
 
+import stat
+import sys
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
@@ -69,6 +71,8 @@ class Batch:
     files: list[FileRead] = field(default_factory=list)
     places: list[tuple[str, int, int, str]] = field(default_factory=list)
     """Where each entry was read: the file, line, column and (in a workbook) cell."""
+    ignored: set[str] = field(default_factory=set)
+    """The --ignore-column names some sheet had, and that were left out."""
 
 
 def expand(paths: list[Path]) -> tuple[list[Path], list[Diagnostic]]:
@@ -101,6 +105,19 @@ def expand(paths: list[Path]) -> tuple[list[Path], list[Diagnostic]]:
             raise UsageError(f"找不到文件 {path}")
     readable = []
     for path in dict.fromkeys(found):
+        kind = _not_regular(path)
+        if kind:
+            problems.append(
+                Diagnostic(
+                    str(path),
+                    1,
+                    1,
+                    "not-read",
+                    f"{path.name} 不是普通文件（{kind}），没有读取",
+                    "只导入单位报来的文件；请把文件本身复制到这里",
+                )
+            )
+            continue
         suffix = path.suffix.lower()
         if suffix in SUFFIXES:
             readable.append(path)
@@ -121,6 +138,23 @@ def expand(paths: list[Path]) -> tuple[list[Path], list[Diagnostic]]:
     if not readable and not problems:
         raise UsageError("没有找到可导入的文件", "支持 .xlsx、.xlsm、.xls、.csv、.yaml")
     return readable, problems
+
+
+_NOT_REGULAR = {
+    stat.S_IFIFO: "命名管道",
+    stat.S_IFCHR: "字符设备",
+    stat.S_IFBLK: "块设备",
+    stat.S_IFSOCK: "套接字",
+}
+
+
+def _not_regular(path: Path) -> str:
+    """What a path is when it is not a regular file (reading a pipe would wait forever)."""
+    try:
+        mode = path.stat().st_mode
+    except OSError:
+        return ""  # named when it is read
+    return "" if stat.S_ISREG(mode) else _NOT_REGULAR.get(stat.S_IFMT(mode), "特殊文件")
 
 
 def read_batches(
@@ -167,10 +201,14 @@ def read_batches(
             tables, found = read_xls(path, raw)
         else:
             tables, found = read_xlsx(path, raw)
+        batch.warnings += [d for d in found if d.severity == "warning"]
+        found = [d for d in found if d.severity != "warning"]
         problems += found
         reports, untouched, unit, by_title = 0, 0, None, False
+        del raw  # the tables hold what was read
         for table in tables:
             sheet = read_sheet(intake, table)
+            table.rows = []  # read: the records and their places are what is kept
             problems += sheet.diagnostics
             batch.warnings += sheet.warnings
             ignored |= sheet.ignored
@@ -180,6 +218,7 @@ def read_batches(
             problems += found
             batch.entries += entries
             batch.places += [_where(sheet.doc, i) for i in range(len(entries))]
+            sheet.doc.data, sheet.doc.values, sheet.doc.keys = [], {}, {}
             reports += len(entries)
             untouched += sheet.untouched
             unit = unit or sheet.unit
@@ -192,8 +231,13 @@ def read_batches(
                 "--ignore-column", 1, 1, "unused", f"没有名为“{name}”的列", severity="warning"
             )
         )
+    batch.ignored = ignored
     if not problems:
         problems += _conflicts(intake.calendar, batch)
+    if not problems:
+        problems += _rival_figures(batch)
+    if not problems:
+        _drop_repeats(intake.calendar, batch)
     if problems:
         named = [p.name for p in files] + [
             Path(d.path).name for d in problems if d.code == "not-read"
@@ -211,14 +255,101 @@ def _where(doc: YamlDoc, i: int) -> tuple[str, int, int, str]:
     row, column = doc.where((i,))
     table = getattr(doc, "table", None)
     if table is not None:
-        return str(table.path), row, column, table.cell_name(row, column)
+        return sys.intern(str(table.path)), row, column, table.cell_name(row, column)
     return doc.path, row, column, ""
 
 
-def _shown(place: tuple[str, int, int, str]) -> str:
+def shown_place(place: tuple[str, int, int, str]) -> str:
+    """区科技局.xlsx:Sheet1!D3, or 区科技局.csv 第 3 行."""
     path, row, _, cell = place
     name = Path(path).name
     return f"{name}:{cell}" if cell else f"{name} 第 {row} 行"
+
+
+_shown = shown_place
+
+
+def _rival_figures(batch: Batch) -> list[Diagnostic]:
+    """Two units giving different figures for one target on one day: the figure in force
+    would be whichever row comes last, so the import is refused naming both."""
+    from zctasks.log.figures import number
+
+    first: dict[tuple[str, date], int] = {}
+    found = []
+    for index, entry in enumerate(batch.entries):
+        for target_id, value in entry.values.items():
+            key = (target_id, entry.date)
+            if key not in first:
+                first[key] = index
+                continue
+            other = batch.entries[first[key]]
+            if other.by == entry.by or float(other.values[target_id]) == float(value):
+                continue
+            path, row, column, cell = batch.places[index]
+            found.append(
+                Diagnostic(
+                    path,
+                    row,
+                    column,
+                    "rival-figures",
+                    f"指标 {target_id} 在 {entry.date.isoformat()} 有两个不同的数："
+                    f"{other.by} 报 {number(other.values[target_id])}"
+                    f"（{_shown(batch.places[first[key]])}），"
+                    f"{entry.by} 报 {number(value)}（{_shown(batch.places[index])}），"
+                    "不知以哪个为准",
+                    "与两个单位核实：一个指标一天只能有一个数，删去另一个单位的数值后重新导入",
+                    cell=cell,
+                )
+            )
+    return found
+
+
+REPEATS_NAMED = 10
+"""Repeated reports named one by one; the rest are counted."""
+
+
+def _drop_repeats(calendar: Calendar, batch: Batch) -> None:
+    """The same report twice in what was sent (a row copied, a file sent twice): recorded
+    once, and said so — never counted as "already recorded"."""
+    from zctasks.log.recording import same_report
+
+    first: dict[tuple[str, int, date], int] = {}
+    keep: list[int] = []
+    repeated = 0
+    for index, entry in enumerate(batch.entries):
+        key = (entry.by, entry.task, calendar.cycle_of(entry.date))
+        if key in first and same_report(batch.entries[first[key]], entry):
+            repeated += 1
+            if repeated > REPEATS_NAMED:
+                continue
+            path, row, column, cell = batch.places[index]
+            batch.warnings.append(
+                Diagnostic(
+                    path,
+                    row,
+                    column,
+                    "repeated",
+                    f"与 {_shown(batch.places[first[key]])} 是同一份报送，只记一次",
+                    severity="warning",
+                    cell=cell,
+                )
+            )
+            continue
+        first.setdefault(key, index)
+        keep.append(index)
+    if repeated > REPEATS_NAMED:
+        batch.warnings.append(
+            Diagnostic(
+                batch.places[0][0],
+                1,
+                1,
+                "repeated",
+                f"另有 {repeated - REPEATS_NAMED} 行与前面的报送相同，各只记一次",
+                severity="warning",
+            )
+        )
+    batch.entries = [batch.entries[i] for i in keep]
+    batch.places = [batch.places[i] for i in keep]
 
 
 def _conflicts(calendar: Calendar, batch: Batch) -> list[Diagnostic]:

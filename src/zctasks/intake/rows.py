@@ -146,6 +146,9 @@ class Sheet:
     """Whether the rows were placed by their task titles (the 序号 being a row counter)."""
     ignored: set[str] = field(default_factory=set)
     """The --ignore-column names this sheet had."""
+    unit_from: str = ""
+    """Where the sheet's one unit was read: 文件名, 表头, 隐藏的说明页."""
+    columns: dict[int, Column] = field(default_factory=dict)
 
 
 class SheetDoc(YamlDoc):
@@ -214,8 +217,18 @@ def _classify(intake: Intake, names: list[str]) -> dict[int, Column]:
             kind = "values"  # 7.1=12.3；7.2=4 pairs, unless it holds names (see _settle)
         elif estimate and _target(ledger, estimate.group(1) or estimate.group(2)) is not None:
             kind = "estimate:" + (estimate.group(1) or estimate.group(2))
+        elif name.startswith("ambiguous:"):
+            kind = name
         elif target_match and _target(ledger, target_match.group(1)) is not None:
-            kind = "value:" + target_match.group(1)
+            target_id, rest = target_match.group(1), target_match.group(2) or ""
+            target = _target(ledger, target_id)
+            assert target is not None
+            if _ESTIMATE_WORD.fullmatch(rest):
+                kind = "estimate:" + target_id
+            elif rest in _spellings(target):
+                kind = "value:" + target_id
+            else:
+                kind = "suffix:" + target_id
         else:
             kind = next((f for f, spelled in COLUMNS.items() if name in spelled), "unknown")
         if kind == "unknown":
@@ -223,12 +236,60 @@ def _classify(intake: Intake, names: list[str]) -> dict[int, Column]:
             found = _BRACKETED_UNIT.match(name)
             if found and found.group(1) in targets:
                 bare, bracketed = found.group(1), found.group(2)
-            if bare in targets:
+            if bare in targets and bracketed is not None and _ESTIMATE_WORD.fullmatch(bracketed):
+                kind = "estimatename:" + bare  # 新建幼儿园（预计）
+            elif bare in targets:
                 kind, unit = "name:" + bare, bracketed
             elif name in INFORMATIONAL:
                 kind = "info"
         columns[index] = Column(index, name, kind, unit)
     return columns
+
+
+_ESTIMATE_WORD = re.compile(r"[（(]?(?:预计|预估)数?[）)]?")
+
+
+def _spellings(target: Target) -> set[str]:
+    """What may follow a target's id in a header of its actual figures: nothing, its name,
+    its unit, or its name and unit (1.1新增市级以上创新平台（家））."""
+    name, unit = _name(target.name), _name(target.unit)
+    spelled = {"", name}
+    if unit:
+        for left, right in (("（", "）"), ("(", ")")):
+            spelled |= {left + unit + right, name + left + unit + right}
+        spelled |= {unit, "单位：" + unit}
+    return spelled
+
+
+def _header_names(intake: Intake, cells: list[Cell]) -> list[str]:
+    """Each header cell's text as the sheet shows it. A number is a target id only as it
+    is shown: 1.1 shown as "1.10" (format 0.00) is 1.10; 1.1 in General format when the
+    task also has a target 1.10 (or 1.100) is ambiguous — Excel shows 1.10 typed in a
+    General cell as 1.1."""
+    from zctasks.intake.tables import shown_decimals
+
+    names = []
+    for cell in cells:
+        value = cell.value
+        if isinstance(value, float) and not isinstance(value, bool):
+            decimals = shown_decimals(cell)
+            text = f"{value:.{decimals}f}" if decimals is not None else text_of(value)
+            task_id, _, _ = text.partition(".")
+            task = intake.ledger.tasks.get(int(task_id)) if task_id.isdigit() else None
+            if decimals is None and task is not None:
+                alike = [
+                    t.id
+                    for t in task.targets
+                    if t.id.partition(".")[2].rstrip("0") == text.partition(".")[2].rstrip("0")
+                    and t.id.startswith(task_id + ".")
+                ]
+                if len(alike) > 1 or (alike and alike != [text]):
+                    names.append("ambiguous:" + "、".join(alike))
+                    continue
+            names.append(text)
+        else:
+            names.append(_name(value))
+    return names
 
 
 def _targets_by_name(ledger: Ledger) -> dict[str, list[Target]]:
@@ -251,7 +312,7 @@ def _header(intake: Intake, table: Table) -> tuple[int, dict[int, Column]] | Non
     """The header row's index and its columns: the first of the first rows with a task
     column (number or title) and at least one other known column."""
     for index, (_, cells) in enumerate(table.rows[:_HEADER_ROWS]):
-        names = [_name(c.value) for c in cells]
+        names = _header_names(intake, cells)
         columns = _classify(intake, names)
         kinds = [c.kind for c in columns.values()]
         keyed = any(k in ("task", "counter", "title") for k in kinds)
@@ -264,6 +325,7 @@ def _header(intake: Intake, table: Table) -> tuple[int, dict[int, Column]] | Non
 def read_sheet(intake: Intake, table: Table) -> Sheet:
     doc = SheetDoc(table.name, [])
     doc.table = table
+    doc.keys = doc.values
     sheet = Sheet(table, doc)
     found = _header(intake, table)
     if found is None:
@@ -273,13 +335,30 @@ def read_sheet(intake: Intake, table: Table) -> Sheet:
                 1,
                 "no-header",
                 "找不到表头：前 15 行中没有同时含“任务序号”（或“序号”、“任务”）和其他已知列的行",
-                "表头写作 任务序号、任务、单位、日期、状态、进展情况、存在问题、下步计划、佐证材料，"
+                (
+                    "这张工作表如不是报送内容（封面、说明），删去它后重新导入；否则"
+                    if table.sheet
+                    else ""
+                )
+                + "表头写作 任务序号、任务、单位、日期、状态、进展情况、存在问题、下步计划、佐证材料，"
                 "以及以指标编号（如 7.1）或指标名称为名的列；或使用 zctasks template 生成的报送表",
             )
         )
         return sheet
     header_index, columns = found
+    sheet.columns = columns
     header_row = table.rows[header_index][0]
+    if table.hidden:
+        sheet.warnings.append(
+            table.diagnostic(
+                1,
+                1,
+                "hidden",
+                f"工作表“{table.sheet}”中隐藏的{'、'.join(table.hidden)}也一并读取了",
+                "隐藏的内容如不是本期报送，删去后重新导入",
+                "warning",
+            )
+        )
     rows = table.rows[header_index + 1 :]
     sheet.ignored = {c.header for c in columns.values() if c.kind == "ignored"}
     _settle(intake, sheet, columns, rows, header_row)
@@ -322,10 +401,47 @@ def _settle(
         filled = [c for c in cells_of(column) if text_of(c.value)]
         if column.kind == "title" and filled and all(parse_task(text_of(c.value)) for c in filled):
             column.kind = "counter" if column.header != "任务" else "task"
-        elif (
-            column.kind == "values" and filled and not any("=" in text_of(c.value) for c in filled)
-        ):
+        elif column.kind == "values" and column.header == "指标" and _names_only(intake, filled):
             column.kind = "info"  # a 指标 column of names, as in the plan
+        elif column.kind == "values":
+            for row_number, cells in rows:
+                cell = _cell(cells, column.index)
+                if text_of(cell.value) and "=" not in text_of(cell.value):
+                    sheet.diagnostics.append(
+                        table.diagnostic(
+                            row_number,
+                            column.index + 1,
+                            "number",
+                            f"列“{column.header}”的“{text_of(cell.value)}”没有写是哪个指标的数值",
+                            "写作 指标编号=数值，多个用分号隔开（如 1.1=4；1.2=2）；"
+                            "或把数值填在以指标编号为名的列（如 1.1）中",
+                        )
+                    )
+        elif column.kind.startswith("suffix:"):
+            target = _target(intake.ledger, column.kind[7:])
+            assert target is not None
+            if filled:
+                problem(
+                    column,
+                    "unknown-column",
+                    f"列“{column.header}”以指标编号 {target.id} 开头，但其后的"
+                    f"“{column.header[len(target.id) :]}”既不是该指标的名称也不是其单位，"
+                    "不知这一列是不是本期的实际数",
+                    f"本期实际数的列名写 {target.id} 或 {target.id}{_name(target.name)}"
+                    f"（{target.unit}）；预计数写 {target.id}预计；"
+                    f"不需要导入时用 --ignore-column {column.header}",
+                )
+            else:
+                column.kind = "info"
+        elif column.kind.startswith("ambiguous:"):
+            found = column.kind[10:]
+            problem(
+                column,
+                "ambiguous-target",
+                f"列名是数字 {_header_number(found)}，可能是指标 {found}："
+                "Excel 把输入的 1.10 显示为 1.1，无法确定是哪一个",
+                "把列名单元格设为文本格式后照指标编号输入（如 1.10），或写指标名称",
+            )
         elif column.kind == "unknown":
             figures = [c for c in filled if _is_figure(c)]
             if figures:
@@ -339,6 +455,14 @@ def _settle(
             else:
                 column.kind = "text"
     kinds = [c.kind for c in columns.values()]
+    if "value" in kinds and "target" not in kinds:
+        column = next(c for c in columns.values() if c.kind == "value")
+        problem(
+            column,
+            "unknown-column",
+            f"列“{column.header}”逐行填指标的数值，但表中没有“指标编号”列，不知这些数值是哪个指标的",
+            "加一列“指标编号”（如 1.1），或把数值填在以指标编号为名的列（如 1.1）中",
+        )
     if "task" in kinds:  # a row counter beside a task number is only a row counter
         for column in columns.values():
             if column.kind == "counter":
@@ -362,15 +486,14 @@ def _settle(
         kind = column.kind
         if kind in ("info", "ignored", "unknown") or kind in TEXT_FIELDS or kind == "text":
             continue
-        if kind in ("unit", "lead") and any(c.kind == "by" for c in columns.values()):
-            column.kind = "info"
-            continue
-        if kind == "lead" and any(c.kind == "unit" for c in columns.values()):
-            column.kind = "info"
+        if kind == "lead" or (kind == "unit" and any(c.kind == "by" for c in columns.values())):
+            column.kind = "info"  # 责任单位, 牵头单位: the task's assignment, never the reporter
             continue
         key = kind
         if kind.startswith("name:"):
             key = "name:" + kind[5:]
+        elif kind.startswith("estimatename:"):
+            key = kind
         if key in seen:
             first = seen[key]
             problem(
@@ -381,8 +504,28 @@ def _settle(
             )
         seen.setdefault(key, column)
     for column in columns.values():
-        if column.kind in ("unit", "lead"):
+        if column.kind == "unit":
             column.kind = "by"
+
+
+def _header_number(found: str) -> str:
+    first = found.partition("、")[0]
+    task, _, part = first.partition(".")
+    return f"{task}.{part.rstrip('0') or '0'}"
+
+
+def _names_only(intake: Intake, filled: list[Cell]) -> bool:
+    """Whether a 指标 column holds target names (as in the plan), not figures: every cell
+    is a target's name, or text with no digit and no "="."""
+    targets = _targets_by_name(intake.ledger)
+    for cell in filled:
+        text = _name(cell.value)
+        found = _BRACKETED_UNIT.match(text)
+        if text in targets or (found and found.group(1) in targets):
+            continue
+        if "=" in text or "＝" in text or any(ch.isdigit() for ch in text):
+            return False
+    return True
 
 
 def _is_figure(cell: Cell) -> bool:
@@ -408,15 +551,15 @@ def _drop_unplaced(sheet: Sheet) -> None:
     old = sheet.doc
     doc = SheetDoc(old.path, [])
     doc.table = sheet.table
+    doc.keys = doc.values
+    moved: dict[int, int] = {}
     for i, record in enumerate(old.data):
-        if i in drop:
-            continue
-        j = len(doc.data)
-        doc.data.append(record)
-        for table, new in ((old.values, doc.values), (old.keys, doc.keys)):
-            for loc, place in table.items():
-                if loc and loc[0] == i:
-                    new[(j, *loc[1:])] = place
+        if i not in drop:
+            moved[i] = len(doc.data)
+            doc.data.append(record)
+    for loc, place in old.values.items():
+        if loc and isinstance(loc[0], int) and loc[0] in moved:
+            doc.values[(moved[loc[0]], *loc[1:])] = place
     sheet.doc = doc
 
 
@@ -442,9 +585,20 @@ def _unit_of(
     if named:
         claims.append(("文件名", _known(ledger, named.group(1)), parse_day(named.group(2))))
     else:
-        spelled = _spelled_unit(ledger, stem)
-        if spelled is not None:
-            claims.append(("文件名", spelled, None))
+        spelled = _spelled_units(ledger, stem)
+        if len(spelled) > 1:
+            sheet.diagnostics.append(
+                table.diagnostic(
+                    1,
+                    1,
+                    "conflicting-sheet",
+                    f"文件名中有 {len(spelled)} 个单位（{'、'.join(spelled)}），无法确定是谁的报送",
+                    "文件名中只写报送单位（如 区发改局9月.xlsx），或加一列“填报单位”后重新导入",
+                )
+            )
+            return None
+        if spelled:
+            claims.append(("文件名", spelled[0], None))
     for _, cells in table.rows[:3]:
         for cell in cells:
             text = text_of(cell.value)
@@ -481,16 +635,19 @@ def _unit_of(
         return None
     if template and dues:
         table.meta.setdefault("due", next(iter(dues)).isoformat())
-    if any(c.kind == "by" for c in columns.values()) and not template:
-        return None  # each row says
     if units:
+        sheet.unit_from = next(where for where, unit, _ in claims if unit)
         return next(iter(units))
+    if any(c.kind == "by" for c in columns.values()):
+        return None  # each row says
+    leads = [c.header for c in columns.values() if c.header in LEAD_NAMES]
     sheet.diagnostics.append(
         table.diagnostic(
             1,
             1,
             "no-unit",
-            "无法确定报送单位：表中没有“填报单位”或“单位”列，文件名和表头中也没有单位名称",
+            "无法确定报送单位：表中没有“填报单位”或“报送单位”列，文件名和表头中也没有单位名称"
+            + (f"（“{leads[0]}”列是任务的分工，不是报送单位）" if leads else ""),
             "在文件名中写上单位（如 区教体局11月.xlsx），或加一列“填报单位”",
         )
     )
@@ -504,28 +661,78 @@ def _known(ledger: Ledger, name: str) -> str:
         return name
 
 
-def _spelled_unit(ledger: Ledger, text: str) -> str | None:
+def _spelled_units(ledger: Ledger, text: str) -> list[str]:
+    """The units a file name names, longest spelling first, each once (区科技局转区发改局 →
+    区科技局、区发改局)."""
+    found: list[str] = []
+    rest = text
     for spelling in sorted(ledger.names, key=len, reverse=True):
-        if len(spelling) >= 2 and spelling in text:
-            return ledger.names[spelling]
-    return None
+        if len(spelling) >= 2 and spelling in rest:
+            rest = rest.replace(spelling, "\0")
+            unit = ledger.names[spelling]
+            if unit not in found:
+                found.append(unit)
+    return found
 
 
-def _template_day(intake: Intake, table: Table) -> date | None:
+def _template_day(intake: Intake, sheet: Sheet) -> date | None:
     """A 报送表's reports stand at the end of its cycle (its due date, or the end of the plan
-    period for the year-end cycle), or at the day they arrived if that is earlier."""
-    if intake.default_day is not None:
-        return intake.default_day
+    period for the year-end cycle), or at the day they arrived if that is earlier. A day
+    outside the cycle the sheet names (``--date``, or ``--received`` before the cycle began)
+    is refused: the sheet says which cycle it is for. A sheet received after its due date
+    is recorded in its own cycle, with a remark."""
+    table = sheet.table
     due = parse_day(table.meta.get("due", ""))
     if due is None:
+        return intake.default_day
+    calendar = intake.calendar
+    end = calendar.cycle_end(due)
+    day = intake.default_day or min(end, intake.received or intake.today)
+    if due not in calendar.dues:
+        return day
+    start = calendar.window_start(due)
+    if calendar.cycle_of(day) != due or (start is not None and day <= start):
+        what = "--date" if intake.default_day is not None else "--received"
+        sheet.diagnostics.append(
+            table.diagnostic(
+                1,
+                1,
+                "outside-cycle",
+                f"这是 {_chinese_day(due)}截止的一期（{_span(start, end)}）的报送表，"
+                f"{what} {day.isoformat()} 不在这一期内，没有导入",
+                "不写 --date 时，报送表记在这一期的截止日；"
+                "报送的是别的一期的进展时，请用 zctasks template 生成那一期的报送表填写",
+            )
+        )
         return None
-    end = intake.calendar.cycle_end(due)
-    return min(end, intake.received or intake.today)
+    following = [d for d in calendar.dues if d > due]
+    if intake.received is not None and following and intake.received >= following[0]:
+        sheet.warnings.append(
+            table.diagnostic(
+                1,
+                1,
+                "past-cycle",
+                f"这是 {_chinese_day(due)}截止的一期（{_span(start, end)}）的报送表，"
+                f"{intake.received.isoformat()} 才收到：记在这一期（{day.isoformat()}），"
+                "该单位这一期原有的报送会被它替代；填的若是之后的进展，请撤销后用本期的报送表重报",
+                severity="warning",
+            )
+        )
+    return day
+
+
+def _chinese_day(day: date) -> str:
+    return f"{day.year}年{day.month}月{day.day}日"
+
+
+def _span(start: date | None, end: date) -> str:
+    return (f"{start.isoformat()} 后" if start else "") + f"至 {end.isoformat()}"
 
 
 def _place(doc: YamlDoc, loc: tuple[str | int, ...], row: int, column: int) -> None:
+    """A field's cell; a sheet's keys are where its values are (``doc.keys`` is
+    ``doc.values``), so each place is kept once."""
     doc.values[loc] = (row, column + 1)
-    doc.keys[loc] = (row, column + 1)
 
 
 def _read_reports(
@@ -547,6 +754,18 @@ def _read_reports(
             and c.kind not in ("info", "ignored", "unknown")
         }
         kinds = {c.kind for c in present.values()}
+        repeated = [c for c in present.values() if _name(cells[c.index].value) == c.header]
+        if len(repeated) >= 2 and len(repeated) >= len(present) - 1:
+            sheet.diagnostics.append(
+                sheet.table.diagnostic(
+                    row,
+                    1,
+                    "second-header",
+                    "这一行又是一个表头：一张工作表中只能有一个表格",
+                    "把第二个表格移到另一张工作表（或另一个文件），再重新导入",
+                )
+            )
+            return
         if not kinds or kinds <= set(keys):
             previous_keyed = bool(kinds & {"task", "counter", "title"})
             continue  # blank, or a task listed with nothing reported
@@ -581,14 +800,28 @@ def _read_reports(
                 texts.setdefault(field_name, []).append((column.header, text_of(cell.value)))
                 _place(doc, (i, field_name), row, column.index)
                 continue
-            if kind.startswith("name:"):
-                target = _target_named(intake.ledger, record.get("task"), kind[5:])
-                if target is None:
+            if kind.startswith(("name:", "estimatename:")):
+                bare = kind.partition(":")[2]
+                named = _targets_named(intake.ledger, record.get("task"), bare)
+                if len(named) != 1:
                     _problem(
-                        sheet, row, column.index, "unknown-target", _not_on_task(record, column)
+                        sheet,
+                        row,
+                        column.index,
+                        "unknown-target",
+                        _not_on_task(record, column, bare)
+                        if not named
+                        else f"第{record.get('task')}项有 {len(named)} 个名为“{bare}”的指标"
+                        f"（{'、'.join(t.id for t in named)}），列“{column.header}”不知是哪一个",
+                        "列名改写为指标编号（如 "
+                        + (named[0].id if named else "1.1")
+                        + "）；各指标名称相同时请在计划中区分"
+                        if named
+                        else "",
                     )
                     continue
-                name = "value:" + target.id
+                target = named[0]
+                name = ("value:" if kind.startswith("name:") else "estimate:") + target.id
             else:
                 name = kind
             if name.startswith("value:"):
@@ -608,8 +841,6 @@ def _read_reports(
                 )
                 continue
             _place(doc, loc, row, column.index)
-            if name.startswith("value:"):  # a 预计 cell goes to the estimates: located there too
-                _place(doc, (i, "estimates", name[6:]), row, column.index)
             _set(intake, sheet, record, name, cell, row, column.index)
         for field_name, parts in texts.items():
             record[field_name] = _joined(parts, field_name, columns)
@@ -625,17 +856,17 @@ def _joined(parts: list[tuple[str, str]], field_name: str, columns: dict[int, Co
     return "；".join(text if header == plain else f"{header}：{text}" for header, text in parts)
 
 
-def _not_on_task(record: dict[str, Any], column: Column) -> str:
+def _not_on_task(record: dict[str, Any], column: Column, name: str) -> str:
     task = record.get("task")
     where = f"第{task}项" if isinstance(task, int) else "这一行的任务"
-    return f"{where}没有名为“{column.kind[5:]}”的指标（列“{column.header}”）"
+    return f"{where}没有名为“{name}”的指标（列“{column.header}”）"
 
 
-def _target_named(ledger: Ledger, task_id: Any, name: str) -> Target | None:
+def _targets_named(ledger: Ledger, task_id: Any, name: str) -> list[Target]:
     task = ledger.tasks.get(task_id) if isinstance(task_id, int) else None
     if task is None:
-        return None
-    return next((t for t in task.targets if _name(t.name) == name), None)
+        return []
+    return [t for t in task.targets if _name(t.name) == name]
 
 
 def _counter_is_running(
@@ -785,6 +1016,7 @@ def _read_blocks(
     task_column = by_field.get("task", by_field.get("counter"))
     assert task_column is not None
     title_column = by_field.get("title")
+    name_column = next((c.index for c in columns.values() if c.header == "指标"), None)
     blocks: list[list[tuple[int, list[Cell]]]] = []
     current = ""
     for row, cells in rows:
@@ -795,7 +1027,9 @@ def _read_blocks(
         blocks[-1].append((row, cells))
     doc = sheet.doc
     ledger = intake.ledger
-    day = _template_day(intake, sheet.table)
+    day = _template_day(intake, sheet)
+    if sheet.diagnostics:
+        return
     for block in blocks:
         first_row, first_cells = block[0]
         record: dict[str, Any] = {}
@@ -837,6 +1071,18 @@ def _read_blocks(
             value_column = by_field["value"]
             value_cell = _cell(cells, value_column)
             target_id = text_of(_cell(cells, by_field["target"]).value)
+            target = _target(ledger, target_id) if _TARGET_ID.match(target_id) else None
+            written = _name(_cell(cells, name_column).value) if name_column is not None else ""
+            if target is not None and written and written != _name(target.name):
+                _problem(
+                    sheet,
+                    row,
+                    by_field["target"],
+                    "target-mismatch",
+                    f"指标编号 {target_id} 是“{target.name}”，与这一行的指标“{written}”不符",
+                    "报送表中的指标编号和指标栏不要改动；用 zctasks template 重新生成后填写",
+                )
+                continue
             if text_of(value_cell.value) or value_cell.formula:
                 touched = True
                 if not target_id or target_id == "—":
@@ -844,8 +1090,7 @@ def _read_blocks(
                         sheet, row, value_column, "unknown-target", "这一行没有指标编号，不能填数值"
                     )
                     continue
-                for located in ("values", "estimates"):
-                    _place(doc, (i, located, target_id), row, value_column)
+                _place(doc, (i, "values", target_id), row, value_column)
                 _set(intake, sheet, record, "value:" + target_id, value_cell, row, value_column)
         if not touched:
             sheet.untouched += 1
@@ -881,6 +1126,10 @@ def _cell(cells: list[Cell], column: int | None) -> Cell:
     return cells[column]
 
 
+def sheet_columns(sheet: Sheet) -> list[Column]:
+    return list(sheet.columns.values())
+
+
 def _finish(
     intake: Intake,
     sheet: Sheet,
@@ -893,6 +1142,23 @@ def _finish(
     record.setdefault("status", "推进中")
     if "by" not in record and sheet.unit is not None:
         record["by"] = sheet.unit
+    elif sheet.unit is not None and isinstance(record.get("by"), str):
+        try:
+            said = ledger.resolve_unit(record["by"])
+        except UsageError:
+            said = sheet.unit  # an unknown unit is named by validation
+        if said != sheet.unit:
+            where = sheet.doc.values.get((i, "by"), (row, 1))
+            sheet.diagnostics.append(
+                sheet.table.diagnostic(
+                    where[0],
+                    where[1],
+                    "conflicting-unit",
+                    f"这一行的报送单位“{record['by']}”与{sheet.unit_from}中的单位“{sheet.unit}”不同，"
+                    "无法确定是谁的报送",
+                    "与报送单位核实后，改正文件名、表头或这一列，再重新导入",
+                )
+            )
     if intake.received is not None:
         record["received"] = intake.received.isoformat()
     day = day or intake.default_day
@@ -906,10 +1172,17 @@ def _finish(
                     1,
                     "missing-field",
                     "缺少日期：表中没有“日期”列",
-                    "加一列“日期”，或导入时用 --date 指定这批进展所截至的日期",
+                    "加一列“日期”，或导入时用 --date 指定这批进展所截至的日期"
+                    + (
+                        "；报送表改过文件名时，改回 zctasks template 给的文件名"
+                        "（报送表-单位-截止日期）即可"
+                        if any(c.kind == "target" for c in sheet_columns(sheet))
+                        else ""
+                    ),
                 )
             )
-            record["date"] = "2000-01-01"  # located above; keeps the rest of the row checked
+            sheet.bad.setdefault(i, set()).add("date")
+            record["date"] = ledger.plan.period.start.isoformat()  # reported above
         else:
             record["date"] = day.isoformat()
 
@@ -954,7 +1227,7 @@ def _set(
         from zctasks.log.recording import parse_values, target_units
 
         pairs, found = parse_values(
-            [p for p in _PAIRS.split(text) if p],
+            [_pair_by_id(intake.ledger, record.get("task"), p) for p in _PAIRS.split(text) if p],
             target_units(intake.ledger, record.get("task")),
             how="sheet",
         )
@@ -964,15 +1237,31 @@ def _set(
     elif name.startswith(("value:", "estimate:")):
         target_id = name.partition(":")[2]
         kind = "estimates" if name.startswith("estimate:") else "values"
+        written = text
         if isinstance(cell.value, str) and _ESTIMATED.match(cell.value):
             kind = "estimates"
             cell = replace(cell, value=_ESTIMATED.sub("", cell.value, count=1))
+        if kind == "estimates":  # a 预计 cell in a column of actual figures: located there too
+            _place(sheet.doc, (index, "estimates", target_id), row, column)
         try:
             record.setdefault(kind, {})[target_id] = figure(intake.ledger, target_id, cell)
         except BadNumber as exc:
-            problem("number", f"指标 {target_id} 的{exc.message}", exc.hint)
+            message = exc.message
+            if kind == "estimates" and written != text_of(cell.value):
+                message = f"数值“{written}”无效：应为“预计”加数字，如 预计30"
+            problem("number", f"指标 {target_id} 的{message}", exc.hint)
     else:
         record[name] = text
+
+
+def _pair_by_id(ledger: Ledger, task_id: Any, pair: str) -> str:
+    """新增市级以上创新平台=4 → 1.1=4: a pair may name its target by name, if the row's
+    task has exactly one target of that name."""
+    left, sep, right = pair.partition("=")
+    named = (
+        _targets_named(ledger, task_id, _name(left)) if sep and not _TARGET_ID.match(left) else []
+    )
+    return f"{named[0].id}={right}" if len(named) == 1 else pair
 
 
 def figure(ledger: Ledger, target_id: str, cell: Cell) -> Number:
@@ -986,12 +1275,18 @@ def figure(ledger: Ledger, target_id: str, cell: Cell) -> Number:
     if isinstance(value, bool):
         raise BadNumber(f"数值“{text_of(value)}”无效：应为数字")
     if isinstance(value, int | float):
-        if cell.percent:
+        from zctasks.intake.tables import percent_of
+
+        shown = percent_of(cell)
+        if shown == "scaled":
             if unit != "%":
                 raise BadNumber(f"数值是百分数（{value:.2%}），而指标的单位是“{unit}”")
             scaled = Decimal(repr(value)) * 100
             return parse_number(format(scaled.normalize(), "f"))
-        return parse_number(text_of(value) if isinstance(value, int) else repr(value))
+        read = parse_number(text_of(value) if isinstance(value, int) else repr(value))
+        if shown == "literal" and unit != "%":  # 0"%": 85 shown as 85%
+            raise BadNumber(f"数值显示为百分数（{text_of(value)}%），而指标的单位是“{unit}”")
+        return read
     return parse_figure(str(value), unit)
 
 

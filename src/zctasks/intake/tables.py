@@ -19,12 +19,12 @@ from zctasks.files.errors import Diagnostic, ZctasksError
 from zctasks.files.workbooks import damage, quiet_warnings
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Cell:
     value: Any
     """str, int, float, datetime or None, as the file holds it."""
-    percent: bool = False
-    """A number the sheet shows as a percentage (0.85 shown as 85%)."""
+    format: str = ""
+    """A number's format, when it is not General (``0%``, ``0.00``, ``0"%"``)."""
     formula: str = ""
     """The formula the cell holds, if any (its value is the result the file saved, or None
     when the program that wrote it saved none)."""
@@ -38,6 +38,9 @@ class Table:
     sheet: str | None
     rows: list[tuple[int, list[Cell]]] = field(default_factory=list)
     meta: dict[str, str] = field(default_factory=dict)
+
+    hidden: list[str] = field(default_factory=list)
+    """What the sheet hides and was read all the same (``第 3 行``, ``C 列``)."""
 
     @property
     def name(self) -> str:
@@ -84,10 +87,20 @@ def read_csv(path: Path, raw: bytes) -> tuple[Table, list[Diagnostic]]:
             ]
     table = Table(path, None)
     reader = csv.reader(io.StringIO(text, newline=""))
+    del text  # the reader holds it; memory goes with the cells kept
     line = 1
+    shared: dict[str, Cell] = {}  # a CSV cell is its text: one Cell for each short text
     try:
         for record in reader:
-            table.rows.append((line, [Cell(value) for value in record]))
+            cells = []
+            for value in record:
+                cell = shared.get(value) if len(value) <= 64 else None
+                if cell is None:
+                    cell = Cell(value)
+                    if len(value) <= 64 and len(shared) < 100_000:
+                        shared[value] = cell
+                cells.append(cell)
+            table.rows.append((line, cells))
             opened = _swallowed(record)
             if opened is not None:
                 return table, [
@@ -154,6 +167,7 @@ def read_xlsx(path: Path, raw: bytes) -> tuple[list[Table], list[Diagnostic]]:
     meta: dict[str, str] = {}
     formulas: dict[tuple[str, int, int], str] = {}
     at = [0]  # the last row read: where a damaged sheet stopped
+    hidden: list[str] = []
     try:
         for sheet in book.worksheets:
             if sheet.title == META_SHEET:
@@ -162,6 +176,7 @@ def read_xlsx(path: Path, raw: bytes) -> tuple[list[Table], list[Diagnostic]]:
                         meta[str(row[0])] = "" if len(row) < 2 or row[1] is None else str(row[1])
                 continue
             if getattr(sheet, "sheet_state", "visible") != "visible":
+                hidden.append(sheet.title)
                 continue
             table = Table(path, sheet.title)
             with quiet_warnings() as said:
@@ -171,6 +186,7 @@ def read_xlsx(path: Path, raw: bytes) -> tuple[list[Table], list[Diagnostic]]:
             if said:  # a cell openpyxl could not read as its format says: named, refused
                 return [], [_cell_problem(table, cell, what) for cell, what in said]
             if table.rows:
+                _note_hidden(table, sheet)
                 tables.append(table)
     except Exception as exc:  # damage or hostile XML that shows only while rows are read
         where = (
@@ -185,7 +201,60 @@ def read_xlsx(path: Path, raw: bytes) -> tuple[list[Table], list[Diagnostic]]:
         _saved_results(raw, tables, formulas)
     for table in tables:
         table.meta = meta
-    return tables, []
+    return tables, _hidden_sheets(path, hidden)
+
+
+def _hidden_sheets(path: Path, names: list[str]) -> list[Diagnostic]:
+    """A remark for each hidden sheet: not read, and said so."""
+    return [
+        Diagnostic(
+            str(path),
+            1,
+            1,
+            "hidden-sheet",
+            f"隐藏的工作表“{name}”没有读取",
+            "其中如有要导入的进展，取消隐藏后重新导入",
+            "warning",
+        )
+        for name in names
+    ]
+
+
+_HIDDEN = re.compile(rb"<(?:\w+:)?(row|col)\b[^>]*\bhidden=\"(?:1|true)\"[^>]*>")
+_ATTRIBUTE = re.compile(rb'\b(r|min|max)="(\d+)"')
+
+
+def _note_hidden(table: Table, sheet: Any) -> None:
+    """Name the hidden rows and columns that hold something: they are read like the rest
+    (what the unit sent is what is imported), and the analyst is told."""
+    from openpyxl.utils import get_column_letter
+
+    try:
+        with sheet._get_source() as source:  # the worksheet's XML, read once more
+            xml = source.read()
+    except Exception:  # not a read-only sheet (tests build them in memory)
+        return
+    if b"hidden=" not in xml:
+        return
+    rows: set[int] = set()
+    columns: set[int] = set()
+    for found in _HIDDEN.finditer(xml):
+        numbers: dict[bytes, bytes] = dict(_ATTRIBUTE.findall(found.group(0)))
+        if found.group(1) == b"row" and b"r" in numbers:
+            rows.add(int(numbers[b"r"]))
+        elif found.group(1) == b"col" and b"min" in numbers:
+            low = int(numbers[b"min"])
+            high = min(int(numbers.get(b"max", numbers[b"min"])), MAX_COLUMNS)
+            columns.update(range(low, high + 1))
+    used = {number for number, _ in table.rows}
+    table.hidden += [f"第 {n} 行" for n in sorted(rows & used)]
+    filled = {
+        index + 1
+        for _, cells in table.rows
+        for index, cell in enumerate(cells)
+        if cell.value is not None and index + 1 in columns
+    }
+    table.hidden += [f"第 {get_column_letter(n)} 列" for n in sorted(filled)]
 
 
 MAX_COLUMNS = 256
@@ -236,7 +305,7 @@ def _read_rows(
         cells = [
             _EMPTY
             if cell.value is None
-            else Cell(cell.value, "%" in str(getattr(cell, "number_format", "") or ""))
+            else Cell(cell.value, _format(cell.value, getattr(cell, "number_format", "")))
             for cell in row
         ]
         for column, cell in enumerate(row):
@@ -255,6 +324,31 @@ def _read_rows(
             real = next((c.row for c in row[: len(cells)] if getattr(c, "row", None)), None)
             table.rows.append((real or number, cells))
     return None
+
+
+def _format(value: Any, number_format: Any) -> str:
+    """The format worth keeping: a number's, unless General."""
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        return ""
+    text = str(number_format or "")
+    return "" if text in ("", "General", "@") else text
+
+
+_QUOTED = re.compile(r'"[^"]*"|\\.|\[[^\]]*\]')
+
+
+def percent_of(cell: Cell) -> str:
+    """How a number cell shows a percent sign: "scaled" (``0%``: 0.85 shown as 85%),
+    "literal" (``0"%"`` or ``0\\%``: 85 shown as 85%) or ""."""
+    if "%" not in cell.format:
+        return ""
+    return "scaled" if "%" in _QUOTED.sub("", cell.format) else "literal"
+
+
+def shown_decimals(cell: Cell) -> int | None:
+    """The decimals a number cell shows by a fixed format (``0.00`` → 2), or None."""
+    found = re.fullmatch(r"0\.(0+)", cell.format)
+    return len(found.group(1)) if found else None
 
 
 def _unreadable(path: Path, what: str, exc: Exception, line: int = 1) -> Diagnostic:
@@ -307,7 +401,7 @@ def _saved_results(
                     [
                         Cell(
                             values[column] if column < len(values) else None,
-                            cell.percent,
+                            cell.format,
                             formulas[(str(table.sheet), row_number, column)],
                         )
                         if (str(table.sheet), row_number, column) in formulas
@@ -341,6 +435,7 @@ def read_xls(path: Path, raw: bytes) -> tuple[list[Table], list[Diagnostic]]:
         ]
     tables: list[Table] = []
     meta: dict[str, str] = {}
+    hidden: list[str] = []
     try:
         for index in range(book.nsheets):
             sheet = book.sheet_by_index(index)
@@ -354,19 +449,34 @@ def read_xls(path: Path, raw: bytes) -> tuple[list[Table], list[Diagnostic]]:
                         meta[str(key)] = str(value)
                 continue
             if sheet.visibility != 0:
+                hidden.append(sheet.name)
                 continue
             table = Table(path, sheet.name)
+            columns: set[int] = set()
             for r in range(sheet.nrows):
                 cells = [_xls_cell(book, sheet, r, c) for c in range(sheet.ncols)]
                 if any(c.value is not None and str(c.value).strip() for c in cells):
                     table.rows.append((r + 1, cells))
+                    info = sheet.rowinfo_map.get(r)
+                    if info is not None and info.hidden:
+                        table.hidden.append(f"第 {r + 1} 行")
+                    columns.update(
+                        c
+                        for c, cell in enumerate(cells)
+                        if cell.value is not None
+                        and getattr(sheet.colinfo_map.get(c), "hidden", False)
+                    )
+            if columns:
+                from openpyxl.utils import get_column_letter
+
+                table.hidden += [f"第 {get_column_letter(c + 1)} 列" for c in sorted(columns)]
             if table.rows:
                 tables.append(table)
     finally:
         book.release_resources()
     for table in tables:
         table.meta = meta
-    return tables, []
+    return tables, _hidden_sheets(path, hidden)
 
 
 def _xls_cell(book: Any, sheet: Any, row: int, column: int) -> Cell:
@@ -385,6 +495,6 @@ def _xls_cell(book: Any, sheet: Any, row: int, column: int) -> Cell:
     if kind == xlrd.XL_CELL_NUMBER:
         xf = book.xf_list[sheet.cell_xf_index(row, column)]
         shown = book.format_map.get(xf.format_key)
-        percent = shown is not None and "%" in shown.format_str
-        return Cell(int(value) if float(value).is_integer() else value, percent)
+        number = int(value) if float(value).is_integer() else value
+        return Cell(number, _format(number, shown.format_str if shown is not None else ""))
     return Cell(value)

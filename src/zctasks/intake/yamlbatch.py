@@ -24,6 +24,7 @@ def read_yaml(
     if not isinstance(doc.data, list) or not doc.data:
         return None, [doc.diagnostic((), "type", "批量文件应为进展条目的列表（每条以“- ”开头）")]
     found: list[Diagnostic] = []
+    bad: set[int] = set()
     for i, row in enumerate(doc.data):
         if not isinstance(row, dict):
             continue
@@ -45,8 +46,26 @@ def read_yaml(
         row.setdefault("status", "推进中")  # as in progress add and in a sheet
         if received is not None:
             row.setdefault("received", received.isoformat())
-        found += _typed(ledger, doc, i, row)
-    return (doc, []) if not found else (None, found)
+        typed = _typed(ledger, doc, i, row)
+        if typed:
+            bad.add(i)
+            found += typed
+    return (_without(doc, bad) if bad else doc), found
+
+
+def _without(doc: YamlDoc, rows: set[int]) -> YamlDoc | None:
+    """The document without the rows already reported, so that the other rows' problems
+    are found in the same pass (and no row's problem is reported twice)."""
+    kept = [i for i in range(len(doc.data)) if i not in rows]
+    if not kept:
+        return None
+    moved = {old: new for new, old in enumerate(kept)}
+    rest = YamlDoc(doc.path, [doc.data[i] for i in kept])
+    for table, new_table in ((doc.values, rest.values), (doc.keys, rest.keys)):
+        for loc, place in table.items():
+            if loc and isinstance(loc[0], int) and loc[0] in moved:
+                new_table[(moved[loc[0]], *loc[1:])] = place
+    return rest
 
 
 def _typed(ledger: Ledger, doc: YamlDoc, i: int, row: dict[str, Any]) -> list[Diagnostic]:

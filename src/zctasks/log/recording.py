@@ -387,6 +387,11 @@ def warnings(ledger: Ledger, progress: Progress, entry: Entry) -> list[str]:
                 f"指标 {target.id} 填报 {number(value)}{target.unit}，是目标{number(goal)}{target.unit}的"
                 f"{value / goal * 100:.0f}%，请核对数值和单位"
             )
+        elif target.unit == "%" and 0 < value < 1 and goal >= 10:
+            found.append(
+                f"指标 {target.id} 填报 {number(value)}%，不到目标{number(goal)}%的百分之一："
+                f"如是 {number(value * 100)}%，请填 {number(value * 100)}"
+            )
         if not target.accrues:
             continue
         earlier = [
@@ -410,6 +415,8 @@ class Recorded:
     added: list[Entry] = field(default_factory=list)
     skipped: list[tuple[Entry, Entry]] = field(default_factory=list)
     """Reports not recorded because an identical one was already there: (new, existing)."""
+    replaced: dict[str, list[Entry]] = field(default_factory=dict)
+    """A 重新报送's id → the reports of its unit, task and cycle it took out of force."""
     lines: dict[Path, list[str]] = field(default_factory=dict)
     """The lines appended, by month file (relative to the ledger root)."""
     uncommitted: int = 0
@@ -589,6 +596,7 @@ def _plan(
                         f"要改正那份报送用 zctasks progress fix {latest.id}",
                     )
                 entry = replace(entry, fixes=latest.id, reason=RESENT)
+                result.replaced[entry.id] = list(standing)
                 withdrawn = [
                     Entry(
                         id=new_id(old.date, old.task),
@@ -631,18 +639,20 @@ def _plan(
 
 
 def same_report(one: Entry, other: Entry) -> bool:
-    """Whether two reports of one unit, task and cycle say the same: status, figures, note,
-    evidence, next steps, problems (the day they stand at may differ)."""
+    """Whether two reports of one unit, task and cycle say the same: status, figures and
+    estimates, note, evidence, next steps, problems (the day they stand at may differ)."""
     return _said(one) == _said(other)
 
 
 def _said(entry: Entry) -> tuple[Any, ...]:
     values = tuple(sorted((k, float(v)) for k, v in entry.values.items()))
+    estimates = tuple(sorted((k, float(v)) for k, v in entry.estimates.items()))
     return (
         entry.task,
         entry.by,
         entry.status,
         values,
+        estimates,
         entry.note,
         entry.source,
         entry.next,
