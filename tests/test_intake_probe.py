@@ -458,7 +458,9 @@ def test_u_openpyxl_warnings_never_reach_the_terminal(zc, make_ledger, tmp_path)
         warnings.simplefilter("always")
         stderr = refused(zc, root, path)
     assert [str(w.message) for w in caught] == []
-    assert stderr.splitlines()[1] == f"{path}:Sheet!B2: error[type]: 日期“#VALUE!”无效"
+    assert stderr.splitlines()[1] == (
+        f"{path}:Sheet!B2: error[type]: 单元格设为日期格式，但数值 99999999 超出日期范围，无法读作日期"
+    )
 
 
 def test_u_a_yaml_batch_lists_typed_and_schema_problems_in_one_pass(zc, make_ledger, tmp_path):
