@@ -8,7 +8,9 @@ from __future__ import annotations
 import calendar as _days
 import json
 import os
+import re
 import shutil
+import tempfile
 from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date, timedelta
@@ -660,51 +662,201 @@ def _environment() -> Any:
     return environment
 
 
-def _prepare(folder: Path) -> None:
-    """An empty folder, a missing one, or one that holds an earlier site (its marker): the
-    earlier site's files are removed first. Anything else is refused."""
+OLD_MARKER = "zctasks site\n"
+"""The marker of sites built before it listed their files: such a folder is replaced when it
+holds only what a site is made of (``_SITE_SHAPE``)."""
+_SITE_SHAPE = re.compile(
+    r"(index|board|board-units|search)\.html|(chapters|tasks|units)/[0-9]+\.html"
+    r"|assets/(site\.css|search\.js|search-index\.js)"
+)
+_SWAP = ".zctasks-"
+"""Siblings of the output folder named ``.<name>.zctasks-new-…`` (the site being built) and
+``.<name>.zctasks-old-…`` (the one it replaces, until removed)."""
+
+
+def _marker(files: list[str]) -> str:
+    """The marker: a first line that names the tool, then every file the build wrote."""
+    return "zctasks site\n" + "".join(f"{name}\n" for name in sorted(files))
+
+
+def _made_by_us(folder: Path) -> set[str] | None:
+    """The files an earlier build says it wrote (its marker), or None for an old marker."""
+    try:
+        text = (folder / MARKER).read_text("utf-8")
+    except (OSError, UnicodeDecodeError):
+        text = ""
+    if text == OLD_MARKER:
+        return None
+    lines = text.split("\n")
+    return {line for line in lines[1:] if line}
+
+
+def _refuse_unless_ours(folder: Path) -> None:
+    """Refuse a folder that is a ledger, holds a git repository or anything a site build did
+    not write; a missing or empty folder, or an earlier site and nothing else, pass."""
+    if (folder / "data" / "tasks.yaml").exists():
+        raise UsageError(
+            f"输出目录 {folder} 是一个台账（有 data/tasks.yaml），不会替换",
+            "网站请写到台账之外的新目录，如 -o ../网站",
+        )
+    if not any(folder.iterdir()):
+        return
+    if not (folder / MARKER).is_file():
+        raise UsageError(
+            f"输出目录 {folder} 不是空目录，也不是 zctasks 生成的网站",
+            "换一个新目录，或先清空它",
+        )
+    listed = _made_by_us(folder)
+    if listed is None:
+        allowed = {"chapters", "tasks", "units", "assets"}
+    else:
+        allowed = {p.as_posix() for name in listed for p in Path(name).parents if p.name}
+
+    def ours(relative: str) -> bool:
+        if listed is None:
+            return _SITE_SHAPE.fullmatch(relative) is not None
+        return relative in listed
+
+    for parent, dirs, files in os.walk(folder):
+        here = Path(parent).relative_to(folder)
+        for name in sorted(dirs + files):
+            if name.casefold() == ".git":
+                raise UsageError(
+                    f"输出目录 {folder} 中有 git 仓库（{(here / name).as_posix()}），不会替换",
+                    "网站请写到新目录；要用 git 发布，生成后再复制到仓库中",
+                )
+        extra = [
+            f"{(here / name).as_posix()}/"
+            for name in sorted(dirs)
+            if (Path(parent) / name).is_symlink() or (here / name).as_posix() not in allowed
+        ] + [
+            (here / name).as_posix()
+            for name in sorted(files)
+            if (here / name).as_posix() != MARKER
+            and (
+                not ours((here / name).as_posix())
+                or (Path(parent) / name).is_symlink()
+                or not (Path(parent) / name).is_file()
+            )
+        ]
+        if extra:
+            raise UsageError(
+                f"输出目录 {folder} 中有不是 zctasks 生成的文件：{extra[0]}，不会替换",
+                "换一个新目录，或先移走不是网站的文件",
+            )
+
+
+def _prepare(folder: Path) -> Path:
+    """Check the output folder and give it as an absolute path. It may be missing, empty, or
+    hold a site this tool built and nothing else; anything else is refused."""
     from zctasks.documents.produce import _inside_ledger_data_or_git
 
+    if folder.is_symlink():
+        target = Path(os.readlink(folder))
+        if not folder.exists():
+            raise UsageError(
+                f"输出目录 {folder} 是符号链接，它指向的 {target} 不存在",
+                "请给出普通目录，如 -o 网站",
+            )
+        raise UsageError(f"输出目录 {folder} 是符号链接", "请给出普通目录")
     if folder.exists() and not folder.is_dir():
         raise UsageError(f"输出路径 {folder} 不是目录", "网站输出到一个目录，如 -o 网站")
+    absolute = Path(os.path.abspath(folder))
     if _inside_ledger_data_or_git(folder.resolve() / "x"):
         raise UsageError(
             f"输出目录 {folder} 在台账数据或 git 目录中",
             "网站不能写进任何台账的 data/ 或 git 的 .git 目录；请写到别处，如 -o 网站",
         )
-    if folder.is_symlink():
-        raise UsageError(f"输出目录 {folder} 是符号链接", "请给出普通目录")
-    if folder.is_dir() and any(folder.iterdir()):
-        if not (folder / MARKER).is_file():
-            raise UsageError(
-                f"输出目录 {folder} 不是空目录，也不是 zctasks 生成的网站",
-                "换一个新目录，或先清空它",
-            )
-        for child in folder.iterdir():
-            if child.is_dir() and not child.is_symlink():
-                shutil.rmtree(child)
-            else:
-                child.unlink()
-    folder.mkdir(parents=True, exist_ok=True)
+    if folder.is_dir():
+        _refuse_unless_ours(folder)
+    if not absolute.name or absolute == Path(absolute.anchor):
+        raise UsageError(f"输出目录 {folder} 不能是根目录", "请给出一个子目录，如 -o 网站")
+    return absolute
+
+
+def _leftovers(folder: Path) -> list[Path]:
+    """What killed builds left beside ``folder``: their unfinished and replaced sites."""
+    try:
+        siblings = list(folder.parent.iterdir())
+    except OSError:
+        return []
+    prefixes = (f".{folder.name}{_SWAP}new-", f".{folder.name}{_SWAP}old-")
+    return [p for p in siblings if p.name.startswith(prefixes) and not p.is_symlink()]
+
+
+def _folder_mode(folder: Path) -> int:
+    """The mode the site's folder had, or what a new folder gets under the umask (a web
+    server must be able to read it: a temporary folder is made private)."""
+    try:
+        return folder.stat().st_mode & 0o7777
+    except OSError:
+        umask = os.umask(0)
+        os.umask(umask)
+        return 0o777 & ~umask
+
+
+def _swap_in(built: Path, folder: Path) -> None:
+    """Put the complete site ``built`` in the place of ``folder``: the old one is moved
+    aside, the new one renamed in (one rename each), then the old one removed. A kill leaves
+    either site whole, never an empty or half-written folder."""
+    if folder.exists():
+        aside = Path(tempfile.mkdtemp(dir=folder.parent, prefix=f".{folder.name}{_SWAP}old-"))
+        os.rmdir(aside)
+        os.rename(folder, aside)
+        try:
+            os.rename(built, folder)
+        except BaseException:
+            os.rename(aside, folder)
+            raise
+        shutil.rmtree(aside, ignore_errors=True)
+    else:
+        os.rename(built, folder)
 
 
 def build_site(
     ledger: Ledger, progress: Progress, as_of: date, folder: Path, serving: bool = False
 ) -> Built:
-    """Write the whole site into ``folder`` (see ``_prepare`` for what it may replace)."""
+    """Write the whole site into a new folder beside ``folder``, then put it in its place
+    (see ``_prepare`` for what it may replace)."""
+    folder = _prepare(folder)
+    try:
+        folder.parent.mkdir(parents=True, exist_ok=True)
+        for leftover in _leftovers(folder):
+            shutil.rmtree(leftover, ignore_errors=True)
+        staging = Path(tempfile.mkdtemp(dir=folder.parent, prefix=f".{folder.name}{_SWAP}new-"))
+        os.chmod(staging, _folder_mode(folder))
+    except OSError as exc:
+        raise UsageError(
+            f"无法在 {folder.parent} 中生成网站：{exc.strerror or exc}",
+            "检查该目录的写权限，或换一个输出目录",
+        ) from None
+    try:
+        built = _write_site(ledger, progress, as_of, staging, serving)
+        _swap_in(staging, folder)
+    except BaseException:
+        shutil.rmtree(staging, ignore_errors=True)
+        raise
+    built.folder = folder
+    return built
+
+
+def _write_site(
+    ledger: Ledger, progress: Progress, as_of: date, folder: Path, serving: bool
+) -> Built:
     from zctasks.log.urges import load_register
 
-    _prepare(folder)
     site = Site(ledger, progress, as_of, serving)
     environment = _environment()
     warnings: list[str] = []
     written = [0, 0]
+    files: list[str] = []
 
     def write(relative: str, content: str | bytes) -> None:
         data = content.encode("utf-8") if isinstance(content, str) else content
         path = folder / relative
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_bytes(data)
+        files.append(relative)
         written[0] += relative.endswith(".html")
         written[1] += len(data)
 
@@ -732,7 +884,7 @@ def build_site(
     assets = resources.files("zctasks.site") / "assets"
     for name in ("site.css", "search.js"):
         write(f"assets/{name}", (assets / name).read_bytes())
-    write(MARKER, "zctasks site\n")
+    write(MARKER, _marker(list(files)))
     return Built(folder, written[0], written[1], warnings)
 
 
