@@ -5,7 +5,10 @@ that turns invalid. (From the second adversarial probe: F1, F9, F10, F12.)"""
 from __future__ import annotations
 
 import os
+import signal
 import subprocess
+import sys
+import time
 from pathlib import Path
 
 import pytest
@@ -168,3 +171,170 @@ def test_a_dangling_symlink_as_output_is_named(zc, reported, tmp_path):
         "提示：请给出普通目录，如 -o 网站\n",
     )
     assert link.is_symlink() and not (tmp_path / "不存在").exists()
+
+
+# ---------------------------------------------------------------- F9, F10: serve
+
+
+def _request(
+    server, path: str, method: str = "GET", host: str | None = None
+) -> tuple[int, dict[str, str], str]:
+    """A raw request (any method, any Host header, any bytes in the path)."""
+    import http.client
+
+    port = int(server.url.rstrip("/").rsplit(":", 1)[1])
+    connection = http.client.HTTPConnection("127.0.0.1", port, timeout=10)
+    try:
+        connection.putrequest(method, path, skip_host=host is not None)
+        if host is not None:
+            connection.putheader("Host", host)
+        connection.endheaders()
+        answer = connection.getresponse()
+        return answer.status, dict(answer.getheaders()), answer.read().decode("utf-8")
+    finally:
+        connection.close()
+
+
+def _files(folder: Path) -> dict[str, bytes]:
+    return {
+        p.relative_to(folder).as_posix(): p.read_bytes()
+        for p in sorted(folder.rglob("*"))
+        if p.is_file() and p.name != ".zctasks.lock"
+    }
+
+
+PENDING = (
+    '<p class="stale" role="alert">台账中有一批被中断的写入尚未补完（data/progress），'
+    "本页按现有文件显示，可能缺少这批记录；运行 zctasks check 即可补完（本服务只读，不会补完）。"
+    '</p>\n<header class="top">'
+)
+
+
+def test_serve_leaves_a_pending_batch_alone_and_says_so(zc, make_ledger, tmp_path):
+    from test_journal import _killed_after_journal
+    from test_kills import _batch
+    from zctasks.site.serve import Server
+
+    root = make_ledger()
+    assert zc("progress", "import", str(_batch(tmp_path, "已有")), root=root).exit_code == 0
+    _killed_after_journal(root, tmp_path, "中断")
+    before = _files(root / "data")
+    assert ".tmp-zctasks-journal" in "".join(before)
+    reports: list[str] = []
+    server = Server(root, None, port=0, report=reports.append)
+    server.start()
+    try:
+        status, _, page = _request(server, "/index.html")
+        assert status == 200 and PENDING in page
+        assert PENDING in _request(server, "/tasks/1.html")[2]
+        assert _files(root / "data") == before
+        assert reports == [
+            "注意：台账中有一批被中断的写入尚未补完（data/progress），本页按现有文件显示，"
+            "可能缺少这批记录；运行 zctasks check 即可补完（本服务只读，不会补完）。"
+        ]
+    finally:
+        server.stop()
+    assert zc("check", root=root).exit_code == 0  # the next writer or reader completes it
+    assert ".tmp-zctasks-journal" not in "".join(_files(root / "data"))
+
+
+def test_serve_answers_only_get_and_head_for_its_own_host(zc, reported, capfd):
+    from zctasks.site.serve import Server
+
+    reports: list[str] = []
+    server = Server(reported, None, port=0, report=reports.append)
+    server.start()
+    port = server.url.rstrip("/").rsplit(":", 1)[1]
+    try:
+        for method in ("GET", "HEAD"):
+            assert _request(server, "/index.html", method)[0] == 200
+        for method in ("POST", "PUT", "DELETE", "PATCH", "OPTIONS", "TRACE", "PROPFIND"):
+            status, headers, body = _request(server, "/index.html", method)
+            assert (status, headers["Allow"]) == (405, "GET, HEAD"), method
+            if method != "HEAD":
+                assert "本服务只读：只接受 GET 和 HEAD 请求" in body
+        for host in ("127.0.0.1", f"127.0.0.1:{port}", "localhost", f"LOCALHOST:{port}"):
+            assert _request(server, "/index.html", host=host)[0] == 200, host
+        for host in ("evil.example", f"evil.example:{port}", "localhost:1", "127.0.0.1.evil", ""):
+            status, _, body = _request(server, "/index.html", host=host)
+            assert status == 403, host
+            assert "只接受以 127.0.0.1 或 localhost 访问本服务的请求" in body
+        assert _request(server, "/index.html%00")[0] == 400
+        assert _request(server, "/tasks/%00/x.html")[0] == 400
+        assert _request(server, "/nothing.html")[0] == 404
+    finally:
+        server.stop()
+    assert reports == []
+    assert "Traceback" not in capfd.readouterr().err
+
+
+def _wait_for(condition, what: str) -> None:
+    deadline = time.monotonic() + 30
+    while not condition():
+        assert time.monotonic() < deadline, what
+        time.sleep(0.2)
+
+
+def test_an_invalid_ledger_is_reported_as_check_does_and_the_pages_say_stale(zc, reported):
+    from zctasks.cli.app import error_text
+    from zctasks.site.serve import Server
+
+    reports: list[str] = []
+    server = Server(reported, None, port=0, report=reports.append, explain=error_text)
+    server.start()
+    tasks = reported / "data" / "tasks.yaml"
+    good = tasks.read_bytes()
+    try:
+        assert '<p class="stale"' not in _request(server, "/index.html")[2]
+        tasks.write_bytes(good + b"  - {id: 999, broken\n")
+        line = good.count(b"\n") + 2
+        _wait_for(lambda: reports, "no report of the invalid ledger")
+        assert reports == [
+            "错误：台账数据有 1 处错误\n"
+            f"data/tasks.yaml:{line}:1: error[yaml-syntax]: YAML 语法错误：did not find "
+            "expected ',' or '}'（while parsing a flow mapping）\n"
+            "  提示：检查该位置的缩进、冒号和引号\n"
+            "提示：运行 zctasks check 查看并修正\n"
+            "台账有错误，仍显示上次生成的页面（页面上已标明可能过期）。"
+        ]
+        stale = (
+            '<p class="stale" role="alert">台账现有错误，本页是出错前最后一次生成的内容，'
+            "可能已过期；错误列在运行 zctasks serve 的窗口中（或运行 zctasks check 查看），"
+            '改正后页面自动重建。</p>\n<header class="top">'
+        )
+        for path in ("/index.html", "/", "/tasks/3.html", "/units/1.html"):
+            status, headers, page = _request(server, path)
+            assert status == 200 and stale in page, path
+            assert headers["Content-Length"] == str(len(page.encode()))
+        assert '<p class="stale"' not in _request(server, "/assets/site.css")[2]
+        tasks.write_bytes(good)
+        _wait_for(lambda: len(reports) > 1, "no rebuild once the ledger was put right")
+        assert reports[1:] == ["台账已改动，页面已重建。"]
+        assert '<p class="stale"' not in _request(server, "/index.html")[2]
+    finally:
+        server.stop()
+
+
+def test_serve_removes_its_temporary_folder_when_terminated(reported, tmp_path):
+    temp = tmp_path / "temp"
+    temp.mkdir()
+    env = {**os.environ, "TMPDIR": str(temp), "ZCTASKS_CACHE_DIR": str(tmp_path / "cache")}
+    env.pop("ZCTASKS_ROOT", None)
+    serving = subprocess.Popen(
+        [sys.executable, "-m", "zctasks", "--root", str(reported), "serve", "--port", "0"],
+        stderr=subprocess.PIPE,
+        text=True,
+        env=env,
+    )
+    try:
+        assert serving.stderr is not None
+        first = serving.stderr.readline()
+        assert first.startswith("正在提供 http://127.0.0.1:"), first
+        assert [p.name[:14] for p in temp.iterdir()] == ["zctasks-serve-"]
+        serving.send_signal(signal.SIGTERM)
+        assert serving.wait(timeout=30) == 128 + signal.SIGTERM
+        assert serving.stderr.read() == ""
+    finally:
+        serving.kill()
+        serving.wait()
+    assert [p.relative_to(temp).as_posix() for p in temp.rglob("*")] == []
