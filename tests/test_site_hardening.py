@@ -5,6 +5,7 @@ that turns invalid. (From the second adversarial probe: F1, F9, F10, F12.)"""
 from __future__ import annotations
 
 import os
+import re
 import signal
 import subprocess
 import sys
@@ -338,3 +339,28 @@ def test_serve_removes_its_temporary_folder_when_terminated(reported, tmp_path):
         serving.kill()
         serving.wait()
     assert [p.relative_to(temp).as_posix() for p in temp.rglob("*")] == []
+
+
+# ---------------------------------------------------------------- F12: control characters
+
+HOSTILE = "完成技改投资\u202e元亿0.52\u202c，响铃\x07清屏\x1b[2J，隔离\u2066x\u2069"
+SHOWN = "完成技改投资\\u202e元亿0.52\\u202c，响铃\\x07清屏\\x1b[2J，隔离\\u2066x\\u2069"
+
+
+def test_control_characters_in_notes_are_shown_escaped_in_pages_and_search(zc, reported, tmp_path):
+    result = zc(
+        "progress", "add", "3", "--by", "区发改局", "--date", "2023-07-30",
+        "--note", HOSTILE, "--next", "下一步\x1b]0;标题\x07", root=reported,
+    )  # fmt: skip
+    assert result.exit_code == 0, result.stderr
+    site = tmp_path / "网站"
+    assert _site(zc, reported, site).exit_code == 0
+    page = (site / "tasks" / "3.html").read_text("utf-8")
+    assert f"<td>{SHOWN}</td>" in page or f">{SHOWN}<" in page
+    assert "下一步\\x1b]0;标题\\x07" in page
+    index = (site / "assets" / "search-index.js").read_text("utf-8")
+    assert SHOWN.replace("\\", "\\\\") in index
+    unseen = re.compile("[\x00-\x09\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
+    for path, content in _tree(site).items():
+        if content is not None:
+            assert unseen.search(content.decode("utf-8")) is None, path

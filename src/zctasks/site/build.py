@@ -30,7 +30,13 @@ from zctasks.judge.schedule import (
     lead_groups,
     status_report,
 )
-from zctasks.judge.views import chapter_numeral, principal_units, target_goal, unit_list
+from zctasks.judge.views import (
+    chapter_numeral,
+    principal_units,
+    target_goal,
+    unit_list,
+    visible,
+)
 from zctasks.log.figures import number
 from zctasks.log.store import FIX, VOID, Progress
 from zctasks.plan.ledger import ROLE_NAMES, Ledger
@@ -610,7 +616,8 @@ def unit_page(site: Site, unit: str, slips: list[Any]) -> dict[str, Any]:
 
 def search_index(site: Site) -> list[dict[str, Any]]:
     """What the offline search looks in: each task's title, text, targets and the notes,
-    problems and next steps of its reports in force; each unit's names."""
+    problems and next steps of its reports in force; each unit's names — control characters
+    shown escaped, as on the pages."""
     progress = site.progress
     found: list[dict[str, Any]] = []
     for task in site.tasks:
@@ -622,12 +629,12 @@ def search_index(site: Site) -> list[dict[str, Any]]:
         found.append(
             {
                 "h": f"tasks/{task.id}.html",
-                "t": f"第{task.id}项 {task.title}",
+                "t": visible(f"第{task.id}项 {task.title}"),
                 "l": site.states[task.id].light,
-                "x": " ".join(
-                    [task.text, *(t.name for t in task.targets), unit_list(task, "lead")]
+                "x": visible(
+                    " ".join([task.text, *(t.name for t in task.targets), unit_list(task, "lead")])
                 ),
-                "n": " ".join(notes),
+                "n": visible(" ".join(notes)),
             }
         )
     for name, n in site.unit_ids.items():
@@ -635,9 +642,9 @@ def search_index(site: Site) -> list[dict[str, Any]]:
         found.append(
             {
                 "h": f"units/{n}.html",
-                "t": name,
+                "t": visible(name),
                 "l": "",
-                "x": " ".join([unit.full_name or "", *unit.aliases]),
+                "x": visible(" ".join([unit.full_name or "", *unit.aliases])),
                 "n": "",
             }
         )
@@ -658,8 +665,18 @@ def _environment() -> Any:
         trim_blocks=True,
         lstrip_blocks=True,
         keep_trailing_newline=True,
+        finalize=_shown,
     )
     return environment
+
+
+def _shown(value: Any) -> Any:
+    """Every text a page shows, its control characters (ESC, BEL, the bidi overrides that
+    reorder a line) written as escapes, as the CLI shows them; line breaks kept. Markup
+    (the charts) is the tool's own."""
+    if type(value) is str:  # not Markup, a subclass
+        return visible(value, newlines=True)
+    return value
 
 
 OLD_MARKER = "zctasks site\n"
