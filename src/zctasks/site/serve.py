@@ -197,7 +197,6 @@ class Server:
         self._httpd: _HTTPServer | None = None
         self._threads: list[threading.Thread] = []
         self._notices: list[str] = []
-        self._stale = False
 
     @property
     def url(self) -> str:
@@ -249,7 +248,6 @@ class Server:
             if self._current is None:
                 raise
             with self._lock:
-                self._stale = True
                 self._notices = [STALE]
             self.report(
                 f"{self.explain(exc)}\n台账有错误，仍显示上次生成的页面（页面上已标明可能过期）。"
@@ -262,7 +260,6 @@ class Server:
             self.report(f"注意：{PENDING.format(folders=folders)}")
         with self._lock:
             old, self._current = self._current, folder
-            self._stale = False
             self._notices = [PENDING.format(folders=folders)] if folders else []
         if old is not None:
             shutil.rmtree(old, ignore_errors=True)
