@@ -364,3 +364,61 @@ def test_control_characters_in_notes_are_shown_escaped_in_pages_and_search(zc, r
     for path, content in _tree(site).items():
         if content is not None:
             assert unseen.search(content.decode("utf-8")) is None, path
+
+
+# ---------------------------------------------------------------- charts: workers and cache
+
+
+def test_charts_drawn_in_workers_or_here_or_taken_from_the_cache_are_the_same(
+    zc, reported, tmp_path, monkeypatch
+):
+    from zctasks.documents import plots
+    from zctasks.site import build
+
+    assert _site(zc, reported, tmp_path / "here").exit_code == 0
+    here = _tree(tmp_path / "here")
+    assert (here["tasks/1.html"] or b"").count(b"<svg") == 2
+    monkeypatch.setenv("ZCTASKS_CACHE_DIR", str(tmp_path / "cold"))
+    monkeypatch.setattr(build, "PARALLEL_CHARTS", 2)
+    monkeypatch.setattr(build.os, "cpu_count", lambda: 2)
+    drawn_here: list[str] = []
+    real = plots.trajectory
+
+    def counted(*args):
+        drawn_here.append(args[0])
+        return real(*args)
+
+    monkeypatch.setattr(plots, "trajectory", counted)  # here only: workers import their own
+    assert _site(zc, reported, tmp_path / "workers").exit_code == 0
+    assert drawn_here == []  # every chart was drawn in a worker
+    assert _tree(tmp_path / "workers") == here
+
+    def never(*args):
+        raise AssertionError("drawn again")
+
+    monkeypatch.setattr(plots, "trajectory", never)
+    assert _site(zc, reported, tmp_path / "cached").exit_code == 0
+    assert _tree(tmp_path / "cached") == here
+
+
+def test_git_blame_runs_once_a_month_file_for_the_whole_site(zc, reported, tmp_path, monkeypatch):
+    from zctasks.site import gitinfo
+
+    subprocess.run(["git", "-C", str(reported), "init", "-q"], check=True)
+    subprocess.run(["git", "-C", str(reported), "add", "-A"], check=True)
+    subprocess.run(
+        ["git", "-C", str(reported), "-c", "user.name=张分析", "-c", "user.email=a@example.org",
+         "commit", "-qm", "台账", "--no-verify"],
+        check=True,
+    )  # fmt: skip
+    blamed: list[str] = []
+    real = gitinfo.blame
+
+    def counted(root, relative):
+        blamed.append(relative)
+        return real(root, relative)
+
+    monkeypatch.setattr(gitinfo, "blame", counted)
+    assert _site(zc, reported, tmp_path / "网站").exit_code == 0
+    assert sorted(blamed) == ["data/progress/2023-06.yaml", "data/progress/2023-07.yaml"]
+    assert "提交 <code>" in (tmp_path / "网站" / "tasks" / "1.html").read_text("utf-8")

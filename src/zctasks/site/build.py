@@ -11,6 +11,7 @@ import os
 import re
 import shutil
 import tempfile
+import zlib
 from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date, timedelta
@@ -103,6 +104,7 @@ class Site:
         self.states = {s.task.id: s for s in self.now.states}
         self.unit_ids = {name: n for n, name in enumerate(ledger.units, 1)}
         self.source = gitinfo.source(ledger.root)
+        self.blames: dict[str, dict[int, gitinfo.LineCommit]] = {}
         self.cycles: History = light_history(
             ledger, progress, self.tasks, checkpoints(ledger, as_of)
         )
@@ -118,6 +120,15 @@ class Site:
         date (months before the plan was issued have none)."""
 
     # ------------------------------------------------------------------ shared
+
+    def blame(self, relative: str) -> dict[int, gitinfo.LineCommit]:
+        """The commit of each line of a month file: ``git blame`` once a file for the whole
+        site (not once a task: that ran it tens of thousands of times), and not at all
+        outside a repository."""
+        if relative not in self.blames:
+            found = gitinfo.blame(self.ledger.root, relative) if self.source.commit else {}
+            self.blames[relative] = found
+        return self.blames[relative]
 
     def unit_link(self, name: str, base: str) -> dict[str, Any]:
         number = self.unit_ids.get(name)
@@ -376,14 +387,11 @@ def _entry_rows(site: Site, task: Task, base: str) -> list[dict[str, Any]]:
     progress = site.progress
     wanted = [i for i in progress.order if progress.task[i] == task.id]
     entries = progress.entries_at(wanted)
-    blames: dict[str, dict[int, gitinfo.LineCommit]] = {}
     rows = []
     for i, entry in zip(wanted, entries, strict=True):
         index = progress.files[progress.file_of[i]]
-        if index.path not in blames:
-            blames[index.path] = gitinfo.blame(site.ledger.root, index.path)
         line = index.line[progress.local[i]]
-        commit = blames[index.path].get(line)
+        commit = site.blame(index.path).get(line)
         later = progress.replaced.get(entry.id, [])
         kind = (
             "withdrawal"
@@ -424,9 +432,8 @@ def _entry_rows(site: Site, task: Task, base: str) -> list[dict[str, Any]]:
     return rows
 
 
-def _trajectory(site: Site, task: Task, target: Target) -> Any:
-    from zctasks.documents import plots
-
+def _trajectory(site: Site, task: Task, target: Target) -> tuple[Any, ...]:
+    """The arguments of ``plots.trajectory`` for one target's chart (all it depends on)."""
     period = site.ledger.plan.period
     due = task.due or period.end
     progress = site.progress
@@ -449,7 +456,7 @@ def _trajectory(site: Site, task: Task, target: Target) -> Any:
     else:
         planned = [(period.start, float(target.value)), (due, float(target.value))]
         label = "目标水平"
-    return plots.trajectory(
+    return (
         f"{target.id} {target.name}",
         f"target-{target.id}",
         reported,
@@ -462,7 +469,104 @@ def _trajectory(site: Site, task: Task, target: Target) -> Any:
     )
 
 
-def task_page(site: Site, task: Task, history: Any, warnings: list[str]) -> dict[str, Any]:
+PARALLEL_CHARTS = 48
+"""From this many charts to draw, they are drawn in worker processes, one a core: a worker
+takes about a second to start (matplotlib), a chart about a fifth of one."""
+
+
+def _draw(batch: list[tuple[Any, ...]]) -> list[str]:
+    """Trajectory charts as SVG, from their arguments (here or in a worker process)."""
+    from zctasks.documents import plots
+
+    drawn = []
+    for args in batch:
+        chart = plots.trajectory(*args)
+        drawn.append(plots.svg(chart))
+        plots.close([chart])
+    return drawn
+
+
+def _chart_key(args: tuple[Any, ...], font: str, version: str) -> str:
+    from zctasks.load import cache
+
+    return cache.blake2b(repr((args, font, version)).encode("utf-8")).hex()
+
+
+def task_charts(site: Site, warnings: list[str]) -> dict[int, list[tuple[str, str]]]:
+    """Every task's trajectory charts, as (title, SVG): each from the cache where the same
+    chart — same figures, dates, program, matplotlib and font — was drawn before (a rebuild
+    by ``serve`` redraws only what changed); the rest drawn, side by side in worker
+    processes when there are many. None (with one warning) without a Chinese font."""
+    from importlib.metadata import version
+
+    from zctasks.documents import plots
+    from zctasks.load import cache
+
+    wanted = {task.id: [_trajectory(site, task, t) for t in task.targets] for task in site.tasks}
+    if not any(wanted.values()):
+        return {task_id: [] for task_id in wanted}
+    try:
+        font = plots.cjk_font()
+    except plots.ChartFontMissing as exc:
+        if not warnings:
+            warnings.append(f"{exc.message}；网站不含图表。{exc.hint}")
+        return {task_id: [] for task_id in wanted}
+    drawer = version("matplotlib")
+    keys = {
+        task_id: [_chart_key(a, font, drawer) for a in args] for task_id, args in wanted.items()
+    }
+    entry = cache.key("site-charts", [("root", str(site.ledger.root.resolve()).encode())])
+    stored = _stored_charts(cache.load(entry))
+    missing: dict[str, tuple[Any, ...]] = {}
+    for task_id, args in wanted.items():
+        for key, one in zip(keys[task_id], args, strict=True):
+            if key not in stored:
+                missing[key] = one
+    if missing:
+        batch = list(missing.values())
+        workers = min(os.cpu_count() or 1, len(batch) // (PARALLEL_CHARTS // 2) or 1)
+        if len(batch) >= PARALLEL_CHARTS and workers > 1:
+            import multiprocessing
+            from concurrent.futures import ProcessPoolExecutor
+
+            chunks = [batch[i :: workers * 4] for i in range(workers * 4)]
+            spawn = multiprocessing.get_context("spawn")  # no fork of serve's threads
+            with ProcessPoolExecutor(max_workers=workers, mp_context=spawn) as pool:
+                drawn: dict[int, str] = {}
+                for i, svgs in enumerate(pool.map(_draw, chunks)):
+                    for k, svg in enumerate(svgs):
+                        drawn[i + k * workers * 4] = svg
+            svgs = [drawn[i] for i in range(len(batch))]
+        else:
+            svgs = _draw(batch)
+        stored.update(zip(missing, svgs, strict=True))
+        used = {key for task_keys in keys.values() for key in task_keys}
+        kept = {key: svg for key, svg in stored.items() if key in used}
+        cache.store(entry, zlib.compress(json.dumps(kept).encode("utf-8"), 1))
+    return {
+        task_id: [
+            (a[0], stored[key]) for a, key in zip(wanted[task_id], keys[task_id], strict=True)
+        ]
+        for task_id in wanted
+    }
+
+
+def _stored_charts(data: bytes | None) -> dict[str, str]:
+    """The charts a cache entry holds (by key), or none from a damaged entry."""
+    if data is None:
+        return {}
+    try:
+        found = json.loads(zlib.decompress(data))
+    except (ValueError, zlib.error):
+        return {}
+    if not isinstance(found, dict):
+        return {}
+    return {k: v for k, v in found.items() if isinstance(k, str) and isinstance(v, str)}
+
+
+def task_page(
+    site: Site, task: Task, history: Any, charts: list[tuple[str, str]]
+) -> dict[str, Any]:
     state = site.states[task.id]
     chapter = site.ledger.chapter_of(task)
     reported = {t.target.id: t for t in state.targets}
@@ -490,7 +594,6 @@ def task_page(site: Site, task: Task, history: Any, warnings: list[str]) -> dict
                 ],
             }
         )
-    charts = _charts_or_note(lambda: [_trajectory(site, task, t) for t in task.targets], warnings)
     roles = [
         {
             "role": ROLE_NAMES[role],
@@ -886,11 +989,12 @@ def _write_site(
     for chapter_id in ledger.chapters:
         page(f"chapters/{chapter_id}.html", "chapter.html.j2", chapter_page(site, chapter_id))
     histories = {h.task.id: h for h in site.cycles.tasks}
+    charts = task_charts(site, warnings)
     for task in site.tasks:
         page(
             f"tasks/{task.id}.html",
             "task.html.j2",
-            task_page(site, task, histories[task.id], warnings),
+            task_page(site, task, histories[task.id], charts[task.id]),
         )
     slips = load_register(ledger, ledger.root)
     for name, n in site.unit_ids.items():
