@@ -422,3 +422,20 @@ def test_git_blame_runs_once_a_month_file_for_the_whole_site(zc, reported, tmp_p
     assert _site(zc, reported, tmp_path / "网站").exit_code == 0
     assert sorted(blamed) == ["data/progress/2023-06.yaml", "data/progress/2023-07.yaml"]
     assert "提交 <code>" in (tmp_path / "网站" / "tasks" / "1.html").read_text("utf-8")
+
+
+def test_a_change_made_while_serve_starts_watching_is_not_missed(reported):
+    """The watch begins a moment after the first build: a change in between is found by
+    comparing the files with those the pages were built from."""
+    from zctasks.site.serve import Server
+
+    reports: list[str] = []
+    server = Server(reported, None, port=0, report=reports.append)
+    server.start()
+    tasks = reported / "data" / "tasks.yaml"
+    try:
+        tasks.write_bytes(tasks.read_bytes() + b"  - {id: 999, broken\n")
+        _wait_for(lambda: reports, "the change was missed")
+        assert reports[0].startswith("错误：台账数据有 1 处错误")
+    finally:
+        server.stop()

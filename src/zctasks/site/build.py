@@ -528,15 +528,19 @@ def task_charts(site: Site, warnings: list[str]) -> dict[int, list[tuple[str, st
         if len(batch) >= PARALLEL_CHARTS and workers > 1:
             import multiprocessing
             from concurrent.futures import ProcessPoolExecutor
+            from concurrent.futures.process import BrokenProcessPool
 
             chunks = [batch[i :: workers * 4] for i in range(workers * 4)]
             spawn = multiprocessing.get_context("spawn")  # no fork of serve's threads
-            with ProcessPoolExecutor(max_workers=workers, mp_context=spawn) as pool:
-                drawn: dict[int, str] = {}
-                for i, svgs in enumerate(pool.map(_draw, chunks)):
-                    for k, svg in enumerate(svgs):
-                        drawn[i + k * workers * 4] = svg
-            svgs = [drawn[i] for i in range(len(batch))]
+            drawn: dict[int, str] = {}
+            try:
+                with ProcessPoolExecutor(max_workers=workers, mp_context=spawn) as pool:
+                    for i, svgs in enumerate(pool.map(_draw, chunks)):
+                        for k, svg in enumerate(svgs):
+                            drawn[i + k * workers * 4] = svg
+                svgs = [drawn[i] for i in range(len(batch))]
+            except BrokenProcessPool:  # a worker killed, or a caller's script without a
+                svgs = _draw(batch)  # __main__ guard that spawn could not import: draw here
         else:
             svgs = _draw(batch)
         stored.update(zip(missing, svgs, strict=True))

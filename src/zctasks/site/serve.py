@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import html
 import io
+import os
 import shutil
 import sys
 import tempfile
@@ -167,6 +168,11 @@ class _HTTPServer(ThreadingHTTPServer):
         self.report(f"处理一个请求时出错：{error!r}")
 
 
+def _relevant(name: str) -> bool:
+    """Whether a change to a file of this name may change the pages (the lock does not)."""
+    return name not in IGNORED_NAMES and not name.startswith(".zctasks-")
+
+
 def _to_stderr(text: str) -> None:
     sys.stderr.write(text + "\n")
 
@@ -197,6 +203,7 @@ class Server:
         self._httpd: _HTTPServer | None = None
         self._threads: list[threading.Thread] = []
         self._notices: list[str] = []
+        self._built_from: list[tuple[str, int, int]] = []
 
     @property
     def url(self) -> str:
@@ -235,6 +242,7 @@ class Server:
         from zctasks.load.loading import load_ledger, load_progress
         from zctasks.site.build import build_site
 
+        self._built_from = self._files()
         try:
             with reading_only() as pending:
                 ledger = load_ledger(self.root)
@@ -276,31 +284,52 @@ class Server:
         serving.start()
         watching.start()
 
-    def _watch(self) -> None:
-        from watchfiles import watch
-
+    def _folders(self) -> list[str]:
         folders = [str(self.root / "data")]
         if (self.root / "templates").is_dir():
             folders.append(str(self.root / "templates"))
+        return folders
+
+    def _files(self) -> list[tuple[str, int, int]]:
+        """What the watched folders hold, each file by path, modification time and size."""
+        found = []
+        for folder in self._folders():
+            for parent, _, names in os.walk(folder):
+                for name in names:
+                    if _relevant(name):
+                        path = os.path.join(parent, name)
+                        try:
+                            info = os.stat(path)
+                        except OSError:
+                            continue
+                        found.append((path, info.st_mtime_ns, info.st_size))
+        return sorted(found)
+
+    def _watch(self) -> None:
+        """Rebuild on every change the watch reports, and whenever the files differ from
+        those the pages were built from — which finds a change made before the watch began
+        (and any the watch lost) within a second."""
+        from watchfiles import watch
 
         def relevant(_change: Any, path: str) -> bool:
-            name = Path(path).name
-            return name not in IGNORED_NAMES and not name.startswith(".zctasks-")
+            return _relevant(Path(path).name)
 
         polling = self.poll
         while not self._stop.is_set():
             try:
-                for _ in watch(
-                    *folders,
+                for changes in watch(
+                    *self._folders(),
                     watch_filter=relevant,
                     stop_event=self._stop,
                     force_polling=polling,
                     poll_delay_ms=500,
                     debounce=300,
                     rust_timeout=1000,
-                    yield_on_timeout=False,
+                    yield_on_timeout=True,
                     raise_interrupt=False,
                 ):
+                    if not changes and self._files() == self._built_from:
+                        continue
                     if self.rebuild():
                         self.report("台账已改动，页面已重建。")
                 return
