@@ -174,6 +174,11 @@ def _closed_pipe() -> NoReturn:
 
 def _report(exc: ZctasksError) -> None:
     """The message, the problems and the hint on stderr; user text in them shown escaped."""
+    sys.stderr.write(error_text(exc) + "\n")
+
+
+def error_text(exc: ZctasksError) -> str:
+    """What ``_report`` prints: the message, each problem as ``check`` shows it, the hint."""
     lines = [f"错误：{visible(exc.message)}"]
     for message, hint in getattr(exc, "problems", []):
         lines.append(f"  {visible(message)}")
@@ -186,7 +191,7 @@ def _report(exc: ZctasksError) -> None:
             lines.append(f"……另有 {len(exc.diagnostics) - len(shown)} 处问题")
     if exc.hint:
         lines.append(f"提示：{visible(exc.hint)}")
-    sys.stderr.write("\n".join(lines) + "\n")
+    return "\n".join(lines)
 
 
 app = typer.Typer(

@@ -51,8 +51,10 @@ def serve_command(
     ] = None,
 ) -> None:
     """在本机（127.0.0.1）浏览网站，只读：从不写入台账；台账文件改动后自动重建页面。"""
+    import signal
     import time
 
+    from zctasks.cli.app import error_text
     from zctasks.files.errors import UsageError
     from zctasks.site.serve import Server
 
@@ -61,19 +63,26 @@ def serve_command(
     day = as_of_day(ledger, as_of) if as_of else None
     if not 0 <= port <= 65535:
         raise UsageError(f"端口 {port} 无效", "写 1024 到 65535 之间的数，如 --port 8000")
-    server = Server(ledger.root, day, port, poll)
+
+    def ended(signum: int, _frame: object) -> None:
+        raise SystemExit(128 + signum)  # through the finally below: the temporary goes
+
+    for name in ("SIGTERM", "SIGHUP"):
+        if hasattr(signal, name):
+            signal.signal(getattr(signal, name), ended)
+    server = Server(ledger.root, day, port, poll, explain=error_text)
     try:
-        server.start()
-    except OSError as exc:
-        server.stop()
-        raise UsageError(
-            f"无法在端口 {port} 上提供服务：{exc.strerror or exc}", "换一个端口，如 --port 8001"
-        ) from None
-    watch = "定时检查" if server.poll else "监视"
-    sys.stderr.write(
-        f"正在提供 {server.url}（只读，不写入台账；{watch} {ledger.root / 'data'} 的改动）。按 Ctrl+C 结束。\n"
-    )
-    try:
+        try:
+            server.start()
+        except OSError as exc:
+            raise UsageError(
+                f"无法在端口 {port} 上提供服务：{exc.strerror or exc}",
+                "换一个端口，如 --port 8001",
+            ) from None
+        watch = "定时检查" if server.poll else "监视"
+        sys.stderr.write(
+            f"正在提供 {server.url}（只读，不写入台账；{watch} {ledger.root / 'data'} 的改动）。按 Ctrl+C 结束。\n"
+        )
         while True:
             time.sleep(3600)
     except KeyboardInterrupt:

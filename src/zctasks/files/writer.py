@@ -33,6 +33,7 @@ import tempfile
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from contextvars import ContextVar
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -485,11 +486,35 @@ def _failed(what: str, exc: OSError) -> ZctasksError:
     )
 
 
+_READING_ONLY: ContextVar[list[Path] | None] = ContextVar("zctasks_reading_only", default=None)
+
+
+@contextmanager
+def reading_only() -> Iterator[list[Path]]:
+    """Within it (in this thread), readers write nothing: a batch a killed writer left is
+    not completed, nor are temporaries removed; the folders holding such a batch are
+    collected in the list it gives, for the reader to say that one is pending."""
+    pending: list[Path] = []
+    token = _READING_ONLY.set(pending)
+    try:
+        yield pending
+    finally:
+        _READING_ONLY.reset(token)
+
+
 def finish_interrupted(folder: Path, timeout: float = DEFAULT_LOCK_TIMEOUT) -> None:
     """Before reading a folder: complete a batch that a killed writer left half-renamed, and
     remove the temporaries of one killed before its journal (best effort: a folder the
     reader may not write keeps them, harmlessly, until the next write). A journal that is
-    not this folder's own, or stale, is a message (``ForeignJournal``, ``StaleJournal``)."""
+    not this folder's own, or stale, is a message (``ForeignJournal``, ``StaleJournal``).
+    Under ``reading_only`` the batch is only noted as pending (a foreign journal is still
+    refused)."""
+    pending = _READING_ONLY.get()
+    if pending is not None:
+        if (folder / JOURNAL_NAME).exists():
+            _read_journal(folder, folder / JOURNAL_NAME)
+            pending.append(folder)
+        return
     if (folder / JOURNAL_NAME).exists():
         try:
             with transaction(folder, timeout):

@@ -8,7 +8,10 @@ from __future__ import annotations
 import calendar as _days
 import json
 import os
+import re
 import shutil
+import tempfile
+import zlib
 from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date, timedelta
@@ -28,7 +31,13 @@ from zctasks.judge.schedule import (
     lead_groups,
     status_report,
 )
-from zctasks.judge.views import chapter_numeral, principal_units, target_goal, unit_list
+from zctasks.judge.views import (
+    chapter_numeral,
+    principal_units,
+    target_goal,
+    unit_list,
+    visible,
+)
 from zctasks.log.figures import number
 from zctasks.log.store import FIX, VOID, Progress
 from zctasks.plan.ledger import ROLE_NAMES, Ledger
@@ -95,6 +104,7 @@ class Site:
         self.states = {s.task.id: s for s in self.now.states}
         self.unit_ids = {name: n for n, name in enumerate(ledger.units, 1)}
         self.source = gitinfo.source(ledger.root)
+        self.blames: dict[str, dict[int, gitinfo.LineCommit]] = {}
         self.cycles: History = light_history(
             ledger, progress, self.tasks, checkpoints(ledger, as_of)
         )
@@ -110,6 +120,15 @@ class Site:
         date (months before the plan was issued have none)."""
 
     # ------------------------------------------------------------------ shared
+
+    def blame(self, relative: str) -> dict[int, gitinfo.LineCommit]:
+        """The commit of each line of a month file: ``git blame`` once a file for the whole
+        site (not once a task: that ran it tens of thousands of times), and not at all
+        outside a repository."""
+        if relative not in self.blames:
+            found = gitinfo.blame(self.ledger.root, relative) if self.source.commit else {}
+            self.blames[relative] = found
+        return self.blames[relative]
 
     def unit_link(self, name: str, base: str) -> dict[str, Any]:
         number = self.unit_ids.get(name)
@@ -368,14 +387,11 @@ def _entry_rows(site: Site, task: Task, base: str) -> list[dict[str, Any]]:
     progress = site.progress
     wanted = [i for i in progress.order if progress.task[i] == task.id]
     entries = progress.entries_at(wanted)
-    blames: dict[str, dict[int, gitinfo.LineCommit]] = {}
     rows = []
     for i, entry in zip(wanted, entries, strict=True):
         index = progress.files[progress.file_of[i]]
-        if index.path not in blames:
-            blames[index.path] = gitinfo.blame(site.ledger.root, index.path)
         line = index.line[progress.local[i]]
-        commit = blames[index.path].get(line)
+        commit = site.blame(index.path).get(line)
         later = progress.replaced.get(entry.id, [])
         kind = (
             "withdrawal"
@@ -416,9 +432,8 @@ def _entry_rows(site: Site, task: Task, base: str) -> list[dict[str, Any]]:
     return rows
 
 
-def _trajectory(site: Site, task: Task, target: Target) -> Any:
-    from zctasks.documents import plots
-
+def _trajectory(site: Site, task: Task, target: Target) -> tuple[Any, ...]:
+    """The arguments of ``plots.trajectory`` for one target's chart (all it depends on)."""
     period = site.ledger.plan.period
     due = task.due or period.end
     progress = site.progress
@@ -441,7 +456,7 @@ def _trajectory(site: Site, task: Task, target: Target) -> Any:
     else:
         planned = [(period.start, float(target.value)), (due, float(target.value))]
         label = "目标水平"
-    return plots.trajectory(
+    return (
         f"{target.id} {target.name}",
         f"target-{target.id}",
         reported,
@@ -454,7 +469,108 @@ def _trajectory(site: Site, task: Task, target: Target) -> Any:
     )
 
 
-def task_page(site: Site, task: Task, history: Any, warnings: list[str]) -> dict[str, Any]:
+PARALLEL_CHARTS = 48
+"""From this many charts to draw, they are drawn in worker processes, one a core: a worker
+takes about a second to start (matplotlib), a chart about a fifth of one."""
+
+
+def _draw(batch: list[tuple[Any, ...]]) -> list[str]:
+    """Trajectory charts as SVG, from their arguments (here or in a worker process)."""
+    from zctasks.documents import plots
+
+    drawn = []
+    for args in batch:
+        chart = plots.trajectory(*args)
+        drawn.append(plots.svg(chart))
+        plots.close([chart])
+    return drawn
+
+
+def _chart_key(args: tuple[Any, ...], font: str, version: str) -> str:
+    from zctasks.load import cache
+
+    return cache.blake2b(repr((args, font, version)).encode("utf-8")).hex()
+
+
+def task_charts(site: Site, warnings: list[str]) -> dict[int, list[tuple[str, str]]]:
+    """Every task's trajectory charts, as (title, SVG): each from the cache where the same
+    chart — same figures, dates, program, matplotlib and font — was drawn before (a rebuild
+    by ``serve`` redraws only what changed); the rest drawn, side by side in worker
+    processes when there are many. None (with one warning) without a Chinese font."""
+    from importlib.metadata import version
+
+    from zctasks.documents import plots
+    from zctasks.load import cache
+
+    wanted = {task.id: [_trajectory(site, task, t) for t in task.targets] for task in site.tasks}
+    if not any(wanted.values()):
+        return {task_id: [] for task_id in wanted}
+    try:
+        font = plots.cjk_font()
+    except plots.ChartFontMissing as exc:
+        if not warnings:
+            warnings.append(f"{exc.message}；网站不含图表。{exc.hint}")
+        return {task_id: [] for task_id in wanted}
+    drawer = version("matplotlib")
+    keys = {
+        task_id: [_chart_key(a, font, drawer) for a in args] for task_id, args in wanted.items()
+    }
+    entry = cache.key("site-charts", [("root", str(site.ledger.root.resolve()).encode())])
+    stored = _stored_charts(cache.load(entry))
+    missing: dict[str, tuple[Any, ...]] = {}
+    for task_id, args in wanted.items():
+        for key, one in zip(keys[task_id], args, strict=True):
+            if key not in stored:
+                missing[key] = one
+    if missing:
+        batch = list(missing.values())
+        workers = min(os.cpu_count() or 1, len(batch) // (PARALLEL_CHARTS // 2) or 1)
+        if len(batch) >= PARALLEL_CHARTS and workers > 1:
+            import multiprocessing
+            from concurrent.futures import ProcessPoolExecutor
+            from concurrent.futures.process import BrokenProcessPool
+
+            chunks = [batch[i :: workers * 4] for i in range(workers * 4)]
+            spawn = multiprocessing.get_context("spawn")  # no fork of serve's threads
+            drawn: dict[int, str] = {}
+            try:
+                with ProcessPoolExecutor(max_workers=workers, mp_context=spawn) as pool:
+                    for i, svgs in enumerate(pool.map(_draw, chunks)):
+                        for k, svg in enumerate(svgs):
+                            drawn[i + k * workers * 4] = svg
+                svgs = [drawn[i] for i in range(len(batch))]
+            except BrokenProcessPool:  # a worker killed, or a caller's script without a
+                svgs = _draw(batch)  # __main__ guard that spawn could not import: draw here
+        else:
+            svgs = _draw(batch)
+        stored.update(zip(missing, svgs, strict=True))
+        used = {key for task_keys in keys.values() for key in task_keys}
+        kept = {key: svg for key, svg in stored.items() if key in used}
+        cache.store(entry, zlib.compress(json.dumps(kept).encode("utf-8"), 1))
+    return {
+        task_id: [
+            (a[0], stored[key]) for a, key in zip(wanted[task_id], keys[task_id], strict=True)
+        ]
+        for task_id in wanted
+    }
+
+
+def _stored_charts(data: bytes | None) -> dict[str, str]:
+    """The charts a cache entry holds (by key), or none from a damaged entry."""
+    if data is None:
+        return {}
+    try:
+        found = json.loads(zlib.decompress(data))
+    except (ValueError, zlib.error):
+        return {}
+    if not isinstance(found, dict):
+        return {}
+    return {k: v for k, v in found.items() if isinstance(k, str) and isinstance(v, str)}
+
+
+def task_page(
+    site: Site, task: Task, history: Any, charts: list[tuple[str, str]]
+) -> dict[str, Any]:
     state = site.states[task.id]
     chapter = site.ledger.chapter_of(task)
     reported = {t.target.id: t for t in state.targets}
@@ -482,7 +598,6 @@ def task_page(site: Site, task: Task, history: Any, warnings: list[str]) -> dict
                 ],
             }
         )
-    charts = _charts_or_note(lambda: [_trajectory(site, task, t) for t in task.targets], warnings)
     roles = [
         {
             "role": ROLE_NAMES[role],
@@ -608,7 +723,8 @@ def unit_page(site: Site, unit: str, slips: list[Any]) -> dict[str, Any]:
 
 def search_index(site: Site) -> list[dict[str, Any]]:
     """What the offline search looks in: each task's title, text, targets and the notes,
-    problems and next steps of its reports in force; each unit's names."""
+    problems and next steps of its reports in force; each unit's names — control characters
+    shown escaped, as on the pages."""
     progress = site.progress
     found: list[dict[str, Any]] = []
     for task in site.tasks:
@@ -620,12 +736,12 @@ def search_index(site: Site) -> list[dict[str, Any]]:
         found.append(
             {
                 "h": f"tasks/{task.id}.html",
-                "t": f"第{task.id}项 {task.title}",
+                "t": visible(f"第{task.id}项 {task.title}"),
                 "l": site.states[task.id].light,
-                "x": " ".join(
-                    [task.text, *(t.name for t in task.targets), unit_list(task, "lead")]
+                "x": visible(
+                    " ".join([task.text, *(t.name for t in task.targets), unit_list(task, "lead")])
                 ),
-                "n": " ".join(notes),
+                "n": visible(" ".join(notes)),
             }
         )
     for name, n in site.unit_ids.items():
@@ -633,9 +749,9 @@ def search_index(site: Site) -> list[dict[str, Any]]:
         found.append(
             {
                 "h": f"units/{n}.html",
-                "t": name,
+                "t": visible(name),
                 "l": "",
-                "x": " ".join([unit.full_name or "", *unit.aliases]),
+                "x": visible(" ".join([unit.full_name or "", *unit.aliases])),
                 "n": "",
             }
         )
@@ -656,55 +772,215 @@ def _environment() -> Any:
         trim_blocks=True,
         lstrip_blocks=True,
         keep_trailing_newline=True,
+        finalize=_shown,
     )
     return environment
 
 
-def _prepare(folder: Path) -> None:
-    """An empty folder, a missing one, or one that holds an earlier site (its marker): the
-    earlier site's files are removed first. Anything else is refused."""
+def _shown(value: Any) -> Any:
+    """Every text a page shows, its control characters (ESC, BEL, the bidi overrides that
+    reorder a line) written as escapes, as the CLI shows them; line breaks kept. Markup
+    (the charts) is the tool's own."""
+    if type(value) is str:  # not Markup, a subclass
+        return visible(value, newlines=True)
+    return value
+
+
+OLD_MARKER = "zctasks site\n"
+"""The marker of sites built before it listed their files: such a folder is replaced when it
+holds only what a site is made of (``_SITE_SHAPE``)."""
+_SITE_SHAPE = re.compile(
+    r"(index|board|board-units|search)\.html|(chapters|tasks|units)/[0-9]+\.html"
+    r"|assets/(site\.css|search\.js|search-index\.js)"
+)
+_SWAP = ".zctasks-"
+"""Siblings of the output folder named ``.<name>.zctasks-new-…`` (the site being built) and
+``.<name>.zctasks-old-…`` (the one it replaces, until removed)."""
+
+
+def _marker(files: list[str]) -> str:
+    """The marker: a first line that names the tool, then every file the build wrote."""
+    return "zctasks site\n" + "".join(f"{name}\n" for name in sorted(files))
+
+
+def _made_by_us(folder: Path) -> set[str] | None:
+    """The files an earlier build says it wrote (its marker), or None for an old marker."""
+    try:
+        text = (folder / MARKER).read_text("utf-8")
+    except (OSError, UnicodeDecodeError):
+        text = ""
+    if text == OLD_MARKER:
+        return None
+    lines = text.split("\n")
+    return {line for line in lines[1:] if line}
+
+
+def _refuse_unless_ours(folder: Path) -> None:
+    """Refuse a folder that is a ledger, holds a git repository or anything a site build did
+    not write; a missing or empty folder, or an earlier site and nothing else, pass."""
+    if (folder / "data" / "tasks.yaml").exists():
+        raise UsageError(
+            f"输出目录 {folder} 是一个台账（有 data/tasks.yaml），不会替换",
+            "网站请写到台账之外的新目录，如 -o ../网站",
+        )
+    if not any(folder.iterdir()):
+        return
+    if not (folder / MARKER).is_file():
+        raise UsageError(
+            f"输出目录 {folder} 不是空目录，也不是 zctasks 生成的网站",
+            "换一个新目录，或先清空它",
+        )
+    listed = _made_by_us(folder)
+    if listed is None:
+        allowed = {"chapters", "tasks", "units", "assets"}
+    else:
+        allowed = {p.as_posix() for name in listed for p in Path(name).parents if p.name}
+
+    def ours(relative: str) -> bool:
+        if listed is None:
+            return _SITE_SHAPE.fullmatch(relative) is not None
+        return relative in listed
+
+    for parent, dirs, files in os.walk(folder):
+        here = Path(parent).relative_to(folder)
+        for name in sorted(dirs + files):
+            if name.casefold() == ".git":
+                raise UsageError(
+                    f"输出目录 {folder} 中有 git 仓库（{(here / name).as_posix()}），不会替换",
+                    "网站请写到新目录；要用 git 发布，生成后再复制到仓库中",
+                )
+        extra = [
+            f"{(here / name).as_posix()}/"
+            for name in sorted(dirs)
+            if (Path(parent) / name).is_symlink() or (here / name).as_posix() not in allowed
+        ] + [
+            (here / name).as_posix()
+            for name in sorted(files)
+            if (here / name).as_posix() != MARKER
+            and (
+                not ours((here / name).as_posix())
+                or (Path(parent) / name).is_symlink()
+                or not (Path(parent) / name).is_file()
+            )
+        ]
+        if extra:
+            raise UsageError(
+                f"输出目录 {folder} 中有不是 zctasks 生成的文件：{extra[0]}，不会替换",
+                "换一个新目录，或先移走不是网站的文件",
+            )
+
+
+def _prepare(folder: Path) -> Path:
+    """Check the output folder and give it as an absolute path. It may be missing, empty, or
+    hold a site this tool built and nothing else; anything else is refused."""
     from zctasks.documents.produce import _inside_ledger_data_or_git
 
+    if folder.is_symlink():
+        target = Path(os.readlink(folder))
+        if not folder.exists():
+            raise UsageError(
+                f"输出目录 {folder} 是符号链接，它指向的 {target} 不存在",
+                "请给出普通目录，如 -o 网站",
+            )
+        raise UsageError(f"输出目录 {folder} 是符号链接", "请给出普通目录")
     if folder.exists() and not folder.is_dir():
         raise UsageError(f"输出路径 {folder} 不是目录", "网站输出到一个目录，如 -o 网站")
+    absolute = Path(os.path.abspath(folder))
     if _inside_ledger_data_or_git(folder.resolve() / "x"):
         raise UsageError(
             f"输出目录 {folder} 在台账数据或 git 目录中",
             "网站不能写进任何台账的 data/ 或 git 的 .git 目录；请写到别处，如 -o 网站",
         )
-    if folder.is_symlink():
-        raise UsageError(f"输出目录 {folder} 是符号链接", "请给出普通目录")
-    if folder.is_dir() and any(folder.iterdir()):
-        if not (folder / MARKER).is_file():
-            raise UsageError(
-                f"输出目录 {folder} 不是空目录，也不是 zctasks 生成的网站",
-                "换一个新目录，或先清空它",
-            )
-        for child in folder.iterdir():
-            if child.is_dir() and not child.is_symlink():
-                shutil.rmtree(child)
-            else:
-                child.unlink()
-    folder.mkdir(parents=True, exist_ok=True)
+    if folder.is_dir():
+        _refuse_unless_ours(folder)
+    if not absolute.name or absolute == Path(absolute.anchor):
+        raise UsageError(f"输出目录 {folder} 不能是根目录", "请给出一个子目录，如 -o 网站")
+    return absolute
+
+
+def _leftovers(folder: Path) -> list[Path]:
+    """What killed builds left beside ``folder``: their unfinished and replaced sites."""
+    try:
+        siblings = list(folder.parent.iterdir())
+    except OSError:
+        return []
+    prefixes = (f".{folder.name}{_SWAP}new-", f".{folder.name}{_SWAP}old-")
+    return [p for p in siblings if p.name.startswith(prefixes) and not p.is_symlink()]
+
+
+def _folder_mode(folder: Path) -> int:
+    """The mode the site's folder had, or what a new folder gets under the umask (a web
+    server must be able to read it: a temporary folder is made private)."""
+    try:
+        return folder.stat().st_mode & 0o7777
+    except OSError:
+        umask = os.umask(0)
+        os.umask(umask)
+        return 0o777 & ~umask
+
+
+def _swap_in(built: Path, folder: Path) -> None:
+    """Put the complete site ``built`` in the place of ``folder``: the old one is moved
+    aside, the new one renamed in (one rename each), then the old one removed. A kill leaves
+    either site whole, never an empty or half-written folder."""
+    if folder.exists():
+        aside = Path(tempfile.mkdtemp(dir=folder.parent, prefix=f".{folder.name}{_SWAP}old-"))
+        os.rmdir(aside)
+        os.rename(folder, aside)
+        try:
+            os.rename(built, folder)
+        except BaseException:
+            os.rename(aside, folder)
+            raise
+        shutil.rmtree(aside, ignore_errors=True)
+    else:
+        os.rename(built, folder)
 
 
 def build_site(
     ledger: Ledger, progress: Progress, as_of: date, folder: Path, serving: bool = False
 ) -> Built:
-    """Write the whole site into ``folder`` (see ``_prepare`` for what it may replace)."""
+    """Write the whole site into a new folder beside ``folder``, then put it in its place
+    (see ``_prepare`` for what it may replace)."""
+    folder = _prepare(folder)
+    try:
+        folder.parent.mkdir(parents=True, exist_ok=True)
+        for leftover in _leftovers(folder):
+            shutil.rmtree(leftover, ignore_errors=True)
+        staging = Path(tempfile.mkdtemp(dir=folder.parent, prefix=f".{folder.name}{_SWAP}new-"))
+        os.chmod(staging, _folder_mode(folder))
+    except OSError as exc:
+        raise UsageError(
+            f"无法在 {folder.parent} 中生成网站：{exc.strerror or exc}",
+            "检查该目录的写权限，或换一个输出目录",
+        ) from None
+    try:
+        built = _write_site(ledger, progress, as_of, staging, serving)
+        _swap_in(staging, folder)
+    except BaseException:
+        shutil.rmtree(staging, ignore_errors=True)
+        raise
+    built.folder = folder
+    return built
+
+
+def _write_site(
+    ledger: Ledger, progress: Progress, as_of: date, folder: Path, serving: bool
+) -> Built:
     from zctasks.log.urges import load_register
 
-    _prepare(folder)
     site = Site(ledger, progress, as_of, serving)
     environment = _environment()
     warnings: list[str] = []
     written = [0, 0]
+    files: list[str] = []
 
     def write(relative: str, content: str | bytes) -> None:
         data = content.encode("utf-8") if isinstance(content, str) else content
         path = folder / relative
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_bytes(data)
+        files.append(relative)
         written[0] += relative.endswith(".html")
         written[1] += len(data)
 
@@ -717,11 +993,12 @@ def build_site(
     for chapter_id in ledger.chapters:
         page(f"chapters/{chapter_id}.html", "chapter.html.j2", chapter_page(site, chapter_id))
     histories = {h.task.id: h for h in site.cycles.tasks}
+    charts = task_charts(site, warnings)
     for task in site.tasks:
         page(
             f"tasks/{task.id}.html",
             "task.html.j2",
-            task_page(site, task, histories[task.id], warnings),
+            task_page(site, task, histories[task.id], charts[task.id]),
         )
     slips = load_register(ledger, ledger.root)
     for name, n in site.unit_ids.items():
@@ -732,7 +1009,7 @@ def build_site(
     assets = resources.files("zctasks.site") / "assets"
     for name in ("site.css", "search.js"):
         write(f"assets/{name}", (assets / name).read_bytes())
-    write(MARKER, "zctasks site\n")
+    write(MARKER, _marker(list(files)))
     return Built(folder, written[0], written[1], warnings)
 
 

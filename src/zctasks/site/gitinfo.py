@@ -3,6 +3,7 @@ and the commit each progress line came in (``git blame``). Without git, nothing.
 
 from __future__ import annotations
 
+import os
 import subprocess
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -36,6 +37,7 @@ def _git(root: Path, *args: str) -> str | None:
             encoding="utf-8",
             errors="replace",
             timeout=120,
+            env={**os.environ, "GIT_OPTIONAL_LOCKS": "0"},  # git status writes no index
         )
     except (OSError, subprocess.TimeoutExpired):
         return None
