@@ -468,3 +468,77 @@ def test_hostile_rules_are_refused_with_their_place(zc, scored):
     explained = zc("score", "-u", "区水利局", "--explain", "--as-of", "2023-07-31", root=scored)
     assert '考评办法：=HYPERLINK("x")\\x1b[2J' in explained.stdout
     assert "\x1b" not in explained.stdout
+
+
+HUGE_RULES = """\
+title: 测试考评办法
+base: 1e300
+floor: -1e300
+indicators:
+  - {id: 完成率, name: 目标任务完成情况, points: 1e300, method: 完成比例}
+  - {id: 相对, name: 相对, points: 10, method: 相对最优, coefficients: {区科技局: 1e300}}
+  - {id: 均值, name: 均值, points: 10, method: 对标均值, average_points: 5, step: 1, per: 1e-300}
+  - {id: 排名, name: 排名, points: 10, method: 排名, step: -3}
+  - {id: 占比, name: 占比, points: 10, method: 排名, step_share: 0}
+  - {id: 全员, name: 全员, points: 10, roles: []}
+events:
+  - {id: 红灯, name: 严重滞后, when: 红灯, points: -2, max: 1e300}
+caps:
+  - {name: 上限, rules: [红灯], max: 1e300}
+grades:
+  - {name: 优秀, min: 1e300}
+  - {name: 合格}
+"""
+
+
+def test_numbers_out_of_a_sane_range_are_refused_where_they_stand(zc, scored):
+    (scored / "data" / "scoring.yaml").write_text(HUGE_RULES, "utf-8")
+    result = zc("check", root=scored)
+    assert result.exit_code == 1
+    out_of_range = "error[range]: 数值应为 0 或绝对值在 0.000000000001 至 1000000000000 之间，实际为"
+    hint = "  提示：考评办法中的分值、系数、界限都是常规大小的数"
+    assert result.stdout.splitlines() == [
+        f"data/scoring.yaml:2:7: {out_of_range} 1e+300",
+        hint,
+        f"data/scoring.yaml:3:8: {out_of_range} -1e+300",
+        hint,
+        f"data/scoring.yaml:5:39: {out_of_range} 1e+300",
+        hint,
+        f"data/scoring.yaml:6:71: {out_of_range} 1e+300",
+        hint,
+        f"data/scoring.yaml:7:83: {out_of_range} 1e-300",
+        hint,
+        f"data/scoring.yaml:12:53: {out_of_range} 1e+300",
+        hint,
+        f"data/scoring.yaml:14:34: {out_of_range} 1e+300",
+        hint,
+        f"data/scoring.yaml:16:21: {out_of_range} 1e+300",
+        hint,
+        "data/scoring.yaml:10:43: error[empty]: roles 不能为空",
+        "  提示：写 lead、responsible、cooperate 中的一个或几个",
+        "data/scoring.yaml:8:54: error[range]: step 应大于 0",
+        "data/scoring.yaml:9:60: error[range]: step_share 应大于 0",
+        "检查未通过：11 个错误，0 个警告。",
+    ]
+    refused = zc("score", root=scored)
+    assert (refused.exit_code, refused.stderr.splitlines()[0]) == (1, "错误：台账数据有 11 处错误")
+
+
+def test_weight_lines_and_total_agree_exactly_at_the_largest_points(zc, scored):
+    rules = RULES.replace("points: 80", "points: 999999999999.99").replace(
+        "title: 测试考评办法",
+        "title: 测试考评办法\nperiods:\n  - {name: 一季度, end: 2023-03-31, weight: 1}\n"
+        "  - {name: 其余, end: 2023-12-31, weight: 1}",
+    )
+    (scored / "data" / "scoring.yaml").write_text(rules, "utf-8")
+    from decimal import Decimal
+
+    result = zc("score", "-f", "json", "--as-of", "2023-07-31", root=scored)
+    assert result.exit_code == 0, result.output
+    for unit in json.loads(result.stdout, parse_float=Decimal)["units"]:
+        weights = [line for line in unit["lines"] if line["kind"] == "weight"]
+        assert len(weights) == 2
+        assert unit["total"] == sum(Decimal(str(line["points"])) for line in weights)
+        for line, period in zip(weights, unit["periods"], strict=True):
+            exact = Decimal(str(period["subtotal"])) / 2
+            assert Decimal(str(line["points"])) == exact.quantize(Decimal("0.01"), "ROUND_HALF_UP")
