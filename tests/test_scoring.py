@@ -534,7 +534,7 @@ def test_weight_lines_and_total_agree_exactly_at_the_largest_points(zc, scored):
     from decimal import Decimal
 
     result = zc("score", "-f", "json", "--as-of", "2023-07-31", root=scored)
-    assert result.exit_code == 0, result.output
+    assert result.exit_code == 0, result.stderr
     for unit in json.loads(result.stdout, parse_float=Decimal)["units"]:
         weights = [line for line in unit["lines"] if line["kind"] == "weight"]
         assert len(weights) == 2
@@ -542,3 +542,28 @@ def test_weight_lines_and_total_agree_exactly_at_the_largest_points(zc, scored):
         for line, period in zip(weights, unit["periods"], strict=True):
             exact = Decimal(str(period["subtotal"])) / 2
             assert Decimal(str(line["points"])) == exact.quantize(Decimal("0.01"), "ROUND_HALF_UP")
+
+
+def test_a_register_line_with_nan_or_a_huge_number_is_located_not_a_traceback(zc, scored):
+    assert zc("score", "--record", "--as-of", "2023-07-31", root=scored).exit_code == 0
+    path = scored / "data" / "scores" / "2023.yaml"
+    lines = path.read_text("utf-8").splitlines()
+    assert '"total": 80.0' in lines[1] and '"points": 73.78' in lines[2]
+    lines[1] = lines[1].replace('"total": 80.0', '"total": NaN')
+    lines[2] = lines[2].replace('"points": 73.78', '"points": Infinity')
+    lines[3] = lines[3].replace('"number": 1,', '"number": 99999999999999999999,')
+    path.write_text("\n".join(lines) + "\n", "utf-8")
+    result = zc("check", root=scored)
+    assert result.exit_code == 1
+    assert [line for line in result.stdout.splitlines() if line.startswith("data/scores")] == [
+        "data/scores/2023.yaml:2:1: error[score-field]: total 应为数字，实际为 nan",
+        "data/scores/2023.yaml:3:1: error[score-field]: lines 第1行的 points 应为数字，实际为 inf",
+        "data/scores/2023.yaml:4:1: error[score-field]: number 应为 1 至 999999 的整数",
+    ]
+    refused = zc("score", "--as-of", "2023-07-31", root=scored)
+    assert refused.exit_code == 1
+    assert refused.stderr.splitlines()[:2] == [
+        "错误：台账数据有 3 处错误",
+        "data/scores/2023.yaml:2:1: error[score-field]: total 应为数字，实际为 nan",
+    ]
+    assert "Traceback" not in refused.stderr
