@@ -567,3 +567,22 @@ def test_a_register_line_with_nan_or_a_huge_number_is_located_not_a_traceback(zc
         "data/scores/2023.yaml:2:1: error[score-field]: total 应为数字，实际为 nan",
     ]
     assert "Traceback" not in refused.stderr
+
+
+def test_a_void_reason_is_echoed_escaped_and_a_second_void_says_it_is_done(zc, scored):
+    assert zc("score", "--record", "--as-of", "2023-07-31", root=scored).exit_code == 0
+    reason = "a\x1b[2Jb\x07\nFAKE LINE"
+    voided = zc("score", "--void", "1", "--reason", reason, root=scored)
+    assert voided.exit_code == 0
+    assert voided.stdout.endswith("3个单位）：a\\x1b[2Jb\\x07\\nFAKE LINE\n")
+    assert "\x1b" not in voided.stdout and "\x07" not in voided.stdout
+    register = (scored / "data" / "scores" / "2023.yaml").read_text("utf-8")
+    assert '"reason": "a\\u001b[2Jb\\u0007\\nFAKE LINE"' in register
+    again = zc("score", "--void", "1", "--reason", "again", root=scored)
+    assert again.exit_code == 2
+    assert again.stderr == (
+        "错误：第1次登记的考评结果已作废\n提示：作废记录留在 data/scores 中；不必再作废\n"
+    )
+    assert zc("score", "--void", "2", "--reason", "x", root=scored).stderr.startswith(
+        "错误：没有第2次登记的考评结果\n"
+    )

@@ -525,9 +525,15 @@ def void(
         found, problems = parse_register(ledger, ledger.root)
         if any(d.severity == "error" for d in problems):
             raise LedgerInvalid([d for d in problems if d.severity == "error"])
-        same = [r for r in found if r.number == number and not r.voided]
+        numbered = [r for r in found if r.number == number]
         if as_of is not None:
-            same = [r for r in same if r.as_of == as_of]
+            numbered = [r for r in numbered if r.as_of == as_of]
+        same = [r for r in numbered if not r.voided]
+        if not same and numbered:
+            raise UsageError(
+                f"第{number}次登记的考评结果" + (f"（截至{as_of}）" if as_of else "") + "已作废",
+                "作废记录留在 data/scores 中；不必再作废",
+            )
         if not same:
             raise UsageError(
                 f"没有第{number}次登记的考评结果" + (f"（截至{as_of}）" if as_of else ""),
