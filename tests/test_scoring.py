@@ -586,3 +586,16 @@ def test_a_void_reason_is_echoed_escaped_and_a_second_void_says_it_is_done(zc, s
     assert zc("score", "--void", "2", "--reason", "x", root=scored).stderr.startswith(
         "错误：没有第2次登记的考评结果\n"
     )
+
+
+def test_what_if_figures_follow_the_strict_number_rule_and_the_hint_fits(zc, scored):
+    what_if = scored.parent / "假设.yaml"
+    what_if.write_text('"1.1": 0x3\n"1.2": 0o3\n"2.1": 3e0\n', "utf-8")
+    refused = zc("score", "--what-if", str(what_if), "--as-of", "2023-07-31", root=scored)
+    assert refused.exit_code == 1
+    assert refused.stderr.splitlines() == [
+        "错误：假设数值文件有 1 处错误",
+        f"{what_if}:1:8: error[number]: 数值“0x3”的写法不对：只接受十进制数字，如 31 或 12.5",
+        "  提示：数值只写十进制数字",
+        "提示：修正假设数值文件后重试（zctasks check 不读这个文件）",
+    ]
