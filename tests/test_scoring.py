@@ -495,7 +495,9 @@ def test_numbers_out_of_a_sane_range_are_refused_where_they_stand(zc, scored):
     (scored / "data" / "scoring.yaml").write_text(HUGE_RULES, "utf-8")
     result = zc("check", root=scored)
     assert result.exit_code == 1
-    out_of_range = "error[range]: 数值应为 0 或绝对值在 0.000000000001 至 1000000000000 之间，实际为"
+    out_of_range = (
+        "error[range]: 数值应为 0 或绝对值在 0.000000000001 至 1000000000000 之间，实际为"
+    )
     hint = "  提示：考评办法中的分值、系数、界限都是常规大小的数"
     assert result.stdout.splitlines() == [
         f"data/scoring.yaml:2:7: {out_of_range} 1e+300",

@@ -39,12 +39,12 @@ from zctasks.scoring.measures import (
 from zctasks.scoring.reading import Rules
 from zctasks.scoring.rules import EventRule, Indicator, ScoringFile, Veto, canonical
 from zctasks.scoring.sheet import (
+    WIDE,
     Line,
     PeriodScore,
     ScoreSheet,
     UnitScore,
     VetoHit,
-    WIDE,
     rounded,
 )
 from zctasks.scoring.whatif import WhatIf

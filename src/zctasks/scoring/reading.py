@@ -178,17 +178,19 @@ def _check(file: ScoringFile, doc: YamlDoc, ledger: Ledger, rules: Rules) -> lis
         except UsageError as exc:
             problem(loc, "unknown-unit", f"未知单位“{name}”", exc.hint)
 
-    for loc, value in _numbers(file, ()):
+    for place, value in _numbers(file, ()):
         if not (value == 0 or SMALLEST <= abs(value) <= LARGEST):
             problem(
-                loc,
+                place,
                 "range",
                 f"数值应为 0 或绝对值在 0.000000000001 至 1000000000000 之间，实际为 {value:g}",
                 "考评办法中的分值、系数、界限都是常规大小的数",
             )
-    for loc, roles in _roles(file):
+    for place, roles in _roles(file):
         if not roles:
-            problem(loc, "empty", "roles 不能为空", "写 lead、responsible、cooperate 中的一个或几个")
+            problem(
+                place, "empty", "roles 不能为空", "写 lead、responsible、cooperate 中的一个或几个"
+            )
     targets = {t.id: t for task in ledger.tasks.values() for t in task.targets}
     target_names = {t.name for t in targets.values()}
     ids: dict[str, tuple[str | int, ...]] = {}
