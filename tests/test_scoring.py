@@ -524,6 +524,15 @@ def test_numbers_out_of_a_sane_range_are_refused_where_they_stand(zc, scored):
     ]
     refused = zc("score", root=scored)
     assert (refused.exit_code, refused.stderr.splitlines()[0]) == (1, "错误：台账数据有 11 处错误")
+    (scored / "data" / "scoring.yaml").write_text(
+        RULES.replace(
+            "method: 完成比例", "method: 对标均值, average_points: 40, step: 1, per: 1e-12"
+        ),
+        "utf-8",
+    )
+    assert zc("check", root=scored).stdout.splitlines()[0] == (
+        "data/scoring.yaml:3:91: error[range]: per 应不小于 0.0001，实际为 1e-12"
+    )
 
 
 def test_weight_lines_and_total_agree_exactly_at_the_largest_points(zc, scored):

@@ -265,8 +265,8 @@ def _check(file: ScoringFile, doc: YamlDoc, ledger: Ledger, rules: Rules) -> lis
             problem((*loc, "points"), "range", f"指标“{ind.id}”的分值应大于 0")
         if ind.cap <= 0:
             problem((*loc, "cap"), "range", "完成比例上限应大于 0")
-        if ind.per <= 0:
-            problem((*loc, "per"), "range", "per 应大于 0")
+        if ind.per <= 0 or SMALLEST <= ind.per < 0.0001:
+            problem((*loc, "per"), "range", f"per 应不小于 0.0001，实际为 {ind.per:g}")
         for key in ("step", "step_share"):
             value = getattr(ind, key)
             if method in ("rank", "steps") and value is not None and value <= 0:
