@@ -468,3 +468,145 @@ def test_hostile_rules_are_refused_with_their_place(zc, scored):
     explained = zc("score", "-u", "区水利局", "--explain", "--as-of", "2023-07-31", root=scored)
     assert '考评办法：=HYPERLINK("x")\\x1b[2J' in explained.stdout
     assert "\x1b" not in explained.stdout
+
+
+HUGE_RULES = """\
+title: 测试考评办法
+base: 1e300
+floor: -1e300
+indicators:
+  - {id: 完成率, name: 目标任务完成情况, points: 1e300, method: 完成比例}
+  - {id: 相对, name: 相对, points: 10, method: 相对最优, coefficients: {区科技局: 1e300}}
+  - {id: 均值, name: 均值, points: 10, method: 对标均值, average_points: 5, step: 1, per: 1e-300}
+  - {id: 排名, name: 排名, points: 10, method: 排名, step: -3}
+  - {id: 占比, name: 占比, points: 10, method: 排名, step_share: 0}
+  - {id: 全员, name: 全员, points: 10, roles: []}
+events:
+  - {id: 红灯, name: 严重滞后, when: 红灯, points: -2, max: 1e300}
+caps:
+  - {name: 上限, rules: [红灯], max: 1e300}
+grades:
+  - {name: 优秀, min: 1e300}
+  - {name: 合格}
+"""
+
+
+def test_numbers_out_of_a_sane_range_are_refused_where_they_stand(zc, scored):
+    (scored / "data" / "scoring.yaml").write_text(HUGE_RULES, "utf-8")
+    result = zc("check", root=scored)
+    assert result.exit_code == 1
+    out_of_range = (
+        "error[range]: 数值应为 0 或绝对值在 0.000000000001 至 1000000000000 之间，实际为"
+    )
+    hint = "  提示：考评办法中的分值、系数、界限都是常规大小的数"
+    assert result.stdout.splitlines() == [
+        f"data/scoring.yaml:2:7: {out_of_range} 1e+300",
+        hint,
+        f"data/scoring.yaml:3:8: {out_of_range} -1e+300",
+        hint,
+        f"data/scoring.yaml:5:39: {out_of_range} 1e+300",
+        hint,
+        f"data/scoring.yaml:6:71: {out_of_range} 1e+300",
+        hint,
+        f"data/scoring.yaml:7:83: {out_of_range} 1e-300",
+        hint,
+        f"data/scoring.yaml:12:53: {out_of_range} 1e+300",
+        hint,
+        f"data/scoring.yaml:14:34: {out_of_range} 1e+300",
+        hint,
+        f"data/scoring.yaml:16:21: {out_of_range} 1e+300",
+        hint,
+        "data/scoring.yaml:10:43: error[empty]: roles 不能为空",
+        "  提示：写 lead、responsible、cooperate 中的一个或几个",
+        "data/scoring.yaml:8:54: error[range]: step 应大于 0",
+        "data/scoring.yaml:9:60: error[range]: step_share 应大于 0",
+        "检查未通过：11 个错误，0 个警告。",
+    ]
+    refused = zc("score", root=scored)
+    assert (refused.exit_code, refused.stderr.splitlines()[0]) == (1, "错误：台账数据有 11 处错误")
+    (scored / "data" / "scoring.yaml").write_text(
+        RULES.replace(
+            "method: 完成比例", "method: 对标均值, average_points: 40, step: 1, per: 1e-12"
+        ),
+        "utf-8",
+    )
+    assert zc("check", root=scored).stdout.splitlines()[0] == (
+        "data/scoring.yaml:3:91: error[range]: per 应不小于 0.0001，实际为 1e-12"
+    )
+
+
+def test_weight_lines_and_total_agree_exactly_at_the_largest_points(zc, scored):
+    rules = RULES.replace("points: 80", "points: 999999999999.99").replace(
+        "title: 测试考评办法",
+        "title: 测试考评办法\nperiods:\n  - {name: 一季度, end: 2023-03-31, weight: 1}\n"
+        "  - {name: 其余, end: 2023-12-31, weight: 1}",
+    )
+    (scored / "data" / "scoring.yaml").write_text(rules, "utf-8")
+    from decimal import Decimal
+
+    result = zc("score", "-f", "json", "--as-of", "2023-07-31", root=scored)
+    assert result.exit_code == 0, result.stderr
+    for unit in json.loads(result.stdout, parse_float=Decimal)["units"]:
+        weights = [line for line in unit["lines"] if line["kind"] == "weight"]
+        assert len(weights) == 2
+        assert unit["total"] == sum(Decimal(str(line["points"])) for line in weights)
+        for line, period in zip(weights, unit["periods"], strict=True):
+            exact = Decimal(str(period["subtotal"])) / 2
+            assert Decimal(str(line["points"])) == exact.quantize(Decimal("0.01"), "ROUND_HALF_UP")
+
+
+def test_a_register_line_with_nan_or_a_huge_number_is_located_not_a_traceback(zc, scored):
+    assert zc("score", "--record", "--as-of", "2023-07-31", root=scored).exit_code == 0
+    path = scored / "data" / "scores" / "2023.yaml"
+    lines = path.read_text("utf-8").splitlines()
+    assert '"total": 80.0' in lines[1] and '"points": 73.78' in lines[2]
+    lines[1] = lines[1].replace('"total": 80.0', '"total": NaN')
+    lines[2] = lines[2].replace('"points": 73.78', '"points": Infinity')
+    lines[3] = lines[3].replace('"number": 1,', '"number": 99999999999999999999,')
+    path.write_text("\n".join(lines) + "\n", "utf-8")
+    result = zc("check", root=scored)
+    assert result.exit_code == 1
+    assert [line for line in result.stdout.splitlines() if line.startswith("data/scores")] == [
+        "data/scores/2023.yaml:2:1: error[score-field]: total 应为数字，实际为 nan",
+        "data/scores/2023.yaml:3:1: error[score-field]: lines 第1行的 points 应为数字，实际为 inf",
+        "data/scores/2023.yaml:4:1: error[score-field]: number 应为 1 至 999999 的整数",
+    ]
+    refused = zc("score", "--as-of", "2023-07-31", root=scored)
+    assert refused.exit_code == 1
+    assert refused.stderr.splitlines()[:2] == [
+        "错误：台账数据有 3 处错误",
+        "data/scores/2023.yaml:2:1: error[score-field]: total 应为数字，实际为 nan",
+    ]
+    assert "Traceback" not in refused.stderr
+
+
+def test_a_void_reason_is_echoed_escaped_and_a_second_void_says_it_is_done(zc, scored):
+    assert zc("score", "--record", "--as-of", "2023-07-31", root=scored).exit_code == 0
+    reason = "a\x1b[2Jb\x07\nFAKE LINE"
+    voided = zc("score", "--void", "1", "--reason", reason, root=scored)
+    assert voided.exit_code == 0
+    assert voided.stdout.endswith("3个单位）：a\\x1b[2Jb\\x07\\nFAKE LINE\n")
+    assert "\x1b" not in voided.stdout and "\x07" not in voided.stdout
+    register = (scored / "data" / "scores" / "2023.yaml").read_text("utf-8")
+    assert '"reason": "a\\u001b[2Jb\\u0007\\nFAKE LINE"' in register
+    again = zc("score", "--void", "1", "--reason", "again", root=scored)
+    assert again.exit_code == 2
+    assert again.stderr == (
+        "错误：第1次登记的考评结果已作废\n提示：作废记录留在 data/scores 中；不必再作废\n"
+    )
+    assert zc("score", "--void", "2", "--reason", "x", root=scored).stderr.startswith(
+        "错误：没有第2次登记的考评结果\n"
+    )
+
+
+def test_what_if_figures_follow_the_strict_number_rule_and_the_hint_fits(zc, scored):
+    what_if = scored.parent / "假设.yaml"
+    what_if.write_text('"1.1": 0x3\n"1.2": 0o3\n"2.1": 3e0\n', "utf-8")
+    refused = zc("score", "--what-if", str(what_if), "--as-of", "2023-07-31", root=scored)
+    assert refused.exit_code == 1
+    assert refused.stderr.splitlines() == [
+        "错误：假设数值文件有 1 处错误",
+        f"{what_if}:1:8: error[number]: 数值“0x3”的写法不对：只接受十进制数字，如 31 或 12.5",
+        "  提示：数值只写十进制数字",
+        "提示：修正假设数值文件后重试（zctasks check 不读这个文件）",
+    ]

@@ -212,6 +212,7 @@ def score_command(
 
 def _void(ctx: typer.Context, number: int, as_of: str | None, reason: str | None) -> None:
     """`score --void N --reason R`: a record that withdraws a recorded sheet."""
+    from zctasks.judge.views import visible
     from zctasks.scoring import register
 
     if reason is None:
@@ -224,7 +225,7 @@ def _void(ctx: typer.Context, number: int, as_of: str | None, reason: str | None
     first = voided[0]
     sys.stdout.write(
         f"已作废第{number}次登记的考评结果（截至{first.as_of}，登记于{first.stamp}，"
-        f"{len(voided)}个单位）：{reason.strip()}\n"
+        f"{len(voided)}个单位）：{visible(reason.strip())}\n"
     )
     if left:
         sys.stdout.write(f"第{number}次登记另有{left}个单位的结果仍然有效\n")

@@ -51,7 +51,13 @@ class UsageError(ZctasksError):
 class LedgerInvalid(ZctasksError):
     """The ledger has errors; queries refuse to answer from data they cannot trust."""
 
-    def __init__(self, diagnostics: list[Diagnostic]) -> None:
+    def __init__(
+        self,
+        diagnostics: list[Diagnostic],
+        what: str = "台账数据",
+        hint: str = "运行 zctasks check 查看并修正",
+    ) -> None:
+        """``what`` and ``hint`` name a file ``check`` does not read (a what-if file)."""
         self.diagnostics = diagnostics
         errors = sum(1 for d in diagnostics if d.severity == "error")
-        super().__init__(f"台账数据有 {errors} 处错误", "运行 zctasks check 查看并修正")
+        super().__init__(f"{what}有 {errors} 处错误", hint)

@@ -39,6 +39,7 @@ from zctasks.scoring.measures import (
 from zctasks.scoring.reading import Rules
 from zctasks.scoring.rules import EventRule, Indicator, ScoringFile, Veto, canonical
 from zctasks.scoring.sheet import (
+    WIDE,
     Line,
     PeriodScore,
     ScoreSheet,
@@ -144,7 +145,7 @@ class Context:
             )
         return self.cycles[task.id]
 
-    def round(self, value: float) -> Decimal:
+    def round(self, value: float | Decimal) -> Decimal:
         return rounded(value, self.file.decimals)
 
 
@@ -945,8 +946,9 @@ def _total(ctx: Context, result: UnitScore) -> None:
         result.total = result.periods[0].subtotal
         return
     lines = []
-    for period in result.periods:
-        value = ctx.round(float(period.subtotal) * period.share)
+    weights = [Decimal(repr(w.weight)) for w in windows(ctx.ledger, ctx.file, ctx.as_of)]
+    for period, weight in zip(result.periods, weights, strict=True):
+        value = ctx.round(WIDE.divide(WIDE.multiply(period.subtotal, weight), sum(weights)))
         lines.append(
             Line(
                 "",

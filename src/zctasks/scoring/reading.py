@@ -3,7 +3,8 @@ against the plan — every problem located by file, line and column, all of them
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from collections.abc import Iterator
+from dataclasses import dataclass, field, fields, is_dataclass
 from pathlib import Path
 from typing import Any
 
@@ -18,6 +19,10 @@ NEEDS = {
     "steps": ("step", "average_points"),
 }
 MANUAL = "manual"
+SMALLEST, LARGEST = 1e-12, 1e12
+"""Every number in the rules is 0 or of a magnitude between these (as a crosswalk's factor):
+the sheet's arithmetic stays exact and finite."""
+Loc = tuple[str | int, ...]
 
 
 @dataclass
@@ -173,6 +178,19 @@ def _check(file: ScoringFile, doc: YamlDoc, ledger: Ledger, rules: Rules) -> lis
         except UsageError as exc:
             problem(loc, "unknown-unit", f"未知单位“{name}”", exc.hint)
 
+    for place, value in _numbers(file, ()):
+        if not (value == 0 or SMALLEST <= abs(value) <= LARGEST):
+            problem(
+                place,
+                "range",
+                f"数值应为 0 或绝对值在 0.000000000001 至 1000000000000 之间，实际为 {value:g}",
+                "考评办法中的分值、系数、界限都是常规大小的数",
+            )
+    for place, roles in _roles(file):
+        if not roles:
+            problem(
+                place, "empty", "roles 不能为空", "写 lead、responsible、cooperate 中的一个或几个"
+            )
     targets = {t.id: t for task in ledger.tasks.values() for t in task.targets}
     target_names = {t.name for t in targets.values()}
     ids: dict[str, tuple[str | int, ...]] = {}
@@ -247,8 +265,12 @@ def _check(file: ScoringFile, doc: YamlDoc, ledger: Ledger, rules: Rules) -> lis
             problem((*loc, "points"), "range", f"指标“{ind.id}”的分值应大于 0")
         if ind.cap <= 0:
             problem((*loc, "cap"), "range", "完成比例上限应大于 0")
-        if ind.per <= 0:
-            problem((*loc, "per"), "range", "per 应大于 0")
+        if ind.per <= 0 or SMALLEST <= ind.per < 0.0001:
+            problem((*loc, "per"), "range", f"per 应不小于 0.0001，实际为 {ind.per:g}")
+        for key in ("step", "step_share"):
+            value = getattr(ind, key)
+            if method in ("rank", "steps") and value is not None and value <= 0:
+                problem((*loc, key), "range", f"{key} 应大于 0")
         if ind.ceiling is not None and ind.ceiling < ind.floor:
             problem((*loc, "ceiling"), "range", "ceiling 不能小于 floor")
         for j, task_id in enumerate(ind.tasks):
@@ -358,6 +380,30 @@ def _check(file: ScoringFile, doc: YamlDoc, ledger: Ledger, rules: Rules) -> lis
                     f"分值 {record.points} 超出规则“{manual_rule.id}”允许的范围 {low}—{high}",
                 )
     return found
+
+
+def _numbers(item: object, loc: tuple[str | int, ...]) -> Iterator[tuple[Loc, float]]:
+    """Every number in the rules with where it stands (booleans are not numbers here)."""
+    if isinstance(item, bool):
+        return
+    if isinstance(item, int | float):
+        yield loc, item
+    elif is_dataclass(item):
+        for each in fields(item):
+            yield from _numbers(getattr(item, each.name), (*loc, each.name))
+    elif isinstance(item, tuple):
+        for i, value in enumerate(item):
+            yield from _numbers(value, (*loc, i))
+    elif isinstance(item, dict):
+        for key, value in item.items():
+            yield from _numbers(value, (*loc, key))
+
+
+def _roles(file: ScoringFile) -> Iterator[tuple[Loc, tuple[str, ...]]]:
+    yield ("assessed",), file.assessed
+    for part in ("indicators", "events", "vetoes"):
+        for i, item in enumerate(getattr(file, part)):
+            yield (part, i, "roles"), item.roles
 
 
 def check_scoring(ledger: Ledger, root: Path) -> list[Diagnostic]:

@@ -11,6 +11,7 @@ that git's ``merge=union`` keeps both sides of a merge. Every unit scored by one
 from __future__ import annotations
 
 import json
+import math
 import re
 from dataclasses import dataclass
 from datetime import date, datetime
@@ -39,6 +40,8 @@ _FIELDS = (
     "at",
 )
 _VOID_FIELDS = ("voids", "as_of", "sheet_at", "reason", "at")
+MAX_NUMBER = 999_999
+"""The highest register number (第N次登记) taken as one: a year never has a million."""
 _CONFLICT = re.compile(r"^(<{7}|={7}|>{7})(?: |$)")
 
 
@@ -268,7 +271,7 @@ def _parse_file(
 def _void_problems(value: dict[str, Any]) -> list[str]:
     wrong = [f"未知字段“{key}”" for key in value if key not in _VOID_FIELDS]
     number = value.get("voids")
-    if not isinstance(number, int) or isinstance(number, bool) or number < 1:
+    if not _is_number(number):
         wrong.append("voids 应为所作废登记的次数（正整数）")
     try:
         date.fromisoformat(str(value.get("as_of")))
@@ -283,13 +286,23 @@ def _void_problems(value: dict[str, Any]) -> list[str]:
     return wrong
 
 
+def _is_number(value: Any) -> bool:
+    """A register number (第N次登记): a whole number of a sane size."""
+    return isinstance(value, int) and not isinstance(value, bool) and 1 <= value <= MAX_NUMBER
+
+
+def _is_points(value: Any) -> bool:
+    """Points or a total as recorded: a finite number (not NaN, not infinite)."""
+    return isinstance(value, int | float) and not isinstance(value, bool) and math.isfinite(value)
+
+
 def _recorded(ledger: Ledger, value: Any, line: int) -> tuple[Recorded | None, list[str]]:
     if not isinstance(value, dict):
         return None, ["应为一个对象 {…}"]
     wrong = [f"未知字段“{key}”" for key in value if key not in _FIELDS]
     number = value.get("number")
-    if not isinstance(number, int) or isinstance(number, bool) or number < 1:
-        wrong.append("number 应为正整数")
+    if not _is_number(number):
+        wrong.append(f"number 应为 1 至 {MAX_NUMBER} 的整数")
     days = {}
     for key in ("as_of", "issued"):
         try:
@@ -300,8 +313,8 @@ def _recorded(ledger: Ledger, value: Any, line: int) -> tuple[Recorded | None, l
     if not isinstance(unit, str) or unit not in ledger.units:
         wrong.append(f"未知单位“{unit}”")
     total = value.get("total")
-    if isinstance(total, bool) or not isinstance(total, int | float):
-        wrong.append("total 应为数字")
+    if not _is_points(total):
+        wrong.append(f"total 应为数字，实际为 {total}")
     rank = value.get("rank")
     if isinstance(rank, bool) or not isinstance(rank, int):
         wrong.append("rank 应为整数")
@@ -309,6 +322,9 @@ def _recorded(ledger: Ledger, value: Any, line: int) -> tuple[Recorded | None, l
     if not isinstance(lines, list) or not all(isinstance(x, dict) for x in lines):
         wrong.append("lines 应为对象的列表")
         lines = []
+    for i, item in enumerate(lines, 1):
+        if not _is_points(item.get("points", 0)):
+            wrong.append(f"lines 第{i}行的 points 应为数字，实际为 {item.get('points')}")
     for key in ("rules", "series", "grade"):
         if not isinstance(value.get(key, ""), str):
             wrong.append(f"{key} 应为文字")
@@ -377,7 +393,7 @@ def record(root: Path, sheet: ScoreSheet, issued: date, at: datetime | None = No
                     value = json.loads(line[2:])
                 except ValueError:
                     continue
-                if isinstance(value, dict) and isinstance(value.get("number"), int):
+                if isinstance(value, dict) and _is_number(value.get("number")):
                     numbers.append(value["number"])
         number = max(numbers, default=0) + 1
         if not text.endswith("\n"):
@@ -509,9 +525,15 @@ def void(
         found, problems = parse_register(ledger, ledger.root)
         if any(d.severity == "error" for d in problems):
             raise LedgerInvalid([d for d in problems if d.severity == "error"])
-        same = [r for r in found if r.number == number and not r.voided]
+        numbered = [r for r in found if r.number == number]
         if as_of is not None:
-            same = [r for r in same if r.as_of == as_of]
+            numbered = [r for r in numbered if r.as_of == as_of]
+        same = [r for r in numbered if not r.voided]
+        if not same and numbered:
+            raise UsageError(
+                f"第{number}次登记的考评结果" + (f"（截至{as_of}）" if as_of else "") + "已作废",
+                "作废记录留在 data/scores 中；不必再作废",
+            )
         if not same:
             raise UsageError(
                 f"没有第{number}次登记的考评结果" + (f"（截至{as_of}）" if as_of else ""),

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import ROUND_HALF_UP, Context, Decimal
 from typing import Any, Literal
 
 LineKind = Literal["base", "indicator", "absent", "deduction", "addition", "cap", "floor", "weight"]
@@ -21,10 +21,14 @@ KIND_NAMES: dict[str, str] = {
 }
 
 
-def rounded(value: float, decimals: int) -> Decimal:
+WIDE = Context(prec=400, rounding=ROUND_HALF_UP)
+"""Room for any finite float's digits and a few decimals: quantizing never runs out."""
+
+
+def rounded(value: float | Decimal, decimals: int) -> Decimal:
     """``value`` rounded half up to ``decimals`` places (float noise removed first)."""
-    exact = Decimal(f"{value:.9f}")
-    return exact.quantize(Decimal(1).scaleb(-decimals), rounding=ROUND_HALF_UP)
+    exact = value if isinstance(value, Decimal) else Decimal(f"{value:.9f}")
+    return exact.quantize(Decimal(1).scaleb(-decimals), context=WIDE)
 
 
 def points_text(value: Decimal) -> str:

@@ -18,6 +18,9 @@ from zctasks.log.store import Figure, Progress
 from zctasks.plan.ledger import Ledger
 from zctasks.plan.models import Number
 
+WHAT = "假设数值文件"
+HINT = "修正假设数值文件后重试（zctasks check 不读这个文件）"
+
 
 class WhatIf(Progress):
     """``progress`` with ``figures`` (target id → value) as the latest from ``as_of`` on."""
@@ -80,12 +83,12 @@ def read_figures(ledger: Ledger, path: Path) -> dict[str, Number]:
     try:
         raw = read_bounded(path, name)
     except InputTooLarge as exc:
-        raise LedgerInvalid([exc.diagnostic()]) from None
+        raise LedgerInvalid([exc.diagnostic()], WHAT, HINT) from None
     except OSError as exc:
         raise UsageError(f"无法读取 {name}：{exc.strerror or exc}") from None
-    doc, problems = yamlfile.parse(name, raw)
+    doc, problems = yamlfile.parse(name, raw, strict_numbers=True)
     if doc is None:
-        raise LedgerInvalid(problems)
+        raise LedgerInvalid(problems, WHAT, HINT)
     data: Any = doc.data
     loc: tuple[str | int, ...] = ()
     if isinstance(data, dict) and set(data) == {"figures"}:
@@ -96,7 +99,9 @@ def read_figures(ledger: Ledger, path: Path) -> dict[str, Number]:
                 doc.diagnostic(
                     loc, "type", "假设数值文件应为“指标编号: 数值”的映射", '例如 "7.1": 25'
                 )
-            ]
+            ],
+            WHAT,
+            HINT,
         )
     targets = {t.id for task in ledger.tasks.values() for t in task.targets}
     found: dict[str, Number] = {}
@@ -113,5 +118,5 @@ def read_figures(ledger: Ledger, path: Path) -> dict[str, Number]:
         else:
             found[str(key)] = value
     if problems:
-        raise LedgerInvalid(problems)
+        raise LedgerInvalid(problems, WHAT, HINT)
     return found
