@@ -1013,3 +1013,69 @@ def test_documents_name_every_member_alike_and_say_figures_as_the_city_does():
         ),
     ):
         assert document_words(said, 2023) == words
+
+
+# ---------------------------------------------------------------- what probe 3 found
+
+
+def test_status_and_report_refuse_what_check_finds_against_the_members_plans(area, zc):
+    """A crosswalk whose member side check rejects is refused by `rollup status` and
+    `rollup report`, never shown as a member that did not report; a member task written
+    twice is an error, not counted twice."""
+    _fetched(zc, area)
+    crosswalk = area / "data" / "crosswalk.yaml"
+    crosswalk.write_text(
+        "tasks:\n"
+        "  - task: 1\n"
+        "    targets:\n"
+        '      - {target: "1.1", how: sum, members: {淄川区: "2.1", 张店区: "1.1"}}\n',
+        "utf-8",
+    )
+    located = (
+        "data/crosswalk.yaml:4:50: error[unit-mismatch]: 淄川区的指标 2.1 的单位是“家”，"
+        "市级指标 1.1 的单位是“亿元”，无法换算\n"
+        "  提示：写 factor: 换算系数（成员数值乘以它得到市级单位的数值）\n"
+    )
+    refused = "错误：台账数据有 1 处错误\n" + located + "提示：运行 zctasks check 查看并修正\n"
+    for command in (["status"], ["report", "ledger", "-f", "docx", "-o", str(area / "汇总.docx")]):
+        result = zc("rollup", *command, "--as-of", AS_OF, root=area)
+        assert (result.exit_code, result.stdout, result.stderr) == (1, "", refused)
+    assert not (area / "汇总.docx").exists()
+    crosswalk.write_text("tasks:\n  - task: 1\n    members: {淄川区: [1, 1], 张店区: 1}\n", "utf-8")
+    assert zc("check", root=area).stdout == (
+        "data/crosswalk.yaml:3:24: error[duplicate-member-task]: 淄川区的第1项任务写了两次，会被重复计算\n"
+        "检查未通过：1 个错误，0 个警告。\n"
+    )
+    assert zc("rollup", "status", "--as-of", AS_OF, root=area).exit_code == 1
+
+
+def test_a_pipe_a_device_or_a_link_out_of_the_ledger_is_refused_unread(area, zc, tmp_path):
+    """A FIFO at any of the roll-up's files (or the plan's) never hangs a command, and a
+    link leading out of the ledger is never read: its target's text is never quoted."""
+    import os
+
+    _fetched(zc, area)
+    data = area / "data"
+    for name in ("crosswalk.yaml", "members.lock", "members.yaml", "tasks.yaml", "config.yaml"):
+        saved = (data / name).read_bytes() if (data / name).exists() else None
+        (data / name).unlink(missing_ok=True)
+        os.mkfifo(data / name)
+        expected = (
+            f"data/{name}:1:1: error[not-a-file]: 不是普通文件（命名管道），没有读取\n"
+            "  提示：zctasks 只读普通文件：换回普通文件后重试\n"
+        )
+        assert zc("check", root=area).stdout.startswith(expected), name
+        status = zc("rollup", "status", "--as-of", AS_OF, root=area)
+        assert status.exit_code == 1 and expected in status.stderr, name
+        (data / name).unlink()
+        if saved is not None:
+            (data / name).write_bytes(saved)
+    secret = tmp_path / "口令"
+    secret.write_text("root:x:0:0:机密\n", "utf-8")
+    (data / "crosswalk.yaml").unlink()
+    (data / "crosswalk.yaml").symlink_to(secret)
+    assert zc("check", root=area).stdout == (
+        "data/crosswalk.yaml:1:1: error[not-a-file]: 是指向台账之外的符号链接，没有读取\n"
+        "  提示：zctasks 只读普通文件：换回普通文件后重试\n"
+        "检查未通过：1 个错误，0 个警告。\n"
+    )

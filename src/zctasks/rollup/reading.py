@@ -50,14 +50,15 @@ def json_schema(name: str) -> dict[str, Any]:
 
 def _parsed(root: Path, relative: Path) -> tuple[YamlDoc | None, list[Diagnostic]]:
     from zctasks.files import yamlfile
+    from zctasks.files.errors import NotAFile
     from zctasks.files.limits import InputTooLarge, read_bounded
 
     name = relative.as_posix()
     try:
-        raw = read_bounded(root / relative, name)
+        raw = read_bounded(root / relative, name, inside=root)
     except FileNotFoundError:
         return None, [Diagnostic(name, 1, 1, "missing-file", "文件不存在")]
-    except InputTooLarge as exc:
+    except (InputTooLarge, NotAFile) as exc:
         return None, [exc.diagnostic()]
     except OSError as exc:
         return None, [Diagnostic(name, 1, 1, "unreadable", f"无法读取文件：{exc.strerror}")]
@@ -282,9 +283,17 @@ def _check_crosswalk(crosswalk: Crosswalk, city: Ledger, members: Members) -> li
         for name, tasks in (link.members or {}).items():
             if not as_tuple(tasks):
                 problem((*at, "members", name), "empty", f"{name}没有写任务序号")
-            for number in as_tuple(tasks):
+            seen_tasks: set[int] = set()
+            for k, number in enumerate(as_tuple(tasks)):
                 if int(number) < 1:
                     problem((*at, "members", name), "range", f"任务序号应为正整数：{number}")
+                elif int(number) in seen_tasks:
+                    problem(
+                        _item((*at, "members", name), tasks, k),
+                        "duplicate-member-task",
+                        f"{name}的第{number}项任务写了两次，会被重复计算",
+                    )
+                seen_tasks.add(int(number))
         if not link.targets and not link.members:
             problem(at, "empty", f"第{link.task}项任务没有写任何成员的任务或指标")
         if link.how is not None and canonical(link.how) == "targets" and not link.targets:
@@ -513,14 +522,15 @@ def read_lock(
 ) -> tuple[dict[str, Pin], list[Diagnostic]]:
     """The pins of members.lock (none when there is no file yet), with its problems."""
     from zctasks.files import yamlfile
+    from zctasks.files.errors import NotAFile
     from zctasks.files.limits import InputTooLarge, read_bounded
 
     name = LOCK_FILE.as_posix()
     try:
-        raw = read_bounded(root / LOCK_FILE, name)
+        raw = read_bounded(root / LOCK_FILE, name, inside=root)
     except FileNotFoundError:
         return {}, []
-    except InputTooLarge as exc:
+    except (InputTooLarge, NotAFile) as exc:
         return {}, [exc.diagnostic()]
     except OSError as exc:
         return {}, [Diagnostic(name, 1, 1, "unreadable", f"无法读取文件：{exc.strerror}")]

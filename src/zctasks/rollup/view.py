@@ -80,10 +80,32 @@ def open_rollup(root: Path, city: Ledger, as_of: date) -> Opened:
     load_progress(city)  # the city's own log is checked like any ledger's
     days = checkpoints(city, as_of)
     reduced = read_members(root, members, pins, as_of, days, wanted_tasks(crosswalk, members.names))
+    _refuse_member_side_errors(root, city, members, crosswalk, pins, warnings)
     rollup = Rollup(city, crosswalk, members, reduced, as_of, days)
     progress = RollupProgress(rollup)
     report = status_report(city, progress, list(city.tasks.values()), as_of)
     return Opened(city, members, crosswalk, pins, reduced, rollup, progress, report, warnings)
+
+
+def _refuse_member_side_errors(
+    root: Path,
+    city: Ledger,
+    members: Members,
+    crosswalk: Crosswalk,
+    pins: dict[str, Pin],
+    warnings: list[Diagnostic],
+) -> None:
+    """Refuse, as ``check`` reports it, a crosswalk that names a member task or target its
+    pinned plan does not hold or a unit that does not convert: a figure the crosswalk cannot
+    take is never shown as a member not reporting. (After the members are read, their plans
+    come from the cache.)"""
+    from zctasks.rollup.members import member_plans
+    from zctasks.rollup.reading import check_against_members
+
+    found = check_against_members(crosswalk, city, member_plans(root, members, pins))
+    if any(d.severity == "error" for d in found):
+        raise LedgerInvalid(warnings + found)
+    warnings += found
 
 
 # ---------------------------------------------------------------- provenance
