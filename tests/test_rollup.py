@@ -926,13 +926,13 @@ def test_what_an_attack_on_the_inputs_found(area, zc, tmp_path):
         "tasks:\n"
         "  - task: 1\n"
         "    targets:\n"
-        '      - {target: "1.1", members: {淄川区: "1.1", 张店区: ["1.1", "1.1"]}, factor: 1.0e+300}\n'
+        '      - {target: "1.1", members: {淄川区: "1.1", 张店区: ["1.1", "1.1"]}, factor: 1000000000000000.0}\n'
         "  - {task: 4, members: {淄川区: [], 张店区: 0}}\n",
         "utf-8",
     )
     found = zc("check", root=area).stdout.splitlines()
     assert [line for line in found if "warning[" not in line and "rollup fetch" not in line] == [
-        "data/crosswalk.yaml:4:77: error[range]: 换算系数应在 0.000000000001 至 1000000000000 之间，实际为 1e+300",
+        "data/crosswalk.yaml:4:77: error[range]: 换算系数应在 0.000000000001 至 1000000000000 之间，实际为 1e+15",
         "  提示：成员数值乘以它得到市级单位的数值，如万元换算成亿元是 0.0001",
         "data/crosswalk.yaml:4:60: error[duplicate-target]: 张店区的指标 1.1 写了两次，会被重复计算",
         "data/crosswalk.yaml:5:30: error[empty]: 淄川区没有写任务序号",
@@ -1079,3 +1079,18 @@ def test_a_pipe_a_device_or_a_link_out_of_the_ledger_is_refused_unread(area, zc,
         "  提示：zctasks 只读普通文件：换回普通文件后重试\n"
         "检查未通过：1 个错误，0 个警告。\n"
     )
+
+
+def test_a_factor_is_written_in_decimal_digits(area, zc):
+    """factor: 0x10, 0o10 or 1e1 is refused, never taken as 16, 8 or 10."""
+    for factor in ("0x10", "0o10", "1e1"):
+        (area / "data" / "crosswalk.yaml").write_text(
+            "tasks:\n  - task: 1\n    targets:\n"
+            f'      - {{target: "1.1", how: sum, factor: {factor}, members: {{淄川区: "1.1"}}}}\n',
+            "utf-8",
+        )
+        assert zc("check", root=area).stdout.splitlines()[:2] == [
+            f"data/crosswalk.yaml:4:43: error[number]: 数值“{factor}”的写法不对："
+            "只接受十进制数字，如 31 或 12.5",
+            "  提示：数值只写十进制数字",
+        ]

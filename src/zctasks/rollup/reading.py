@@ -48,7 +48,9 @@ def json_schema(name: str) -> dict[str, Any]:
     return schema
 
 
-def _parsed(root: Path, relative: Path) -> tuple[YamlDoc | None, list[Diagnostic]]:
+def _parsed(
+    root: Path, relative: Path, *, strict_numbers: bool = False
+) -> tuple[YamlDoc | None, list[Diagnostic]]:
     from zctasks.files import yamlfile
     from zctasks.files.errors import NotAFile
     from zctasks.files.limits import InputTooLarge, read_bounded
@@ -62,7 +64,7 @@ def _parsed(root: Path, relative: Path) -> tuple[YamlDoc | None, list[Diagnostic
         return None, [exc.diagnostic()]
     except OSError as exc:
         return None, [Diagnostic(name, 1, 1, "unreadable", f"无法读取文件：{exc.strerror}")]
-    return yamlfile.parse(name, raw)
+    return yamlfile.parse(name, raw, strict_numbers=strict_numbers)
 
 
 # ---------------------------------------------------------------- members.yaml
@@ -225,7 +227,7 @@ def read_crosswalk(
     against the members' own plans: ``check_against_members``)."""
     from zctasks.plan import schema
 
-    doc, problems = _parsed(root, CROSSWALK_FILE)
+    doc, problems = _parsed(root, CROSSWALK_FILE, strict_numbers=True)  # factor: 0x10 is no 16
     if doc is None:
         return None, problems
     if doc.data is None:
