@@ -1094,3 +1094,37 @@ def test_a_factor_is_written_in_decimal_digits(area, zc):
             "只接受十进制数字，如 31 或 12.5",
             "  提示：数值只写十进制数字",
         ]
+
+
+def test_rollup_add_keeps_the_files_own_indentation_and_line_endings(area, zc):
+    """A list at column 0 or indented 4 takes the new member at the same indentation; a
+    CRLF file gets a CRLF line."""
+    members = area / "data" / "members.yaml"
+    head = "name: 淄博市\nseries: [县区]\nmembers:\n"
+    item = '{indent}- {{name: 淄川区, remote: "../淄川区台账", series: 县区}}\n'
+    added = '{indent}- {{name: 周村区, remote: "../淄川区台账", series: 县区}}\n'
+    for indent in ("", "    "):
+        members.write_text(head + item.format(indent=indent), "utf-8")
+        result = zc(
+            "rollup", "add", "周村区", "--remote", "../淄川区台账", "--series", "县区", root=area
+        )
+        assert result.exit_code == 0, result.stderr
+        assert members.read_text("utf-8") == (
+            head + item.format(indent=indent) + added.format(indent=indent)
+        )
+    crlf = (head + item.format(indent="  ")).replace("\n", "\r\n")
+    members.write_bytes(crlf.encode("utf-8"))
+    result = zc(
+        "rollup", "add", "周村区", "--remote", "../淄川区台账", "--series", "县区", root=area
+    )
+    assert result.exit_code == 0, result.stderr
+    assert members.read_bytes() == (crlf + added.format(indent="  ").replace("\n", "\r\n")).encode(
+        "utf-8"
+    )
+    members.write_bytes(
+        b"name: \xe6\xb7\x84\xe5\x8d\x9a\xe5\xb8\x82\r\nseries: [\xe5\x8e\xbf\xe5\x8c\xba]\r\nmembers: []\r\n"
+    )
+    assert zc("rollup", "add", "周村区", "--remote", "../淄川区台账", root=area).exit_code == 0
+    assert members.read_bytes() == (
+        'name: 淄博市\r\nseries: [县区]\r\nmembers:\r\n  - {name: 周村区, remote: "../淄川区台账"}\r\n'
+    ).encode("utf-8")
