@@ -1128,3 +1128,21 @@ def test_rollup_add_keeps_the_files_own_indentation_and_line_endings(area, zc):
     assert members.read_bytes() == (
         'name: 淄博市\r\nseries: [县区]\r\nmembers:\r\n  - {name: 周村区, remote: "../淄川区台账"}\r\n'
     ).encode("utf-8")
+
+
+def test_member_names_with_edge_spaces_dots_or_slashes_are_refused(area, zc):
+    hint = "  提示：成员名称写区县（或市）的名称，如 淄川区；首尾不留空白，不含“/”“\\”\n"
+    members = area / "data" / "members.yaml"
+    before = members.read_bytes()
+    for name, why in ((" 淄川区", "首尾有空白"), ("..", "只有“.”"), ("a/b", "含有“/”或“\\”")):
+        result = zc("rollup", "add", name, "--remote", "../淄川区台账", root=area)
+        assert (result.exit_code, result.stderr) == (
+            2,
+            f"错误：成员名称“{name}”{why}，没有加入\n" + hint.replace("  提示", "提示"),
+        )
+    assert members.read_bytes() == before
+    members.write_bytes(before + '  - {name: "a\\\\b ", remote: "../淄川区台账"}\n'.encode())
+    assert zc("check", root=area).stdout.splitlines()[:2] == [
+        "data/members.yaml:10:12: error[member-name]: 成员名称“a\\b ”首尾有空白",
+        hint.rstrip("\n"),
+    ]

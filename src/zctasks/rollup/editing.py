@@ -203,7 +203,13 @@ def _refuse(
 ) -> None:
     """What members.yaml would not accept, said of the options as typed."""
     from zctasks.judge.views import visible
-    from zctasks.rollup.reading import CONTROL, branch_problem, remote_problem
+    from zctasks.rollup.reading import (
+        CONTROL,
+        MEMBER_NAME_HINT,
+        branch_problem,
+        name_problem,
+        remote_problem,
+    )
 
     for option, value in (
         ("名称", name),
@@ -216,6 +222,8 @@ def _refuse(
             raise UsageError(f"{option}“{visible(value)}”含有控制字符，没有加入")
     if not name.strip():
         raise UsageError("成员名称为空")
+    if why := name_problem(name):
+        raise UsageError(f"成员名称“{name}”{why}，没有加入", MEMBER_NAME_HINT)
     if remote and (why := remote_problem(remote)):
         raise UsageError(f"仓库地址“{remote}”{why}，没有加入")
     if bundle and bundle.startswith("-"):

@@ -136,6 +136,21 @@ def branch_problem(branch: str) -> str:
     return ""
 
 
+def name_problem(name: str) -> str:
+    """Why a member name (typed or hand-written) is refused, or "": " 甲" and "甲" would be
+    two members, and "..", "a/b" read as paths wherever a name is shown beside one."""
+    if name != name.strip():
+        return "首尾有空白"
+    if name.strip(".") == "":
+        return "只有“.”"
+    if "/" in name or "\\" in name:
+        return "含有“/”或“\\”"
+    return ""
+
+
+MEMBER_NAME_HINT = "成员名称写区县（或市）的名称，如 淄川区；首尾不留空白，不含“/”“\\”"
+
+
 def check_members(file: MembersFile, doc: YamlDoc) -> list[Diagnostic]:
     found: list[Diagnostic] = []
 
@@ -168,6 +183,8 @@ def check_members(file: MembersFile, doc: YamlDoc) -> list[Diagnostic]:
                 f"成员名称含有控制字符：{member.name}",
                 "成员名称会用在表格、文件和提示中",
             )
+        elif why := name_problem(member.name):
+            problem((*at, "name"), "member-name", f"成员名称“{member.name}”{why}", MEMBER_NAME_HINT)
         if member.name in seen:
             problem(
                 (*at, "name"),
