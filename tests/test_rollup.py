@@ -1146,3 +1146,49 @@ def test_member_names_with_edge_spaces_dots_or_slashes_are_refused(area, zc):
         "data/members.yaml:10:12: error[member-name]: 成员名称“a\\b ”首尾有空白",
         hint.rstrip("\n"),
     ]
+
+
+def test_check_flags_a_hand_edited_lock_that_status_could_not_use(area, zc, tmp_path):
+    """A pin to a commit fetch refused (pin-refused), a pin to a commit only another
+    member's mirror holds (pin-missing, never that member's reading), a time that is not
+    one fetch writes (lock-syntax)."""
+    import os
+
+    _fetched(zc, area)
+    zichuan = tmp_path / "淄川区台账"
+    os.symlink("/etc/passwd", zichuan / "data" / "progress" / "2023-11.yaml")
+    R.git(zichuan, "add", "-A")
+    R.git(zichuan, "commit", "-q", "--no-verify", "-m", "链接")
+    bad = R.git(zichuan, "rev-parse", "HEAD").strip()
+    assert zc("rollup", "fetch", root=area).exit_code == 1  # refused; its objects are mirrored
+    lock = area / "data" / "members.lock"
+    good = lock.read_text("utf-8")
+    lines = good.splitlines(keepends=True)
+    pins = _lock(area)
+    lock.write_text(good.replace(pins[0]["commit"], bad, 1), "utf-8")
+    assert zc("check", root=area).stdout.splitlines()[-3:] == [
+        f"data/members.yaml:{_line_of(area, '淄川区')}:12: error[pin-refused]: 成员“淄川区”锁定的提交 "
+        f"{bad[:7]} 是获取时会拒绝的：“data/progress/2023-11.yaml”是符号链接，没有读取："
+        "台账文件只能是普通文件",
+        "  提示：data/members.lock 不应手工修改：运行 zctasks rollup fetch --member 淄川区 重新锁定",
+        "检查未通过：1 个错误，1 个警告。",
+    ]
+    zhangdian = lines[2].replace(pins[1]["commit"], pins[0]["commit"])
+    lock.write_text(lines[0] + lines[1] + zhangdian, "utf-8")
+    found = zc("check", root=area).stdout.splitlines()
+    assert found[2:4] == [
+        f"data/members.yaml:{_line_of(area, '张店区')}:12: warning[pin-missing]: "
+        f"本机没有成员“张店区”锁定的提交 {pins[0]['commit'][:7]}，无法核对对应关系",
+        "  提示：运行 zctasks rollup fetch --locked 取回锁定的提交",
+    ]
+    lock.write_text(lines[0] + lines[1].replace('"committed": "', '"committed": "xx'), "utf-8")
+    assert zc("check", root=area).stdout.splitlines()[:2] == [
+        f"data/members.lock:2:{lines[1].index('committed') + 13}: error[lock-syntax]: "
+        f"“xx{pins[0]['committed']}”不是 zctasks 写入的时间",
+        "  提示：运行 zctasks rollup fetch --member 淄川区 重新锁定",
+    ]
+
+
+def _line_of(area: Path, name: str) -> int:
+    text = (area / "data" / "members.yaml").read_text("utf-8").splitlines()
+    return next(i for i, line in enumerate(text, 1) if f"name: {name}" in line)

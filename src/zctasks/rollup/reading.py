@@ -593,6 +593,17 @@ def read_lock(
                 doc.diagnostic((i, "commit"), "lock-syntax", f"“{pin.commit}”不是完整的提交编号")
             )
             continue
+        bad_time = next((k for k in _PIN_TIMES if not _is_moment(getattr(pin, k))), None)
+        if bad_time is not None:
+            problems.append(
+                doc.diagnostic(
+                    (i, bad_time),
+                    "lock-syntax",
+                    f"“{getattr(pin, bad_time)}”不是 zctasks 写入的时间",
+                    "运行 zctasks rollup fetch --member " + pin.name + " 重新锁定",
+                )
+            )
+            continue
         if pin.name in pins:
             problems.append(
                 doc.diagnostic((i, "name"), "lock-syntax", f"成员“{pin.name}”锁定了两次")
@@ -610,6 +621,21 @@ def read_lock(
                 )
             )
     return pins, problems
+
+
+_PIN_TIMES = ("committed", "pinned", "tried")
+
+
+def _is_moment(text: str) -> bool:
+    """Empty, or a time as fetch writes it: ISO 8601 with its offset."""
+    from datetime import datetime
+
+    if not text:
+        return True
+    try:
+        return datetime.fromisoformat(text).tzinfo is not None
+    except ValueError:
+        return False
 
 
 def lock_text(pins: list[Pin]) -> str:

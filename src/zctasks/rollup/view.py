@@ -536,7 +536,17 @@ def check_rollup(root: Path, city: Ledger, progress: Any = None) -> list[Diagnos
             )
     if crosswalk is None:
         return problems
-    plans = member_plans(root, members, pins)
+    refused: dict[str, str] = {}
+    plans = member_plans(root, members, pins, refused)
+    for name, why in refused.items():
+        problems.append(
+            doc.diagnostic(
+                ("members", members.names.index(name), "name"),
+                "pin-refused",
+                f"成员“{name}”锁定的提交 {pins[name].commit[:7]} 是获取时会拒绝的：{why}",
+                f"data/members.lock 不应手工修改：运行 zctasks rollup fetch --member {name} 重新锁定",
+            )
+        )
     for name, (commit, plan) in plans.items():
         if plan is None:
             i = members.names.index(name)
