@@ -468,3 +468,25 @@ def test_hostile_rules_are_refused_with_their_place(zc, scored):
     explained = zc("score", "-u", "区水利局", "--explain", "--as-of", "2023-07-31", root=scored)
     assert '考评办法：=HYPERLINK("x")\\x1b[2J' in explained.stdout
     assert "\x1b" not in explained.stdout
+
+
+def test_a_pipe_for_the_rules_or_the_what_if_file_is_refused_unread(scored, zc, tmp_path):
+    """A FIFO at data/scoring.yaml or given as --what-if never hangs `score`."""
+    import os
+
+    root = scored
+    pipe = tmp_path / "假设.yaml"
+    os.mkfifo(pipe)
+    refused = zc("score", "--what-if", str(pipe), "--as-of", "2023-07-31", root=root)
+    assert refused.exit_code == 1
+    assert (
+        f"{pipe}:1:1: error[not-a-file]: 不是普通文件（命名管道），没有读取\n"
+        "  提示：zctasks 只读普通文件：换回普通文件后重试\n"
+    ) in refused.stderr
+    (root / "data" / "scoring.yaml").unlink(missing_ok=True)
+    os.mkfifo(root / "data" / "scoring.yaml")
+    refused = zc("score", "--as-of", "2023-07-31", root=root)
+    assert refused.exit_code == 1
+    assert refused.stderr.splitlines()[1] == (
+        "data/scoring.yaml:1:1: error[not-a-file]: 不是普通文件（命名管道），没有读取"
+    )
