@@ -1125,9 +1125,12 @@ def test_rollup_add_keeps_the_files_own_indentation_and_line_endings(area, zc):
         b"name: \xe6\xb7\x84\xe5\x8d\x9a\xe5\xb8\x82\r\nseries: [\xe5\x8e\xbf\xe5\x8c\xba]\r\nmembers: []\r\n"
     )
     assert zc("rollup", "add", "周村区", "--remote", "../淄川区台账", root=area).exit_code == 0
-    assert members.read_bytes() == (
-        'name: 淄博市\r\nseries: [县区]\r\nmembers:\r\n  - {name: 周村区, remote: "../淄川区台账"}\r\n'
-    ).encode("utf-8")
+    assert (
+        members.read_bytes()
+        == (
+            'name: 淄博市\r\nseries: [县区]\r\nmembers:\r\n  - {name: 周村区, remote: "../淄川区台账"}\r\n'
+        ).encode()
+    )
 
 
 def test_member_names_with_edge_spaces_dots_or_slashes_are_refused(area, zc):

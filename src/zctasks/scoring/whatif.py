@@ -72,8 +72,7 @@ def read_figures(ledger: Ledger, path: Path) -> dict[str, Number]:
     """A YAML file of hypothetical figures: a mapping of target ids to numbers
     (``"7.1": 25``), or ``figures:`` holding one. Problems are located by line."""
     from zctasks.files import yamlfile
-    from zctasks.files.errors import LedgerInvalid
-    from zctasks.files.errors import NotAFile
+    from zctasks.files.errors import LedgerInvalid, NotAFile
     from zctasks.files.limits import InputTooLarge, read_bounded
     from zctasks.log.figures import number_problem
 
