@@ -19,6 +19,7 @@ import pytest
 
 from conftest import DEPARTMENTS, TASKS
 from zctasks.files import limits
+from zctasks.files.errors import NotAFile
 
 # ---------------------------------------------------------------- numbers and sizes
 
@@ -84,9 +85,9 @@ def test_bounded_read_names_the_file_and_stops_at_the_limit(tmp_path, monkeypatc
         "data/big.txt:1:1: error[too-large]: 文件过大（11 字节，上限 10 字节）\n"
         "  提示：台账文件、批量文件、模板和报告都不能超过 64 MiB；请检查是否放错了文件"
     )
-    with pytest.raises(limits.InputTooLarge) as caught:
+    with pytest.raises(NotAFile) as refused:  # a device is never read at all
         limits.read_bounded(Path("/dev/zero"), "/dev/zero")
-    assert caught.value.message == "/dev/zero：文件过大（超过上限 10 字节）"
+    assert refused.value.message == "/dev/zero：不是普通文件（字符设备），没有读取"
 
 
 # ---------------------------------------------------------------- spreadsheet formulas

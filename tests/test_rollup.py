@@ -926,13 +926,13 @@ def test_what_an_attack_on_the_inputs_found(area, zc, tmp_path):
         "tasks:\n"
         "  - task: 1\n"
         "    targets:\n"
-        '      - {target: "1.1", members: {淄川区: "1.1", 张店区: ["1.1", "1.1"]}, factor: 1.0e+300}\n'
+        '      - {target: "1.1", members: {淄川区: "1.1", 张店区: ["1.1", "1.1"]}, factor: 1000000000000000.0}\n'
         "  - {task: 4, members: {淄川区: [], 张店区: 0}}\n",
         "utf-8",
     )
     found = zc("check", root=area).stdout.splitlines()
     assert [line for line in found if "warning[" not in line and "rollup fetch" not in line] == [
-        "data/crosswalk.yaml:4:77: error[range]: 换算系数应在 0.000000000001 至 1000000000000 之间，实际为 1e+300",
+        "data/crosswalk.yaml:4:77: error[range]: 换算系数应在 0.000000000001 至 1000000000000 之间，实际为 1e+15",
         "  提示：成员数值乘以它得到市级单位的数值，如万元换算成亿元是 0.0001",
         "data/crosswalk.yaml:4:60: error[duplicate-target]: 张店区的指标 1.1 写了两次，会被重复计算",
         "data/crosswalk.yaml:5:30: error[empty]: 淄川区没有写任务序号",
@@ -1013,3 +1013,185 @@ def test_documents_name_every_member_alike_and_say_figures_as_the_city_does():
         ),
     ):
         assert document_words(said, 2023) == words
+
+
+# ---------------------------------------------------------------- what probe 3 found
+
+
+def test_status_and_report_refuse_what_check_finds_against_the_members_plans(area, zc):
+    """A crosswalk whose member side check rejects is refused by `rollup status` and
+    `rollup report`, never shown as a member that did not report; a member task written
+    twice is an error, not counted twice."""
+    _fetched(zc, area)
+    crosswalk = area / "data" / "crosswalk.yaml"
+    crosswalk.write_text(
+        "tasks:\n"
+        "  - task: 1\n"
+        "    targets:\n"
+        '      - {target: "1.1", how: sum, members: {淄川区: "2.1", 张店区: "1.1"}}\n',
+        "utf-8",
+    )
+    located = (
+        "data/crosswalk.yaml:4:50: error[unit-mismatch]: 淄川区的指标 2.1 的单位是“家”，"
+        "市级指标 1.1 的单位是“亿元”，无法换算\n"
+        "  提示：写 factor: 换算系数（成员数值乘以它得到市级单位的数值）\n"
+    )
+    refused = "错误：台账数据有 1 处错误\n" + located + "提示：运行 zctasks check 查看并修正\n"
+    for command in (["status"], ["report", "ledger", "-f", "docx", "-o", str(area / "汇总.docx")]):
+        result = zc("rollup", *command, "--as-of", AS_OF, root=area)
+        assert (result.exit_code, result.stdout, result.stderr) == (1, "", refused)
+    assert not (area / "汇总.docx").exists()
+    crosswalk.write_text("tasks:\n  - task: 1\n    members: {淄川区: [1, 1], 张店区: 1}\n", "utf-8")
+    assert zc("check", root=area).stdout == (
+        "data/crosswalk.yaml:3:24: error[duplicate-member-task]: 淄川区的第1项任务写了两次，会被重复计算\n"
+        "检查未通过：1 个错误，0 个警告。\n"
+    )
+    assert zc("rollup", "status", "--as-of", AS_OF, root=area).exit_code == 1
+
+
+def test_a_pipe_a_device_or_a_link_out_of_the_ledger_is_refused_unread(area, zc, tmp_path):
+    """A FIFO at any of the roll-up's files (or the plan's) never hangs a command, and a
+    link leading out of the ledger is never read: its target's text is never quoted."""
+    import os
+
+    _fetched(zc, area)
+    data = area / "data"
+    for name in ("crosswalk.yaml", "members.lock", "members.yaml", "tasks.yaml", "config.yaml"):
+        saved = (data / name).read_bytes() if (data / name).exists() else None
+        (data / name).unlink(missing_ok=True)
+        os.mkfifo(data / name)
+        expected = (
+            f"data/{name}:1:1: error[not-a-file]: 不是普通文件（命名管道），没有读取\n"
+            "  提示：zctasks 只读普通文件：换回普通文件后重试\n"
+        )
+        assert zc("check", root=area).stdout.startswith(expected), name
+        status = zc("rollup", "status", "--as-of", AS_OF, root=area)
+        assert status.exit_code == 1 and expected in status.stderr, name
+        (data / name).unlink()
+        if saved is not None:
+            (data / name).write_bytes(saved)
+    secret = tmp_path / "口令"
+    secret.write_text("root:x:0:0:机密\n", "utf-8")
+    (data / "crosswalk.yaml").unlink()
+    (data / "crosswalk.yaml").symlink_to(secret)
+    assert zc("check", root=area).stdout == (
+        "data/crosswalk.yaml:1:1: error[not-a-file]: 是指向台账之外的符号链接，没有读取\n"
+        "  提示：zctasks 只读普通文件：换回普通文件后重试\n"
+        "检查未通过：1 个错误，0 个警告。\n"
+    )
+
+
+def test_a_factor_is_written_in_decimal_digits(area, zc):
+    """factor: 0x10, 0o10 or 1e1 is refused, never taken as 16, 8 or 10."""
+    for factor in ("0x10", "0o10", "1e1"):
+        (area / "data" / "crosswalk.yaml").write_text(
+            "tasks:\n  - task: 1\n    targets:\n"
+            f'      - {{target: "1.1", how: sum, factor: {factor}, members: {{淄川区: "1.1"}}}}\n',
+            "utf-8",
+        )
+        assert zc("check", root=area).stdout.splitlines()[:2] == [
+            f"data/crosswalk.yaml:4:43: error[number]: 数值“{factor}”的写法不对："
+            "只接受十进制数字，如 31 或 12.5",
+            "  提示：数值只写十进制数字",
+        ]
+
+
+def test_rollup_add_keeps_the_files_own_indentation_and_line_endings(area, zc):
+    """A list at column 0 or indented 4 takes the new member at the same indentation; a
+    CRLF file gets a CRLF line."""
+    members = area / "data" / "members.yaml"
+    head = "name: 淄博市\nseries: [县区]\nmembers:\n"
+    item = '{indent}- {{name: 淄川区, remote: "../淄川区台账", series: 县区}}\n'
+    added = '{indent}- {{name: 周村区, remote: "../淄川区台账", series: 县区}}\n'
+    for indent in ("", "    "):
+        members.write_text(head + item.format(indent=indent), "utf-8")
+        result = zc(
+            "rollup", "add", "周村区", "--remote", "../淄川区台账", "--series", "县区", root=area
+        )
+        assert result.exit_code == 0, result.stderr
+        assert members.read_text("utf-8") == (
+            head + item.format(indent=indent) + added.format(indent=indent)
+        )
+    crlf = (head + item.format(indent="  ")).replace("\n", "\r\n")
+    members.write_bytes(crlf.encode("utf-8"))
+    result = zc(
+        "rollup", "add", "周村区", "--remote", "../淄川区台账", "--series", "县区", root=area
+    )
+    assert result.exit_code == 0, result.stderr
+    assert members.read_bytes() == (crlf + added.format(indent="  ").replace("\n", "\r\n")).encode(
+        "utf-8"
+    )
+    members.write_bytes(
+        b"name: \xe6\xb7\x84\xe5\x8d\x9a\xe5\xb8\x82\r\nseries: [\xe5\x8e\xbf\xe5\x8c\xba]\r\nmembers: []\r\n"
+    )
+    assert zc("rollup", "add", "周村区", "--remote", "../淄川区台账", root=area).exit_code == 0
+    assert (
+        members.read_bytes()
+        == (
+            'name: 淄博市\r\nseries: [县区]\r\nmembers:\r\n  - {name: 周村区, remote: "../淄川区台账"}\r\n'
+        ).encode()
+    )
+
+
+def test_member_names_with_edge_spaces_dots_or_slashes_are_refused(area, zc):
+    hint = "  提示：成员名称写区县（或市）的名称，如 淄川区；首尾不留空白，不含“/”“\\”\n"
+    members = area / "data" / "members.yaml"
+    before = members.read_bytes()
+    for name, why in ((" 淄川区", "首尾有空白"), ("..", "只有“.”"), ("a/b", "含有“/”或“\\”")):
+        result = zc("rollup", "add", name, "--remote", "../淄川区台账", root=area)
+        assert (result.exit_code, result.stderr) == (
+            2,
+            f"错误：成员名称“{name}”{why}，没有加入\n" + hint.replace("  提示", "提示"),
+        )
+    assert members.read_bytes() == before
+    members.write_bytes(before + '  - {name: "a\\\\b ", remote: "../淄川区台账"}\n'.encode())
+    assert zc("check", root=area).stdout.splitlines()[:2] == [
+        "data/members.yaml:10:12: error[member-name]: 成员名称“a\\b ”首尾有空白",
+        hint.rstrip("\n"),
+    ]
+
+
+def test_check_flags_a_hand_edited_lock_that_status_could_not_use(area, zc, tmp_path):
+    """A pin to a commit fetch refused (pin-refused), a pin to a commit only another
+    member's mirror holds (pin-missing, never that member's reading), a time that is not
+    one fetch writes (lock-syntax)."""
+    import os
+
+    _fetched(zc, area)
+    zichuan = tmp_path / "淄川区台账"
+    os.symlink("/etc/passwd", zichuan / "data" / "progress" / "2023-11.yaml")
+    R.git(zichuan, "add", "-A")
+    R.git(zichuan, "commit", "-q", "--no-verify", "-m", "链接")
+    bad = R.git(zichuan, "rev-parse", "HEAD").strip()
+    assert zc("rollup", "fetch", root=area).exit_code == 1  # refused; its objects are mirrored
+    lock = area / "data" / "members.lock"
+    good = lock.read_text("utf-8")
+    lines = good.splitlines(keepends=True)
+    pins = _lock(area)
+    lock.write_text(good.replace(pins[0]["commit"], bad, 1), "utf-8")
+    assert zc("check", root=area).stdout.splitlines()[-3:] == [
+        f"data/members.yaml:{_line_of(area, '淄川区')}:12: error[pin-refused]: 成员“淄川区”锁定的提交 "
+        f"{bad[:7]} 是获取时会拒绝的：“data/progress/2023-11.yaml”是符号链接，没有读取："
+        "台账文件只能是普通文件",
+        "  提示：data/members.lock 不应手工修改：运行 zctasks rollup fetch --member 淄川区 重新锁定",
+        "检查未通过：1 个错误，1 个警告。",
+    ]
+    zhangdian = lines[2].replace(pins[1]["commit"], pins[0]["commit"])
+    lock.write_text(lines[0] + lines[1] + zhangdian, "utf-8")
+    found = zc("check", root=area).stdout.splitlines()
+    assert found[2:4] == [
+        f"data/members.yaml:{_line_of(area, '张店区')}:12: warning[pin-missing]: "
+        f"本机没有成员“张店区”锁定的提交 {pins[0]['commit'][:7]}，无法核对对应关系",
+        "  提示：运行 zctasks rollup fetch --locked 取回锁定的提交",
+    ]
+    lock.write_text(lines[0] + lines[1].replace('"committed": "', '"committed": "xx'), "utf-8")
+    assert zc("check", root=area).stdout.splitlines()[:2] == [
+        f"data/members.lock:2:{lines[1].index('committed') + 13}: error[lock-syntax]: "
+        f"“xx{pins[0]['committed']}”不是 zctasks 写入的时间",
+        "  提示：运行 zctasks rollup fetch --member 淄川区 重新锁定",
+    ]
+
+
+def _line_of(area: Path, name: str) -> int:
+    text = (area / "data" / "members.yaml").read_text("utf-8").splitlines()
+    return next(i for i, line in enumerate(text, 1) if f"name: {name}" in line)

@@ -610,3 +610,25 @@ def test_what_if_figures_follow_the_strict_number_rule_and_the_hint_fits(zc, sco
         "  提示：数值只写十进制数字",
         "提示：修正假设数值文件后重试（zctasks check 不读这个文件）",
     ]
+
+
+def test_a_pipe_for_the_rules_or_the_what_if_file_is_refused_unread(scored, zc, tmp_path):
+    """A FIFO at data/scoring.yaml or given as --what-if never hangs `score`."""
+    import os
+
+    root = scored
+    pipe = tmp_path / "假设.yaml"
+    os.mkfifo(pipe)
+    refused = zc("score", "--what-if", str(pipe), "--as-of", "2023-07-31", root=root)
+    assert refused.exit_code == 1
+    assert (
+        f"{pipe}:1:1: error[not-a-file]: 不是普通文件（命名管道），没有读取\n"
+        "  提示：zctasks 只读普通文件：换回普通文件后重试\n"
+    ) in refused.stderr
+    (root / "data" / "scoring.yaml").unlink(missing_ok=True)
+    os.mkfifo(root / "data" / "scoring.yaml")
+    refused = zc("score", "--as-of", "2023-07-31", root=root)
+    assert refused.exit_code == 1
+    assert refused.stderr.splitlines()[1] == (
+        "data/scoring.yaml:1:1: error[not-a-file]: 不是普通文件（命名管道），没有读取"
+    )

@@ -61,3 +61,17 @@ class LedgerInvalid(ZctasksError):
         self.diagnostics = diagnostics
         errors = sum(1 for d in diagnostics if d.severity == "error")
         super().__init__(f"{what}有 {errors} 处错误", hint)
+
+
+class NotAFile(ZctasksError):
+    """A data file that is a pipe, a device, a folder or a link: never opened (a pipe would
+    hang the command), never replaced. Raised with ``name`` and ``reason`` (by
+    limits.read_bounded), ``diagnostic()`` gives the located form ``check`` prints."""
+
+    def __init__(self, message: str, hint: str = "", *, name: str = "", reason: str = "") -> None:
+        super().__init__(message, hint)
+        self.name = name
+        self.reason = reason or message
+
+    def diagnostic(self) -> Diagnostic:
+        return Diagnostic(self.name, 1, 1, "not-a-file", self.reason, self.hint)

@@ -3,16 +3,17 @@
 Every input — the plan, the units, the config, a month of progress, a department's batch,
 a document to import, a template — and every report is at most ``MAX_BYTES``. A file is
 never read whole to find out that it is too large: a regular file's size is asked first,
-anything else (a pipe, a device) is read up to one byte past the limit.
+a pipe or a device is refused unread (it could hang the command).
 """
 
 from __future__ import annotations
 
+import errno
 import os
 import stat
 from pathlib import Path
 
-from zctasks.files.errors import Diagnostic, ZctasksError
+from zctasks.files.errors import Diagnostic, NotAFile, ZctasksError
 
 MAX_BYTES = 64 * 1024 * 1024
 """64 MiB: a city's five-year ledger is a few megabytes; anything larger is a wrong file."""
@@ -56,19 +57,52 @@ def size_problem(name: str, raw: bytes) -> Diagnostic | None:
     return None
 
 
-def read_bounded(path: Path, name: str | None = None) -> bytes:
+_KINDS = {
+    stat.S_IFIFO: "命名管道",
+    stat.S_IFCHR: "字符设备",
+    stat.S_IFBLK: "块设备",
+    stat.S_IFSOCK: "套接字",
+}
+
+
+def read_bounded(path: Path, name: str | None = None, *, inside: Path | None = None) -> bytes:
     """The bytes of ``path``, or ``InputTooLarge`` (named ``name``, default the path).
 
+    A pipe, a device or a socket is refused with ``NotAFile`` before a byte is read (a
+    pipe would hang the command); so is, with ``inside`` (the ledger's folder), a link
+    that leads out of it — its target is never read, so never quoted.
     OSError (missing, unreadable, a folder) is left to the caller, which knows what it means.
     """
-    with open(path, "rb") as handle:
-        info = os.fstat(handle.fileno())
-        if stat.S_ISREG(info.st_mode) and info.st_size > MAX_BYTES:
-            raise InputTooLarge(name or str(path), info.st_size)
+    shown = name or str(path)
+    if inside is not None and path.is_symlink():
+        try:
+            path.resolve().relative_to(inside.resolve())
+        except (ValueError, OSError, RuntimeError):
+            raise NotAFile(
+                f"{shown}：{_LINK}",
+                _NOT_A_FILE_HINT,
+                name=shown,
+                reason=_LINK,
+            ) from None
+    fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK | getattr(os, "O_CLOEXEC", 0))
+    with os.fdopen(fd, "rb") as handle:
+        info = os.fstat(fd)
+        if stat.S_ISDIR(info.st_mode):
+            raise IsADirectoryError(errno.EISDIR, os.strerror(errno.EISDIR), str(path))
+        if not stat.S_ISREG(info.st_mode):
+            kind = _KINDS.get(stat.S_IFMT(info.st_mode), "特殊文件")
+            reason = f"不是普通文件（{kind}），没有读取"
+            raise NotAFile(f"{shown}：{reason}", _NOT_A_FILE_HINT, name=shown, reason=reason)
+        if info.st_size > MAX_BYTES:
+            raise InputTooLarge(shown, info.st_size)
         raw = handle.read(MAX_BYTES + 1)
-    if len(raw) > MAX_BYTES:  # a pipe or device, or a file that grew while it was read
-        raise InputTooLarge(name or str(path), None)
+    if len(raw) > MAX_BYTES:  # a file that grew while it was read
+        raise InputTooLarge(shown, None)
     return raw
+
+
+_LINK = "是指向台账之外的符号链接，没有读取"
+_NOT_A_FILE_HINT = "zctasks 只读普通文件：换回普通文件后重试"
 
 
 def checked_zip(path: Path, raw: bytes, kind: str, max_unpacked: int) -> None:

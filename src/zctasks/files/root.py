@@ -46,16 +46,24 @@ def find_root(
         return LedgerRoot(_checked(Path(environ["ZCTASKS_ROOT"]), "ZCTASKS_ROOT"), "ZCTASKS_ROOT")
     here = (cwd or Path.cwd()).resolve()
     for folder in (here, *here.parents):
-        if (folder / TASKS_FILE).is_file():
+        if _holds_plan(folder):
             return LedgerRoot(folder, "cwd")
     return LedgerRoot(bundled_root(), "bundled")
 
 
 def _checked(path: Path, given_by: str) -> Path:
     path = path.expanduser().resolve()
-    if not (path / TASKS_FILE).is_file():
+    if not _holds_plan(path):
         raise UsageError(
             f"{given_by} 指向的目录 {path} 中没有 {TASKS_FILE.as_posix()}",
             "用 zctasks init 新建台账，或指向含有 data/tasks.yaml 的目录",
         )
     return path
+
+
+def _holds_plan(folder: Path) -> bool:
+    """Whether ``folder`` has a data/tasks.yaml of any kind but a folder: a pipe or a link
+    there is a ledger whose plan is refused when read (never passed over for the bundled
+    plan, or a ledger further up)."""
+    path = folder / TASKS_FILE
+    return os.path.lexists(path) and not path.is_dir()

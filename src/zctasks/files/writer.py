@@ -37,7 +37,7 @@ from contextvars import ContextVar
 from pathlib import Path
 from typing import Any, TypeVar
 
-from zctasks.files.errors import ZctasksError
+from zctasks.files.errors import NotAFile, ZctasksError
 
 LOCK_NAME = ".zctasks.lock"
 JOURNAL_NAME = ".tmp-zctasks-journal"
@@ -223,11 +223,6 @@ class Transaction:
         back.commit()
         _fsync_folder(self.folder)
         self.committed = False
-
-
-class NotAFile(ZctasksError):
-    """A data file that is a pipe, a device, a folder or a link: never opened (a pipe would
-    hang the command), never replaced."""
 
 
 def _content(path: Path) -> bytes | None:

@@ -23,11 +23,12 @@ if TYPE_CHECKING:
 
 
 def _read(root: Path, relative: Path) -> tuple[bytes | None, list[Diagnostic]]:
+    from zctasks.files.errors import NotAFile
     from zctasks.files.limits import InputTooLarge, read_bounded
 
     try:
-        return read_bounded(root / relative, relative.as_posix()), []
-    except InputTooLarge as exc:
+        return read_bounded(root / relative, relative.as_posix(), inside=root), []
+    except (InputTooLarge, NotAFile) as exc:
         return None, [exc.diagnostic()]
     except FileNotFoundError:
         return None, [

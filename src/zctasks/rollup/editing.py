@@ -99,7 +99,7 @@ def starter_files(name: str) -> dict[Path, str]:
     }
 
 
-_EMPTY = re.compile(r"^members:[ \t]*\[[ \t]*\][ \t]*(#.*)?$", re.M)
+_EMPTY = re.compile(r"^members:[ \t]*\[[ \t]*\][ \t]*(#[^\r\n]*)?\r?$", re.M)
 _TOP = re.compile(r"^[^\s#-]", re.M)
 
 
@@ -121,17 +121,27 @@ def member_line(
 
 def with_member(text: str, line: str) -> str | None:
     """members.yaml with ``line`` added to its list, or None where the file is not laid out
-    as ``init --rollup`` writes it (the members list last, in block form)."""
+    as ``init --rollup`` writes it (the members list last, in block form). The new item
+    takes the indentation of the items already there (column 0, 2, 4 …) and the file's
+    line ending (CRLF stays CRLF)."""
+    newline = "\r\n" if "\r\n" in text else "\n"
     empty = _EMPTY.search(text)
     if empty is not None:
-        return text[: empty.start()] + "members:\n" + line + text[empty.end() + 1 :]
+        rest = text[empty.end() :].removeprefix("\n")
+        return text[: empty.start()] + "members:" + newline + line.rstrip("\n") + newline + rest
     tops = list(_TOP.finditer(text))
     if not tops or not text[tops[-1].start() :].startswith("members:"):
         return None
     tail = text[tops[-1].start() :].split("\n", 1)
     if tail[0].split("#", 1)[0].strip() != "members:":
         return None
-    return text + ("" if text.endswith("\n") else "\n") + line
+    item = _ITEM.search(tail[1] if len(tail) > 1 else "")
+    indent = item.group(1) if item is not None else "  "
+    ending = "" if text.endswith("\n") else newline
+    return text + ending + indent + line.strip() + newline
+
+
+_ITEM = re.compile(r"^([ ]*)- ", re.M)
 
 
 def add_member(
@@ -193,7 +203,13 @@ def _refuse(
 ) -> None:
     """What members.yaml would not accept, said of the options as typed."""
     from zctasks.judge.views import visible
-    from zctasks.rollup.reading import CONTROL, branch_problem, remote_problem
+    from zctasks.rollup.reading import (
+        CONTROL,
+        MEMBER_NAME_HINT,
+        branch_problem,
+        name_problem,
+        remote_problem,
+    )
 
     for option, value in (
         ("名称", name),
@@ -206,6 +222,8 @@ def _refuse(
             raise UsageError(f"{option}“{visible(value)}”含有控制字符，没有加入")
     if not name.strip():
         raise UsageError("成员名称为空")
+    if why := name_problem(name):
+        raise UsageError(f"成员名称“{name}”{why}，没有加入", MEMBER_NAME_HINT)
     if remote and (why := remote_problem(remote)):
         raise UsageError(f"仓库地址“{remote}”{why}，没有加入")
     if bundle and bundle.startswith("-"):

@@ -288,7 +288,14 @@ def read_members(
             )
             continue
         tasks = sorted(wanted.get(member.name, set()))
-        key = _key("member", pin.commit, as_of.isoformat(), shown_days, ",".join(map(str, tasks)))
+        key = _key(
+            "member",
+            pin.commit,
+            member.name,  # never another member's reading of the same commit
+            as_of.isoformat(),
+            shown_days,
+            ",".join(map(str, tasks)),
+        )
         data = _load(folder, key)
         if data is not None:
             found[member.name] = Reduced(member.name, pin, data)
@@ -305,17 +312,22 @@ def read_members(
     for (name, key, _), (data, problem) in zip(missing, results, strict=True):
         pin = pins[name]
         if data is not None:
-            _store(folder, _key("plan", pin.commit), {"plan": data.pop("whole_plan")})
+            _store(folder, _key("plan", pin.commit, name), {"plan": data.pop("whole_plan")})
             _store(folder, key, data)
         found[name] = Reduced(name, pin, data, problem)
     return {m.name: found[m.name] for m in members.file.members}
 
 
 def member_plans(
-    root: Path, members: Members, pins: dict[str, Pin]
+    root: Path,
+    members: Members,
+    pins: dict[str, Pin],
+    refused: dict[str, str] | None = None,
 ) -> dict[str, tuple[str, MemberPlan | None]]:
     """Each member's plan at its pinned commit (for ``check``), from the cache or the
-    mirror; None where the member has no pin or its commit cannot be read here."""
+    mirror; None where the member has no pin or its commit cannot be read here. A commit
+    the mirror holds but whose files fetch would refuse (a link, a pipe …) is put in
+    ``refused`` with the reason."""
     from zctasks.load import cache, loading
     from zctasks.rollup.mirrors import extracted, mirror_of
 
@@ -325,7 +337,7 @@ def member_plans(
         pin = pins.get(member.name)
         if pin is None or not pin.commit:
             continue
-        key = _key("plan", pin.commit)
+        key = _key("plan", pin.commit, member.name)
         stored = _load(folder, key)
         if stored is None:
             mirror = mirror_of(root, member.name)
@@ -334,6 +346,11 @@ def member_plans(
                 continue
             try:
                 with extracted(mirror, pin.commit) as snapshot, cache.bypassed():
+                    errors = [d for d in snapshot.problems if d.severity == "error"]
+                    if errors:
+                        if refused is not None:
+                            refused[member.name] = errors[0].message
+                        continue
                     ledger = loading.load_ledger(snapshot.folder)
                     stored = {"plan": plan_summary(ledger)}
             except (ZctasksError, OSError):

@@ -7,6 +7,7 @@ well as sum, share and worst (``canonical``).
 
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Literal
@@ -25,7 +26,7 @@ HOW_NAMES = {"sum": "相加", "share": "分解", "worst": "最差", "targets": "
 
 def is_rollup(root: Path) -> bool:
     """Whether the ledger at ``root`` is a roll-up (it has data/members.yaml)."""
-    return (root / MEMBERS_FILE).is_file()
+    return os.path.lexists(root / MEMBERS_FILE)
 
 
 def canonical(word: str) -> str:

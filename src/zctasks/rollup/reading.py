@@ -48,20 +48,23 @@ def json_schema(name: str) -> dict[str, Any]:
     return schema
 
 
-def _parsed(root: Path, relative: Path) -> tuple[YamlDoc | None, list[Diagnostic]]:
+def _parsed(
+    root: Path, relative: Path, *, strict_numbers: bool = False
+) -> tuple[YamlDoc | None, list[Diagnostic]]:
     from zctasks.files import yamlfile
+    from zctasks.files.errors import NotAFile
     from zctasks.files.limits import InputTooLarge, read_bounded
 
     name = relative.as_posix()
     try:
-        raw = read_bounded(root / relative, name)
+        raw = read_bounded(root / relative, name, inside=root)
     except FileNotFoundError:
         return None, [Diagnostic(name, 1, 1, "missing-file", "文件不存在")]
-    except InputTooLarge as exc:
+    except (InputTooLarge, NotAFile) as exc:
         return None, [exc.diagnostic()]
     except OSError as exc:
         return None, [Diagnostic(name, 1, 1, "unreadable", f"无法读取文件：{exc.strerror}")]
-    return yamlfile.parse(name, raw)
+    return yamlfile.parse(name, raw, strict_numbers=strict_numbers)
 
 
 # ---------------------------------------------------------------- members.yaml
@@ -133,6 +136,21 @@ def branch_problem(branch: str) -> str:
     return ""
 
 
+def name_problem(name: str) -> str:
+    """Why a member name (typed or hand-written) is refused, or "": " 甲" and "甲" would be
+    two members, and "..", "a/b" read as paths wherever a name is shown beside one."""
+    if name != name.strip():
+        return "首尾有空白"
+    if name.strip(".") == "":
+        return "只有“.”"
+    if "/" in name or "\\" in name:
+        return "含有“/”或“\\”"
+    return ""
+
+
+MEMBER_NAME_HINT = "成员名称写区县（或市）的名称，如 淄川区；首尾不留空白，不含“/”“\\”"
+
+
 def check_members(file: MembersFile, doc: YamlDoc) -> list[Diagnostic]:
     found: list[Diagnostic] = []
 
@@ -165,6 +183,8 @@ def check_members(file: MembersFile, doc: YamlDoc) -> list[Diagnostic]:
                 f"成员名称含有控制字符：{member.name}",
                 "成员名称会用在表格、文件和提示中",
             )
+        elif why := name_problem(member.name):
+            problem((*at, "name"), "member-name", f"成员名称“{member.name}”{why}", MEMBER_NAME_HINT)
         if member.name in seen:
             problem(
                 (*at, "name"),
@@ -224,7 +244,7 @@ def read_crosswalk(
     against the members' own plans: ``check_against_members``)."""
     from zctasks.plan import schema
 
-    doc, problems = _parsed(root, CROSSWALK_FILE)
+    doc, problems = _parsed(root, CROSSWALK_FILE, strict_numbers=True)  # factor: 0x10 is no 16
     if doc is None:
         return None, problems
     if doc.data is None:
@@ -282,9 +302,17 @@ def _check_crosswalk(crosswalk: Crosswalk, city: Ledger, members: Members) -> li
         for name, tasks in (link.members or {}).items():
             if not as_tuple(tasks):
                 problem((*at, "members", name), "empty", f"{name}没有写任务序号")
-            for number in as_tuple(tasks):
+            seen_tasks: set[int] = set()
+            for k, number in enumerate(as_tuple(tasks)):
                 if int(number) < 1:
                     problem((*at, "members", name), "range", f"任务序号应为正整数：{number}")
+                elif int(number) in seen_tasks:
+                    problem(
+                        _item((*at, "members", name), tasks, k),
+                        "duplicate-member-task",
+                        f"{name}的第{number}项任务写了两次，会被重复计算",
+                    )
+                seen_tasks.add(int(number))
         if not link.targets and not link.members:
             problem(at, "empty", f"第{link.task}项任务没有写任何成员的任务或指标")
         if link.how is not None and canonical(link.how) == "targets" and not link.targets:
@@ -513,14 +541,15 @@ def read_lock(
 ) -> tuple[dict[str, Pin], list[Diagnostic]]:
     """The pins of members.lock (none when there is no file yet), with its problems."""
     from zctasks.files import yamlfile
+    from zctasks.files.errors import NotAFile
     from zctasks.files.limits import InputTooLarge, read_bounded
 
     name = LOCK_FILE.as_posix()
     try:
-        raw = read_bounded(root / LOCK_FILE, name)
+        raw = read_bounded(root / LOCK_FILE, name, inside=root)
     except FileNotFoundError:
         return {}, []
-    except InputTooLarge as exc:
+    except (InputTooLarge, NotAFile) as exc:
         return {}, [exc.diagnostic()]
     except OSError as exc:
         return {}, [Diagnostic(name, 1, 1, "unreadable", f"无法读取文件：{exc.strerror}")]
@@ -564,6 +593,17 @@ def read_lock(
                 doc.diagnostic((i, "commit"), "lock-syntax", f"“{pin.commit}”不是完整的提交编号")
             )
             continue
+        bad_time = next((k for k in _PIN_TIMES if not _is_moment(getattr(pin, k))), None)
+        if bad_time is not None:
+            problems.append(
+                doc.diagnostic(
+                    (i, bad_time),
+                    "lock-syntax",
+                    f"“{getattr(pin, bad_time)}”不是 zctasks 写入的时间",
+                    "运行 zctasks rollup fetch --member " + pin.name + " 重新锁定",
+                )
+            )
+            continue
         if pin.name in pins:
             problems.append(
                 doc.diagnostic((i, "name"), "lock-syntax", f"成员“{pin.name}”锁定了两次")
@@ -581,6 +621,21 @@ def read_lock(
                 )
             )
     return pins, problems
+
+
+_PIN_TIMES = ("committed", "pinned", "tried")
+
+
+def _is_moment(text: str) -> bool:
+    """Empty, or a time as fetch writes it: ISO 8601 with its offset."""
+    from datetime import datetime
+
+    if not text:
+        return True
+    try:
+        return datetime.fromisoformat(text).tzinfo is not None
+    except ValueError:
+        return False
 
 
 def lock_text(pins: list[Pin]) -> str:

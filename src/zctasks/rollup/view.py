@@ -80,10 +80,32 @@ def open_rollup(root: Path, city: Ledger, as_of: date) -> Opened:
     load_progress(city)  # the city's own log is checked like any ledger's
     days = checkpoints(city, as_of)
     reduced = read_members(root, members, pins, as_of, days, wanted_tasks(crosswalk, members.names))
+    _refuse_member_side_errors(root, city, members, crosswalk, pins, warnings)
     rollup = Rollup(city, crosswalk, members, reduced, as_of, days)
     progress = RollupProgress(rollup)
     report = status_report(city, progress, list(city.tasks.values()), as_of)
     return Opened(city, members, crosswalk, pins, reduced, rollup, progress, report, warnings)
+
+
+def _refuse_member_side_errors(
+    root: Path,
+    city: Ledger,
+    members: Members,
+    crosswalk: Crosswalk,
+    pins: dict[str, Pin],
+    warnings: list[Diagnostic],
+) -> None:
+    """Refuse, as ``check`` reports it, a crosswalk that names a member task or target its
+    pinned plan does not hold or a unit that does not convert: a figure the crosswalk cannot
+    take is never shown as a member not reporting. (After the members are read, their plans
+    come from the cache.)"""
+    from zctasks.rollup.members import member_plans
+    from zctasks.rollup.reading import check_against_members
+
+    found = check_against_members(crosswalk, city, member_plans(root, members, pins))
+    if any(d.severity == "error" for d in found):
+        raise LedgerInvalid(warnings + found)
+    warnings += found
 
 
 # ---------------------------------------------------------------- provenance
@@ -514,7 +536,17 @@ def check_rollup(root: Path, city: Ledger, progress: Any = None) -> list[Diagnos
             )
     if crosswalk is None:
         return problems
-    plans = member_plans(root, members, pins)
+    refused: dict[str, str] = {}
+    plans = member_plans(root, members, pins, refused)
+    for name, why in refused.items():
+        problems.append(
+            doc.diagnostic(
+                ("members", members.names.index(name), "name"),
+                "pin-refused",
+                f"成员“{name}”锁定的提交 {pins[name].commit[:7]} 是获取时会拒绝的：{why}",
+                f"data/members.lock 不应手工修改：运行 zctasks rollup fetch --member {name} 重新锁定",
+            )
+        )
     for name, (commit, plan) in plans.items():
         if plan is None:
             i = members.names.index(name)

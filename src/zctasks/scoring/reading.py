@@ -55,14 +55,15 @@ def read_rules(ledger: Ledger, root: Path) -> tuple[Rules | None, list[Diagnosti
     import hashlib
 
     from zctasks.files import yamlfile
+    from zctasks.files.errors import NotAFile
     from zctasks.files.limits import InputTooLarge, read_bounded
 
     name = SCORING_FILE.as_posix()
     try:
-        raw = read_bounded(root / SCORING_FILE, name)
+        raw = read_bounded(root / SCORING_FILE, name, inside=root)
     except FileNotFoundError:
         return None, []
-    except InputTooLarge as exc:
+    except (InputTooLarge, NotAFile) as exc:
         return None, [exc.diagnostic()]
     except OSError as exc:
         return None, [Diagnostic(name, 1, 1, "unreadable", f"无法读取文件：{exc.strerror}")]

@@ -75,14 +75,14 @@ def read_figures(ledger: Ledger, path: Path) -> dict[str, Number]:
     """A YAML file of hypothetical figures: a mapping of target ids to numbers
     (``"7.1": 25``), or ``figures:`` holding one. Problems are located by line."""
     from zctasks.files import yamlfile
-    from zctasks.files.errors import LedgerInvalid
+    from zctasks.files.errors import LedgerInvalid, NotAFile
     from zctasks.files.limits import InputTooLarge, read_bounded
     from zctasks.log.figures import number_problem
 
     name = path.as_posix()
     try:
         raw = read_bounded(path, name)
-    except InputTooLarge as exc:
+    except (InputTooLarge, NotAFile) as exc:
         raise LedgerInvalid([exc.diagnostic()], WHAT, HINT) from None
     except OSError as exc:
         raise UsageError(f"无法读取 {name}：{exc.strerror or exc}") from None
