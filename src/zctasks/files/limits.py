@@ -84,8 +84,10 @@ def read_bounded(path: Path, name: str | None = None, *, inside: Path | None = N
                 name=shown,
                 reason=_LINK,
             ) from None
-    fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK | getattr(os, "O_CLOEXEC", 0))
-    with os.fdopen(fd, "rb") as handle:
+    # no O_NONBLOCK on Windows, where a pipe is no path of a file anyway
+    flags = os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_CLOEXEC", 0)
+    fd = os.open(path, flags | getattr(os, "O_BINARY", 0))
+    with open(fd, "rb") as handle:  # builtins.open: os.fdopen is the writers' (and tests')
         info = os.fstat(fd)
         if stat.S_ISDIR(info.st_mode):
             raise IsADirectoryError(errno.EISDIR, os.strerror(errno.EISDIR), str(path))
