@@ -605,3 +605,51 @@ def test_one_odd_entry_among_clean_ones_is_a_suspect(change):
     month = (entries[2].date.year, entries[2].date.month) != (2023, 7)
     assert problems or month
     assert suspects(ledger, entries[:2] + entries[3:], (2023, 7)) == []
+
+
+@pytest.mark.skipif(not hasattr(os, "fork") or os.name != "posix", reason="fork: Linux only")
+@pytest.mark.parametrize("handover", ["whole", "garbled"])
+def test_a_log_read_by_two_processes_reads_as_by_one(zc, make_ledger, monkeypatch, handover):
+    """Month files read whole beyond PARALLEL_BYTES are shared with a forked process; the
+    answers (problems included) are those of one process reading alone, and whatever the
+    child hands over garbled is read again here."""
+    import sys
+
+    from zctasks.load import loading
+    from zctasks.log.store import FileIndex
+
+    if sys.platform != "linux":
+        pytest.skip("the second process is used on Linux only")
+    monkeypatch.setenv("ZCTASKS_NO_CACHE", "1")
+    root = make_ledger()
+    (root / PROGRESS).mkdir(parents=True)
+    for month in (7, 8, 9, 10):
+        lines = [LINE.format(m=month, d=k % 28 + 1, n=month * 100 + k, v=k) for k in range(30)]
+        lines.append(LINE.format(m=month, d=2, n=month * 100 + 99, v=-3))  # an error: -3家
+        _write(root, month, lines)
+
+    def answers() -> list[tuple[int, str, str]]:
+        return [
+            (run.exit_code, run.stdout, run.stderr)
+            for run in (
+                zc("check", root=root),
+                zc("progress", "log", root=root),
+            )
+        ]
+
+    alone = answers()
+    assert alone[0][0] == 1 and "2023-07.yaml" in alone[0][1] + alone[0][2]
+    forks = []
+    real_fork = os.fork
+
+    def counted_fork() -> int:
+        forks.append(1)
+        return real_fork()
+
+    monkeypatch.setattr(loading, "PARALLEL_BYTES", 0)
+    monkeypatch.setattr(os, "fork", counted_fork)
+    monkeypatch.setattr(os, "sched_getaffinity", lambda pid: {0, 1})
+    if handover == "garbled":
+        monkeypatch.setattr(FileIndex, "to_bytes", lambda self: b"ZCIX1\n\x00garbled")
+    assert answers() == alone
+    assert forks
