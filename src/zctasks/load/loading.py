@@ -167,15 +167,19 @@ def _indexed_beside(ledger: Ledger, todo: list[Path], plain: bool) -> dict[Path,
     child only reads and indexes, hands each index over in the cache's own form through
     an unnamed temporary file, and leaves by ``os._exit``. Whatever it could not do (or
     any failure of the child) is left undone here — the caller indexes it itself — so the
-    result is the same as reading alone, only sooner."""
+    result is the same as reading alone, only sooner. Never from a process running other
+    threads (``serve``): a lock one of them held would stay held in the child."""
     import os
     import sys
     import tempfile
+    import threading
 
     from zctasks.files.limits import read_bounded
     from zctasks.log.store import FileIndex, index_file
 
     if sys.platform != "linux" or len(todo) < 2 or len(os.sched_getaffinity(0)) < 2:
+        return {}
+    if threading.active_count() > 1:  # a lock another thread holds would stay held in a fork
         return {}
     root = ledger.root
     sizes = {relative: (root / relative).stat().st_size for relative in todo}
