@@ -653,3 +653,47 @@ def test_a_log_read_by_two_processes_reads_as_by_one(zc, make_ledger, monkeypatc
         monkeypatch.setattr(FileIndex, "to_bytes", lambda self: b"ZCIX1\n\x00garbled")
     assert answers() == alone
     assert forks
+
+
+@pytest.mark.skipif(not hasattr(os, "fork") or os.name != "posix", reason="fork: Linux only")
+def test_a_file_written_while_the_second_process_read_it_is_read_again(
+    zc, make_ledger, monkeypatch, tmp_path
+):
+    """An index the second process made of bytes the file no longer holds is not used, and
+    never cached under the file's new bytes: a line appended meanwhile is in every answer,
+    then and after."""
+    import sys
+
+    from zctasks.load import loading
+
+    if sys.platform != "linux":
+        pytest.skip("the second process is used on Linux only")
+    monkeypatch.setenv("ZCTASKS_CACHE_DIR", str(tmp_path / "cache"))
+    monkeypatch.delenv("ZCTASKS_NO_CACHE", raising=False)
+    root = make_ledger()
+    (root / PROGRESS).mkdir(parents=True)
+    for month in (7, 8, 9, 10):
+        _write(
+            root, month, [LINE.format(m=month, d=k + 1, n=month * 100 + k, v=k) for k in range(20)]
+        )
+    real = loading._handed_over
+    written = []
+
+    def meanwhile(data: bytes, theirs: list[Path]) -> dict:
+        # after the child read its files, before this process reads them again
+        month = int(theirs[0].name[5:7])
+        with open(root / theirs[0], "a", encoding="utf-8") as handle:
+            handle.write(LINE.format(m=month, d=28, n=999, v=77))
+        written.append(theirs[0])
+        return real(data, theirs)
+
+    monkeypatch.setattr(loading, "PARALLEL_BYTES", 0)
+    monkeypatch.setattr(os, "sched_getaffinity", lambda pid: {0, 1})
+    monkeypatch.setattr(loading, "_handed_over", meanwhile)
+    shown = zc("progress", "log", "--format", "json", root=root)
+    assert shown.exit_code == 0, shown.stderr
+    assert written and "第999次" in shown.stdout
+    monkeypatch.setattr(loading, "_handed_over", real)
+    assert zc("progress", "log", "--format", "json", root=root).stdout == shown.stdout  # cached
+    monkeypatch.setenv("ZCTASKS_NO_CACHE", "1")
+    assert zc("progress", "log", "--format", "json", root=root).stdout == shown.stdout

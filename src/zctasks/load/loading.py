@@ -11,7 +11,7 @@ import json
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 from zctasks.files.errors import Diagnostic, LedgerInvalid
 from zctasks.files.root import CONFIG_FILE, DEPARTMENTS_FILE, PROGRESS_DIR, TASKS_FILE
@@ -135,22 +135,25 @@ def _indexes(ledger: Ledger) -> tuple[list[FileIndex], list[Diagnostic]]:
         if found[relative] is None:
             changed += len(raw)
     plain = changed <= PLAIN_READING
-    beside = (
-        _indexed_beside(ledger, [r for r, i in found.items() if i is None], plain)
-        if changed >= PARALLEL_BYTES
-        else {}
-    )
+    beside = _indexed_beside(ledger, [r for r, i in found.items() if i is None], plain, changed)
     for relative, index in found.items():
         if index is None:  # read again: only one changed file is held at a time
             name = relative.as_posix()
-            try:
-                raw = read_bounded(root / relative, name)
-            except InputTooLarge as exc:
-                problems.append(exc.diagnostic())
-                continue
-            index = beside.pop(relative, None) or index_file(relative, raw, ledger, plain=plain)
-            if caching:
-                _keep(ledger, name, raw, _month_key(ledger, name, raw), index)
+            made = beside.pop(relative, None)
+            if made is not None and not caching:
+                index = made.file_index  # nothing is stored: the child's reading is the file's
+            else:
+                try:
+                    raw = read_bounded(root / relative, name)
+                except InputTooLarge as exc:
+                    problems.append(exc.diagnostic())
+                    continue
+                if made is not None and made.of(raw):
+                    index = made.file_index
+                else:
+                    index = index_file(relative, raw, ledger, plain=plain)
+                if caching:
+                    _keep(ledger, name, raw, _month_key(ledger, name, raw), index)
         found[relative] = index
         problems += index.diagnostics
     return [index for index in found.values() if index is not None], problems
@@ -161,76 +164,173 @@ PARALLEL_BYTES = 8 * 1024 * 1024
 shared with a second process, on a machine with a second core to run it."""
 
 
-def _indexed_beside(ledger: Ledger, todo: list[Path], plain: bool) -> dict[Path, FileIndex]:
-    """The indexes of ``todo``: about half made by a forked process while this one makes
-    the rest. Only on Linux (fork is cheap and safe there) with two cores to use; the
-    child only reads and indexes, hands each index over in the cache's own form through
-    an unnamed temporary file, and leaves by ``os._exit``. Whatever it could not do (or
-    any failure of the child) is left undone here — the caller indexes it itself — so the
-    result is the same as reading alone, only sooner. Never from a process running other
-    threads (``serve``): a lock one of them held would stay held in the child."""
+class _Made(NamedTuple):
+    """An index a second process made, and the bytes it made it from (their length, and
+    their digest where the cache is used)."""
+
+    file_index: FileIndex
+    size: int
+    digest: bytes
+
+    def of(self, raw: bytes) -> bool:
+        """Whether the index is of ``raw``: a file written to meanwhile is read again."""
+        return self.size == len(raw) and (not self.digest or self.digest == cache.blake2b(raw))
+
+
+def _second_core() -> bool:
+    """Whether a forked second process can help: Linux (fork is cheap and safe there), two
+    cores to use, and no other thread in this process (``serve``: a lock one of them held
+    would stay held in the child)."""
     import os
     import sys
-    import tempfile
     import threading
 
-    from zctasks.files.limits import read_bounded
-    from zctasks.log.store import FileIndex, index_file
+    if sys.platform != "linux" or not hasattr(os, "fork"):
+        return False
+    return len(os.sched_getaffinity(0)) >= 2 and threading.active_count() == 1
 
-    if sys.platform != "linux" or len(todo) < 2 or len(os.sched_getaffinity(0)) < 2:
-        return {}
-    if threading.active_count() > 1:  # a lock another thread holds would stay held in a fork
+
+def _fork_reader(work: Any) -> int | None:
+    """Fork a process that runs ``work()`` and leaves by ``os._exit`` (0 when it returned),
+    with nothing of this process's own run after it (no atexit, no buffers flushed twice)
+    and its standard streams on /dev/null; its pid, or None when it could not be made."""
+    import os
+    import sys
+
+    sys.stdout.flush()
+    sys.stderr.flush()
+    try:
+        pid = os.fork()
+    except OSError:
+        return None
+    if pid == 0:
+        code = 1
+        try:
+            quiet = os.open(os.devnull, os.O_RDWR)
+            for fd in (0, 1, 2):
+                os.dup2(quiet, fd)
+            work()
+            code = 0
+        finally:
+            os._exit(code)
+    return pid
+
+
+def _hand_over(
+    fd: int, relative: Path, raw: bytes | None, index: FileIndex | None, digest: bool
+) -> None:
+    """One index written for the parent: the length of the bytes it was made from, their
+    digest (or none), its cache form; empty for a file left to the parent."""
+    import os
+
+    data = index.to_bytes() if index is not None and raw is not None else b""
+    size = len(raw) if raw is not None else 0
+    mark = cache.blake2b(raw) if digest and data and raw is not None else b""
+    record = size.to_bytes(8, "little") + bytes([len(mark)]) + mark
+    view = memoryview(record + len(data).to_bytes(8, "little") + data)
+    while view:
+        view = view[os.write(fd, view) :]
+
+
+def _handed_over(data: bytes, theirs: list[Path]) -> dict[Path, _Made]:
+    """The indexes a second process handed over for ``theirs``, in order; whatever is
+    missing, garbled or of another file is left out (the caller reads that file itself)."""
+    from zctasks.log.store import FileIndex
+
+    made: dict[Path, _Made] = {}
+    position = 0
+    for relative in theirs:
+        if position + 9 > len(data):
+            break
+        size = int.from_bytes(data[position : position + 8], "little")
+        marked = data[position + 8]
+        mark = data[position + 9 : position + 9 + marked]
+        position += 9 + marked
+        length = int.from_bytes(data[position : position + 8], "little")
+        payload = data[position + 8 : position + 8 + length]
+        position += 8 + length
+        index = FileIndex.from_bytes(payload) if length and len(payload) == length else None
+        if index is not None and index.path == relative.as_posix():
+            made[relative] = _Made(index, size, mark)
+    return made
+
+
+def _split(sizes: dict[Path, int], theirs_bytes: float) -> tuple[list[Path], list[Path]]:
+    """Files for this process and for the second one, larger files first, so that the
+    second gets about ``theirs_bytes``."""
+    mine: list[Path] = []
+    theirs: list[Path] = []
+    given = 0
+    for relative in sorted(sizes, key=lambda r: (-sizes[r], r)):
+        if given + sizes[relative] / 2 <= theirs_bytes:
+            theirs.append(relative)
+            given += sizes[relative]
+        else:
+            mine.append(relative)
+    return mine, theirs
+
+
+def _indexed_beside(
+    ledger: Ledger, todo: list[Path], plain: bool, changed: int
+) -> dict[Path, _Made]:
+    """The indexes of ``todo`` made beside a forked second process, which makes about half
+    of them while this one makes the rest (when they are ``PARALLEL_BYTES`` or more). The
+    child only reads and indexes, and hands each index over in the cache's own form through
+    an unnamed temporary file, with the length of the bytes it read and, where the cache is
+    used, their digest: a file written to meanwhile is read again by the caller, never
+    cached under bytes its index was not made from. Whatever the child could not do (or
+    any failure of it) is left to the caller too, so the result is the same as reading
+    alone, only sooner."""
+    import os
+    import tempfile
+
+    from zctasks.files.limits import read_bounded
+    from zctasks.log.store import index_file
+
+    if changed < PARALLEL_BYTES or len(todo) < 2 or not _second_core():
         return {}
     root = ledger.root
     sizes = {relative: (root / relative).stat().st_size for relative in todo}
-    mine: list[Path] = []
-    theirs: list[Path] = []
-    for relative in sorted(todo, key=lambda r: -sizes[r]):  # the larger files first
-        shares = (sum(sizes[r] for r in mine), sum(sizes[r] for r in theirs))
-        (mine if shares[0] <= shares[1] else theirs).append(relative)
+    mine, theirs = _split(sizes, sum(sizes.values()) / 2)
+    digest = cache.cache_dir() is not None
     with tempfile.TemporaryFile() as handover:
-        sys.stdout.flush()
-        sys.stderr.flush()
-        try:
-            pid = os.fork()
-        except OSError:
+
+        def work() -> None:
+            for relative in theirs:
+                raw = index = None
+                try:
+                    raw = read_bounded(root / relative, relative.as_posix())
+                    index = index_file(relative, raw, ledger, plain=plain)
+                except Exception:  # left to the parent, which says what it is
+                    index = None
+                _hand_over(handover.fileno(), relative, raw, index, digest)
+
+        pid = _fork_reader(work)
+        if pid is None:
             return {}
-        if pid == 0:  # the child: index, hand over, leave without running anything else
-            code = 1
-            try:
-                fd = handover.fileno()
-                for relative in theirs:
-                    try:
-                        raw = read_bounded(root / relative, relative.as_posix())
-                        data = index_file(relative, raw, ledger, plain=plain).to_bytes()
-                    except Exception:  # left to the parent, which says what it is
-                        data = b""
-                    view = memoryview(len(data).to_bytes(8, "little") + data)
-                    while view:
-                        view = view[os.write(fd, view) :]
-                code = 0
-            finally:
-                os._exit(code)
-        indexes: dict[Path, FileIndex] = {}
-        for relative in mine:
-            try:
-                raw = read_bounded(root / relative, relative.as_posix())
-            except Exception:
-                continue  # the caller reads it again, and says what is wrong
-            indexes[relative] = index_file(relative, raw, ledger, plain=plain)
+        made = _own(ledger, mine, plain)
         _, status = os.waitpid(pid, 0)
         if status != 0:
-            return indexes
+            return made
         handover.seek(0)
-        data = handover.read()
-    position = 0
-    for relative in theirs:
-        size = int.from_bytes(data[position : position + 8], "little")
-        index = FileIndex.from_bytes(data[position + 8 : position + 8 + size]) if size else None
-        position += 8 + size
-        if index is not None and index.path == relative.as_posix():
-            indexes[relative] = index
-    return indexes
+        made.update(_handed_over(handover.read(), theirs))
+    return made
+
+
+def _own(ledger: Ledger, mine: list[Path], plain: bool) -> dict[Path, _Made]:
+    """This process's share of the files read beside a second one."""
+    from zctasks.files.limits import read_bounded
+    from zctasks.log.store import index_file
+
+    made: dict[Path, _Made] = {}
+    for relative in mine:
+        try:
+            raw = read_bounded(ledger.root / relative, relative.as_posix())
+        except Exception:
+            continue  # the caller reads it again, and says what is wrong
+        digest = cache.blake2b(raw) if cache.cache_dir() is not None else b""
+        made[relative] = _Made(index_file(relative, raw, ledger, plain=plain), len(raw), digest)
+    return made
 
 
 def _month_key(ledger: Ledger, name: str, raw: bytes) -> str:
