@@ -27,9 +27,10 @@ from typing import Any
 from zctasks import __version__
 
 KEEP = 256
-"""At most this many entries; the least recently used go first (a month file's index is
-about a quarter of the file's size, so the folder stays within about the size of the
-largest ledger it serves)."""
+"""Entries kept when the folder is pruned, the least recently used going first (a month
+file's index is about a quarter of the file's size, so the folder stays within about the
+size of the largest ledger it serves). It is pruned once it holds a quarter more than
+this: a process that stores one entry does not look into all the others each time."""
 SUFFIX = ".zc"
 _HEAD = b"ZCC1"
 """What every entry begins with, before the checksum of its payload: the mark by which the
@@ -142,6 +143,11 @@ def _hasher() -> Any:
     return _hasher_of(20)
 
 
+def hasher() -> Any:
+    """A BLAKE2b object fed piece by piece, whose digest is ``blake2b`` of all it was fed."""
+    return _hasher_of(20)
+
+
 def _hasher_of(size: int) -> Any:
     try:
         from _blake2 import blake2b as make
@@ -216,7 +222,10 @@ def _prune(folder: Path) -> None:
     if _pruned:  # once a process is enough
         return
     _pruned.append(True)
-    entries = [path for path in folder.glob("*" + SUFFIX) if _ours(path)]
+    named = [path for path in folder.glob("*" + SUFFIX) if _named(path)]
+    if len(named) <= KEEP + KEEP // 4:  # no entry opened: the names bound their number
+        return
+    entries = [path for path in named if _ours(path)]
     if len(entries) <= KEEP:
         return
     entries.sort(key=lambda p: p.stat().st_mtime, reverse=True)
@@ -224,11 +233,16 @@ def _prune(folder: Path) -> None:
         stale.unlink(missing_ok=True)
 
 
+def _named(path: Path) -> bool:
+    """Whether the file is named as the tool names an entry: by a key."""
+    name = path.name[: -len(SUFFIX)]
+    return len(name) == 40 and not name.strip("0123456789abcdef")
+
+
 def _ours(path: Path) -> bool:
     """Whether the tool wrote the file: named by a key, and beginning with the entries' mark
     (in the tool's own default folder, also entries of releases before the mark)."""
-    name = path.name[: -len(SUFFIX)]
-    if len(name) != 40 or name.strip("0123456789abcdef"):
+    if not _named(path):
         return False
     try:
         with open(path, "rb") as handle:

@@ -128,9 +128,9 @@ def _indexes(ledger: Ledger) -> tuple[list[FileIndex], list[Diagnostic]]:
             stored = cache.load(key)
             index = FileIndex.from_bytes(stored) if stored is not None else None
             if index is None or index.path != name:
-                index = _grown(ledger, relative, raw)
+                index, digest = _grown(ledger, relative, raw)
                 if index is not None:
-                    _keep(ledger, name, raw, key, index)
+                    _keep(ledger, name, raw, key, index, digest)
         found[relative] = index if index is not None and index.path == name else None
         if found[relative] is None:
             changed += len(raw)
@@ -342,40 +342,49 @@ def _latest_key(ledger: Ledger, name: str) -> str:
     return cache.key("latest", [("plan", ledger.key.encode()), ("path", name.encode())])
 
 
-def _keep(ledger: Ledger, name: str, raw: bytes, key: str, index: FileIndex) -> None:
-    """Cache a month file's index under its bytes, and note them as the file's latest."""
+def _keep(
+    ledger: Ledger, name: str, raw: bytes, key: str, index: FileIndex, digest: bytes = b""
+) -> None:
+    """Cache a month file's index under its bytes, and note them as the file's latest
+    (``digest``: their ``cache.blake2b``, when the caller has it)."""
     if cache.cache_dir() is None:
         return
     cache.store(key, index.to_bytes())
-    latest = {"size": len(raw), "digest": cache.blake2b(raw).hex(), "key": key}
+    latest = {"size": len(raw), "digest": (digest or cache.blake2b(raw)).hex(), "key": key}
     cache.store(_latest_key(ledger, name), json.dumps(latest).encode())
 
 
-def _grown(ledger: Ledger, relative: Path, raw: bytes) -> FileIndex | None:
+def _grown(ledger: Ledger, relative: Path, raw: bytes) -> tuple[FileIndex | None, bytes]:
     """The index of a month file that only grew since it was last indexed: the cached index
     of the bytes it began with, and its appended lines read on their own. Month files only
     grow by appends (the hooks refuse anything else), so after ``progress add`` or a
     ``git pull`` this reads a few lines instead of the whole month. None when the file does
     not begin with exactly the bytes indexed last (a same-size edit, a branch switch), or
-    the new lines are not tool-written entries: the file is then read whole."""
+    the new lines are not tool-written entries: the file is then read whole. With the index,
+    the digest of the whole file (the one of its beginning, fed the rest)."""
     from zctasks.log.store import FileIndex, grow_index
 
     name = relative.as_posix()
     stored = cache.load(_latest_key(ledger, name))
     if stored is None:
-        return None
+        return None, b""
     try:
         latest = json.loads(stored)
         size, digest, key = int(latest["size"]), str(latest["digest"]), str(latest["key"])
     except (ValueError, KeyError, TypeError):
-        return None
-    if not 0 < size < len(raw) or cache.blake2b(raw[:size]).hex() != digest:
-        return None
+        return None, b""
+    if not 0 < size < len(raw):
+        return None, b""
+    hashed = cache.hasher()
+    hashed.update(memoryview(raw)[:size])
+    if hashed.hexdigest() != digest:
+        return None, b""
     before = cache.load(key)
     index = FileIndex.from_bytes(before) if before is not None else None
     if index is None or index.path != name or not grow_index(index, relative, raw, size, ledger):
-        return None
-    return index
+        return None, b""
+    hashed.update(memoryview(raw)[size:])
+    return index, bytes(hashed.digest())
 
 
 def load_progress(ledger: Ledger) -> Progress:
