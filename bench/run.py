@@ -123,8 +123,9 @@ def ledger_rows(
     table.row(label, "`status`, cache warm", warm, base, memory, "≤ 1.2×")
     if edit:
         # the same command in turn: warm, then after a one-line append (which it reads)
-        # a difference of a few hundredths of a second: twice the runs of the other rows
-        before, after, memory = alternate(2 * runs, status, status, env, before=appender(root))
+        # a difference of a few hundredths of a second, on a machine whose runs of one
+        # command vary by a tenth or more: three times the runs of the other rows
+        before, after, memory = alternate(3 * runs, status, status, env, before=appender(root))
         table.row(
             label,
             f"`status` after a one-line append to one month file ({after / before:.2f}× warm)",
