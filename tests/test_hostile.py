@@ -90,6 +90,28 @@ def test_bounded_read_names_the_file_and_stops_at_the_limit(tmp_path, monkeypatc
     assert refused.value.message == "/dev/zero：不是普通文件（字符设备），没有读取"
 
 
+def test_a_file_that_grows_while_it_is_read_is_read_to_its_end_or_refused(tmp_path, monkeypatch):
+    """The read asks for the size the file had and a byte more; a file longer by then is
+    read on to its end, and one grown past the limit is refused, never cut short."""
+    import os
+
+    real = os.fstat
+
+    def earlier(fd: int) -> os.stat_result:  # the size the file had a moment before
+        info = list(real(fd))
+        info[6] = 3  # st_size
+        return os.stat_result(info)
+
+    grown = tmp_path / "2023-07.yaml"
+    grown.write_bytes(b"0123456789" * 4)
+    monkeypatch.setattr(limits.os, "fstat", earlier)
+    assert limits.read_bounded(grown) == b"0123456789" * 4
+    monkeypatch.setattr(limits, "MAX_BYTES", 25)
+    with pytest.raises(limits.InputTooLarge) as caught:
+        limits.read_bounded(grown, "data/progress/2023-07.yaml")
+    assert caught.value.message == "data/progress/2023-07.yaml：文件过大（超过上限 25 字节）"
+
+
 # ---------------------------------------------------------------- spreadsheet formulas
 
 FORMULA = '=HYPERLINK("http://x/?"&A1,"佐证")'

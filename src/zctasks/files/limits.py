@@ -97,7 +97,11 @@ def read_bounded(path: Path, name: str | None = None, *, inside: Path | None = N
             raise NotAFile(f"{shown}：{reason}", _NOT_A_FILE_HINT, name=shown, reason=reason)
         if info.st_size > MAX_BYTES:
             raise InputTooLarge(shown, info.st_size)
-        raw = handle.read(MAX_BYTES + 1)
+        # the size it has, and one byte more: a buffer of the limit would be mapped afresh
+        # (and its pages faulted in) for every file read
+        raw = handle.read(info.st_size + 1)
+        if len(raw) > info.st_size:  # it grew since: read on, to its end or the limit
+            raw += handle.read(MAX_BYTES + 1 - len(raw))
     if len(raw) > MAX_BYTES:  # a file that grew while it was read
         raise InputTooLarge(shown, None)
     return raw
