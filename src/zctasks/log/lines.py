@@ -111,20 +111,22 @@ def read_block(raw: bytes, start: int = 0) -> Block | None:
         if head == 0:
             return None
     end = len(raw) - 1 if raw.endswith(b"\n") else len(raw)
-    body = raw[head:end]
-    if not body.startswith(b"- {") or not body.endswith(b"}"):
+    # raw[head:end] is the body, looked at in place: each copy of a month file is a fresh
+    # allocation, whose pages are faulted in one by one
+    if end - head < 4 or not raw.startswith(b"- {", head) or not raw.endswith(b"}", head, end):
         return None
-    breaks = body.count(b"\n")
-    if body.count(b"}\n- {") != breaks:
+    breaks = raw.count(b"\n", head, end)
+    if raw.count(b"}\n- {", head, end) != breaks:
         return None
-    entries = _decode(b"[" + body[2:].replace(b"}\n- {", b"},{") + b"]", breaks + 1)
+    payload = b"".join((b"[", raw[head + 2 : end].replace(b"}\n- {", b"},{"), b"]"))
+    entries = _decode(payload, breaks + 1)
     if entries is None:
         return None
     offsets = [head]
-    position = body.find(b"\n")
+    position = raw.find(b"\n", head, end)
     while position != -1:
-        offsets.append(head + position + 1)
-        position = body.find(b"\n", position + 1)
+        offsets.append(position + 1)
+        position = raw.find(b"\n", position + 1, end)
     return Block(entries, raw.count(b"\n", 0, head) + 1, offsets)
 
 
