@@ -191,6 +191,39 @@ def test_list_does_not_import_heavy_libraries(tmp_path):
     )  # later runs read the cache
 
 
+def test_a_warm_status_loads_neither_yaml_nor_openssl_nor_the_roll_up(tmp_path, make_ledger):
+    """Lights from a cached log: no YAML reader, no pydantic, no hashlib (OpenSSL), no
+    msgspec (no line is new), no roll-up models."""
+    root = make_ledger()
+    (root / "data" / "progress").mkdir(parents=True)
+    (root / "data" / "progress" / "2023-07.yaml").write_text(
+        '# 进展记录\n- {"id": "2023-07-03-1-aaaaaa", "task": 1, "date": "2023-07-03", '
+        '"by": "区科技局", "status": "推进中", "values": {"1.1": 3}, "note": "进展"}\n',
+        "utf-8",
+    )
+    script = (
+        "import sys\n"
+        "from zctasks.cli import app\n"
+        "try:\n"
+        f"    app(['--root', {str(root)!r}, 'status', '--as-of', '2023-07-31'])\n"
+        "except SystemExit as exc:\n"
+        "    assert not exc.code, exc.code\n"
+        "print(sorted(sys.modules), file=sys.stderr)\n"
+    )
+    env = {**os.environ, "ZCTASKS_CACHE_DIR": str(tmp_path / "cache")}
+    env.pop("ZCTASKS_NO_CACHE", None)
+    runs = [
+        subprocess.run(
+            [sys.executable, "-c", script], capture_output=True, text=True, env=env, check=True
+        )
+        for _ in range(2)
+    ]
+    cold, warm = (set(json.loads(r.stderr.splitlines()[-1].replace("'", '"'))) for r in runs)
+    assert {"yaml", "pydantic", "msgspec"} <= cold  # the first run reads and checks
+    unneeded = {"yaml", "pydantic", "msgspec", "hashlib", "zctasks.rollup.model"}
+    assert unneeded & warm == set()
+
+
 def test_cache_sees_a_one_byte_change_with_same_size_and_mtime(make_ledger):
     root = make_ledger()
     tasks_file = root / "data" / "tasks.yaml"

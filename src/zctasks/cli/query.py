@@ -333,7 +333,7 @@ def check_ledger(
         from zctasks.scoring.reading import check_scoring
 
         result = result._replace(diagnostics=result.diagnostics + check_scoring(city, root.path))
-        from zctasks.rollup.model import is_rollup
+        from zctasks.files.root import is_rollup
 
         if not root.bundled and is_rollup(root.path):
             from zctasks.rollup.view import check_rollup

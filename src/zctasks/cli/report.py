@@ -201,7 +201,7 @@ def report_command(
     if record:
         state.writable_root()
     ledger = state.ledger()
-    from zctasks.rollup.model import is_rollup
+    from zctasks.files.root import is_rollup
 
     if kind in (ReportKind.briefing, ReportKind.ledger) and is_rollup(ledger.root):
         from zctasks.cli.app import warn

@@ -31,7 +31,7 @@ class RollupFormat(StrEnum):
 
 
 def _rollup_root(ctx: typer.Context) -> Path:
-    from zctasks.rollup.model import is_rollup
+    from zctasks.files.root import is_rollup
 
     root = _state(ctx).root()
     if root.bundled or not is_rollup(Path(root.path)):

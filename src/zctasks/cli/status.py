@@ -157,7 +157,7 @@ def show_status(
 
 def _rollup_hint(root: Path) -> None:
     """In a roll-up ledger, plain ``status`` lights the city's tasks from its own log only."""
-    from zctasks.rollup.model import is_rollup
+    from zctasks.files.root import is_rollup
 
     if is_rollup(root):
         from zctasks.cli.app import warn

@@ -5,6 +5,8 @@ from __future__ import annotations
 from typing import Any, Literal, NamedTuple
 
 Severity = Literal["error", "warning"]
+Path_ = tuple[str | int, ...]
+"""Where a value stands in a parsed file: keys and list positions from the top."""
 
 
 class Diagnostic(NamedTuple):
@@ -75,3 +77,28 @@ class NotAFile(ZctasksError):
 
     def diagnostic(self) -> Diagnostic:
         return Diagnostic(self.name, 1, 1, "not-a-file", self.reason, self.hint)
+
+
+class Located:
+    """A parsed file that can say where a value stands (``yamlfile.YamlDoc``, the month
+    files' ``progress.LinesDoc`` and ``BlockDoc``). Here, not beside the YAML reader, so
+    that reading tool-written month files does not load PyYAML."""
+
+    path: str
+    data: Any
+
+    def where(self, loc: Path_, *, key: bool = False) -> tuple[int, int]:
+        raise NotImplementedError
+
+    def diagnostic(
+        self,
+        loc: Path_,
+        code: str,
+        message: str,
+        hint: str = "",
+        *,
+        key: bool = False,
+        severity: str = "error",
+    ) -> Diagnostic:
+        line, column = self.where(loc, key=key)
+        return Diagnostic(self.path, line, column, code, message, hint, severity)  # type: ignore[arg-type]

@@ -14,6 +14,13 @@ TASKS_FILE = Path("data/tasks.yaml")
 DEPARTMENTS_FILE = Path("data/departments.yaml")
 CONFIG_FILE = Path("data/config.yaml")
 PROGRESS_DIR = Path("data/progress")
+MEMBERS_FILE = Path("data/members.yaml")
+"""What makes a ledger a roll-up of others (``zctasks.rollup``)."""
+
+
+def is_rollup(root: Path) -> bool:
+    """Whether the ledger at ``root`` is a roll-up (it has data/members.yaml)."""
+    return os.path.lexists(root / MEMBERS_FILE)
 
 
 class LedgerRoot(NamedTuple):

@@ -24,7 +24,6 @@ temporaries, never completed over the new contents.
 
 from __future__ import annotations
 
-import hashlib
 import json
 import os
 import re
@@ -242,7 +241,11 @@ def _content(path: Path) -> bytes | None:
 
 
 def _checksum(content: bytes | None) -> str | None:
-    return None if content is None else hashlib.sha256(content).hexdigest()
+    if content is None:
+        return None
+    import hashlib  # here: it loads OpenSSL, which a reader that completes nothing never needs
+
+    return hashlib.sha256(content).hexdigest()
 
 
 def _identity(folder: Path) -> dict[str, Any]:

@@ -15,7 +15,7 @@ from typing import Any
 import yaml
 
 from zctasks.files import limits
-from zctasks.files.errors import Diagnostic
+from zctasks.files.errors import Diagnostic, Located, Path_
 
 try:
     from yaml import CSafeLoader as _Loader
@@ -26,7 +26,6 @@ MAX_DEPTH = 64
 MAX_INT = 2**63 - 1
 """Integers a ledger holds fit in 64 bits: every tool that reads its JSON can take them."""
 
-Path_ = tuple[str | int, ...]
 
 _STANDARD_TAGS = {
     "tag:yaml.org,2002:" + name
@@ -52,29 +51,6 @@ _INT_OCT = re.compile(r"0o[0-7]+\Z")
 _INT_HEX = re.compile(r"0x[0-9a-fA-F]+\Z")
 _NUMBER_HINT = "整数最多 19 位（±9223372036854775807），小数须为有限值；确需写成文字的，加引号"
 _FLOAT = re.compile(r"[-+]?(\.[0-9]+|[0-9]+(\.[0-9]*)?)([eE][-+]?[0-9]+)?\Z")
-
-
-class Located:
-    """A parsed file that can say where a value stands (YamlDoc, progress.LinesDoc)."""
-
-    path: str
-    data: Any
-
-    def where(self, loc: Path_, *, key: bool = False) -> tuple[int, int]:
-        raise NotImplementedError
-
-    def diagnostic(
-        self,
-        loc: Path_,
-        code: str,
-        message: str,
-        hint: str = "",
-        *,
-        key: bool = False,
-        severity: str = "error",
-    ) -> Diagnostic:
-        line, column = self.where(loc, key=key)
-        return Diagnostic(self.path, line, column, code, message, hint, severity)  # type: ignore[arg-type]
 
 
 @dataclass

@@ -18,9 +18,8 @@ from datetime import date, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from zctasks.files.errors import Diagnostic
+from zctasks.files.errors import Diagnostic, Located
 from zctasks.files.root import PROGRESS_DIR
-from zctasks.files.yamlfile import Located
 
 if TYPE_CHECKING:
     from zctasks.log.lines import AnyEntry

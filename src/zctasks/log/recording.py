@@ -17,11 +17,11 @@ from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
-from zctasks.files.errors import Diagnostic, LedgerInvalid, UsageError, ZctasksError
+from zctasks.files.errors import Diagnostic, LedgerInvalid, Located, UsageError, ZctasksError
 from zctasks.files.limits import size_problem
 from zctasks.files.root import PROGRESS_DIR
 from zctasks.files.writer import DEFAULT_LOCK_TIMEOUT, Transaction, update
-from zctasks.files.yamlfile import Located, YamlDoc
+from zctasks.files.yamlfile import YamlDoc
 from zctasks.log.figures import BadNumber
 from zctasks.log.progress import (
     FIELD_NAMES,

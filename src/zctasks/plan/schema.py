@@ -11,8 +11,7 @@ from typing import Any, TypeVar
 
 from pydantic import TypeAdapter, ValidationError
 
-from zctasks.files.errors import Diagnostic
-from zctasks.files.yamlfile import Located
+from zctasks.files.errors import Diagnostic, Located
 from zctasks.plan.models import (
     MODEL_CONFIG,
     Chapter,

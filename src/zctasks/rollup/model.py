@@ -7,14 +7,13 @@ well as sum, share and worst (``canonical``).
 
 from __future__ import annotations
 
-import os
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Literal
 
+from zctasks.files.root import MEMBERS_FILE as MEMBERS_FILE
 from zctasks.plan.models import MODEL_CONFIG, Number
 
-MEMBERS_FILE = Path("data/members.yaml")
 CROSSWALK_FILE = Path("data/crosswalk.yaml")
 LOCK_FILE = Path("data/members.lock")
 
@@ -22,11 +21,6 @@ TargetHow = Literal["sum", "share", "worst", "相加", "分解", "最差"]
 TaskHow = Literal["targets", "worst", "按指标", "最差"]
 CANONICAL = {"相加": "sum", "分解": "share", "最差": "worst", "按指标": "targets"}
 HOW_NAMES = {"sum": "相加", "share": "分解", "worst": "最差", "targets": "按指标"}
-
-
-def is_rollup(root: Path) -> bool:
-    """Whether the ledger at ``root`` is a roll-up (it has data/members.yaml)."""
-    return os.path.lexists(root / MEMBERS_FILE)
 
 
 def canonical(word: str) -> str:
