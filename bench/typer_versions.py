@@ -4,6 +4,9 @@
 Each version gets its own virtual environment in a temporary folder (pip fetches it); the
 two are run in turn so that load on the machine hits both alike. The pin stays only while
 the newest release still costs well more than the pinned one (pyproject.toml says why).
+A command that does not run on a version is said so, with its last line of error (zctasks
+uses the click that typer 0.28 carries, ``typer._click``, to say click's messages in
+Chinese; 0.29 changed it).
 
     python bench/typer_versions.py [--runs 30] [--newest 0.29.2]
 """
@@ -42,6 +45,16 @@ def timed(command: list[str], env: dict[str, str]) -> float:
     return time.perf_counter() - start
 
 
+def runs_on(command: list[str], env: dict[str, str]) -> str:
+    """ "" when ``command`` runs (which warms its bytecode and the ledger cache), else the
+    last line it printed on standard error."""
+    done = subprocess.run(command, capture_output=True, text=True, env=env)
+    if done.returncode == 0:
+        return ""
+    lines = done.stderr.strip().splitlines()
+    return lines[-1] if lines else f"exit status {done.returncode}"
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--runs", type=int, default=30)
@@ -77,8 +90,12 @@ def main() -> None:
         print(f"typer {pinned} (pinned) against typer {args.newest}, {args.runs} alternating runs")
         for label, make in commands.items():
             times: dict[str, list[float]] = {v: [] for v in pythons}
-            for python in pythons.values():  # warm the bytecode and the ledger cache
-                timed(make(python), env)
+            broken = {v: runs_on(make(python), env) for v, python in pythons.items()}
+            if any(broken.values()):
+                for v, why in broken.items():
+                    if why:
+                        print(f"{label}: does not run on typer {v}: {why}")
+                continue
             for _ in range(args.runs):
                 for v, python in pythons.items():
                     times[v].append(timed(make(python), env))
